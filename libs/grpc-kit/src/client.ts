@@ -1,0 +1,63 @@
+import { credentials, type Client, type ServiceError } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { loadPackageDefinition } from '@grpc/grpc-js';
+import { protoPath } from 'grpc-health-check';
+import { fromServiceError } from './errors.js';
+
+type ClientCtor<C extends Client> = new (address: string, creds: ReturnType<typeof credentials.createInsecure>, options?: object) => C;
+
+/** Creates a client of a generated service constructor for "host:port", plaintext (inside the cluster). */
+export function createClient<C extends Client>(ctor: ClientCtor<C>, address: string): C {
+  return new ctor(address, credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
+}
+
+/** The deadline `ms` from now, for CallOptions.deadline. */
+export function deadlineIn(ms: number): Date {
+  return new Date(Date.now() + ms);
+}
+
+/**
+ * Calls a unary method and resolves to its response.
+ * @throws OnairError mapped from the gRPC status (see fromServiceError).
+ */
+export function call<Res>(invoke: (cb: (err: ServiceError | null, res?: Res) => void) => unknown): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    invoke((err, res) => {
+      if (err) reject(fromServiceError(err));
+      else resolve(res as Res);
+    });
+  });
+}
+
+/** Serving status reported by grpc.health.v1.Health.Check. */
+export type HealthStatus = 'UNKNOWN' | 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
+
+interface HealthClient extends Client {
+  Check(
+    req: { service: string },
+    options: { deadline: Date },
+    cb: (err: ServiceError | null, res?: { status: HealthStatus }) => void,
+  ): void;
+}
+
+let healthCtor: ClientCtor<HealthClient> | undefined;
+
+/** Creates a grpc.health.v1.Health client (grpc/doc/health-checking.md). */
+export function createHealthClient(address: string): HealthClient {
+  if (!healthCtor) {
+    const def = loadSync(protoPath, { enums: String, defaults: true });
+    const pkg = loadPackageDefinition(def) as unknown as { grpc: { health: { v1: { Health: ClientCtor<HealthClient> } } } };
+    healthCtor = pkg.grpc.health.v1.Health;
+  }
+  return createClient(healthCtor, address);
+}
+
+/**
+ * Asks a server for its overall health ("" service) within `timeoutMs`.
+ * @throws OnairError UNAVAILABLE when the server cannot be reached in time.
+ */
+export function checkHealth(client: HealthClient, timeoutMs: number): Promise<HealthStatus> {
+  return call<{ status: HealthStatus }>((cb) => client.Check({ service: '' }, { deadline: deadlineIn(timeoutMs) }, cb)).then(
+    (res) => res.status,
+  );
+}

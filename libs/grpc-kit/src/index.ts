@@ -1,0 +1,4 @@
+export { createGrpcServer, type GrpcServer, type GrpcServerOptions } from './server.js';
+export { unary } from './handlers.js';
+export { toServiceError, fromServiceError } from './errors.js';
+export { createClient, createHealthClient, checkHealth, call, deadlineIn, type HealthStatus } from './client.js';

@@ -1,0 +1,87 @@
+import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { HealthImplementation } from 'grpc-health-check';
+import { onair } from '@onair/proto';
+import type { telemetry } from '@onair/proto';
+import { INSTANCE_ID, type Logger } from '@onair/runtime';
+import { unary } from './handlers.js';
+
+/** Options of {@link createGrpcServer}. */
+export interface GrpcServerOptions {
+  log: Logger;
+  /** Service kind reported by Telemetry.GetStats, e.g. "relay". */
+  service: string;
+  /** Per-room statistics for Telemetry.GetStats; called on every poll. */
+  roomStats: () => telemetry.RoomStats[];
+  version?: string;
+}
+
+/** A gRPC server that already serves grpc.health.v1.Health and onair.telemetry.v1.TelemetryService. */
+export interface GrpcServer {
+  readonly server: Server;
+  /** Adds a service; call before {@link GrpcServer.listen}. */
+  addService(definition: ServiceDefinition, implementation: UntypedServiceImplementation): void;
+  /** Binds host:port (0 for a free port), marks every service SERVING and resolves to the bound port. */
+  listen(host: string, port: number): Promise<number>;
+  /**
+   * Marks NOT_SERVING, then shuts down gracefully (`tryShutdown`), forcing after `timeoutMs`.
+   * @default timeoutMs 5000
+   */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+/** Creates a gRPC server with the standard health checking protocol and Telemetry.GetStats. */
+export function createGrpcServer({ log, service, roomStats, version = '0.1.0' }: GrpcServerOptions): GrpcServer {
+  const grpcLog = log.child({ component: 'grpc' });
+  const server = new Server({ 'grpc.max_send_message_length': 64 * 1024 * 1024 });
+  const names: string[] = [''];
+  const health = new HealthImplementation({ '': 'NOT_SERVING' });
+  health.addToServer(server);
+  const startedAtMs = Date.now();
+  const telemetryService = onair().telemetry.v1.TelemetryService.service;
+  server.addService(telemetryService, {
+    GetStats: unary<telemetry.GetStatsRequest__Output, telemetry.GetStatsResponse>(grpcLog, async () => ({
+      service,
+      instance: INSTANCE_ID,
+      version,
+      startedAtMs,
+      rooms: roomStats(),
+    })),
+  });
+  names.push('onair.telemetry.v1.TelemetryService');
+
+  return {
+    server,
+    addService(definition, implementation) {
+      server.addService(definition, implementation);
+      const first = Object.values(definition)[0];
+      const fullName = first?.path.split('/')[1];
+      if (fullName) names.push(fullName);
+    },
+    listen(host, port) {
+      return new Promise((resolve, reject) => {
+        server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (err, bound) => {
+          if (err) return reject(err);
+          for (const name of names) health.setStatus(name, 'SERVING');
+          grpcLog.info({ host, port: bound }, 'listening');
+          resolve(bound);
+        });
+      });
+    },
+    stop(timeoutMs = 5000) {
+      for (const name of names) health.setStatus(name, 'NOT_SERVING');
+      grpcLog.info('closing');
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          grpcLog.warn({ timeoutMs }, 'forcing shutdown');
+          server.forceShutdown();
+          resolve();
+        }, timeoutMs);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          grpcLog.info('closed');
+          resolve();
+        });
+      });
+    },
+  };
+}

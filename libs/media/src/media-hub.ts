@@ -1,0 +1,84 @@
+import { OnairError } from '@onair/runtime';
+import type { MediaEvent, StreamStarted } from './events.js';
+import { LiveStream } from './live-stream.js';
+
+/** Options of {@link MediaHub}. */
+export interface MediaHubOptions {
+  /** Complete segments kept per rendition. @default 6 */
+  windowSize?: number;
+}
+
+type StreamCallback = (stream: LiveStream) => void;
+
+/**
+ * Every live stream a server holds, by room. ingest feeds it from its segmenter, a relay from its upstream;
+ * both serve MediaService from it, and a relay serves HLS from it.
+ */
+export class MediaHub {
+  private readonly streams = new Map<string, LiveStream>();
+  private readonly startedCallbacks: StreamCallback[] = [];
+  private readonly endedCallbacks: StreamCallback[] = [];
+  readonly windowSize: number;
+
+  constructor({ windowSize = 6 }: MediaHubOptions = {}) {
+    this.windowSize = windowSize;
+  }
+
+  /** Calls `cb` whenever a stream starts. */
+  onStarted(cb: StreamCallback): void {
+    this.startedCallbacks.push(cb);
+  }
+
+  /** Calls `cb` whenever a stream ends (after its StreamEnded reached the listeners). */
+  onEnded(cb: StreamCallback): void {
+    this.endedCallbacks.push(cb);
+  }
+
+  /** The live stream of a room. */
+  get(room: string): LiveStream | undefined {
+    return this.streams.get(room);
+  }
+
+  /** Every live stream. */
+  list(): LiveStream[] {
+    return [...this.streams.values()];
+  }
+
+  /**
+   * Applies an event to a room: StreamStarted opens a stream (ending one still open with reason
+   * "replaced"), StreamEnded closes and forgets it, anything else goes to the open stream.
+   * @throws OnairError INVALID_ARGUMENT when the room has no open stream or the event is inconsistent.
+   */
+  apply(room: string, event: MediaEvent): void {
+    if (event.event === 'streamStarted') {
+      this.start(event.streamStarted);
+      return;
+    }
+    const stream = this.streams.get(room);
+    if (!stream) throw new OnairError('INVALID_ARGUMENT', `room ${room}: no live stream`);
+    stream.apply(event);
+    if (event.event === 'streamEnded') this.forget(stream);
+  }
+
+  /** Opens a stream; a stream still open in the room ends with reason "replaced". */
+  start(info: StreamStarted): LiveStream {
+    this.end(info.room, 'replaced');
+    const stream = new LiveStream(info, this.windowSize);
+    this.streams.set(info.room, stream);
+    for (const cb of this.startedCallbacks) cb(stream);
+    return stream;
+  }
+
+  /** Ends the room's open stream, if any, with `reason`. */
+  end(room: string, reason: string): void {
+    const stream = this.streams.get(room);
+    if (!stream) return;
+    stream.apply({ event: 'streamEnded', streamEnded: { reason } });
+    this.forget(stream);
+  }
+
+  private forget(stream: LiveStream): void {
+    if (this.streams.get(stream.room) === stream) this.streams.delete(stream.room);
+    for (const cb of this.endedCallbacks) cb(stream);
+  }
+}

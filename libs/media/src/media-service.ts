@@ -1,0 +1,63 @@
+import { status, type ServerWritableStream } from '@grpc/grpc-js';
+import type { media } from '@onair/proto';
+import type { Logger } from '@onair/runtime';
+import { unary } from '@onair/grpc-kit';
+import type { MediaEvent } from './events.js';
+import type { MediaHub } from './media-hub.js';
+
+/** Options of {@link mediaServiceHandlers}. */
+export interface MediaServiceOptions {
+  /**
+   * A subscriber whose unsent backlog passes this many bytes is cut off with RESOURCE_EXHAUSTED (it may
+   * subscribe again), so one slow peer never grows the server's memory. @default 33554432 (32 MiB)
+   */
+  maxBacklogBytes?: number;
+}
+
+/**
+ * The onair.media.v1.MediaService implementation over a hub: ListLiveStreams lists the hub; Subscribe
+ * replays a stream's snapshot, then follows it live and ends the call after StreamEnded.
+ */
+export function mediaServiceHandlers(hub: MediaHub, log: Logger, { maxBacklogBytes = 32 * 1024 * 1024 }: MediaServiceOptions = {}): media.MediaServiceHandlers {
+  const svcLog = log.child({ component: 'media-service' });
+  return {
+    ListLiveStreams: unary(svcLog, async () => ({
+      streams: hub.list().map((s) => ({ room: s.room, publishId: s.info.publishId, startedAtMs: s.info.startedAtMs })),
+    })),
+    Subscribe(call: ServerWritableStream<media.SubscribeRequest__Output, media.SubscribeResponse>) {
+      const room = call.request.room;
+      const stream = hub.get(room);
+      const subLog = svcLog.child({ room, peer: call.getPeer() });
+      if (!stream) {
+        call.emit('error', { code: status.NOT_FOUND, details: `room ${room} is not live` });
+        return;
+      }
+      let stop = (): void => undefined;
+      let open = true;
+      const close = (reason: string): void => {
+        if (!open) return;
+        open = false;
+        stop();
+        subLog.info({ reason }, 'subscriber closed');
+      };
+      const send = (event: MediaEvent): void => {
+        if (!open) return;
+        if (call.writableLength > maxBacklogBytes) {
+          close('backlog');
+          call.emit('error', { code: status.RESOURCE_EXHAUSTED, details: 'subscriber too slow' });
+          return;
+        }
+        call.write(event);
+        if (event.event === 'streamEnded') {
+          close('stream ended');
+          call.end();
+        }
+      };
+      subLog.info('subscriber opened');
+      for (const e of stream.snapshot()) send(e);
+      if (open) stop = stream.listen(send);
+      call.on('cancelled', () => close('cancelled'));
+      call.on('error', () => close('error'));
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from '@onair/runtime';
+
+/** Options of {@link connectNats}. */
+export interface NatsOptions {
+  /** Comma-separated server URLs, e.g. "nats://127.0.0.1:4222". */
+  servers: string;
+  /** Connection name shown by the server's monitoring, e.g. "chat-<instance>". */
+  name: string;
+  log: Logger;
+}
+
+/**
+ * Connects to NATS with endless reconnects, logging every status change.
+ * @throws when no server answers the first connect.
+ */
+export async function connectNats({ servers, name, log }: NatsOptions): Promise<NatsConnection> {
+  const natsLog = log.child({ component: 'nats' });
+  const nc = await connect({
+    servers: servers.split(',').map((s) => s.trim()),
+    name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 1000,
+  });
+  natsLog.info({ server: nc.getServer() }, 'connected');
+  void (async () => {
+    for await (const s of nc.status()) {
+      natsLog.info({ type: s.type }, 'status');
+    }
+  })();
+  return nc;
+}

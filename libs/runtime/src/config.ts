@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+/** One configuration field: its schema, the environment variable it is read from, its default and doc. */
+export interface ConfigField<T> {
+  readonly schema: z.ZodType<T>;
+  readonly env: string;
+  readonly default: T;
+  readonly doc: string;
+}
+
+/** A service's configuration spec: field name → field. */
+export type ConfigSpec = Record<string, ConfigField<unknown>>;
+
+/** The typed, frozen configuration a spec describes. */
+export type ConfigOf<S extends ConfigSpec> = {
+  readonly [K in keyof S]: S[K] extends ConfigField<infer T> ? T : never;
+};
+
+/** Thrown by {@link loadConfig} when variables fail validation; the message names every bad variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    message: string,
+    readonly problems: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
+/** Declares a field; `schema` parses the variable's string (use `z.coerce` for numbers). */
+export function field<T>(schema: z.ZodType<T>, env: string, defaultValue: T, doc: string): ConfigField<T> {
+  return { schema, env, default: defaultValue, doc };
+}
+
+/** Integer port field, 0 to 65535 (0 asks the OS for a free port). */
+export function portField(env: string, defaultValue: number, doc: string): ConfigField<number> {
+  return field(z.coerce.number().int().min(0).max(65535), env, defaultValue, doc);
+}
+
+/** Boolean field that accepts true/false/1/0/yes/no. */
+export function boolField(env: string, defaultValue: boolean, doc: string): ConfigField<boolean> {
+  const schema = z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+  return field(schema as unknown as z.ZodType<boolean>, env, defaultValue, doc);
+}
+
+/** Result of {@link loadConfig}. */
+export interface LoadedConfig<S extends ConfigSpec> {
+  config: ConfigOf<S>;
+  /** Variables that carry the prefix but match no field (probably typos); the caller logs them. */
+  unknown: string[];
+}
+
+/**
+ * Reads a spec from the environment: defaults, then variables, then validation.
+ * @param prefix variables starting with it that no field reads are reported in `unknown`, e.g. "INGEST_".
+ * @throws ConfigError naming each variable that failed, with its value's problem.
+ */
+export function loadConfig<S extends ConfigSpec>(
+  spec: S,
+  prefix: string,
+  env: NodeJS.ProcessEnv = process.env,
+): LoadedConfig<S> {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, f] of Object.entries(spec)) {
+    const raw = env[f.env];
+    if (raw === undefined || raw === '') {
+      out[key] = f.default;
+      continue;
+    }
+    const parsed = f.schema.safeParse(raw);
+    if (parsed.success) out[key] = parsed.data;
+    else problems.push(`${f.env}=${JSON.stringify(raw)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  }
+  if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join(', ')}`, problems);
+  const known = new Set(Object.values(spec).map((f) => f.env));
+  const unknown = Object.keys(env).filter((k) => k.startsWith(prefix) && !known.has(k));
+  return { config: Object.freeze(out) as ConfigOf<S>, unknown };
+}
+
+/** Renders a spec as a Markdown table (variable · default · meaning) for the README. */
+export function describeConfig(spec: ConfigSpec): string {
+  const rows = Object.values(spec).map((f) => `| \`${f.env}\` | \`${String(f.default)}\` | ${f.doc} |`);
+  return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
+}

@@ -1,0 +1,16 @@
+export { createLogger, INSTANCE_ID, REDACTED_PATHS, type Logger, type LoggerSettings } from './logger.js';
+export {
+  loadConfig,
+  describeConfig,
+  field,
+  portField,
+  boolField,
+  ConfigError,
+  type ConfigField,
+  type ConfigSpec,
+  type ConfigOf,
+  type LoadedConfig,
+} from './config.js';
+export { ERROR_CODES, OnairError, toOnairError, type ErrorCode } from './errors.js';
+export { runUntilSignal, stopAll, type Runnable, type RunOptions } from './shutdown.js';
+export { createMetricsRegistry, registerMetricsRoute } from './metrics.js';
