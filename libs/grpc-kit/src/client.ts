@@ -1,14 +1,25 @@
-import { credentials, type Client, type ServiceError } from '@grpc/grpc-js';
+import { credentials, type ChannelOptions, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { loadPackageDefinition } from '@grpc/grpc-js';
 import { protoPath } from 'grpc-health-check';
 import { fromServiceError } from './errors.js';
 
-type ClientCtor<C extends Client> = new (address: string, creds: ReturnType<typeof credentials.createInsecure>, options?: object) => C;
+type ClientCtor<C extends Client> = new (
+  address: string,
+  creds: ReturnType<typeof credentials.createInsecure>,
+  options?: object,
+) => C;
 
-/** Creates a client of a generated service constructor for "host:port", plaintext (inside the cluster). */
-export function createClient<C extends Client>(ctor: ClientCtor<C>, address: string): C {
-  return new ctor(address, credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
+/**
+ * Creates a client of a generated service constructor for "host:port", plaintext (inside the cluster).
+ * @param options grpc-js channel options, e.g. `{ 'grpc.max_reconnect_backoff_ms': 2000 }` for a poller that must
+ * see a restarted peer quickly (the default backoff grows to 120 s).
+ */
+export function createClient<C extends Client>(ctor: ClientCtor<C>, address: string, options: ChannelOptions = {}): C {
+  return new ctor(address, credentials.createInsecure(), {
+    'grpc.max_receive_message_length': 64 * 1024 * 1024,
+    ...options,
+  });
 }
 
 /** The deadline `ms` from now, for CallOptions.deadline. */
@@ -42,14 +53,16 @@ interface HealthClient extends Client {
 
 let healthCtor: ClientCtor<HealthClient> | undefined;
 
-/** Creates a grpc.health.v1.Health client (grpc/doc/health-checking.md). */
-export function createHealthClient(address: string): HealthClient {
+/** Creates a grpc.health.v1.Health client (grpc/doc/health-checking.md); `options` as for {@link createClient}. */
+export function createHealthClient(address: string, options: ChannelOptions = {}): HealthClient {
   if (!healthCtor) {
     const def = loadSync(protoPath, { enums: String, defaults: true });
-    const pkg = loadPackageDefinition(def) as unknown as { grpc: { health: { v1: { Health: ClientCtor<HealthClient> } } } };
+    const pkg = loadPackageDefinition(def) as unknown as {
+      grpc: { health: { v1: { Health: ClientCtor<HealthClient> } } };
+    };
     healthCtor = pkg.grpc.health.v1.Health;
   }
-  return createClient(healthCtor, address);
+  return createClient(healthCtor, address, options);
 }
 
 /**
@@ -57,7 +70,7 @@ export function createHealthClient(address: string): HealthClient {
  * @throws OnairError UNAVAILABLE when the server cannot be reached in time.
  */
 export function checkHealth(client: HealthClient, timeoutMs: number): Promise<HealthStatus> {
-  return call<{ status: HealthStatus }>((cb) => client.Check({ service: '' }, { deadline: deadlineIn(timeoutMs) }, cb)).then(
-    (res) => res.status,
-  );
+  return call<{ status: HealthStatus }>((cb) =>
+    client.Check({ service: '' }, { deadline: deadlineIn(timeoutMs) }, cb),
+  ).then((res) => res.status);
 }

@@ -53,7 +53,10 @@ export class LiveStream {
         this.requireWindow(event.part.rendition).addPart(event.part);
         break;
       case 'segmentEnd':
-        this.requireWindow(event.segmentEnd.rendition).endSegment(event.segmentEnd.segmentSequence, event.segmentEnd.durationMs);
+        this.requireWindow(event.segmentEnd.rendition).endSegment(
+          event.segmentEnd.segmentSequence,
+          event.segmentEnd.durationMs,
+        );
         break;
       case 'discontinuity':
         this.requireWindow(event.discontinuity.rendition).markDiscontinuity();
@@ -94,7 +97,10 @@ export class LiveStream {
         }
         for (const part of seg.parts) out.push({ event: 'part', part });
         if (seg.complete) {
-          out.push({ event: 'segmentEnd', segmentEnd: { rendition, segmentSequence: seg.sequence, durationMs: seg.durationMs } });
+          out.push({
+            event: 'segmentEnd',
+            segmentEnd: { rendition, segmentSequence: seg.sequence, durationMs: seg.durationMs },
+          });
         }
       }
       const init = w.currentInit();

@@ -18,7 +18,11 @@ export interface MediaServiceOptions {
  * The onair.media.v1.MediaService implementation over a hub: ListLiveStreams lists the hub; Subscribe
  * replays a stream's snapshot, then follows it live and ends the call after StreamEnded.
  */
-export function mediaServiceHandlers(hub: MediaHub, log: Logger, { maxBacklogBytes = 32 * 1024 * 1024 }: MediaServiceOptions = {}): media.MediaServiceHandlers {
+export function mediaServiceHandlers(
+  hub: MediaHub,
+  log: Logger,
+  { maxBacklogBytes = 32 * 1024 * 1024 }: MediaServiceOptions = {},
+): media.MediaServiceHandlers {
   const svcLog = log.child({ component: 'media-service' });
   return {
     ListLiveStreams: unary(svcLog, async () => ({

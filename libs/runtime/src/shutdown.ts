@@ -17,7 +17,11 @@ export interface RunOptions {
  * Starts `app`, then on SIGINT or SIGTERM stops it under one hard timeout and exits:
  * 0 when the stop was clean, 1 when it failed or timed out. A failed start exits 1.
  */
-export async function runUntilSignal(app: Runnable, log: Logger, { stopTimeoutMs = 10_000 }: RunOptions = {}): Promise<void> {
+export async function runUntilSignal(
+  app: Runnable,
+  log: Logger,
+  { stopTimeoutMs = 10_000 }: RunOptions = {},
+): Promise<void> {
   try {
     await app.start();
   } catch (err) {
@@ -54,6 +58,8 @@ export async function runUntilSignal(app: Runnable, log: Logger, { stopTimeoutMs
  */
 export async function stopAll(stops: ReadonlyArray<() => Promise<void>>): Promise<void> {
   const results = await Promise.allSettled(stops.map((s) => s()));
-  const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+  const failures = results
+    .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+    .map((r) => r.reason as unknown);
   if (failures.length > 0) throw new AggregateError(failures, `${failures.length} component(s) failed to stop`);
 }

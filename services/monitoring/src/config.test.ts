@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '@onair/runtime';
+import { configSpec, PREFIX } from './config.js';
+
+describe('monitoring config', () => {
+  it('has the documented defaults', () => {
+    const { config } = loadConfig(configSpec, PREFIX, {});
+    expect(config).toMatchObject({
+      host: '0.0.0.0',
+      httpPort: 3000,
+      grpcPort: 50055,
+      pollMs: 2000,
+      pollTimeoutMs: 1500,
+      logLevel: 'info',
+    });
+    expect(config.targets.map((t) => t.address)).toEqual([
+      '127.0.0.1:50051',
+      '127.0.0.1:50052',
+      '127.0.0.1:50053',
+      '127.0.0.1:50054',
+      '127.0.0.1:50055',
+    ]);
+  });
+
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ MONITORING_TARGETS: 'chat=a' }, /MONITORING_TARGETS="chat=a": "chat=a": expected host:port/],
+    [{ MONITORING_POLL_MS: 'often' }, /MONITORING_POLL_MS/],
+    [{ MONITORING_POLL_MS: '10' }, /MONITORING_POLL_MS/],
+    [{ MONITORING_POLL_TIMEOUT_MS: '-1' }, /MONITORING_POLL_TIMEOUT_MS/],
+    [{ MONITORING_HTTP_PORT: '70000' }, /MONITORING_HTTP_PORT/],
+    [{ MONITORING_LOG_LEVEL: 'loud' }, /MONITORING_LOG_LEVEL/],
+  ];
+  it.each(cases)('rejects %o naming the variable', (env, message) => {
+    expect(() => loadConfig(configSpec, PREFIX, env)).toThrow(ConfigError);
+    expect(() => loadConfig(configSpec, PREFIX, env)).toThrow(message);
+  });
+
+  it('reads the variables and reports unknown ones with the prefix', () => {
+    const { config, unknown } = loadConfig(configSpec, PREFIX, {
+      MONITORING_TARGETS: 'chat=a:1,chat=b:2',
+      MONITORING_POLL_MS: '500',
+      MONITORING_POLL_TIMEOUT_MS: '400',
+      MONITORING_TARGET: 'typo',
+    });
+    expect(config.targets).toEqual([
+      { name: 'chat', address: 'a:1' },
+      { name: 'chat', address: 'b:2' },
+    ]);
+    expect([config.pollMs, config.pollTimeoutMs]).toEqual([500, 400]);
+    expect(unknown).toEqual(['MONITORING_TARGET']);
+  });
+});

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { field, portField, type ConfigOf } from '@onair/runtime';
+import { DEFAULT_TARGETS, parseTargets, targetsSchema } from './poller/targets.js';
+
+/** Prefix of every monitoring environment variable. */
+export const PREFIX = 'MONITORING_';
+
+/** Monitoring's configuration: one field per `MONITORING_*` variable. */
+export const configSpec = {
+  host: field(z.string().min(1), 'MONITORING_HOST', '0.0.0.0', 'Address the HTTP and gRPC servers bind to.'),
+  httpPort: portField('MONITORING_HTTP_PORT', 3000, 'HTTP port: dashboard `/`, `/api/status`, `/metrics`, `/healthz`.'),
+  grpcPort: portField('MONITORING_GRPC_PORT', 50055, 'gRPC port: grpc.health.v1.Health and Telemetry.GetStats.'),
+  targets: field(
+    targetsSchema,
+    'MONITORING_TARGETS',
+    parseTargets(DEFAULT_TARGETS),
+    'gRPC addresses to poll, comma-separated `name=host:port`; a name may repeat (one entry per instance).',
+  ),
+  pollMs: field(
+    z.coerce.number().int().min(100).max(3_600_000),
+    'MONITORING_POLL_MS',
+    2000,
+    'Poll interval per target, ms.',
+  ),
+  pollTimeoutMs: field(
+    z.coerce.number().int().min(10).max(60_000),
+    'MONITORING_POLL_TIMEOUT_MS',
+    1500,
+    'Deadline of each Health.Check and GetStats call, ms.',
+  ),
+  logLevel: field(
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    'MONITORING_LOG_LEVEL',
+    'info',
+    'pino log level.',
+  ),
+};
+
+/** Monitoring's validated, frozen configuration. */
+export type Config = ConfigOf<typeof configSpec>;

@@ -1,0 +1,59 @@
+import { fastify, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import { registerMetricsRoute, type Logger } from '@onair/runtime';
+import type { StatusReport } from '../status/status-report.js';
+import { DASHBOARD_HTML } from './dashboard-page.js';
+
+/** Options of {@link createHttpServer}. */
+export interface HttpServerOptions {
+  log: Logger;
+  /** Prometheus registry served on /metrics. */
+  registry: Registry;
+  /** Builds the current status report (called per request). */
+  report: () => StatusReport;
+}
+
+/** Monitoring's HTTP server: the dashboard, the JSON status, Prometheus metrics and liveness. */
+export interface HttpServer {
+  readonly app: FastifyInstance;
+  /** Binds host:port (0 for a free port) and resolves to the bound port. */
+  listen(host: string, port: number): Promise<number>;
+  /** Stops accepting and closes once in-flight requests are answered. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the HTTP server (RFC 9110): `GET /` dashboard page, `GET /api/status` the {@link StatusReport}
+ * as JSON, `GET /metrics` Prometheus text, `GET /healthz` liveness ("ok" while the process serves).
+ */
+export function createHttpServer({ log, registry, report }: HttpServerOptions): HttpServer {
+  const httpLog = log.child({ component: 'http' });
+  const app = fastify({ logger: false });
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const status = err.statusCode ?? 500;
+    if (status < 500) return reply.status(status).send({ error: err.message });
+    httpLog.error({ err, method: req.method, url: req.url }, 'request failed');
+    return reply.status(500).send({ error: 'internal error' });
+  });
+  app.get('/', (_req, reply) =>
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(DASHBOARD_HTML),
+  );
+  app.get('/api/status', (_req, reply) => reply.header('cache-control', 'no-store').send(report()));
+  app.get('/healthz', (_req, reply) => reply.type('text/plain; charset=utf-8').send('ok\n'));
+  registerMetricsRoute(app, registry);
+  return {
+    app,
+    async listen(host, port) {
+      await app.listen({ host, port });
+      const address = app.server.address();
+      const bound = typeof address === 'object' && address ? address.port : port;
+      httpLog.info({ host, port: bound }, 'listening');
+      return bound;
+    },
+    async close() {
+      httpLog.info('closing');
+      await app.close();
+      httpLog.info('closed');
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { onair } from '@onair/proto';
+import type { telemetry } from '@onair/proto';
+import { call, checkHealth, createClient, createHealthClient, deadlineIn, type HealthStatus } from '@onair/grpc-kit';
+import type { Target } from './targets.js';
+
+/** The two questions monitoring asks a target; both bounded by a deadline. */
+export interface TargetProbe {
+  /**
+   * grpc.health.v1.Health.Check of the whole server ("" service).
+   * @throws OnairError UNAVAILABLE when unreachable within `timeoutMs`, another code when the call failed.
+   */
+  checkHealth(timeoutMs: number): Promise<HealthStatus>;
+  /**
+   * onair.telemetry.v1.TelemetryService.GetStats.
+   * @throws OnairError as {@link TargetProbe.checkHealth}.
+   */
+  getStats(timeoutMs: number): Promise<telemetry.GetStatsResponse__Output>;
+  /** Closes the channels. */
+  close(): void;
+}
+
+/**
+ * Opens a gRPC probe of a target: a health client and a telemetry client on its address.
+ * @param reconnectBackoffMs cap on grpc-js' reconnect backoff (default 120 s), so a target that comes back is
+ * seen within about one poll interval.
+ */
+export function createGrpcProbe(target: Target, reconnectBackoffMs: number): TargetProbe {
+  const options = { 'grpc.max_reconnect_backoff_ms': reconnectBackoffMs, 'grpc.initial_reconnect_backoff_ms': 200 };
+  const health = createHealthClient(target.address, options);
+  const stats = createClient(onair().telemetry.v1.TelemetryService, target.address, options);
+  return {
+    checkHealth: (timeoutMs) => checkHealth(health, timeoutMs),
+    getStats: (timeoutMs) =>
+      call<telemetry.GetStatsResponse__Output>((cb) => stats.GetStats({}, { deadline: deadlineIn(timeoutMs) }, cb)),
+    close() {
+      health.close();
+      stats.close();
+    },
+  };
+}

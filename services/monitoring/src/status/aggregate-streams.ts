@@ -1,0 +1,92 @@
+import type { telemetry } from '@onair/proto';
+
+/** One rendition of a live stream, as its ingest measures it. */
+export interface RenditionStatus {
+  name: string;
+  /** Measured media bit rate over the last 10 s, kbit/s. */
+  bitrateKbps: number;
+  /** Measured frames per second over the last 10 s. */
+  fps: number;
+  /** Frame size, pixels (0 for audio-only). */
+  width: number;
+  height: number;
+  /** RFC 6381 codecs string, e.g. "avc1.64001f,mp4a.40.2". */
+  codecs: string;
+}
+
+/** One live room, merged from every service that knows it. */
+export interface StreamStatus {
+  room: string;
+  /** Always true: only rooms an ingest reports live are listed. */
+  live: boolean;
+  /** Publish start, unix epoch ms. */
+  publishStartedAtMs: number;
+  renditions: RenditionStatus[];
+  /** HLS viewers, summed over every relay instance (origins and edges). */
+  viewers: number;
+  /** Accepted danmaku per second, summed over danmaku instances. */
+  danmakuPerSecond: number;
+  /** Accepted chat messages per second, summed over chat instances. */
+  chatPerSecond: number;
+  /** Open danmaku WebSockets, summed over danmaku instances. */
+  danmakuSockets: number;
+  /** Open chat WebSockets, summed over chat instances. */
+  chatSockets: number;
+}
+
+/** Service kinds whose GetStats feed the streams (GetStatsResponse.service). */
+export const SERVICE_KIND = { INGEST: 'ingest', RELAY: 'relay', DANMAKU: 'danmaku', CHAT: 'chat' } as const;
+
+/** A live room as its ingest reports it, with nothing summed yet. */
+function streamFromIngest(ingest: telemetry.RoomStats__Output): StreamStatus {
+  return {
+    room: ingest.room,
+    live: true,
+    publishStartedAtMs: ingest.publishStartedAtMs,
+    renditions: ingest.renditions.map(({ name, bitrateKbps, fps, width, height, codecs }) => ({
+      name,
+      bitrateKbps,
+      fps,
+      width,
+      height,
+      codecs,
+    })),
+    viewers: 0,
+    danmakuPerSecond: 0,
+    chatPerSecond: 0,
+    danmakuSockets: 0,
+    chatSockets: 0,
+  };
+}
+
+/**
+ * Merges GetStats answers of several instances into one entry per live room. A room is live when an
+ * ingest says so (the most recent publish wins if two do); its renditions come from that ingest; relay
+ * viewers and danmaku/chat rates and sockets are summed over instances (one answer per polled target).
+ * Rooms are sorted by id.
+ */
+export function aggregateStreams(responses: readonly telemetry.GetStatsResponse__Output[]): StreamStatus[] {
+  const streams = new Map<string, StreamStatus>();
+  for (const res of responses.filter((r) => r.service === SERVICE_KIND.INGEST)) {
+    for (const room of res.rooms.filter((r) => r.live)) {
+      const current = streams.get(room.room);
+      if (!current || room.publishStartedAtMs > current.publishStartedAtMs)
+        streams.set(room.room, streamFromIngest(room));
+    }
+  }
+  for (const res of responses) {
+    for (const room of res.rooms) {
+      const stream = streams.get(room.room);
+      if (!stream) continue;
+      if (res.service === SERVICE_KIND.RELAY) stream.viewers += room.viewers;
+      else if (res.service === SERVICE_KIND.DANMAKU) {
+        stream.danmakuPerSecond += room.messagesPerSecond;
+        stream.danmakuSockets += room.viewers;
+      } else if (res.service === SERVICE_KIND.CHAT) {
+        stream.chatPerSecond += room.messagesPerSecond;
+        stream.chatSockets += room.viewers;
+      }
+    }
+  }
+  return [...streams.values()].sort((a, b) => (a.room < b.room ? -1 : a.room > b.room ? 1 : 0));
+}

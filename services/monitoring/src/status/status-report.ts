@@ -1,0 +1,55 @@
+import type { TargetHealth, TargetState } from '../poller/target-state.js';
+import { aggregateStreams, type StreamStatus } from './aggregate-streams.js';
+
+/** One polled target in `GET /api/status`. */
+export interface ServiceStatus {
+  /** The target's name from MONITORING_TARGETS, e.g. "chat". */
+  name: string;
+  /** "host:port" polled. */
+  address: string;
+  /** Instance id the target reported in GetStats; null until it answered once. */
+  instance: string | null;
+  health: TargetHealth;
+  /** When the target last answered a poll, unix epoch ms; null when it never has. */
+  lastSeenMs: number | null;
+  /** How long the instance has been running, ms; null unless the latest poll got its stats. */
+  uptimeMs: number | null;
+  /** Why the latest poll failed, in part or whole; absent when it fully succeeded. */
+  error?: string;
+}
+
+/** The body of `GET /api/status`. */
+export interface StatusReport {
+  /** When the report was built, unix epoch ms. */
+  generatedAtMs: number;
+  /** Every target, in MONITORING_TARGETS order. */
+  services: ServiceStatus[];
+  /** Every live room, sorted by id. */
+  streams: StreamStatus[];
+}
+
+function serviceStatus(state: TargetState, nowMs: number): ServiceStatus {
+  const { target, health, lastSeenMs, error, stats, statsFresh } = state;
+  return {
+    name: target.name,
+    address: target.address,
+    instance: stats?.instance ?? null,
+    health,
+    lastSeenMs,
+    uptimeMs: stats && statsFresh ? Math.max(0, nowMs - stats.startedAtMs) : null,
+    ...(error === null ? {} : { error }),
+  };
+}
+
+/**
+ * Builds the status report from the targets' latest states. Streams are merged only from stats of the
+ * latest poll, so a target that stopped answering no longer contributes.
+ */
+export function buildStatusReport(states: readonly TargetState[], nowMs: number): StatusReport {
+  const fresh = states.flatMap((s) => (s.stats && s.statsFresh ? [s.stats] : []));
+  return {
+    generatedAtMs: nowMs,
+    services: states.map((s) => serviceStatus(s, nowMs)),
+    streams: aggregateStreams(fresh),
+  };
+}
