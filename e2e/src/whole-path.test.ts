@@ -1,0 +1,134 @@
+import { call, createClient } from '@onair/grpc-kit';
+import { onair } from '@onair/proto';
+import { ffprobe, publishTestStream, waitFor, type TestProcess } from '@onair/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from './stack.js';
+import { openViewer } from './ws-client.js';
+
+const ROOM = 'e2e-room';
+const PUBLISH_S = 14;
+
+interface ApiStatus {
+  services: Array<{ name: string; health: string }>;
+  streams: Array<{ room: string; live: boolean; renditions: Array<{ name: string; bitrateKbps: number }> }>;
+}
+
+async function fetchText(url: string): Promise<string | undefined> {
+  const res = await fetch(url);
+  return res.ok ? res.text() : undefined;
+}
+
+describe('the whole path: RTMP push → ffmpeg → HLS, danmaku and chat through NATS, monitoring', () => {
+  let stack: Stack;
+  let streamKey: string;
+  let publisher: TestProcess;
+  const hls = (port: number, path: string): string => `http://127.0.0.1:${port}/hls/${ROOM}/${path}`;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    const rooms = createClient(onair().rooms.v1.RoomsService, `127.0.0.1:${stack.ports.ingestGrpc}`);
+    const created = await call<{ streamKey: string }>((cb) => rooms.CreateRoom({ id: ROOM, title: 'e2e' }, cb));
+    rooms.close();
+    streamKey = created.streamKey;
+    publisher = publishTestStream({
+      url: `rtmp://127.0.0.1:${stack.ports.rtmp}/live/${streamKey}`,
+      durationS: PUBLISH_S,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await publisher?.stop();
+    await stack?.stop();
+  }, 30_000);
+
+  it('rejects a publish with a wrong stream key', async () => {
+    const bad = publishTestStream({ url: `rtmp://127.0.0.1:${stack.ports.rtmp}/live/${ROOM}_wrong-key`, durationS: 3 });
+    const code = await bad.exited;
+    expect(code).not.toBe(0);
+  });
+
+  it('lists every rendition in the master playlist of the origin and of the edge', async () => {
+    for (const port of [stack.ports.originHttp, stack.ports.edgeHttp]) {
+      const master = await waitFor(
+        async () => {
+          const text = await fetchText(hls(port, 'master.m3u8'));
+          return text?.includes('source/index.m3u8') && text.includes('480p/index.m3u8') ? text : undefined;
+        },
+        { timeoutMs: 20_000, what: `master playlist on ${port}` },
+      );
+      expect(master).toMatch(/BANDWIDTH=\d+/);
+      expect(master).toMatch(/RESOLUTION=854x480/);
+      expect(master).toMatch(/RESOLUTION=640x360/);
+      expect(master).toMatch(/CODECS="avc1\.[0-9a-fA-F]{6},mp4a\.40\.2"/);
+    }
+  }, 30_000);
+
+  it('shows every service healthy and the stream live with a bit rate in /api/status', async () => {
+    const status = await waitFor(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${stack.ports.monitoringHttp}/api/status`);
+        const body = (await res.json()) as ApiStatus;
+        const stream = body.streams.find((s) => s.room === ROOM);
+        const healthy = body.services.every((s) => s.health === 'SERVING');
+        return healthy && stream?.live && stream.renditions.some((r) => r.bitrateKbps > 0) ? body : undefined;
+      },
+      { timeoutMs: 20_000, what: '/api/status' },
+    );
+    expect(new Set(status.services.map((s) => s.name))).toEqual(
+      new Set(['ingest', 'relay', 'danmaku', 'chat', 'monitoring']),
+    );
+    expect(status.services).toHaveLength(8);
+  }, 30_000);
+
+  it('carries a danmaku with its stream time from one danmaku instance to a viewer of the other', async () => {
+    const [a, b] = stack.ports.danmakuHttp;
+    const viewer = await openViewer(`ws://127.0.0.1:${b}/ws?room=${ROOM}`);
+    const sender = await openViewer(`ws://127.0.0.1:${a}/ws?room=${ROOM}&name=alice`);
+    await viewer.next((f) => f.type === 'welcome');
+    await sender.next((f) => f.type === 'welcome');
+    sender.send({ type: 'danmaku', text: 'hello from A', mode: 'scroll', color: '#ffcc00' });
+    const got = await viewer.next((f) => f.type === 'danmaku');
+    expect(got).toMatchObject({ text: 'hello from A', name: 'alice', mode: 'scroll', color: '#ffcc00', room: ROOM });
+    expect(got.streamTimeMs).toBeGreaterThan(0);
+    viewer.close();
+    sender.close();
+  });
+
+  it('carries chat across instances and gives a late joiner the history', async () => {
+    const [a, b] = stack.ports.chatHttp;
+    const viewer = await openViewer(`ws://127.0.0.1:${b}/ws?room=${ROOM}`);
+    const sender = await openViewer(`ws://127.0.0.1:${a}/ws?room=${ROOM}&name=bob`);
+    await viewer.next((f) => f.type === 'history');
+    for (const text of ['one', 'two', 'three']) sender.send({ type: 'message', text });
+    await waitFor(() => viewer.frames.filter((f) => f.type === 'message').length === 3, {
+      what: 'three chat messages',
+    });
+    expect(viewer.frames.filter((f) => f.type === 'message').map((f) => f.text)).toEqual(['one', 'two', 'three']);
+    const late = await openViewer(`ws://127.0.0.1:${a}/ws?room=${ROOM}`);
+    const history = await late.next((f) => f.type === 'history');
+    const messages = history.messages as Array<{ text: string }>;
+    expect(messages.map((m) => m.text)).toEqual(['one', 'two', 'three']);
+    for (const v of [viewer, sender, late]) v.close();
+  });
+
+  it('serves ≥ 6 s of H.264/AAC that ffprobe reads, at the origin and through the edge', async () => {
+    expect(await publisher.exited).toBe(0);
+    for (const port of [stack.ports.originHttp, stack.ports.edgeHttp]) {
+      await waitFor(async () => (await fetchText(hls(port, 'source/index.m3u8')))?.includes('#EXT-X-ENDLIST'), {
+        timeoutMs: 15_000,
+        what: `ENDLIST on ${port}`,
+      });
+      const source = await ffprobe(hls(port, 'source/index.m3u8'));
+      expect(source.streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
+      expect(source.streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 640, height: 360 });
+      expect(Number(source.format.duration)).toBeGreaterThanOrEqual(6);
+      const rendition = await ffprobe(hls(port, '480p/index.m3u8'));
+      expect(rendition.streams.find((s) => s.codec_type === 'video')).toMatchObject({
+        codec_name: 'h264',
+        width: 854,
+        height: 480,
+      });
+      expect(Number(rendition.format.duration)).toBeGreaterThanOrEqual(6);
+    }
+  }, 60_000);
+});

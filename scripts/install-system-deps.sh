@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the system programs Onair runs: ffmpeg and nats-server (and, with --with-test-tools, promtool from
+# Debian's prometheus package). Uses apt when run as root; otherwise says what to install and exits 1.
+set -euo pipefail
+
+packages=()
+command -v ffmpeg >/dev/null 2>&1 || packages+=(ffmpeg)
+command -v ffprobe >/dev/null 2>&1 || packages+=(ffmpeg)
+command -v nats-server >/dev/null 2>&1 || packages+=(nats-server)
+if [ "${1:-}" = "--with-test-tools" ]; then
+  command -v promtool >/dev/null 2>&1 || packages+=(prometheus)
+fi
+[ ${#packages[@]} -eq 0 ] && exit 0
+
+mapfile -t packages < <(printf '%s\n' "${packages[@]}" | sort -u)
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "onair: missing programs; please install the Debian/Ubuntu packages: ${packages[*]}" >&2
+  echo "       e.g. sudo apt-get install -y --no-install-recommends ${packages[*]}" >&2
+  exit 1
+fi
+echo "onair: installing ${packages[*]} with apt-get" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null

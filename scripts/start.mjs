@@ -1,0 +1,177 @@
+#!/usr/bin/env node
+// `npm start`: installs what is missing (ffmpeg and nats-server from apt when root, npm packages with `npm ci`),
+// builds, starts nats-server with JetStream and the five services, creates the demo room and prints where to
+// publish and watch. Ctrl-C stops everything cleanly. Only Node built-ins are used until the build is done.
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const DATA = join(ROOT, '.onair');
+const LOGS = join(DATA, 'logs');
+const HOST = process.env.ONAIR_PUBLIC_HOST ?? 'localhost';
+const NATS_PORT = Number(process.env.ONAIR_NATS_PORT ?? 4222);
+const ROOM = process.env.ONAIR_DEMO_ROOM ?? 'demo';
+const SERVICES = ['ingest', 'relay', 'danmaku', 'chat', 'monitoring'];
+const STOP_TIMEOUT_MS = 15_000;
+
+const say = (msg) => console.log(`onair: ${msg}`);
+const children = [];
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
+}
+
+function checkNode() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 19))
+    throw new Error(`Node >= 20.19 is required, this is ${process.version}`);
+}
+
+function installDependencies() {
+  run('bash', [join(ROOT, 'scripts/install-system-deps.sh')]);
+  const marker = join(ROOT, 'node_modules/.package-lock.json');
+  if (!existsSync(marker) || statSync(join(ROOT, 'package-lock.json')).mtimeMs > statSync(marker).mtimeMs) {
+    say('installing npm packages (npm ci)');
+    run('npm', ['ci', '--no-audit', '--no-fund']);
+  }
+  say('building');
+  run('npm', ['run', '--silent', 'build']);
+}
+
+function portOpen(port) {
+  return new Promise((resolve) => {
+    const sock = connect(port, '127.0.0.1', () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.on('error', () => resolve(false));
+  });
+}
+
+async function waitUntil(probe, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function start(name, cmd, args, env = {}) {
+  const log = join(LOGS, `${name}.log`);
+  const out = createWriteStream(log, { flags: 'a' });
+  const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (d) => {
+    out.write(d);
+    if (output.length < 1_000_000) output += d.toString();
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const entry = { name, child, log, output: () => output, exited: new Promise((r) => child.once('exit', r)) };
+  entry.exited.then((code) => {
+    if (!stopping) {
+      say(`${name} exited unexpectedly (${code}); see ${log}`);
+      void stop(1);
+    }
+  });
+  children.push(entry);
+  return entry;
+}
+
+async function startServices() {
+  if (await portOpen(NATS_PORT))
+    throw new Error(`port ${NATS_PORT} is in use; set ONAIR_NATS_PORT or stop the other NATS`);
+  mkdirSync(join(DATA, 'nats'), { recursive: true });
+  start('nats', 'nats-server', ['-a', '127.0.0.1', '-p', String(NATS_PORT), '-js', '-sd', join(DATA, 'nats')]);
+  await waitUntil(() => portOpen(NATS_PORT), 15_000, 'nats-server');
+  const natsUrl = `nats://127.0.0.1:${NATS_PORT}`;
+  const env = { INGEST_NATS_URL: natsUrl, DANMAKU_NATS_URL: natsUrl, CHAT_NATS_URL: natsUrl };
+  const started = SERVICES.map((svc) =>
+    start(svc, process.execPath, [join(ROOT, `services/${svc}/dist/main.js`)], env),
+  );
+  await Promise.all(
+    started.map((s) =>
+      waitUntil(async () => s.output().includes('"msg":"started"'), 30_000, `${s.name} to start (see ${s.log})`),
+    ),
+  );
+}
+
+async function ensureDemoRoom() {
+  const { onair } = await import('@onair/proto');
+  const { createClient, call } = await import('@onair/grpc-kit');
+  const rooms = createClient(onair().rooms.v1.RoomsService, `127.0.0.1:${process.env.INGEST_GRPC_PORT ?? 50051}`);
+  const keyFile = join(DATA, `${ROOM}.stream-key`);
+  try {
+    const created = await call((cb) => rooms.CreateRoom({ id: ROOM, title: 'Demo room' }, cb)).catch((err) => {
+      if (err.code !== 'ALREADY_EXISTS') throw err;
+      return undefined;
+    });
+    if (created) {
+      writeFileSync(keyFile, created.streamKey, { mode: 0o600 });
+      return created.streamKey;
+    }
+    if (existsSync(keyFile)) return readFileSync(keyFile, 'utf8').trim();
+    const rotated = await call((cb) => rooms.RotateStreamKey({ id: ROOM }, cb));
+    writeFileSync(keyFile, rotated.streamKey, { mode: 0o600 });
+    return rotated.streamKey;
+  } finally {
+    rooms.close();
+  }
+}
+
+let stopping = false;
+async function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  say('stopping');
+  const services = children.filter((c) => c.name !== 'nats');
+  const timer = setTimeout(() => {
+    for (const c of children) c.child.kill('SIGKILL');
+    process.exit(1);
+  }, STOP_TIMEOUT_MS);
+  for (const c of services) c.child.kill('SIGTERM');
+  await Promise.all(services.map((c) => c.exited));
+  for (const c of children.filter((c) => c.name === 'nats')) {
+    c.child.kill('SIGTERM');
+    await c.exited;
+  }
+  clearTimeout(timer);
+  say('stopped');
+  process.exit(code);
+}
+
+async function main() {
+  checkNode();
+  installDependencies();
+  mkdirSync(LOGS, { recursive: true });
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  say('starting nats-server and the services');
+  await startServices();
+  const key = await ensureDemoRoom();
+  console.log(`
+  Onair is running. Logs: ${LOGS}
+
+  Publish (OBS → Settings → Stream → Custom):
+    Server       rtmp://${HOST}/live
+    Stream Key   ${key}
+  or with ffmpeg:
+    ffmpeg -re -i input.mp4 -c:v libx264 -preset veryfast -g 50 -c:a aac -f flv rtmp://${HOST}/live/${key}
+
+  Watch:         http://${HOST}:8080/hls/${ROOM}/master.m3u8   (VLC, ffplay, Safari, any hls.js page)
+  Dashboard:     http://${HOST}:3000/
+  Danmaku:       ws://${HOST}:8081/ws?room=${ROOM}
+  Chat:          ws://${HOST}:8082/ws?room=${ROOM}
+
+  Ctrl-C stops everything.
+`);
+}
+
+main().catch((err) => {
+  console.error(`onair: ${err.message}`);
+  void (children.length > 0 ? stop(1) : process.exit(1));
+});
