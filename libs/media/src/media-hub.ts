@@ -11,6 +11,12 @@ export interface MediaHubOptions {
 type StreamCallback = (stream: LiveStream) => void;
 
 /**
+ * The StreamEnded reason of a stream that {@link MediaHub.start} replaced: the room was re-opened (a new publish,
+ * or a relay's re-subscribe), so the room goes on and a follower should subscribe again at once.
+ */
+export const REPLACED_REASON = 'replaced';
+
+/**
  * Every live stream a server holds, by room. ingest feeds it from its segmenter, a relay from its upstream;
  * both serve MediaService from it, and a relay serves HLS from it.
  */
@@ -62,7 +68,7 @@ export class MediaHub {
 
   /** Opens a stream; a stream still open in the room ends with reason "replaced". */
   start(info: StreamStarted): LiveStream {
-    this.end(info.room, 'replaced');
+    this.end(info.room, REPLACED_REASON);
     const stream = new LiveStream(info, this.windowSize);
     this.streams.set(info.room, stream);
     for (const cb of this.startedCallbacks) cb(stream);

@@ -1,0 +1,59 @@
+import { onair } from '@onair/proto';
+import { createGrpcServer } from '@onair/grpc-kit';
+import { MediaHub, mediaServiceHandlers } from '@onair/media';
+import { createMetricsRegistry, stopAll, type Logger, type Runnable } from '@onair/runtime';
+import type { RelayConfig } from './config.js';
+import { RoomStreams } from './hls/room-streams.js';
+import { createHttpServer } from './http/http-server.js';
+import { createRelayMetrics } from './telemetry/relay-metrics.js';
+import { relayRoomStats } from './telemetry/room-stats.js';
+import { Upstream } from './upstream/upstream.js';
+import { ViewerTracker } from './viewers/viewer-tracker.js';
+
+/** The relay as a {@link Runnable}, with the ports it bound once started (0 before). */
+export interface RelayApp extends Runnable {
+  readonly httpPort: number;
+  readonly grpcPort: number;
+}
+
+/**
+ * The relay's composition root: a MediaHub fed by the upstream, served as HLS over HTTP and as
+ * MediaService over gRPC (so edges can chain), with viewers, metrics and telemetry.
+ */
+export function createApp(config: RelayConfig, log: Logger): RelayApp {
+  const hub = new MediaHub({ windowSize: config.windowSegments });
+  const streams = new RoomStreams(hub, { lingerMs: config.endedLingerMs });
+  const viewers = new ViewerTracker();
+  const registry = createMetricsRegistry('relay');
+  const upstream = new Upstream({ address: config.upstream, pollMs: config.upstreamPollMs, hub, log });
+  const http = createHttpServer({
+    log,
+    registry,
+    metrics: createRelayMetrics(registry, viewers),
+    streams,
+    viewers,
+    health: () => ({ upstream: config.upstream, upstreamReachable: upstream.reachable, liveRooms: hub.list().length }),
+  });
+  const grpc = createGrpcServer({ log, service: 'relay', roomStats: () => relayRoomStats(streams, viewers) });
+  grpc.addService(onair().media.v1.MediaService.service, mediaServiceHandlers(hub, log));
+  const ports = { httpPort: 0, grpcPort: 0 };
+
+  return {
+    get httpPort() {
+      return ports.httpPort;
+    },
+    get grpcPort() {
+      return ports.grpcPort;
+    },
+    async start() {
+      ports.grpcPort = await grpc.listen(config.host, config.grpcPort);
+      ports.httpPort = await http.listen(config.host, config.httpPort);
+      upstream.start();
+      log.info({ ...ports, upstream: config.upstream }, 'started');
+    },
+    async stop() {
+      await stopAll([() => grpc.stop(), () => http.stop(), () => upstream.stop()]);
+      streams.clear();
+    },
+  };
+}

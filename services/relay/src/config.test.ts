@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '@onair/runtime';
+import { RELAY_ENV_PREFIX, relayConfigSpec } from './config.js';
+
+describe('relay config', () => {
+  it('has the documented defaults', () => {
+    expect(loadConfig(relayConfigSpec, RELAY_ENV_PREFIX, {}).config).toEqual({
+      host: '0.0.0.0',
+      httpPort: 8080,
+      grpcPort: 50052,
+      upstream: '127.0.0.1:50051',
+      upstreamPollMs: 1000,
+      windowSegments: 6,
+      endedLingerMs: 30_000,
+      logLevel: 'info',
+    });
+  });
+
+  const valid: Array<[Record<string, string>, Record<string, unknown>]> = [
+    [{ RELAY_UPSTREAM: 'origin.internal:50052' }, { upstream: 'origin.internal:50052' }],
+    [{ RELAY_UPSTREAM: '[::1]:50052' }, { upstream: '[::1]:50052' }],
+    [
+      { RELAY_HTTP_PORT: '0', RELAY_GRPC_PORT: '0' },
+      { httpPort: 0, grpcPort: 0 },
+    ],
+    [
+      { RELAY_WINDOW_SEGMENTS: '10', RELAY_ENDED_LINGER_MS: '0' },
+      { windowSegments: 10, endedLingerMs: 0 },
+    ],
+    [
+      { RELAY_UPSTREAM_POLL_MS: '250', RELAY_LOG_LEVEL: 'debug' },
+      { upstreamPollMs: 250, logLevel: 'debug' },
+    ],
+  ];
+  it.each(valid)('reads %j', (env, want) => {
+    expect(loadConfig(relayConfigSpec, RELAY_ENV_PREFIX, env).config).toMatchObject(want);
+  });
+
+  const invalid: Array<[Record<string, string>, string]> = [
+    [{ RELAY_UPSTREAM: 'ingest' }, 'RELAY_UPSTREAM'],
+    [{ RELAY_UPSTREAM: 'http://ingest:50051' }, 'RELAY_UPSTREAM'],
+    [{ RELAY_HTTP_PORT: '70000' }, 'RELAY_HTTP_PORT'],
+    [{ RELAY_WINDOW_SEGMENTS: '0' }, 'RELAY_WINDOW_SEGMENTS'],
+    [{ RELAY_UPSTREAM_POLL_MS: 'soon' }, 'RELAY_UPSTREAM_POLL_MS'],
+    [{ RELAY_LOG_LEVEL: 'loud' }, 'RELAY_LOG_LEVEL'],
+  ];
+  it.each(invalid)('rejects %j naming %s', (env, name) => {
+    expect(() => loadConfig(relayConfigSpec, RELAY_ENV_PREFIX, env)).toThrow(ConfigError);
+    expect(() => loadConfig(relayConfigSpec, RELAY_ENV_PREFIX, env)).toThrow(name);
+  });
+
+  it('reports unknown RELAY_ variables', () => {
+    expect(loadConfig(relayConfigSpec, RELAY_ENV_PREFIX, { RELAY_UPSTREM: 'x:1' }).unknown).toEqual(['RELAY_UPSTREM']);
+  });
+});

@@ -1,0 +1,60 @@
+import type { LiveStream, MediaHub } from '@onair/media';
+
+/** Options of {@link RoomStreams}. */
+export interface RoomStreamsOptions {
+  /** How long an ended stream stays served (with EXT-X-ENDLIST), ms. */
+  lingerMs: number;
+}
+
+/**
+ * The streams the relay serves over HLS, by room: the hub's live streams, plus each room's last ended
+ * stream for `lingerMs` so players read its final window with EXT-X-ENDLIST (RFC 8216 §4.3.3.4) and finish
+ * cleanly instead of failing on a sudden 404. A new stream of the room replaces its lingering one.
+ */
+export class RoomStreams {
+  private readonly ended = new Map<string, { stream: LiveStream; timer: NodeJS.Timeout }>();
+  private readonly lingerMs: number;
+
+  constructor(
+    private readonly hub: MediaHub,
+    { lingerMs }: RoomStreamsOptions,
+  ) {
+    this.lingerMs = lingerMs;
+    hub.onEnded((stream) => this.linger(stream));
+    hub.onStarted((stream) => this.forget(stream.room));
+  }
+
+  /** The stream served for `room`: live, or ended and still lingering (then `stream.ended` is set). */
+  get(room: string): LiveStream | undefined {
+    return this.hub.get(room) ?? this.ended.get(room)?.stream;
+  }
+
+  /** Every served stream: live ones, then lingering ended ones of rooms that are not live. */
+  list(): LiveStream[] {
+    const live = this.hub.list();
+    const rooms = new Set(live.map((s) => s.room));
+    return [...live, ...[...this.ended.values()].map((e) => e.stream).filter((s) => !rooms.has(s.room))];
+  }
+
+  /** Drops every lingering stream and its timer (on shutdown). */
+  clear(): void {
+    for (const room of [...this.ended.keys()]) this.forget(room);
+  }
+
+  private linger(stream: LiveStream): void {
+    this.forget(stream.room);
+    if (this.lingerMs <= 0 || this.hub.get(stream.room)) return;
+    const timer = setTimeout(() => {
+      if (this.ended.get(stream.room)?.stream === stream) this.ended.delete(stream.room);
+    }, this.lingerMs);
+    timer.unref();
+    this.ended.set(stream.room, { stream, timer });
+  }
+
+  private forget(room: string): void {
+    const entry = this.ended.get(room);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    this.ended.delete(room);
+  }
+}

@@ -1,0 +1,38 @@
+/** Room slug in a URL: lowercase letters, digits and dashes, 1 to 64 characters. */
+const ROOM = /^[a-z0-9-]{1,64}$/;
+/** Rendition name in a URL: lowercase letters, digits, underscores and dashes, 1 to 32 characters. */
+const RENDITION = /^[a-z0-9_-]{1,32}$/;
+/** Digits only, short enough to stay an exact integer. */
+const NUMBER = '(\\d{1,15})';
+const INIT_FILE = new RegExp(`^init-${NUMBER}\\.mp4$`);
+const SEGMENT_FILE = new RegExp(`^seg-${NUMBER}\\.m4s$`);
+
+/** A file under `/hls/<room>/<rendition>/`. */
+export type RenditionFile =
+  | { readonly kind: 'playlist' }
+  | { readonly kind: 'init'; readonly id: number }
+  | { readonly kind: 'segment'; readonly sequence: number };
+
+/** The room slug when `value` is one, else undefined. */
+export function parseRoom(value: string): string | undefined {
+  return ROOM.test(value) ? value : undefined;
+}
+
+/** The rendition name when `value` is one, else undefined. */
+export function parseRendition(value: string): string | undefined {
+  return RENDITION.test(value) ? value : undefined;
+}
+
+/**
+ * Parses the last path segment under a rendition: `index.m3u8`, `init-<id>.mp4` or `seg-<sequence>.m4s`.
+ * Anything else (other names, signs, spaces, dots, slashes, numbers past 15 digits) is undefined, so no
+ * request can name anything but an in-memory object.
+ */
+export function parseRenditionFile(value: string): RenditionFile | undefined {
+  if (value === 'index.m3u8') return { kind: 'playlist' };
+  const init = INIT_FILE.exec(value);
+  if (init?.[1] !== undefined) return { kind: 'init', id: Number(init[1]) };
+  const seg = SEGMENT_FILE.exec(value);
+  if (seg?.[1] !== undefined) return { kind: 'segment', sequence: Number(seg[1]) };
+  return undefined;
+}

@@ -1,0 +1,98 @@
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import type { Registry } from 'prom-client';
+import { registerMetricsRoute, type Logger } from '@onair/runtime';
+import { registerHlsRoutes, type HlsRoutesDeps } from '../hls/hls-routes.js';
+import type { RelayMetrics } from '../telemetry/relay-metrics.js';
+
+/** Options of {@link createHttpServer}. */
+export interface HttpServerOptions extends HlsRoutesDeps {
+  log: Logger;
+  registry: Registry;
+  metrics: RelayMetrics;
+  /** Body of `GET /healthz` (200 while the server runs). */
+  health: () => Record<string, unknown>;
+}
+
+/** The relay's HTTP server: HLS, `/healthz`, `/metrics`. */
+export interface HttpServer {
+  readonly app: FastifyInstance;
+  /** Binds host:port (0 for a free port) and resolves to the bound port. */
+  listen(host: string, port: number): Promise<number>;
+  /** Stops accepting, lets in-flight responses finish, closes idle keep-alive connections. */
+  stop(): Promise<void>;
+}
+
+/** CORS (Fetch standard §3.2) so browser players such as hls.js can read the relay from any origin. */
+const CORS_PREFLIGHT = {
+  'access-control-allow-methods': 'GET, HEAD, OPTIONS',
+  'access-control-max-age': '86400',
+} as const;
+
+/**
+ * Creates the HTTP server. Every response carries `Access-Control-Allow-Origin: *`; error responses carry
+ * `Cache-Control: no-store` so a 404 for a segment that is about to exist is never cached. Unknown errors
+ * are logged and answered 500 with a generic body.
+ */
+export function createHttpServer({ log, registry, metrics, health, ...hls }: HttpServerOptions): HttpServer {
+  const httpLog = log.child({ component: 'http' });
+  const app = Fastify({
+    logger: false,
+    requestTimeout: 30_000,
+    // Malformed percent-encoding or an over-long parameter never reaches a route: answer it here, without
+    // echoing the path back.
+    frameworkErrors: (err, _req, reply) => {
+      const status = err.statusCode ?? 400;
+      void (reply as FastifyReply)
+        .code(status)
+        .headers({ 'access-control-allow-origin': '*', 'cache-control': 'no-store' })
+        .send({ error: 'INVALID_ARGUMENT', message: 'bad request' });
+    },
+  });
+
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('access-control-allow-origin', '*');
+    if (reply.statusCode >= 400) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.requests.inc({ route, status: String(reply.statusCode) });
+    const length = Number(reply.getHeader('content-length'));
+    if (req.method !== 'HEAD' && length > 0) metrics.bytes.inc({ route }, length);
+  });
+  app.setNotFoundHandler(async (_req, reply) => reply.code(404).send({ error: 'NOT_FOUND', message: 'not found' }));
+  app.setErrorHandler(async (err: FastifyError, req, reply) => {
+    const status = err.statusCode ?? 500;
+    if (status >= 500) {
+      httpLog.error({ err, method: req.method, url: req.url }, 'request failed');
+      return reply.code(500).send({ error: 'INTERNAL', message: 'internal error' });
+    }
+    return reply.code(status).send({ error: 'INVALID_ARGUMENT', message: 'bad request' });
+  });
+
+  app.options('/*', async (req, reply) => {
+    const headers = req.headers['access-control-request-headers'];
+    reply.headers(CORS_PREFLIGHT);
+    if (headers) reply.header('access-control-allow-headers', headers);
+    return reply.code(204).send();
+  });
+  app.get('/healthz', (_req, reply) => reply.send({ status: 'ok', ...health() }));
+  registerMetricsRoute(app, registry);
+  registerHlsRoutes(app, hls);
+
+  return {
+    app,
+    async listen(host, port) {
+      await app.listen({ host, port });
+      const address = app.server.address();
+      const bound = typeof address === 'object' && address ? address.port : port;
+      httpLog.info({ host, port: bound }, 'listening');
+      return bound;
+    },
+    async stop() {
+      httpLog.info('closing');
+      await app.close();
+      httpLog.info('closed');
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import { status, type ClientReadableStream, type StatusObject } from '@grpc/grpc-js';
+import type { media } from '@onair/proto';
+import { REPLACED_REASON, toMediaEvent, type MediaEvent, type MediaHub } from '@onair/media';
+import { OnairError, type Logger } from '@onair/runtime';
+import { Backoff, type BackoffOptions } from './backoff.js';
+
+/** A call that lived this long was healthy: the next failure starts the backoff over, ms. */
+const HEALTHY_CALL_MS = 10_000;
+
+/** Options of {@link RoomSubscription}. */
+export interface RoomSubscriptionOptions {
+  room: string;
+  client: media.MediaServiceClient;
+  hub: MediaHub;
+  /** The upstream component's logger; the subscription adds `{ room }`. */
+  log: Logger;
+  /** Called once when the room ended upstream (StreamEnded, or NOT_FOUND); not called after {@link stop}. */
+  onFinished: (subscription: RoomSubscription) => void;
+  backoff?: BackoffOptions;
+}
+
+/**
+ * Follows one room of the upstream: `MediaService.Subscribe` applied event by event to the hub. A broken
+ * call or an inconsistent event drops the call and re-subscribes with bounded backoff while the stream
+ * keeps being served; the snapshot the upstream replays first replaces the hub's stream.
+ */
+export class RoomSubscription {
+  readonly room: string;
+  private readonly client: media.MediaServiceClient;
+  private readonly hub: MediaHub;
+  private readonly log: Logger;
+  private readonly onFinished: (subscription: RoomSubscription) => void;
+  private readonly backoff: Backoff;
+  private call: ClientReadableStream<media.SubscribeResponse__Output> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private openedAtMs = 0;
+  private done = false;
+
+  constructor({ room, client, hub, log, onFinished, backoff }: RoomSubscriptionOptions) {
+    this.room = room;
+    this.client = client;
+    this.hub = hub;
+    this.log = log.child({ room });
+    this.onFinished = onFinished;
+    this.backoff = new Backoff(backoff);
+  }
+
+  /** Opens the first call. */
+  start(): void {
+    this.open();
+  }
+
+  /** Cancels the call and any pending re-subscribe; the hub's stream is left to the caller. */
+  stop(reason: string): void {
+    if (this.done) return;
+    this.done = true;
+    clearTimeout(this.timer);
+    this.cancel();
+    this.log.info({ reason }, 'subscription closed');
+  }
+
+  private open(): void {
+    this.timer = undefined;
+    if (this.done) return;
+    const call = this.client.Subscribe({ room: this.room });
+    this.call = call;
+    this.openedAtMs = Date.now();
+    let first = true;
+    this.log.info('subscription opened');
+    call.on('data', (msg: media.SubscribeResponse__Output) => {
+      if (this.call !== call) return;
+      try {
+        const event = toMediaEvent(msg);
+        this.check(event, first);
+        first = false;
+        if (event.event === 'streamEnded' && event.streamEnded.reason === REPLACED_REASON) {
+          this.resubscribe('replaced upstream', 0);
+          return;
+        }
+        this.hub.apply(this.room, event);
+        if (event.event === 'streamEnded') this.finish('ended upstream');
+      } catch (err) {
+        this.log.warn({ err }, 'inconsistent upstream event');
+        this.resubscribe('inconsistent event');
+      }
+    });
+    // Every outcome arrives once as 'status'; 'error' only needs a listener so it never goes unhandled.
+    call.on('error', () => undefined);
+    call.on('status', (s: StatusObject) => {
+      if (this.call !== call) return;
+      this.call = undefined;
+      this.settle(s);
+    });
+  }
+
+  /** @throws OnairError INVALID_ARGUMENT when a call does not start with this room's StreamStarted. */
+  private check(event: MediaEvent, first: boolean): void {
+    if (first !== (event.event === 'streamStarted')) {
+      throw new OnairError('INVALID_ARGUMENT', `StreamStarted ${first ? 'missing' : 'repeated'} in the call`);
+    }
+    if (event.event === 'streamStarted' && event.streamStarted.room !== this.room) {
+      throw new OnairError('INVALID_ARGUMENT', `StreamStarted for room ${event.streamStarted.room}`);
+    }
+  }
+
+  private settle(s: StatusObject): void {
+    if (s.code === status.NOT_FOUND) {
+      this.hub.end(this.room, 'not live upstream');
+      return this.finish('not live upstream');
+    }
+    this.log.warn({ code: s.code, details: s.details }, 'subscription broken');
+    this.resubscribe(s.code === status.OK ? 'call ended early' : 'call failed');
+  }
+
+  private resubscribe(reason: string, delayMs?: number): void {
+    this.cancel();
+    if (this.done) return;
+    if (Date.now() - this.openedAtMs >= HEALTHY_CALL_MS) this.backoff.reset();
+    const delay = delayMs ?? this.backoff.next();
+    this.log.info({ reason, delayMs: delay }, 'resubscribing');
+    this.timer = setTimeout(() => this.open(), delay);
+  }
+
+  private finish(reason: string): void {
+    this.stop(reason);
+    this.onFinished(this);
+  }
+
+  private cancel(): void {
+    const call = this.call;
+    this.call = undefined;
+    call?.cancel();
+  }
+}
