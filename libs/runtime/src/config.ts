@@ -6,6 +6,8 @@ export interface ConfigField<T> {
   readonly env: string;
   readonly default: T;
   readonly doc: string;
+  /** How the default is written in docs when `String(default)` would not read well (parsed objects). */
+  readonly defaultText?: string;
 }
 
 /** A service's configuration spec: field name → field. */
@@ -27,9 +29,20 @@ export class ConfigError extends Error {
   }
 }
 
-/** Declares a field; `schema` parses the variable's string (use `z.coerce` for numbers). */
-export function field<T>(schema: z.ZodType<T>, env: string, defaultValue: T, doc: string): ConfigField<T> {
-  return { schema, env, default: defaultValue, doc };
+/**
+ * Declares a field; `schema` parses the variable's string (use `z.coerce` for numbers). A default whose
+ * `String()` does not read well (a parsed list) takes its original text in `defaultText`.
+ */
+export function field<T>(
+  schema: z.ZodType<T>,
+  env: string,
+  defaultValue: T,
+  doc: string,
+  defaultText?: string,
+): ConfigField<T> {
+  return defaultText === undefined
+    ? { schema, env, default: defaultValue, doc }
+    : { schema, env, default: defaultValue, doc, defaultText };
 }
 
 /** Integer port field, 0 to 65535 (0 asks the OS for a free port). */
@@ -82,6 +95,6 @@ export function loadConfig<S extends ConfigSpec>(
 
 /** Renders a spec as a Markdown table (variable · default · meaning) for the README. */
 export function describeConfig(spec: ConfigSpec): string {
-  const rows = Object.values(spec).map((f) => `| \`${f.env}\` | \`${String(f.default)}\` | ${f.doc} |`);
+  const rows = Object.values(spec).map((f) => `| \`${f.env}\` | \`${f.defaultText ?? String(f.default)}\` | ${f.doc} |`);
   return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }
