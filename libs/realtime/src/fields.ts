@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/** A room id: 1 to 64 characters of a-z, 0-9 and "-" (also a valid NATS subject token and KV key). */
+export const ROOM_ID_PATTERN = /^[a-z0-9-]{1,64}$/;
+
+/** Zod schema of a room id ({@link ROOM_ID_PATTERN}). */
+export const roomIdSchema = z.string({ error: 'room must be a string' }).regex(ROOM_ID_PATTERN, {
+  error: 'room must be 1 to 64 characters of a-z, 0-9 and -',
+});
+
+/** Longest display name, characters (Unicode code points). */
+export const NAME_MAX_CHARS = 32;
+
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
+/**
+ * Zod schema of user text: a string, trimmed, then 1 to `maxChars` characters (Unicode code points, so
+ * an emoji or a CJK character counts once), with no control character (Unicode category Cc, which
+ * includes line breaks and tabs). Messages name the field as `label`.
+ */
+export function textSchema(label: string, maxChars: number): z.ZodType<string> {
+  return z
+    .string({ error: `${label} must be a string` })
+    .trim()
+    .superRefine((value, ctx) => {
+      const length = [...value].length;
+      if (length === 0) ctx.addIssue({ code: 'custom', message: `${label} must not be empty` });
+      else if (length > maxChars)
+        ctx.addIssue({ code: 'custom', message: `${label} must be at most ${maxChars} characters` });
+      else if (CONTROL_CHARACTER.test(value))
+        ctx.addIssue({ code: 'custom', message: `${label} must not contain control characters` });
+    });
+}
+
+/** Zod schema of a display name: {@link textSchema} with at most {@link NAME_MAX_CHARS} characters. */
+export const nameSchema = textSchema('name', NAME_MAX_CHARS);
+
+/** Zod schema of a colour "#rrggbb" (CSS Color 4 §5.2 hex notation, 6 digits only), normalised to lower case. */
+export const colorSchema = z
+  .string({ error: 'color must be a string' })
+  .regex(/^#[0-9a-fA-F]{6}$/, { error: 'color must be #rrggbb' })
+  .transform((value) => value.toLowerCase());

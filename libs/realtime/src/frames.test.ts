@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { errorFrame, historyFrame, isRoomMessage, parseClientFrame, welcomeFrame } from './frames.js';
+
+describe('parseClientFrame', () => {
+  it.each([
+    ['{"type":"hello","name":"alice"}', { type: 'hello', name: 'alice' }],
+    ['{"v":1,"type":"message","text":"hi"}', { v: 1, type: 'message', text: 'hi' }],
+  ])('parses %s', (text, expected) => {
+    expect(parseClientFrame(text)).toEqual({ ok: true, value: expected });
+  });
+
+  it.each([
+    ['not json', 'frame is not valid JSON', undefined],
+    ['{"type":', 'frame is not valid JSON', undefined],
+    ['[1,2]', 'frame must be a JSON object', undefined],
+    ['"hello"', 'frame must be a JSON object', undefined],
+    ['null', 'frame must be a JSON object', undefined],
+    ['{}', 'type must be a string', 'type'],
+    ['{"type":7}', 'type must be a string', 'type'],
+    ['{"type":"hello","v":2}', 'v must be 1', 'v'],
+  ])('rejects %s', (text, message, field) => {
+    const result = parseClientFrame(text);
+    expect(result).toEqual({
+      ok: false,
+      rejection: field ? { code: 'INVALID_ARGUMENT', message, field } : { code: 'INVALID_ARGUMENT', message },
+    });
+  });
+});
+
+describe('server frames', () => {
+  it('carry v and type', () => {
+    expect(JSON.parse(errorFrame({ code: 'RATE_LIMITED', message: 'slow down' }))).toEqual({
+      v: 1,
+      type: 'error',
+      code: 'RATE_LIMITED',
+      message: 'slow down',
+    });
+    const limits = { maxTextLength: 100, ratePerSec: 5, rateBurst: 10, maxFrameBytes: 4096 };
+    expect(JSON.parse(welcomeFrame({ room: 'r', conn: '1', name: null, limits }))).toEqual({
+      v: 1,
+      type: 'welcome',
+      room: 'r',
+      conn: '1',
+      name: null,
+      limits,
+    });
+    const message = { v: 1 as const, type: 'message', id: 'x', room: 'r', name: 'a', text: 't', sentAtMs: 1 };
+    expect(JSON.parse(historyFrame([message]))).toEqual({ v: 1, type: 'history', messages: [message] });
+  });
+
+  it('recognises stored messages of a type', () => {
+    const message = { v: 1, type: 'message', id: 'x', room: 'r', name: 'a', text: 't', sentAtMs: 1 };
+    expect(isRoomMessage(message, 'message')).toBe(true);
+    expect(isRoomMessage(message, 'danmaku')).toBe(false);
+    expect(isRoomMessage({ ...message, id: 3 }, 'message')).toBe(false);
+    expect(isRoomMessage('x', 'message')).toBe(false);
+  });
+});

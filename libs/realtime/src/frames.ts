@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { nameSchema } from './fields.js';
+import type { Rejection, Result } from './result.js';
+import { validate } from './validate.js';
+
+/** Version of the JSON message schema (v1); every server frame carries it as `v`, clients may send it. */
+export const PROTOCOL_VERSION = 1;
+
+/** What every message delivered to a room carries (a danmaku, a chat message), as viewers receive it. */
+export interface RoomMessage {
+  readonly v: typeof PROTOCOL_VERSION;
+  /** Frame type, e.g. "danmaku" or "message". */
+  readonly type: string;
+  /** Unique id (UUID v4), also the JetStream message id (Nats-Msg-Id) that deduplicates retries. */
+  readonly id: string;
+  readonly room: string;
+  /** Display name of the sender. */
+  readonly name: string;
+  readonly text: string;
+  /** Server wall clock when the message was accepted, unix epoch ms. */
+  readonly sentAtMs: number;
+}
+
+/** A client frame after JSON parsing: an object with a string `type` and the type's own fields. */
+export interface ClientFrame {
+  readonly type: string;
+  readonly [field: string]: unknown;
+}
+
+const envelopeSchema = z.looseObject({
+  type: z.string({ error: 'type must be a string' }),
+  v: z.literal(PROTOCOL_VERSION, { error: `v must be ${PROTOCOL_VERSION}` }).optional(),
+});
+
+/** Parses one text frame from a client: JSON (RFC 8259), an object with a string `type`, `v` absent or 1. */
+export function parseClientFrame(text: string): Result<ClientFrame> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, rejection: { code: 'INVALID_ARGUMENT', message: 'frame is not valid JSON' } };
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    return { ok: false, rejection: { code: 'INVALID_ARGUMENT', message: 'frame must be a JSON object' } };
+  }
+  return validate(envelopeSchema, json);
+}
+
+/** Zod schema of the client's `{"type":"hello","name":...}` frame. */
+export const helloSchema = z.object({ name: nameSchema });
+
+/** Limits a viewer is told in the welcome frame. */
+export interface ClientLimits {
+  /** Longest text, characters. */
+  readonly maxTextLength: number;
+  /** Sustained frames per second a connection may send. */
+  readonly ratePerSec: number;
+  /** Frames a connection may send at once before the sustained rate applies. */
+  readonly rateBurst: number;
+  /** Largest frame, bytes; a larger one closes the connection with 1009. */
+  readonly maxFrameBytes: number;
+}
+
+/** Content of the welcome frame, sent when a viewer has joined (and again after a hello). */
+export interface Welcome {
+  readonly room: string;
+  /** Connection id, as in the server's logs. */
+  readonly conn: string;
+  /** The name messages are sent under; null until the client says hello. */
+  readonly name: string | null;
+  readonly limits: ClientLimits;
+}
+
+/** `{"v":1,"type":"welcome",...}` as JSON text. */
+export function welcomeFrame(welcome: Welcome): string {
+  return JSON.stringify({ v: PROTOCOL_VERSION, type: 'welcome', ...welcome });
+}
+
+/** `{"v":1,"type":"error","code":...,"message":...,"field"?:...}` as JSON text. */
+export function errorFrame(rejection: Rejection): string {
+  return JSON.stringify({ v: PROTOCOL_VERSION, type: 'error', ...rejection });
+}
+
+/** `{"v":1,"type":"history","messages":[...]}` as JSON text; messages oldest first. */
+export function historyFrame(messages: readonly RoomMessage[]): string {
+  return JSON.stringify({ v: PROTOCOL_VERSION, type: 'history', messages });
+}
+
+/** True when `value` has the fields of a {@link RoomMessage} of `type` (a stored message read back). */
+export function isRoomMessage(value: unknown, type: string): value is RoomMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as Record<string, unknown>;
+  return m.type === type && typeof m.id === 'string' && typeof m.room === 'string' && typeof m.sentAtMs === 'number';
+}

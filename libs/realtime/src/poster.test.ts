@@ -1,0 +1,108 @@
+import { createLogger } from '@onair/runtime';
+import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import { textSchema } from './fields.js';
+import type { RoomMessage } from './frames.js';
+import { Poster, type PostObserver } from './poster.js';
+import type { RoomStore } from './room-log.js';
+
+type Shout = RoomMessage & { type: 'shout'; loud: boolean };
+
+class MemoryStore implements RoomStore {
+  readonly rooms = new Map<string, unknown[]>();
+  failing = false;
+
+  append(room: string, message: RoomMessage): Promise<void> {
+    if (this.failing) return Promise.reject(new Error('no JetStream'));
+    this.rooms.set(room, [...(this.rooms.get(room) ?? []), message]);
+    return Promise.resolve();
+  }
+
+  recent(room: string, limit: number): Promise<unknown[]> {
+    return Promise.resolve((this.rooms.get(room) ?? []).slice(-limit));
+  }
+}
+
+function setup(): { poster: Poster<{ text: string; loud: boolean }, Shout>; store: MemoryStore; outcomes: string[] } {
+  const store = new MemoryStore();
+  const outcomes: string[] = [];
+  const observer: PostObserver = {
+    accepted: (room) => outcomes.push(`ok:${room}`),
+    rejected: (reason) => outcomes.push(reason),
+  };
+  const poster = new Poster({
+    kind: {
+      type: 'shout',
+      schema: z.object({ text: textSchema('text', 10), loud: z.boolean().default(false) }),
+      shape: (stamp, post) => ({ ...stamp, type: 'shout' as const, text: post.text, loud: post.loud }),
+    },
+    store,
+    observer,
+    log: createLogger({ service: 'test', level: 'silent' }),
+    now: () => 1234,
+  });
+  return { poster, store, outcomes };
+}
+
+describe('Poster', () => {
+  it('stamps, shapes and stores an accepted post', async () => {
+    const { poster, store, outcomes } = setup();
+    const result = await poster.post({
+      room: 'demo',
+      name: ' alice ',
+      fields: { type: 'shout', text: ' hi ', loud: true },
+    });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value).toMatchObject({
+      v: 1,
+      type: 'shout',
+      room: 'demo',
+      name: 'alice',
+      text: 'hi',
+      loud: true,
+      sentAtMs: 1234,
+    });
+    expect(result.value.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(store.rooms.get('demo')).toEqual([result.value]);
+    expect(outcomes).toEqual(['ok:demo']);
+  });
+
+  it.each([
+    [{ room: 'Bad Room', name: 'a', fields: { text: 'x' } }, 'room'],
+    [{ room: 'demo', name: '', fields: { text: 'x' } }, 'name'],
+    [{ room: 'demo', name: 'a', fields: { text: '' } }, 'text'],
+    [{ room: 'demo', name: 'a', fields: { text: 'x'.repeat(11) } }, 'text'],
+    [{ room: 'demo', name: 'a', fields: { text: 'x', loud: 'yes' } }, 'loud'],
+    [{ room: 'demo', name: 'a', fields: {} }, 'text'],
+  ])('rejects %j naming %s', async (request, field) => {
+    const { poster, store, outcomes } = setup();
+    const result = await poster.post(request);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.rejection).toMatchObject({ code: 'INVALID_ARGUMENT', field });
+    expect(store.rooms.size).toBe(0);
+    expect(outcomes).toEqual(['invalid_argument']);
+  });
+
+  it('answers UNAVAILABLE when the store fails, without the store error', async () => {
+    const { poster, store, outcomes } = setup();
+    store.failing = true;
+    const result = await poster.post({ room: 'demo', name: 'a', fields: { text: 'x' } });
+    expect(result).toEqual({
+      ok: false,
+      rejection: { code: 'UNAVAILABLE', message: 'the message could not be stored; try again' },
+    });
+    expect(outcomes).toEqual(['unavailable']);
+  });
+
+  it('reads back the recent messages of its type', async () => {
+    const { poster, store } = setup();
+    await poster.post({ room: 'demo', name: 'a', fields: { text: 'one' } });
+    await poster.post({ room: 'demo', name: 'a', fields: { text: 'two' } });
+    store.rooms.get('demo')?.push({ type: 'other', id: 'z', room: 'demo', sentAtMs: 1 });
+    const recent = await poster.recent('demo', 10);
+    expect(recent.ok && recent.value.map((m) => m.text)).toEqual(['one', 'two']);
+    expect((await poster.recent('BAD', 10)).ok).toBe(false);
+  });
+});

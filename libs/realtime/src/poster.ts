@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { Logger } from '@onair/runtime';
+import { nameSchema, roomIdSchema } from './fields.js';
+import { isRoomMessage, PROTOCOL_VERSION, type RoomMessage } from './frames.js';
+import { accepted, rejected, type Result } from './result.js';
+import type { RoomStore } from './room-log.js';
+import { validate } from './validate.js';
+
+/** The fields the server stamps on every accepted message. */
+export type MessageStamp = Omit<RoomMessage, 'text'>;
+
+/**
+ * A kind of room message (danmaku, chat message): the schema of what a client posts and how an
+ * accepted post becomes the delivered message.
+ */
+export interface MessageKind<P extends { text: string }, M extends RoomMessage> {
+  /** Type of the client's post frame and of the delivered message, e.g. "danmaku". */
+  readonly type: M['type'];
+  /** Zod schema of the post's fields (the client frame minus `type`/`v`). */
+  readonly schema: z.ZodType<P>;
+  /** Builds the delivered message from the server's stamp and the validated post. */
+  shape(stamp: MessageStamp, post: P): M;
+}
+
+/** One post, from a WebSocket frame or a gRPC request. */
+export interface PostRequest {
+  readonly room: string;
+  readonly name: string;
+  /** The post's fields, validated against the kind's schema. */
+  readonly fields: unknown;
+}
+
+/** Told about every post's outcome (metrics and telemetry). */
+export interface PostObserver {
+  accepted(room: string): void;
+  /** `reason` is the lower-case error code, e.g. "invalid_argument". */
+  rejected(reason: string): void;
+}
+
+/** Options of {@link Poster}. */
+export interface PosterOptions<P extends { text: string }, M extends RoomMessage> {
+  kind: MessageKind<P, M>;
+  store: RoomStore;
+  observer: PostObserver;
+  log: Logger;
+  /** Wall clock, unix epoch ms. @default Date.now */
+  now?: () => number;
+}
+
+/**
+ * The transport-free business of a room message service: validates a post (room, name, fields), stamps
+ * it (id, server time), shapes it and stores it; storing publishes it to every instance. Used alike by
+ * the WebSocket connections and the gRPC handlers.
+ */
+export class Poster<P extends { text: string }, M extends RoomMessage> {
+  private readonly log: Logger;
+  private readonly now: () => number;
+
+  constructor(private readonly options: PosterOptions<P, M>) {
+    this.log = options.log.child({ component: 'poster' });
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Type of the messages this poster accepts, e.g. "danmaku". */
+  get type(): M['type'] {
+    return this.options.kind.type;
+  }
+
+  /** Validates, stamps, shapes and stores one post. Expected failures are values (INVALID_ARGUMENT, UNAVAILABLE). */
+  async post(request: PostRequest): Promise<Result<M>> {
+    const result = await this.accept(request);
+    if (result.ok) this.options.observer.accepted(request.room);
+    else this.options.observer.rejected(result.rejection.code.toLowerCase());
+    return result;
+  }
+
+  /** The room's last `limit` messages, oldest first. */
+  async recent(room: string, limit: number): Promise<Result<M[]>> {
+    const roomCheck = validate(roomIdSchema, room);
+    if (!roomCheck.ok) return roomCheck;
+    try {
+      const stored = await this.options.store.recent(room, limit);
+      return accepted(stored.filter((m): m is M => isRoomMessage(m, this.options.kind.type)));
+    } catch (err) {
+      this.log.error({ err, room }, 'history read failed');
+      return rejected('UNAVAILABLE', 'history is not available right now');
+    }
+  }
+
+  private async accept({ room, name, fields }: PostRequest): Promise<Result<M>> {
+    const roomCheck = validate(roomIdSchema, room);
+    if (!roomCheck.ok) return { ok: false, rejection: { ...roomCheck.rejection, field: 'room' } };
+    const nameCheck = validate(nameSchema, name);
+    if (!nameCheck.ok) return { ok: false, rejection: { ...nameCheck.rejection, field: 'name' } };
+    const post = validate(this.options.kind.schema, fields);
+    if (!post.ok) return post;
+    const stamp: MessageStamp = {
+      v: PROTOCOL_VERSION,
+      type: this.options.kind.type,
+      id: randomUUID(),
+      room,
+      name: nameCheck.value,
+      sentAtMs: this.now(),
+    };
+    const message = this.options.kind.shape(stamp, post.value);
+    try {
+      await this.options.store.append(room, message);
+    } catch (err) {
+      this.log.error({ err, room }, 'append failed');
+      return rejected('UNAVAILABLE', 'the message could not be stored; try again');
+    }
+    return accepted(message);
+  }
+}

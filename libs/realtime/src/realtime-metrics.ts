@@ -1,0 +1,44 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+
+/** The Prometheus series of a realtime service (labelled with the service by the registry). */
+export interface RealtimeMetrics {
+  /** Open WebSocket connections. */
+  readonly connections: Gauge;
+  /** Messages accepted (validated and captured), from WebSocket and gRPC. */
+  readonly accepted: Counter;
+  /** Frames and posts refused, by reason (lower-case error code, or "flood"). */
+  readonly rejected: Counter<'reason'>;
+  /** Frames delivered to viewers' sockets by the fan-out. */
+  readonly deliveries: Counter;
+  /** Viewers closed because they fell too far behind (1013). */
+  readonly slowViewersClosed: Counter;
+}
+
+/** Registers the realtime series in `registry` (Prometheus exposition format 0.0.4 names). */
+export function createRealtimeMetrics(registry: Registry): RealtimeMetrics {
+  const registers = [registry];
+  return {
+    connections: new Gauge({ name: 'onair_realtime_connections', help: 'Open WebSocket connections.', registers }),
+    accepted: new Counter({
+      name: 'onair_realtime_messages_accepted_total',
+      help: 'Messages accepted and captured.',
+      registers,
+    }),
+    rejected: new Counter({
+      name: 'onair_realtime_messages_rejected_total',
+      help: 'Frames and posts refused, by reason.',
+      labelNames: ['reason'],
+      registers,
+    }),
+    deliveries: new Counter({
+      name: 'onair_realtime_fanout_deliveries_total',
+      help: 'Frames delivered to viewer sockets.',
+      registers,
+    }),
+    slowViewersClosed: new Counter({
+      name: 'onair_realtime_slow_viewers_closed_total',
+      help: 'Viewers closed for falling too far behind.',
+      registers,
+    }),
+  };
+}

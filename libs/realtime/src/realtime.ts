@@ -1,0 +1,133 @@
+import type { Registry } from 'prom-client';
+import type { NatsConnection } from '@onair/nats-kit';
+import type { Logger } from '@onair/runtime';
+import { errorFrame, historyFrame, type ClientLimits, type RoomMessage } from './frames.js';
+import { MessageRate } from './message-rate.js';
+import { natsBus } from './nats-bus.js';
+import { Poster, type MessageKind, type PostObserver } from './poster.js';
+import { durationMs, type RealtimeConfig } from './realtime-config.js';
+import { createRealtimeHttp } from './realtime-http.js';
+import { createRealtimeMetrics } from './realtime-metrics.js';
+import { RoomFanout } from './room-fanout.js';
+import { RoomLog } from './room-log.js';
+import type { JoinFrames } from './ws-conn.js';
+import { RealtimeWsServer } from './ws-server.js';
+
+/** Options of {@link startRealtime}. */
+export interface RealtimeOptions<P extends { text: string }, M extends RoomMessage> {
+  config: RealtimeConfig;
+  log: Logger;
+  registry: Registry;
+  nc: NatsConnection;
+  kind: MessageKind<P, M>;
+  /** JetStream capture stream, e.g. "CHAT" (history in `<stream>_HISTORY`). */
+  stream: string;
+  /** NATS subject prefix, e.g. "chat.room". */
+  subjectPrefix: string;
+  /** Send a joining viewer its room's last `historySize` messages (a history frame) before the welcome. */
+  historyOnJoin: boolean;
+  /** Extra fields of `GET /healthz`. */
+  health?: () => Record<string, unknown>;
+  /** A viewer whose socket buffers more is closed (1013), bytes. @default 1048576 */
+  maxBufferedBytes?: number;
+}
+
+/** What one instance knows of one room, for Telemetry.GetStats (onair.telemetry.v1.RoomStats fields). */
+export interface RoomActivity {
+  readonly room: string;
+  /** Open WebSockets of the room on this instance. */
+  readonly viewers: number;
+  /** Messages accepted by this instance in the room per second, over the last 10 s. */
+  readonly messagesPerSecond: number;
+}
+
+/** A running realtime service core. */
+export interface Realtime<P extends { text: string }, M extends RoomMessage> {
+  /** Posts and history reads, for the gRPC handlers. */
+  readonly poster: Poster<P, M>;
+  /** The bound HTTP/WebSocket port. */
+  readonly httpPort: number;
+  /** Rooms with viewers here or recent messages. */
+  activity(): RoomActivity[];
+  /** Closes the sockets (1001) and the HTTP server, then the room subscriptions. */
+  stop(): Promise<void>;
+}
+
+const NO_JOIN_FRAMES: JoinFrames = { frames: [], ids: new Set() };
+
+/**
+ * Starts the machinery a room message service shares (danmaku, chat): the JetStream room log (streams
+ * created when missing), the post pipeline, the per-room NATS fan-out, the WebSocket endpoint `/ws` with
+ * `/healthz` and `/metrics` on `config.httpPort`, metrics and room activity.
+ * @throws when the streams cannot be created or the port cannot be bound.
+ */
+export async function startRealtime<P extends { text: string }, M extends RoomMessage>(
+  options: RealtimeOptions<P, M>,
+): Promise<Realtime<P, M>> {
+  const { config, log, registry, nc } = options;
+  const metrics = createRealtimeMetrics(registry);
+  const rates = new MessageRate();
+  const observer: PostObserver = {
+    accepted(room) {
+      metrics.accepted.inc();
+      rates.record(room);
+    },
+    rejected(reason) {
+      metrics.rejected.inc({ reason });
+    },
+  };
+  const store = await RoomLog.open({
+    nc,
+    log,
+    stream: options.stream,
+    subjectPrefix: options.subjectPrefix,
+    historySize: config.historySize,
+    retentionMs: durationMs(config.retention),
+  });
+  const poster = new Poster({ kind: options.kind, store, observer, log });
+  const fanout = new RoomFanout(natsBus(nc, log), (room) => store.subject(room), log);
+  const join = async (room: string): Promise<JoinFrames> => {
+    if (!options.historyOnJoin) return NO_JOIN_FRAMES;
+    const history = await poster.recent(room, config.historySize);
+    if (!history.ok) return { frames: [errorFrame(history.rejection)], ids: new Set() };
+    return { frames: [historyFrame(history.value)], ids: new Set(history.value.map((m) => m.id)) };
+  };
+  const limits: ClientLimits = {
+    maxTextLength: config.maxTextLength,
+    ratePerSec: config.ratePerSec,
+    rateBurst: config.rateBurst,
+    maxFrameBytes: config.maxFrameBytes,
+  };
+  const ws = new RealtimeWsServer({
+    log,
+    maxFrameBytes: config.maxFrameBytes,
+    context: {
+      poster,
+      fanout,
+      join,
+      limits,
+      observer,
+      metrics,
+      maxBufferedBytes: options.maxBufferedBytes ?? 1_048_576,
+      maxBacklog: 1000,
+    },
+  });
+  const http = createRealtimeHttp({ log, registry, ws, health: options.health ?? (() => ({})) });
+  const httpPort = await http.listen(config.host, config.httpPort);
+
+  return {
+    poster,
+    httpPort,
+    activity() {
+      const viewers = fanout.viewerCounts();
+      const rooms = new Set([...viewers.keys(), ...rates.activeRooms()]);
+      return [...rooms]
+        .sort()
+        .map((room) => ({ room, viewers: viewers.get(room) ?? 0, messagesPerSecond: rates.perSecond(room) }));
+    },
+    async stop() {
+      await http.stop();
+      fanout.close();
+    },
+  };
+}

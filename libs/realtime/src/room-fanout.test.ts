@@ -1,0 +1,77 @@
+import { createLogger } from '@onair/runtime';
+import { describe, expect, it } from 'vitest';
+import { RoomFanout, type Bus, type RoomMember } from './room-fanout.js';
+
+/** A bus that records subscriptions and lets the test publish. */
+class FakeBus implements Bus {
+  readonly active = new Map<string, (data: string) => void>();
+  failNext = false;
+
+  subscribe(subject: string, onMessage: (data: string) => void): Promise<{ unsubscribe(): void }> {
+    if (this.failNext) {
+      this.failNext = false;
+      return Promise.reject(new Error('no connection'));
+    }
+    this.active.set(subject, onMessage);
+    return Promise.resolve({ unsubscribe: () => this.active.delete(subject) });
+  }
+
+  publish(subject: string, data: string): void {
+    this.active.get(subject)?.(data);
+  }
+}
+
+function member(): RoomMember & { got: string[] } {
+  const got: string[] = [];
+  return { got, deliver: (frame) => got.push(frame) };
+}
+
+const log = createLogger({ service: 'test', level: 'silent' });
+
+describe('RoomFanout', () => {
+  it('subscribes a room on its first member, delivers to its members only, unsubscribes after the last', async () => {
+    const bus = new FakeBus();
+    const fanout = new RoomFanout(bus, (room) => `chat.room.${room}`, log);
+    const a1 = member();
+    const a2 = member();
+    const b1 = member();
+    await fanout.join('a', a1);
+    await fanout.join('a', a2);
+    await fanout.join('b', b1);
+    expect([...bus.active.keys()].sort()).toEqual(['chat.room.a', 'chat.room.b']);
+    bus.publish('chat.room.a', 'x');
+    expect(a1.got).toEqual(['x']);
+    expect(a2.got).toEqual(['x']);
+    expect(b1.got).toEqual([]);
+    expect(fanout.viewerCounts()).toEqual(
+      new Map([
+        ['a', 2],
+        ['b', 1],
+      ]),
+    );
+
+    fanout.leave('a', a1);
+    await Promise.resolve();
+    expect(bus.active.has('chat.room.a')).toBe(true);
+    fanout.leave('a', a2);
+    await Promise.resolve();
+    expect(bus.active.has('chat.room.a')).toBe(false);
+    expect(fanout.viewerCounts()).toEqual(new Map([['b', 1]]));
+
+    fanout.close();
+    await Promise.resolve();
+    expect(bus.active.size).toBe(0);
+  });
+
+  it('rejects a join whose subscription fails and retries on the next join', async () => {
+    const bus = new FakeBus();
+    const fanout = new RoomFanout(bus, (room) => `r.${room}`, log);
+    bus.failNext = true;
+    await expect(fanout.join('a', member())).rejects.toThrow('no connection');
+    expect(fanout.viewerCounts().size).toBe(0);
+    const m = member();
+    await fanout.join('a', m);
+    bus.publish('r.a', 'y');
+    expect(m.got).toEqual(['y']);
+  });
+});

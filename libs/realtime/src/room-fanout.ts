@@ -1,0 +1,110 @@
+import type { Logger } from '@onair/runtime';
+
+/** Someone in a room: receives every frame delivered to the room. */
+export interface RoomMember {
+  /** Takes one frame (JSON text). Must not throw; a slow member deals with its own backlog. */
+  deliver(frame: string): void;
+}
+
+/** An active subscription of a {@link Bus}. */
+export interface BusSubscription {
+  unsubscribe(): void;
+}
+
+/** The message bus rooms are fanned out through (NATS core pub/sub in production). */
+export interface Bus {
+  /** Subscribes to `subject`; resolves once the server has registered the interest. */
+  subscribe(subject: string, onMessage: (data: string) => void): Promise<BusSubscription>;
+}
+
+interface Room {
+  readonly members: Set<RoomMember>;
+  readonly subscription: Promise<BusSubscription>;
+}
+
+/**
+ * This instance's rooms: which members (sockets) are in each, and one bus subscription per room with
+ * members (subscribed on the first member, unsubscribed after the last). What the bus delivers for a
+ * room goes to each of its members here, so every instance serves its own viewers.
+ */
+export class RoomFanout {
+  private readonly rooms = new Map<string, Room>();
+  private readonly log: Logger;
+
+  /**
+   * @param subjectOf bus subject of a room, e.g. `danmaku.room.<room>`
+   */
+  constructor(
+    private readonly bus: Bus,
+    private readonly subjectOf: (room: string) => string,
+    log: Logger,
+  ) {
+    this.log = log.child({ component: 'fanout' });
+  }
+
+  /**
+   * Adds `member` to `room`; resolves once the room's subscription is active, so every message
+   * published after that reaches the member.
+   * @throws the bus's error when the subscription fails (the member is removed again).
+   */
+  async join(room: string, member: RoomMember): Promise<void> {
+    let entry = this.rooms.get(room);
+    if (!entry) {
+      const members = new Set<RoomMember>();
+      const created: Room = { members, subscription: this.subscribe(room, members) };
+      created.subscription.catch(() => {
+        if (this.rooms.get(room) === created) this.rooms.delete(room);
+      });
+      this.rooms.set(room, created);
+      entry = created;
+    }
+    entry.members.add(member);
+    try {
+      await entry.subscription;
+    } catch (err) {
+      entry.members.delete(member);
+      throw err;
+    }
+  }
+
+  /** Removes `member` from `room`; the room's subscription ends with its last member. */
+  leave(room: string, member: RoomMember): void {
+    const entry = this.rooms.get(room);
+    if (!entry?.members.delete(member) || entry.members.size > 0) return;
+    this.rooms.delete(room);
+    this.unsubscribe(room, entry);
+  }
+
+  /** Members per room, for rooms with members. */
+  viewerCounts(): Map<string, number> {
+    return new Map([...this.rooms].map(([room, entry]) => [room, entry.members.size]));
+  }
+
+  /** Ends every subscription (members are not told; close them first). */
+  close(): void {
+    for (const [room, entry] of this.rooms) {
+      entry.members.clear();
+      this.unsubscribe(room, entry);
+    }
+    this.rooms.clear();
+  }
+
+  /** Subscribes `room`, delivering to `members` (the set of this subscription's own entry). */
+  private async subscribe(room: string, members: ReadonlySet<RoomMember>): Promise<BusSubscription> {
+    const subscription = await this.bus.subscribe(this.subjectOf(room), (data) => {
+      for (const member of members) member.deliver(data);
+    });
+    this.log.debug({ room }, 'room subscribed');
+    return subscription;
+  }
+
+  private unsubscribe(room: string, entry: Room): void {
+    entry.subscription.then(
+      (subscription) => {
+        subscription.unsubscribe();
+        this.log.debug({ room }, 'room unsubscribed');
+      },
+      () => undefined,
+    );
+  }
+}

@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onair, type chat } from '@onair/proto';
+import { call, createClient } from '@onair/grpc-kit';
+import { FrameClient, roomUrl, type ServerFrame } from '@onair/realtime';
+import { OnairError } from '@onair/runtime';
+import { startNats, startService, waitFor, type TestNats, type TestService } from '@onair/testing';
+
+// Integration: two built chat instances (npx tsc -b services/chat) on one real nats-server.
+
+const HISTORY_SIZE = 5;
+
+interface Instance {
+  readonly svc: TestService;
+  readonly httpPort: number;
+  readonly client: chat.ChatServiceClient;
+}
+
+let nats: TestNats;
+let a: Instance;
+let b: Instance;
+const clients: FrameClient[] = [];
+
+async function startInstance(): Promise<Instance> {
+  const svc = await startService('chat', {
+    CHAT_NATS_URL: nats.url,
+    CHAT_HOST: '127.0.0.1',
+    CHAT_HTTP_PORT: '0',
+    CHAT_GRPC_PORT: '0',
+    CHAT_HISTORY_SIZE: String(HISTORY_SIZE),
+    CHAT_LOG_LEVEL: 'debug',
+  });
+  const { httpPort, grpcPort } = svc.logs().find((l) => l.msg === 'started') as { httpPort: number; grpcPort: number };
+  return { svc, httpPort, client: createClient(onair().chat.v1.ChatService, `127.0.0.1:${grpcPort}`) };
+}
+
+/** Opens a socket without waiting for anything. */
+async function connect(instance: Instance, room: string, name?: string): Promise<FrameClient> {
+  const client = await FrameClient.connect(roomUrl(instance.httpPort, room, name));
+  clients.push(client);
+  return client;
+}
+
+/** Connects a viewer and waits for its welcome (after the history). */
+async function join(instance: Instance, room: string, name?: string): Promise<FrameClient> {
+  const client = await FrameClient.join(roomUrl(instance.httpPort, room, name));
+  clients.push(client);
+  return client;
+}
+
+function post(instance: Instance, req: chat.PostMessageRequest): Promise<chat.PostMessageResponse__Output> {
+  return call((cb) => instance.client.PostMessage(req, cb));
+}
+
+const texts = (frame: ServerFrame): unknown[] => (frame.messages as Array<{ text: string }>).map((m) => m.text);
+
+beforeAll(async () => {
+  nats = await startNats();
+  [a, b] = await Promise.all([startInstance(), startInstance()]);
+}, 60_000);
+
+afterAll(async () => {
+  for (const client of clients) client.terminate();
+  a?.client.close();
+  b?.client.close();
+  await Promise.all([a?.svc.stop(), b?.svc.stop()]);
+  await nats?.stop();
+});
+
+describe('chat service', () => {
+  it('delivers a message sent on one instance to viewers on the other', async () => {
+    const viewer = await join(b, 'cross');
+    const sender = await join(a, 'cross', 'alice');
+    sender.send({ type: 'message', text: 'hi from a' });
+    const got = await viewer.next('message');
+    expect(got).toMatchObject({ v: 1, type: 'message', room: 'cross', name: 'alice', text: 'hi from a' });
+    expect(await sender.next('message')).toEqual(got);
+  });
+
+  it('gives a late joiner the room history first, then the welcome, then live messages', async () => {
+    const sender = await join(a, 'late', 'alice');
+    for (const text of ['first', 'second', 'third']) {
+      sender.send({ type: 'message', text });
+      await sender.next('message');
+    }
+    const late = await connect(b, 'late');
+    const history = await late.next();
+    expect(history).toMatchObject({ v: 1, type: 'history' });
+    expect(texts(history)).toEqual(['first', 'second', 'third']);
+    expect(history.messages).toEqual([
+      expect.objectContaining({ type: 'message', room: 'late', name: 'alice' }),
+      expect.anything(),
+      expect.anything(),
+    ]);
+    expect(await late.next()).toMatchObject({ type: 'welcome', room: 'late', name: null });
+    sender.send({ type: 'message', text: 'fourth' });
+    expect(await late.next()).toMatchObject({ type: 'message', text: 'fourth' });
+  });
+
+  it('keeps the last HISTORY_SIZE messages of a room, readable right after the ack', async () => {
+    for (let i = 1; i <= 7; i++) await post(i % 2 === 0 ? a : b, { room: 'busy', name: 'bot', text: `m${i}` });
+    const late = await connect(a, 'busy');
+    expect(texts(await late.next('history'))).toEqual(['m3', 'm4', 'm5', 'm6', 'm7']);
+    const all = await call<chat.GetHistoryResponse__Output>((cb) => b.client.GetHistory({ room: 'busy' }, cb));
+    expect(all.messages.map((m) => m.text)).toEqual(['m3', 'm4', 'm5', 'm6', 'm7']);
+    const two = await call<chat.GetHistoryResponse__Output>((cb) =>
+      b.client.GetHistory({ room: 'busy', limit: 2 }, cb),
+    );
+    expect(two.messages.map((m) => m.text)).toEqual(['m6', 'm7']);
+    const empty = await connect(b, 'quiet');
+    expect(await empty.next()).toMatchObject({ type: 'history', messages: [] });
+  });
+
+  it('posts over gRPC to WebSocket viewers of every instance', async () => {
+    const onA = await join(a, 'grpc-room');
+    const onB = await join(b, 'grpc-room');
+    const { message } = await post(b, { room: 'grpc-room', name: 'bot', text: 'from grpc' });
+    expect(message).toMatchObject({ room: 'grpc-room', name: 'bot', text: 'from grpc' });
+    for (const viewer of [onA, onB])
+      expect(await viewer.next('message')).toMatchObject({ id: message?.id, sentAtMs: message?.sentAtMs });
+    const refused = await post(a, { room: 'grpc-room', name: '', text: 'nameless' }).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(OnairError);
+    expect(refused).toMatchObject({ code: 'INVALID_ARGUMENT', message: 'name: name must not be empty' });
+  });
+
+  it('needs a valid name to send, given by hello', async () => {
+    const client = await join(a, 'hello-room');
+    client.send({ type: 'message', text: 'too early' });
+    expect(await client.next()).toMatchObject({ type: 'error', code: 'UNAUTHENTICATED', field: 'name' });
+    client.send({ type: 'hello', name: '' });
+    expect(await client.next()).toMatchObject({ type: 'error', code: 'INVALID_ARGUMENT', field: 'name' });
+    client.send({ type: 'hello', name: 'erin' });
+    expect(await client.next()).toMatchObject({ type: 'welcome', name: 'erin' });
+  });
+
+  it('answers bad input with an error frame and keeps the socket usable', async () => {
+    const client = await join(a, 'bad-input', 'erin');
+    client.send({ type: 'message', text: 'x'.repeat(501) });
+    expect(await client.next()).toMatchObject({
+      type: 'error',
+      code: 'INVALID_ARGUMENT',
+      field: 'text',
+      message: 'text must be at most 500 characters',
+    });
+    client.send('{"type":"message",');
+    expect(await client.next()).toMatchObject({
+      type: 'error',
+      code: 'INVALID_ARGUMENT',
+      message: 'frame is not valid JSON',
+    });
+    client.send({ type: 'message', text: 'ok now' });
+    expect(await client.next()).toMatchObject({ type: 'message', name: 'erin', text: 'ok now' });
+  });
+
+  it('closes a socket that sends an oversize frame with 1009', async () => {
+    const client = await join(a, 'oversize', 'frank');
+    client.send({ type: 'message', text: 'y'.repeat(4096) });
+    expect((await client.closed).code).toBe(1009);
+  });
+
+  it('rate-limits a flooding client while another in the room keeps sending', async () => {
+    const flooder = await join(a, 'flood', 'flooder');
+    const calm = await join(a, 'flood', 'calm');
+    const viewer = await join(b, 'flood');
+    for (let i = 0; i < 20; i++) flooder.send({ type: 'message', text: `spam ${i}` });
+    await waitFor(() => flooder.pending().filter((f) => f.type === 'error' && f.code === 'RATE_LIMITED').length >= 10, {
+      what: 'RATE_LIMITED frames',
+    });
+    calm.send({ type: 'message', text: 'calm' });
+    expect(await viewer.next((f) => f.type === 'message' && f.name === 'calm')).toMatchObject({ text: 'calm' });
+  });
+});

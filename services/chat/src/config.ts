@@ -1,0 +1,19 @@
+import { realtimeConfigSpec, type RealtimeConfig } from '@onair/realtime';
+
+/** Prefix of every chat environment variable. */
+export const CHAT_ENV_PREFIX = 'CHAT_';
+
+/** The chat service's configuration: one field per `CHAT_*` variable, with its default and meaning. */
+export const chatConfigSpec = realtimeConfigSpec({
+  prefix: CHAT_ENV_PREFIX,
+  httpPort: 8082,
+  grpcPort: 50054,
+  maxTextLength: 500,
+  ratePerSec: 3,
+  rateBurst: 5,
+  historySize: 50,
+  historyDoc: 'Messages a joining viewer gets first (CHAT_HISTORY stream, per room); the most GetHistory returns.',
+});
+
+/** The chat service's validated, frozen configuration. */
+export type ChatConfig = RealtimeConfig;

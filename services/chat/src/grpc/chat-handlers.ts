@@ -1,0 +1,31 @@
+import type { chat } from '@onair/proto';
+import { unary } from '@onair/grpc-kit';
+import { unwrap, type Poster } from '@onair/realtime';
+import type { Logger } from '@onair/runtime';
+import type { ChatMessage, ChatPost } from '../chat/chat-kind.js';
+
+/** GetHistory's limit when the request says 0. */
+export const DEFAULT_HISTORY_LIMIT = 50;
+
+/** onair.chat.v1.ChatMessage of a chat message. */
+export function toProtoMessage({ id, room, name, text, sentAtMs }: ChatMessage): chat.ChatMessage {
+  return { id, room, name, text, sentAtMs };
+}
+
+/**
+ * onair.chat.v1.ChatService on the same poster the WebSocket viewers use: a posted message is validated,
+ * captured and fanned out exactly like one sent over a socket; INVALID_ARGUMENT names the field at fault.
+ */
+export function chatServiceHandlers(poster: Poster<ChatPost, ChatMessage>, log: Logger): chat.ChatServiceHandlers {
+  const grpcLog = log.child({ component: 'chat-service' });
+  return {
+    PostMessage: unary(grpcLog, async (req: chat.PostMessageRequest__Output) => {
+      const posted = unwrap(await poster.post({ room: req.room, name: req.name, fields: { text: req.text } }));
+      return { message: toProtoMessage(posted) };
+    }),
+    GetHistory: unary(grpcLog, async (req: chat.GetHistoryRequest__Output) => {
+      const recent = unwrap(await poster.recent(req.room, req.limit === 0 ? DEFAULT_HISTORY_LIMIT : req.limit));
+      return { messages: recent.map(toProtoMessage) };
+    }),
+  };
+}

@@ -1,0 +1,262 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onair, type danmaku, type telemetry } from '@onair/proto';
+import { call, createClient } from '@onair/grpc-kit';
+import { connectNats, Kvm, type NatsConnection } from '@onair/nats-kit';
+import { FrameClient, roomUrl, UpgradeRefusedError, type ServerFrame } from '@onair/realtime';
+import { createLogger, OnairError } from '@onair/runtime';
+import { startNats, startService, waitFor, type TestNats, type TestService } from '@onair/testing';
+
+// Integration: two built danmaku instances (npx tsc -b services/danmaku) on one real nats-server.
+
+interface Instance {
+  readonly svc: TestService;
+  readonly httpPort: number;
+  readonly grpcPort: number;
+  readonly client: danmaku.DanmakuServiceClient;
+}
+
+let nats: TestNats;
+let nc: NatsConnection;
+let a: Instance;
+let b: Instance;
+const clients: FrameClient[] = [];
+
+async function startInstance(): Promise<Instance> {
+  const svc = await startService('danmaku', {
+    DANMAKU_NATS_URL: nats.url,
+    DANMAKU_HOST: '127.0.0.1',
+    DANMAKU_HTTP_PORT: '0',
+    DANMAKU_GRPC_PORT: '0',
+    DANMAKU_LOG_LEVEL: 'debug',
+  });
+  const { httpPort, grpcPort } = svc.logs().find((l) => l.msg === 'started') as { httpPort: number; grpcPort: number };
+  return { svc, httpPort, grpcPort, client: createClient(onair().danmaku.v1.DanmakuService, `127.0.0.1:${grpcPort}`) };
+}
+
+/** Connects a viewer (named when `name` is given) and waits for its welcome. */
+async function join(instance: Instance, room: string, name?: string): Promise<FrameClient> {
+  const client = await FrameClient.join(roomUrl(instance.httpPort, room, name));
+  clients.push(client);
+  return client;
+}
+
+function post(instance: Instance, req: danmaku.PostDanmakuRequest): Promise<danmaku.PostDanmakuResponse__Output> {
+  return call((cb) => instance.client.PostDanmaku(req, cb));
+}
+
+const byText = (text: string) => (f: ServerFrame) => f.type === 'danmaku' && f.text === text;
+
+beforeAll(async () => {
+  nats = await startNats();
+  nc = await connectNats({
+    servers: nats.url,
+    name: 'danmaku-test',
+    log: createLogger({ service: 'test', level: 'silent' }),
+  });
+  [a, b] = await Promise.all([startInstance(), startInstance()]);
+}, 60_000);
+
+afterAll(async () => {
+  for (const client of clients) client.terminate();
+  a?.client.close();
+  b?.client.close();
+  await nc?.close();
+  await Promise.all([a?.svc.stop(), b?.svc.stop()]);
+  await nats?.stop();
+});
+
+describe('danmaku service', () => {
+  it('delivers a danmaku sent on one instance to viewers on the other, and back to the sender', async () => {
+    const viewer = await join(b, 'cross');
+    const sender = await join(a, 'cross', 'alice');
+    const before = Date.now();
+    sender.send({ type: 'danmaku', text: ' hello 世界 ', mode: 'top', color: '#FF8800' });
+    const got = await viewer.next('danmaku');
+    const echo = await sender.next('danmaku');
+    expect(got).toMatchObject({
+      v: 1,
+      room: 'cross',
+      name: 'alice',
+      text: 'hello 世界',
+      mode: 'top',
+      color: '#ff8800',
+      streamTimeMs: -1,
+    });
+    expect(got.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(echo).toEqual(got);
+    expect(got.sentAtMs).toBeGreaterThanOrEqual(before);
+    expect(got.sentAtMs).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('needs a name to send, given by hello', async () => {
+    const client = await join(a, 'hello-room');
+    client.send({ type: 'danmaku', text: 'anonymous' });
+    expect(await client.next()).toMatchObject({ type: 'error', code: 'UNAUTHENTICATED', field: 'name' });
+    client.send({ type: 'hello', name: '  bob ' });
+    expect(await client.next()).toMatchObject({
+      type: 'welcome',
+      room: 'hello-room',
+      name: 'bob',
+      limits: { maxTextLength: 100 },
+    });
+    client.send({ type: 'danmaku', text: 'named' });
+    expect(await client.next()).toMatchObject({
+      type: 'danmaku',
+      name: 'bob',
+      text: 'named',
+      mode: 'scroll',
+      color: '#ffffff',
+    });
+  });
+
+  it('answers bad input with an error frame naming the problem and keeps the socket usable', async () => {
+    const client = await join(a, 'bad-input', 'carol');
+    const cases: Array<[frame: object | string | Buffer, expected: Record<string, unknown>]> = [
+      ['not json', { code: 'INVALID_ARGUMENT', message: 'frame is not valid JSON' }],
+      [
+        Buffer.from([1, 2, 3]),
+        { code: 'INVALID_ARGUMENT', message: 'binary frames are not supported; send JSON text' },
+      ],
+      [
+        { type: 'shout', text: 'hi' },
+        { code: 'INVALID_ARGUMENT', field: 'type' },
+      ],
+      [
+        { type: 'danmaku', text: '   ' },
+        { code: 'INVALID_ARGUMENT', field: 'text', message: 'text must not be empty' },
+      ],
+      [
+        { type: 'danmaku', text: 'x'.repeat(101) },
+        { code: 'INVALID_ARGUMENT', field: 'text', message: 'text must be at most 100 characters' },
+      ],
+      [
+        { type: 'danmaku', text: 'hi', mode: 'sideways' },
+        { code: 'INVALID_ARGUMENT', field: 'mode' },
+      ],
+      [
+        { type: 'danmaku', text: 'hi', color: 'blue' },
+        { code: 'INVALID_ARGUMENT', field: 'color' },
+      ],
+    ];
+    for (const [frame, expected] of cases) {
+      client.send(frame);
+      expect(await client.next()).toMatchObject({ v: 1, type: 'error', ...expected });
+    }
+    client.send({ type: 'danmaku', text: 'still here' });
+    expect(await client.next()).toMatchObject({ type: 'danmaku', text: 'still here' });
+  });
+
+  it('closes a socket that sends an oversize frame with 1009 and keeps serving others', async () => {
+    const client = await join(a, 'oversize', 'dave');
+    client.send(JSON.stringify({ type: 'danmaku', text: 'x'.repeat(5000) }));
+    expect((await client.closed).code).toBe(1009);
+    const next = await join(a, 'oversize', 'dave');
+    next.send({ type: 'danmaku', text: 'fine' });
+    expect(await next.next('danmaku')).toMatchObject({ text: 'fine' });
+  });
+
+  it('rate-limits a flooding client while another in the room keeps sending, and closes it past 10× the limit', async () => {
+    const flooder = await join(a, 'flood', 'flooder');
+    const calm = await join(a, 'flood', 'calm');
+    const viewer = await join(b, 'flood');
+    for (let i = 0; i < 30; i++) flooder.send({ type: 'danmaku', text: `spam ${i}` });
+    await waitFor(() => flooder.pending().filter((f) => f.type === 'error' && f.code === 'RATE_LIMITED').length >= 15, {
+      what: 'RATE_LIMITED frames',
+    });
+    calm.send({ type: 'danmaku', text: 'calm 1' });
+    expect(await viewer.next(byText('calm 1'))).toMatchObject({ name: 'calm' });
+    for (let i = 0; i < 200; i++) flooder.send({ type: 'danmaku', text: `flood ${i}` });
+    expect((await flooder.closed).code).toBe(1008);
+    calm.send({ type: 'danmaku', text: 'calm 2' });
+    expect(await viewer.next(byText('calm 2'))).toMatchObject({ name: 'calm' });
+  });
+
+  it('stamps the stream time from the "live" bucket while the room is live', async () => {
+    // As ingest does: the bucket with history 1 and a 30 s max age.
+    const kv = await new Kvm(nc).create('live', { history: 1, ttl: 30_000 });
+    const startedAtMs = Date.now() - 5000;
+    await kv.put('on-air', JSON.stringify({ publishId: 'publish-1', startedAtMs }));
+    const viewer = await join(b, 'on-air');
+    const posted = await waitFor(
+      async () => {
+        const { danmaku: d } = await post(a, { room: 'on-air', name: 'bot', text: 'timed' });
+        return d !== null && d.streamTimeMs >= 0 && d;
+      },
+      { what: 'a stream time' },
+    );
+    expect(posted.streamTimeMs).toBe(posted.sentAtMs - startedAtMs);
+    expect(await viewer.next((f) => f.id === posted.id)).toMatchObject({ streamTimeMs: posted.streamTimeMs });
+    await kv.delete('on-air');
+    await waitFor(
+      async () => (await post(a, { room: 'on-air', name: 'bot', text: 'after' })).danmaku?.streamTimeMs === -1,
+      {
+        what: 'the room to be off air',
+      },
+    );
+  });
+
+  it('posts over gRPC to WebSocket viewers of every instance and lists the recent danmaku', async () => {
+    const onA = await join(a, 'grpc-room');
+    const onB = await join(b, 'grpc-room');
+    const { danmaku: first } = await post(a, {
+      room: 'grpc-room',
+      name: 'bot',
+      text: 'one',
+      mode: 'MODE_BOTTOM',
+      color: '',
+    });
+    expect(first).toMatchObject({
+      room: 'grpc-room',
+      name: 'bot',
+      text: 'one',
+      mode: 'MODE_BOTTOM',
+      color: '#ffffff',
+      streamTimeMs: -1,
+    });
+    for (const viewer of [onA, onB])
+      expect(await viewer.next('danmaku')).toMatchObject({ id: first?.id, mode: 'bottom' });
+    await post(b, { room: 'grpc-room', name: 'bot', text: 'two', mode: 'MODE_TOP', color: '#00FF00' });
+    await post(b, { room: 'grpc-room', name: 'bot', text: 'three' });
+    const all = await call<danmaku.ListDanmakuResponse__Output>((cb) =>
+      a.client.ListDanmaku({ room: 'grpc-room' }, cb),
+    );
+    expect(all.danmaku.map((d) => [d.text, d.mode, d.color])).toEqual([
+      ['one', 'MODE_BOTTOM', '#ffffff'],
+      ['two', 'MODE_TOP', '#00ff00'],
+      ['three', 'MODE_SCROLL', '#ffffff'],
+    ]);
+    const last = await call<danmaku.ListDanmakuResponse__Output>((cb) =>
+      a.client.ListDanmaku({ room: 'grpc-room', limit: 2 }, cb),
+    );
+    expect(last.danmaku.map((d) => d.text)).toEqual(['two', 'three']);
+    const refused = await post(a, { room: 'grpc-room', name: 'bot', text: '' }).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(OnairError);
+    expect(refused).toMatchObject({ code: 'INVALID_ARGUMENT', message: 'text: text must not be empty' });
+  });
+
+  it('refuses upgrades to unknown paths and bad rooms', async () => {
+    const refusal = (url: string) =>
+      FrameClient.connect(`ws://127.0.0.1:${a.httpPort}${url}`).catch((err: unknown) => err);
+    expect(await refusal('/ws?room=Not%20A%20Slug')).toMatchObject({ status: 400 });
+    expect(await refusal('/ws')).toMatchObject({ status: 400 });
+    expect(await refusal('/ws?room=ok&name=')).toMatchObject({ status: 400 });
+    expect(await refusal('/socket?room=ok')).toBeInstanceOf(UpgradeRefusedError);
+  });
+
+  it('reports viewers in Telemetry and serves /healthz and /metrics', async () => {
+    await join(a, 'stats-room');
+    await join(a, 'stats-room');
+    const telemetryClient = createClient(onair().telemetry.v1.TelemetryService, `127.0.0.1:${a.grpcPort}`);
+    const stats = await call<telemetry.GetStatsResponse__Output>((cb) => telemetryClient.GetStats({}, cb));
+    telemetryClient.close();
+    expect(stats.service).toBe('danmaku');
+    expect(stats.rooms.find((r) => r.room === 'stats-room')).toMatchObject({ viewers: 2, live: false });
+    expect(stats.rooms.find((r) => r.room === 'grpc-room')?.messagesPerSecond).toBeGreaterThan(0);
+    const health = await fetch(`http://127.0.0.1:${a.httpPort}/healthz`);
+    expect(health.status).toBe(200);
+    const metrics = await (await fetch(`http://127.0.0.1:${a.httpPort}/metrics`)).text();
+    expect(metrics).toMatch(/^onair_realtime_connections\{service="danmaku"\} \d+$/m);
+    expect(metrics).toMatch(/^onair_realtime_messages_rejected_total\{reason="rate_limited",service="danmaku"\} \d+$/m);
+    expect(metrics).toMatch(/^onair_realtime_fanout_deliveries_total\{service="danmaku"\} [1-9]\d*$/m);
+  });
+});

@@ -1,0 +1,19 @@
+import { realtimeConfigSpec, type RealtimeConfig } from '@onair/realtime';
+
+/** Prefix of every danmaku environment variable. */
+export const DANMAKU_ENV_PREFIX = 'DANMAKU_';
+
+/** The danmaku service's configuration: one field per `DANMAKU_*` variable, with its default and meaning. */
+export const danmakuConfigSpec = realtimeConfigSpec({
+  prefix: DANMAKU_ENV_PREFIX,
+  httpPort: 8081,
+  grpcPort: 50053,
+  maxTextLength: 100,
+  ratePerSec: 5,
+  rateBurst: 10,
+  historySize: 200,
+  historyDoc: 'Danmaku kept per room in the DANMAKU_HISTORY stream; the most ListDanmaku returns.',
+});
+
+/** The danmaku service's validated, frozen configuration. */
+export type DanmakuConfig = RealtimeConfig;

@@ -1,0 +1,49 @@
+import type { danmaku } from '@onair/proto';
+import { unary } from '@onair/grpc-kit';
+import { unwrap, type Poster } from '@onair/realtime';
+import type { Logger } from '@onair/runtime';
+import type { Danmaku, DanmakuMode, DanmakuPost } from '../danmaku/danmaku-kind.js';
+
+/** ListDanmaku's limit when the request says 0. */
+export const DEFAULT_LIST_LIMIT = 50;
+
+const TO_PROTO = { scroll: 'MODE_SCROLL', top: 'MODE_TOP', bottom: 'MODE_BOTTOM' } as const satisfies Record<
+  DanmakuMode,
+  string
+>;
+
+const FROM_PROTO: Record<danmaku.Mode__Output, DanmakuMode | undefined> = {
+  MODE_UNSPECIFIED: undefined,
+  MODE_SCROLL: 'scroll',
+  MODE_TOP: 'top',
+  MODE_BOTTOM: 'bottom',
+};
+
+/** onair.danmaku.v1.Danmaku of a danmaku. */
+export function toProtoDanmaku(d: Danmaku): danmaku.Danmaku {
+  const { id, room, name, text, color, sentAtMs, streamTimeMs } = d;
+  return { id, room, name, text, mode: TO_PROTO[d.mode], color, sentAtMs, streamTimeMs };
+}
+
+/**
+ * onair.danmaku.v1.DanmakuService on the same poster the WebSocket viewers use: a posted danmaku is
+ * validated, captured and fanned out exactly like one sent over a socket. MODE_UNSPECIFIED and an empty
+ * colour take the defaults (scroll, white); INVALID_ARGUMENT names the field at fault.
+ */
+export function danmakuServiceHandlers(
+  poster: Poster<DanmakuPost, Danmaku>,
+  log: Logger,
+): danmaku.DanmakuServiceHandlers {
+  const grpcLog = log.child({ component: 'danmaku-service' });
+  return {
+    PostDanmaku: unary(grpcLog, async (req: danmaku.PostDanmakuRequest__Output) => {
+      const fields = { text: req.text, mode: FROM_PROTO[req.mode], color: req.color === '' ? undefined : req.color };
+      const posted = unwrap(await poster.post({ room: req.room, name: req.name, fields }));
+      return { danmaku: toProtoDanmaku(posted) };
+    }),
+    ListDanmaku: unary(grpcLog, async (req: danmaku.ListDanmakuRequest__Output) => {
+      const recent = unwrap(await poster.recent(req.room, req.limit === 0 ? DEFAULT_LIST_LIMIT : req.limit));
+      return { danmaku: recent.map(toProtoDanmaku) };
+    }),
+  };
+}
