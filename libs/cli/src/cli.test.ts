@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { describeError, hostOf, runCli, type CliIo } from './cli.js';
+import { formatRoom, formatRoomList, keyView, roomView } from './format.js';
+
+function capture(env: NodeJS.ProcessEnv = {}): CliIo & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), env };
+}
+
+const room = roomView({ id: 'studio', title: 'Studio', createdAtMs: Date.UTC(2025, 0, 2, 3, 4, 5), live: true });
+
+describe('formatting', () => {
+  it.each([
+    { rtmp: 'rtmp://example.org/live', publishUrl: 'rtmp://example.org/live/studio_k' },
+    { rtmp: 'rtmp://example.org:1936/live/', publishUrl: 'rtmp://example.org:1936/live/studio_k' },
+  ])('keyView($rtmp)', ({ rtmp, publishUrl }) => {
+    expect(keyView('studio_k', rtmp).publishUrl).toBe(publishUrl);
+  });
+
+  it('prints a room with its key and publish URLs', () => {
+    expect(formatRoom(room, keyView('studio_k', 'rtmp://h/live'))).toBe(
+      [
+        'room         studio',
+        'title        Studio',
+        'created      2025-01-02T03:04:05.000Z',
+        'live         yes',
+        'stream key   studio_k',
+        'server (OBS) rtmp://h/live',
+        'publish URL  rtmp://h/live/studio_k',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('prints rooms as a table, or a hint when there are none', () => {
+    expect(formatRoomList([room])).toBe(
+      'ROOM    LIVE  CREATED                   TITLE\nstudio  yes   2025-01-02T03:04:05.000Z  Studio\n',
+    );
+    expect(formatRoomList([])).toMatch(/no rooms yet/);
+  });
+
+  it('refuses an answer without a room', () => {
+    expect(() => roomView(null)).toThrow(/without a room/);
+  });
+});
+
+describe('arguments and errors', () => {
+  it.each([
+    { address: '127.0.0.1:50051', host: '127.0.0.1' },
+    { address: 'ingest.internal:50051', host: 'ingest.internal' },
+    { address: '[::1]:50051', host: '[::1]' },
+    { address: 'ingest', host: 'ingest' },
+  ])('hostOf($address) = $host', ({ address, host }) => {
+    expect(hostOf(address)).toBe(host);
+  });
+
+  it.each([
+    {
+      err: Object.assign(new Error('room x does not exist'), { code: 'NOT_FOUND' }),
+      text: 'not found: room x does not exist',
+    },
+    {
+      err: Object.assign(new Error('room x already exists'), { code: 'ALREADY_EXISTS' }),
+      text: 'already exists: room x already exists',
+    },
+    { err: new Error('boom'), text: 'boom' },
+  ])('describeError → $text', ({ err, text }) => {
+    expect(describeError(err, 'h:1')).toBe(text);
+  });
+
+  it('fails with exit code 1 and a clear message when ingest is unreachable', async () => {
+    const io = capture({ ONAIR_INGEST_GRPC: '127.0.0.1:1' });
+    expect(await runCli(['node', 'onair', 'rooms', 'list'], io)).toBe(1);
+    expect(io.err.join('')).toMatch(/^onair: cannot reach ingest at 127\.0\.0\.1:1 .*is it running\?/);
+    expect(io.out).toEqual([]);
+  });
+
+  it('reports a usage error for a missing argument', async () => {
+    const io = capture();
+    expect(await runCli(['node', 'onair', 'rooms', 'create'], io)).not.toBe(0);
+    expect(io.err.join('')).toMatch(/missing required argument 'id'/);
+  });
+});

@@ -1,0 +1,130 @@
+import { Command, CommanderError } from 'commander';
+import { formatRoom, formatRoomList, keyView, roomView } from './format.js';
+import { createRoomsClient, type RoomsClient } from './rooms-client.js';
+
+/** Where the CLI writes and which environment it reads; the process's by default. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Default ingest gRPC address when neither --ingest nor ONAIR_INGEST_GRPC is given. */
+export const DEFAULT_INGEST = '127.0.0.1:50051';
+
+interface GlobalOptions {
+  ingest: string;
+  rtmp?: string;
+  json?: boolean;
+}
+
+/**
+ * Runs the `onair` command line with `argv` (as process.argv: node, script, args...).
+ * @returns the exit code: 0 on success, 1 when a call failed, the usage error code for bad arguments.
+ */
+export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const program = new Command('onair')
+    .description('Manage Onair rooms and stream keys on an ingest server.')
+    .option(
+      '--ingest <host:port>',
+      'ingest gRPC address (env ONAIR_INGEST_GRPC)',
+      io.env.ONAIR_INGEST_GRPC ?? DEFAULT_INGEST,
+    )
+    .option(
+      '--rtmp <url>',
+      'RTMP application URL publishers use (env ONAIR_RTMP_URL; default rtmp://<ingest host>/live)',
+      io.env.ONAIR_RTMP_URL,
+    )
+    .option('--json', 'print JSON instead of text')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+
+  let exitCode = 0;
+  const run = async (action: (client: RoomsClient, opts: GlobalOptions) => Promise<string>): Promise<void> => {
+    const opts = program.opts<GlobalOptions>();
+    const client = createRoomsClient(opts.ingest);
+    try {
+      io.stdout(await action(client, opts));
+    } catch (err) {
+      io.stderr(`onair: ${describeError(err, opts.ingest)}\n`);
+      exitCode = 1;
+    } finally {
+      client.close();
+    }
+  };
+  const rtmpUrl = (opts: GlobalOptions): string => opts.rtmp ?? `rtmp://${hostOf(opts.ingest)}/live`;
+
+  const rooms = program.command('rooms').description('create, list, inspect rooms and rotate their stream keys');
+  rooms
+    .command('create <id>')
+    .description('create a room and print its stream key')
+    .option('--title <title>', 'room title (default: the id)', '')
+    .action((id: string, cmd: { title: string }) =>
+      run(async (client, opts) => {
+        const res = await client.create(id, cmd.title);
+        const room = roomView(res.room);
+        const key = keyView(res.streamKey, rtmpUrl(opts));
+        return opts.json ? json({ room, ...key }) : formatRoom(room, key);
+      }),
+    );
+  rooms
+    .command('list')
+    .description('list every room')
+    .action(() =>
+      run(async (client, opts) => {
+        const list = (await client.list()).rooms.map(roomView);
+        return opts.json ? json({ rooms: list }) : formatRoomList(list);
+      }),
+    );
+  rooms
+    .command('get <id>')
+    .description('show one room')
+    .action((id: string) =>
+      run(async (client, opts) => {
+        const room = roomView((await client.get(id)).room);
+        return opts.json ? json({ room }) : formatRoom(room);
+      }),
+    );
+  rooms
+    .command('rotate-key <id>')
+    .description("replace a room's stream key (the old one stops working at once) and print the new one")
+    .action((id: string) =>
+      run(async (client, opts) => {
+        const res = await client.rotateKey(id);
+        const room = roomView(res.room);
+        const key = keyView(res.streamKey, rtmpUrl(opts));
+        return opts.json ? json({ room, ...key }) : formatRoom(room, key);
+      }),
+    );
+
+  try {
+    await program.parseAsync([...argv]);
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    throw err;
+  }
+  return exitCode;
+}
+
+function processIo(): CliIo {
+  return { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), env: process.env };
+}
+
+function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/** The host part of "host:port" (brackets kept for IPv6). */
+export function hostOf(address: string): string {
+  const at = address.lastIndexOf(':');
+  return at > 0 ? address.slice(0, at) : address;
+}
+
+/** A one-line explanation of a failed call: the error code and the server's message, or why ingest is unreachable. */
+export function describeError(err: unknown, address: string): string {
+  const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined;
+  const message = (err instanceof Error ? err.message : String(err)).replace(/\.?\s*Resolution note:.*$/s, '');
+  if (code === 'UNAVAILABLE')
+    return `cannot reach ingest at ${address} (${message}); is it running? (--ingest or ONAIR_INGEST_GRPC)`;
+  return code ? `${code.toLowerCase().replace(/_/g, ' ')}: ${message}` : message;
+}

@@ -1,0 +1,32 @@
+import type { rooms } from '@onair/proto';
+import { onair } from '@onair/proto';
+import { call, createClient, deadlineIn } from '@onair/grpc-kit';
+
+/** Time allowed for one RoomsService call, ms. */
+const CALL_TIMEOUT_MS = 10_000;
+
+/** The RoomsService calls the CLI makes, as promises. */
+export interface RoomsClient {
+  create(id: string, title: string): Promise<rooms.CreateRoomResponse__Output>;
+  list(): Promise<rooms.ListRoomsResponse__Output>;
+  get(id: string): Promise<rooms.GetRoomResponse__Output>;
+  rotateKey(id: string): Promise<rooms.RotateStreamKeyResponse__Output>;
+  close(): void;
+}
+
+/**
+ * Connects to ingest's onair.rooms.v1.RoomsService at "host:port" (plaintext). Each call has a 10 s deadline.
+ * @throws (from each call) OnairError mapped from the gRPC status: NOT_FOUND, ALREADY_EXISTS, INVALID_ARGUMENT,
+ * UNAVAILABLE when ingest cannot be reached.
+ */
+export function createRoomsClient(address: string): RoomsClient {
+  const client = createClient(onair().rooms.v1.RoomsService, address);
+  const options = (): { deadline: Date } => ({ deadline: deadlineIn(CALL_TIMEOUT_MS) });
+  return {
+    create: (id, title) => call((cb) => client.CreateRoom({ id, title }, options(), cb)),
+    list: () => call((cb) => client.ListRooms({}, options(), cb)),
+    get: (id) => call((cb) => client.GetRoom({ id }, options(), cb)),
+    rotateKey: (id) => call((cb) => client.RotateStreamKey({ id }, options(), cb)),
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,123 @@
+import Fastify from 'fastify';
+import { onair, type telemetry } from '@onair/proto';
+import { createGrpcServer } from '@onair/grpc-kit';
+import { MediaHub, mediaServiceHandlers } from '@onair/media';
+import { Kvm, connectNats } from '@onair/nats-kit';
+import {
+  INSTANCE_ID,
+  createMetricsRegistry,
+  registerMetricsRoute,
+  stopAll,
+  type Logger,
+  type Runnable,
+} from '@onair/runtime';
+import type { IngestConfig } from './config.js';
+import { createPublishPipeline } from './publish/pipeline.js';
+import { LiveRegistry } from './rooms/live-registry.js';
+import { createRoomPublishGate } from './rooms/room-publish-gate.js';
+import { RoomStore } from './rooms/room-store.js';
+import { roomsServiceHandlers } from './rooms/rooms-service.js';
+import { createRtmpMetrics } from './servers/rtmp/rtmp-metrics.js';
+import { RtmpServer } from './servers/rtmp/server.js';
+
+/** The ports ingest bound (the configured ones, or the OS's choice for 0). */
+export interface IngestPorts {
+  readonly rtmpPort: number;
+  readonly grpcPort: number;
+  readonly httpPort: number;
+}
+
+/** The ingest service: a Runnable that also reports its bound ports once started. */
+export interface IngestApp extends Runnable {
+  /** @throws Error before start() resolved. */
+  ports(): IngestPorts;
+}
+
+/**
+ * The composition root of ingest: NATS (rooms and live buckets), the MediaHub fed by the publish pipeline,
+ * the RTMP server, the gRPC server (RoomsService, MediaService, Telemetry, health) and HTTP /metrics.
+ */
+export function createApp(config: IngestConfig, log: Logger): IngestApp {
+  let bound: IngestPorts | undefined;
+  let stop: (() => Promise<void>) | undefined;
+  return {
+    async start() {
+      const nc = await connectNats({ servers: config.natsUrl, name: `ingest-${INSTANCE_ID}`, log });
+      const kvm = new Kvm(nc);
+      const store = await RoomStore.open(kvm);
+      const live = await LiveRegistry.open(kvm, { log });
+      const hub = new MediaHub({ windowSize: config.windowSegments });
+      const pipeline = createPublishPipeline({
+        hub,
+        ladder: [...config.ladder],
+        ffmpegPath: config.ffmpegPath,
+        targetSegmentMs: config.segmentTargetMs,
+        log,
+      });
+      const registry = createMetricsRegistry('ingest');
+      const rtmp = new RtmpServer({
+        host: config.host,
+        port: config.rtmpPort,
+        log,
+        app: config.rtmpApp,
+        gate: createRoomPublishGate(store, live),
+        pipeline,
+        metrics: createRtmpMetrics(registry),
+        maxMessageBytes: config.maxMessageBytes,
+      });
+      const grpc = createGrpcServer({ log, service: 'ingest', roomStats: () => roomStats(hub) });
+      grpc.addService(onair().rooms.v1.RoomsService.service, roomsServiceHandlers(store, live, log));
+      grpc.addService(onair().media.v1.MediaService.service, mediaServiceHandlers(hub, log));
+      const http = Fastify({ logger: false });
+      registerMetricsRoute(http, registry);
+
+      const grpcPort = await grpc.listen(config.host, config.grpcPort);
+      await http.listen({ host: config.host, port: config.httpPort });
+      const address = http.server.address();
+      const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;
+      const rtmpPort = await rtmp.listen();
+      bound = { rtmpPort, grpcPort, httpPort };
+      stop = async () => {
+        await stopAll([
+          () => grpc.stop(),
+          async () => {
+            await rtmp.stop();
+            await pipeline.close();
+          },
+          () => http.close(),
+        ]);
+        await nc.drain();
+      };
+      log.info(bound, 'started');
+    },
+    async stop() {
+      await stop?.();
+    },
+    ports() {
+      if (!bound) throw new Error('ingest has not started');
+      return bound;
+    },
+  };
+}
+
+/** Telemetry.GetStats rooms: per live stream, each rendition's measured bit rate and fps from its window. */
+function roomStats(hub: MediaHub): telemetry.RoomStats[] {
+  return hub.list().map((stream) => ({
+    room: stream.room,
+    live: true,
+    publishStartedAtMs: stream.info.startedAtMs,
+    renditions: stream.info.renditions.map((r) => {
+      const stats = stream.window(r.name)?.stats() ?? { averageBitrate: 0, fps: 0 };
+      return {
+        name: r.name,
+        bitrateKbps: stats.averageBitrate / 1000,
+        fps: stats.fps,
+        width: r.width,
+        height: r.height,
+        codecs: r.codecs,
+      };
+    }),
+    viewers: 0,
+    messagesPerSecond: 0,
+  }));
+}

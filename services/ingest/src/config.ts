@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { field, loadConfig, portField, type ConfigOf, type LoadedConfig } from '@onair/runtime';
+import { DEFAULT_LADDER, ladderSchema, type LadderEntry } from './transcode/ladder.js';
+
+/** Prefix of every ingest environment variable. */
+export const INGEST_PREFIX = 'INGEST_';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** The default ladder, parsed; it prints as its INGEST_LADDER text (describeConfig renders defaults with String). */
+function defaultLadder(): LadderEntry[] {
+  const ladder = ladderSchema.parse(DEFAULT_LADDER);
+  Object.defineProperty(ladder, 'toString', { value: () => DEFAULT_LADDER });
+  return ladder;
+}
+
+/** The ingest service's configuration: every field with its environment variable, default and meaning. */
+export const INGEST_CONFIG = {
+  host: field(z.string().min(1), 'INGEST_HOST', '0.0.0.0', 'Bind address of the RTMP, gRPC and HTTP listeners.'),
+  rtmpPort: portField('INGEST_RTMP_PORT', 1935, 'RTMP port publishers push to (0 = any free port).'),
+  grpcPort: portField(
+    'INGEST_GRPC_PORT',
+    50051,
+    'gRPC port: RoomsService, MediaService, Telemetry, health (0 = any free port).',
+  ),
+  httpPort: portField('INGEST_HTTP_PORT', 9101, 'HTTP port serving Prometheus /metrics (0 = any free port).'),
+  natsUrl: field(
+    z.string().min(1),
+    'INGEST_NATS_URL',
+    'nats://127.0.0.1:4222',
+    'NATS server URL(s), comma-separated; JetStream must be enabled.',
+  ),
+  rtmpApp: field(
+    z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ".", "_" or "-"'),
+    'INGEST_RTMP_APP',
+    'live',
+    'RTMP application publishers connect to: rtmp://host/<app>/<stream key>.',
+  ),
+  ladder: field(
+    ladderSchema,
+    'INGEST_LADDER',
+    defaultLadder(),
+    'Rendition ladder, comma-separated: "source" (codec copy) or <name>=<width>x<height>@<kbit/s>k.',
+  ),
+  segmentTargetMs: field(
+    int(500, 10_000),
+    'INGEST_SEGMENT_TARGET_MS',
+    2000,
+    'Target segment duration, ms; segments are cut on the first keyframe after it.',
+  ),
+  windowSegments: field(
+    int(1, 100),
+    'INGEST_WINDOW_SEGMENTS',
+    6,
+    'Complete segments kept per rendition for MediaService subscribers.',
+  ),
+  ffmpegPath: field(z.string().min(1), 'INGEST_FFMPEG_PATH', 'ffmpeg', 'ffmpeg binary: a name on PATH or a path.'),
+  maxMessageBytes: field(
+    int(64 * 1024, 256 * 1024 * 1024),
+    'INGEST_MAX_MESSAGE_BYTES',
+    8 * 1024 * 1024,
+    'Largest RTMP message accepted, bytes; a publisher announcing more is disconnected.',
+  ),
+  logLevel: field(
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    'INGEST_LOG_LEVEL',
+    'info',
+    'pino log level.',
+  ),
+};
+
+/** The loaded, frozen ingest configuration. */
+export type IngestConfig = ConfigOf<typeof INGEST_CONFIG>;
+
+/**
+ * Reads the ingest configuration from `env`.
+ * @throws ConfigError naming each invalid variable.
+ */
+export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig<typeof INGEST_CONFIG> {
+  return loadConfig(INGEST_CONFIG, INGEST_PREFIX, env);
+}

@@ -1,0 +1,200 @@
+import type { MediaHub } from '@onair/media';
+import type { Logger } from '@onair/runtime';
+import type { Fmp4Item } from '../fmp4/fmp4-reader.js';
+import { Segmenter } from '../segmenter/segmenter.js';
+import { FfmpegRun, type RunExit } from '../transcode/ffmpeg-run.js';
+import type { LadderEntry } from '../transcode/ladder.js';
+import { FlvFeed, type FeedAttachment, type FlvTracks } from './flv-feed.js';
+import { LiveStreamWriter } from './live-stream-writer.js';
+import type { Publish, PublishSink } from './publish-sink.js';
+import { RestartBudget } from './restart-budget.js';
+
+/** Settings shared by every publish of a pipeline (see PublishPipelineOptions for the meaning of each). */
+export interface LivePublishSettings {
+  hub: MediaHub;
+  ladder: readonly LadderEntry[];
+  ffmpegPath: string;
+  targetSegmentMs: number;
+  fragmentDurationMs: number;
+  startTimeoutMs: number;
+  maxPendingBytes: number;
+  endTimeoutMs: number;
+  maxRestarts: number;
+  restartWindowMs: number;
+  maxBoxBytes: number;
+  maxLoggedLines: number;
+  socketDir: string;
+}
+
+/** Options of {@link LivePublish}. */
+export interface LivePublishOptions extends LivePublishSettings {
+  publish: Publish;
+  log: Logger;
+  /** A run id unique in `socketDir`. */
+  nextRunId: () => string;
+  /** Called once the publish has fully ended. */
+  onClosed: () => void;
+}
+
+/** After ffmpeg is killed, how long to wait for its outputs to drain, ms. */
+const DRAIN_TIMEOUT_MS = 2000;
+
+/**
+ * One accepted publish: its FLV goes to one ffmpeg (restarted, within a budget, when it exits while the
+ * publisher is still there), its outputs are cut into segments per rendition and written to the MediaHub.
+ */
+export class LivePublish implements PublishSink {
+  private state: 'open' | 'ending' | 'ended' = 'open';
+  private run: FfmpegRun | undefined;
+  private runFeed: FeedAttachment | undefined;
+  private readonly feed: FlvFeed;
+  private readonly writer: LiveStreamWriter;
+  private readonly budget: RestartBudget;
+  private segmenters = new Map<string, Segmenter>();
+  private ending: Promise<void> | undefined;
+
+  constructor(private readonly o: LivePublishOptions) {
+    this.feed = new FlvFeed({
+      startTimeoutMs: o.startTimeoutMs,
+      maxStartBufferBytes: o.maxPendingBytes,
+      onReady: (tracks) => this.startRun(tracks),
+    });
+    this.writer = new LiveStreamWriter({
+      hub: o.hub,
+      publish: o.publish,
+      ladder: o.ladder,
+      targetSegmentMs: o.targetSegmentMs,
+      log: o.log,
+      onRejected: (err) => {
+        o.log.error({ err }, 'media hub rejected the live stream');
+        this.drop('rejected by media hub');
+      },
+    });
+    this.budget = new RestartBudget(o.maxRestarts, o.restartWindowMs);
+    this.resetSegmenters();
+    o.log.info({ ladder: o.ladder.map((e) => e.name) }, 'pipeline opened');
+  }
+
+  metadata(meta: Record<string, unknown>): void {
+    if (this.state !== 'open') return;
+    this.feed.metadata(meta);
+    this.writer.metadata(meta);
+  }
+
+  audio(timestampMs: number, payload: Buffer): void {
+    if (this.state !== 'open') return;
+    this.feed.audio(timestampMs, payload);
+    this.checkBacklog();
+  }
+
+  video(timestampMs: number, payload: Buffer): void {
+    if (this.state !== 'open') return;
+    this.feed.video(timestampMs, payload);
+    this.checkBacklog();
+  }
+
+  end(reason: string): Promise<void> {
+    this.ending ??= this.close(reason, (run) => run.end(this.o.endTimeoutMs));
+    return this.ending;
+  }
+
+  /** Ends the publish at once (ffmpeg stalled or keeps failing, hub refused it); media after it is ignored. */
+  private drop(reason: string): void {
+    this.ending ??= this.close(reason, (run) => {
+      run.kill();
+      return run.finished;
+    });
+  }
+
+  private async close(reason: string, stop: (run: FfmpegRun) => Promise<RunExit>): Promise<void> {
+    if (this.state === 'open') this.state = 'ending';
+    this.feed.dispose();
+    const run = this.run;
+    if (run) {
+      const bound = this.o.endTimeoutMs + DRAIN_TIMEOUT_MS + 1000;
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), bound)));
+      const result = await Promise.race([stop(run), expired]);
+      clearTimeout(timer);
+      if (result === 'expired') this.o.log.error({ boundMs: bound }, 'ffmpeg did not finish in time');
+      this.run = undefined;
+    }
+    this.state = 'ended';
+    for (const [rendition, seg] of this.segmenters) this.writer.events(rendition, seg.finish());
+    this.writer.end(reason);
+    this.o.log.info({ reason }, 'pipeline closed');
+    this.o.onClosed();
+  }
+
+  private startRun(tracks: FlvTracks): void {
+    if (this.state !== 'open') return;
+    const run: FfmpegRun = new FfmpegRun({
+      ffmpegPath: this.o.ffmpegPath,
+      ladder: this.o.ladder,
+      tracks,
+      socketDir: this.o.socketDir,
+      runId: this.o.nextRunId(),
+      fragmentDurationMs: this.o.fragmentDurationMs,
+      maxBoxBytes: this.o.maxBoxBytes,
+      maxLoggedLines: this.o.maxLoggedLines,
+      drainTimeoutMs: DRAIN_TIMEOUT_MS,
+      log: this.o.log,
+      onItem: (rendition, item) => this.onItem(run, rendition, item),
+    });
+    this.run = run;
+    this.runFeed = this.feed.attach((chunk) => run.write(chunk));
+    void run.finished.then((exit) => this.onRunFinished(run, exit));
+  }
+
+  private onItem(run: FfmpegRun, rendition: string, item: Fmp4Item): void {
+    if (run !== this.run || this.state === 'ended') return;
+    if (item.kind === 'init') {
+      this.writer.init(rendition, item.data, item.info);
+      return;
+    }
+    const seg = this.segmenters.get(rendition);
+    if (!seg) throw new Error(`no segmenter for rendition ${rendition}`);
+    const { durationMs, independent, videoFrames, startMs } = item.info;
+    const programDateTimeMs = this.o.publish.startedAtMs + (this.runFeed?.offsetMs() ?? 0) + startMs;
+    this.writer.partSeen(rendition, { bytes: item.data.length, durationMs, videoFrames });
+    this.writer.events(
+      rendition,
+      seg.push({ data: item.data, durationMs, independent, videoFrames, programDateTimeMs }),
+    );
+  }
+
+  private onRunFinished(run: FfmpegRun, exit: RunExit): void {
+    if (run !== this.run || this.state !== 'open') return;
+    this.run = undefined;
+    this.feed.detach();
+    if (!this.budget.take()) {
+      this.o.log.error(
+        { err: exit.err, outcome: exit.outcome, maxRestarts: this.o.maxRestarts, windowMs: this.o.restartWindowMs },
+        'ffmpeg restart limit reached',
+      );
+      this.drop('ffmpeg failed');
+      return;
+    }
+    this.o.log.warn({ err: exit.err, outcome: exit.outcome }, 'ffmpeg restarting');
+    if (this.writer.started) {
+      for (const [rendition, seg] of this.segmenters) this.writer.events(rendition, seg.discontinuity());
+    } else {
+      this.writer.reset();
+      this.resetSegmenters();
+    }
+    const tracks = this.feed.tracks;
+    if (tracks) this.startRun(tracks);
+  }
+
+  /** Drops the publish when ffmpeg has not taken `maxPendingBytes` of input (it stalled or is too slow). */
+  private checkBacklog(): void {
+    const pending = this.run?.pendingBytes ?? 0;
+    if (pending <= this.o.maxPendingBytes) return;
+    this.o.log.warn({ pendingBytes: pending, maxPendingBytes: this.o.maxPendingBytes }, 'ffmpeg stalled');
+    this.drop('ffmpeg stalled');
+  }
+
+  private resetSegmenters(): void {
+    this.segmenters = new Map(this.o.ladder.map((e) => [e.name, new Segmenter(e.name, this.o.targetSegmentMs)]));
+  }
+}

@@ -1,0 +1,82 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { waitFor } from '@onair/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { FlvTagRecord } from './flv-reader.js';
+import { eventsOf, openHarness, recordPublish, replay, type PipelineHarness } from './pipeline-harness.js';
+
+let dir: string;
+let tags: FlvTagRecord[];
+let h: PipelineHarness | undefined;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'onair-pipeline-edge-'));
+  tags = await recordPublish(dir, 5);
+});
+afterEach(async () => {
+  await h?.pipeline.close();
+  h = undefined;
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('createPublishPipeline with real ffmpeg on unusual publishes', () => {
+  it.each([
+    {
+      name: 'an audio-only',
+      ladder: 'source,480p=854x480@1200k',
+      meta: { audiocodecid: 10, audiodatarate: 96 },
+      kinds: { audio: true, video: false },
+      codecs: ['mp4a.40.2', 'mp4a.40.2'],
+      fps: 0,
+    },
+    {
+      name: 'a video-only',
+      ladder: 'source',
+      meta: { width: 640, height: 360, videocodecid: 7 },
+      kinds: { audio: false, video: true },
+      codecs: [expect.stringMatching(/^avc1\.64[0-9a-f]{4}$/) as unknown as string],
+      fps: 25,
+    },
+  ])(
+    'publishes $name stream',
+    async ({ ladder, meta, kinds, codecs, fps }) => {
+      h = openHarness(ladder, meta);
+      replay(h.sink, tags, 0, 4500, kinds);
+      await h.sink.end('publisher left');
+      expect(h.started()?.renditions.map((r) => r.codecs)).toEqual(codecs);
+      const parts = eventsOf(h.events, 'part', 'source').map((e) => e.part);
+      // Audio parts are all independent; video parts only where a GOP (and so a segment) starts.
+      expect(parts.every((p) => p.independent === (fps === 0 || p.partIndex === 0))).toBe(true);
+      const durations = eventsOf(h.events, 'segmentEnd', 'source').map((e) => e.segmentEnd.durationMs);
+      expect(durations.slice(0, 2).map((d) => Math.abs(d - 2000) < 100)).toEqual([true, true]);
+      expect(durations.reduce((a, b) => a + b, 0)).toBeCloseTo(4500, -2);
+      const frames = parts.reduce((n, p) => n + p.videoFrames, 0);
+      expect((frames * 1000) / parts.reduce((n, p) => n + p.durationMs, 0)).toBeCloseTo(fps, 0);
+    },
+    60_000,
+  );
+
+  it('drops the publish when ffmpeg stops taking its input', async () => {
+    const harness = (h = openHarness(
+      'source',
+      { width: 640, videocodecid: 7, audiocodecid: 10 },
+      { maxPendingBytes: 256 * 1024 },
+    ));
+    replay(harness.sink, tags, 0, 2000);
+    await waitFor(() => harness.started(), { timeoutMs: 30_000, what: 'stream start' });
+    const [pid] = harness.ffmpegPids();
+    process.kill(pid ?? NaN, 'SIGSTOP');
+    replay(harness.sink, tags, 2000, Infinity);
+    await harness.sink.end('publisher left');
+    expect(harness.logs.find((l) => l.msg === 'ffmpeg stalled')).toMatchObject({
+      level: 'warn',
+      maxPendingBytes: 256 * 1024,
+    });
+    expect(harness.events.at(-1)).toEqual({ event: 'streamEnded', streamEnded: { reason: 'ffmpeg stalled' } });
+    // Killed, not left stopped.
+    expect(() => process.kill(pid ?? NaN, 0)).toThrow();
+  }, 60_000);
+});

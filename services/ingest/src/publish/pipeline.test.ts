@@ -1,0 +1,125 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { waitFor } from '@onair/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { FlvTagRecord } from './flv-reader.js';
+import {
+  eventsOf,
+  openHarness,
+  partsOf,
+  probeSegment,
+  recordPublish,
+  replay,
+  ROOM,
+  STARTED_AT_MS,
+  type PipelineHarness,
+} from './pipeline-harness.js';
+
+// What OBS sends in @setDataFrame onMetaData for the recorded stream (rates in kbit/s).
+const META = {
+  width: 640,
+  height: 360,
+  framerate: 25,
+  videocodecid: 7,
+  videodatarate: 1000,
+  audiocodecid: 10,
+  audiodatarate: 96,
+};
+const LADDER = 'source,480p=854x480@1200k';
+
+let dir: string;
+let tags: FlvTagRecord[];
+let h: PipelineHarness | undefined;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'onair-pipeline-'));
+  tags = await recordPublish(dir, 8);
+});
+afterEach(async () => {
+  await h?.pipeline.close();
+  h = undefined;
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('createPublishPipeline with real ffmpeg and the default ladder', () => {
+  it('publishes both renditions: ~2 s segments starting on keyframes, playable parts', async () => {
+    h = openHarness(LADDER, META);
+    replay(h.sink, tags, 0, Infinity);
+    await h.sink.end('publisher left');
+    const renditions = h.started()?.renditions ?? [];
+    expect(renditions.map(({ codecs: _, ...rest }) => rest)).toEqual([
+      { name: 'source', bandwidth: 1_096_000, width: 640, height: 360, frameRate: 25 },
+      { name: '480p', bandwidth: 1_328_000, width: 854, height: 480, frameRate: 25 },
+    ]);
+    for (const r of renditions) expect(r.codecs).toMatch(/^avc1\.64[0-9a-f]{4},mp4a\.40\.2$/);
+    for (const [rendition, width, height] of [
+      ['source', 640, 360],
+      ['480p', 854, 480],
+    ] as const) {
+      const ends = eventsOf(h.events, 'segmentEnd', rendition).map((e) => e.segmentEnd);
+      expect(ends.map((e) => e.segmentSequence)).toEqual([0, 1, 2, 3]);
+      for (const end of ends) {
+        const parts = partsOf(h.events, rendition, end.segmentSequence);
+        expect(parts.map((p) => p.partIndex)).toEqual(parts.map((_, i) => i));
+        expect(parts[0]?.independent).toBe(true);
+        expect(parts[0]?.programDateTimeMs).toBeCloseTo(STARTED_AT_MS + 2000 * end.segmentSequence, -2);
+        expect(end.durationMs).toBeCloseTo(
+          parts.reduce((s, p) => s + p.durationMs, 0),
+          6,
+        );
+        expect(Math.abs(end.durationMs - 2000)).toBeLessThan(end.segmentSequence === 3 ? 200 : 50);
+      }
+      const [init] = eventsOf(h.events, 'initSegment', rendition);
+      const probe = await probeSegment(
+        dir,
+        `${rendition}-1`,
+        init?.initSegment.data ?? Buffer.alloc(0),
+        partsOf(h.events, rendition, 1),
+      );
+      expect(probe.streams.map((s) => [s.codec_type, s.codec_name, s.width, s.height])).toEqual([
+        ['video', 'h264', width, height],
+        ['audio', 'aac', undefined, undefined],
+      ]);
+      expect(probe.videoFrames).toBe(50);
+    }
+    expect(h.events.at(-1)).toEqual({ event: 'streamEnded', streamEnded: { reason: 'publisher left' } });
+    expect(h.hub.get(ROOM)).toBeUndefined();
+  }, 60_000);
+
+  it('restarts a killed ffmpeg: a discontinuity per rendition, new init segments, continued sequence numbers', async () => {
+    const harness = (h = openHarness(LADDER, META));
+    replay(harness.sink, tags, 0, 4000);
+    await waitFor(() => ['source', '480p'].every((r) => eventsOf(harness.events, 'segmentEnd', r).length > 0), {
+      timeoutMs: 30_000,
+      what: 'first segments',
+    });
+    const [pid] = harness.ffmpegPids();
+    process.kill(pid ?? NaN, 'SIGKILL');
+    await waitFor(() => ['source', '480p'].every((r) => eventsOf(harness.events, 'discontinuity', r).length === 1), {
+      timeoutMs: 10_000,
+      what: 'discontinuities',
+    });
+    replay(harness.sink, tags, 4000, Infinity);
+    await harness.sink.end('publisher left');
+    expect(harness.logs.filter((l) => l.msg === 'ffmpeg restarting')).toMatchObject([{ level: 'warn' }]);
+    expect(new Set(harness.ffmpegPids()).size).toBe(2);
+    for (const rendition of ['source', '480p']) {
+      const mine = harness.events.filter((e) => JSON.stringify(e).includes(`"rendition":"${rendition}"`));
+      const d = mine.findIndex((e) => e.event === 'discontinuity');
+      const [lastBefore, ...after] = [mine[d - 1], ...mine.slice(d + 1)];
+      // The segment open at the kill is closed first; the new init comes before any part.
+      if (lastBefore?.event !== 'segmentEnd' || after[0]?.event !== 'initSegment')
+        throw new Error(`order: ${rendition}`);
+      const next = lastBefore.segmentEnd.segmentSequence + 1;
+      const parts = partsOf(harness.events, rendition, next);
+      expect(parts[0]).toMatchObject({ partIndex: 0, independent: true });
+      expect(parts[0]?.programDateTimeMs).toBeCloseTo(STARTED_AT_MS + 4000, -2);
+      const probe = await probeSegment(dir, `${rendition}-restarted`, after[0].initSegment.data, parts);
+      expect(probe.streams.map((s) => s.codec_name)).toEqual(['h264', 'aac']);
+      expect(probe.videoFrames).toBe(parts.reduce((n, p) => n + p.videoFrames, 0));
+    }
+  }, 60_000);
+});

@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MediaHub } from '@onair/media';
+import { OnairError, type Logger } from '@onair/runtime';
+import type { LadderEntry } from '../transcode/ladder.js';
+import { LivePublish } from './live-publish.js';
+import type { Publish, PublishPipeline, PublishSink } from './publish-sink.js';
+
+/** Options of {@link createPublishPipeline}. */
+export interface PublishPipelineOptions {
+  /** Where live streams go. */
+  hub: MediaHub;
+  /** Renditions produced for every publish, in order. */
+  ladder: LadderEntry[];
+  /** ffmpeg binary (a name on PATH or a path). */
+  ffmpegPath: string;
+  /** A segment is cut at the first keyframe once it lasts this long, ms. */
+  targetSegmentMs: number;
+  log: Logger;
+  /** Target part duration (ffmpeg `-frag_duration`), ms. @default 500 */
+  fragmentDurationMs?: number;
+  /** How long to wait for a missing audio or video sequence header before starting ffmpeg, ms. @default 1500 */
+  startTimeoutMs?: number;
+  /** FLV bytes ffmpeg may leave untaken before the publish is dropped as stalled. @default 8388608 (8 MiB) */
+  maxPendingBytes?: number;
+  /** After the publisher leaves, how long ffmpeg may take to flush before it is killed, ms. @default 5000 */
+  endTimeoutMs?: number;
+  /** ffmpeg restarts allowed per `restartWindowMs`; one more ends the stream. @default 3 */
+  maxRestarts?: number;
+  /** ms. @default 60000 */
+  restartWindowMs?: number;
+  /** Largest fMP4 box accepted from ffmpeg (a part's mdat is one box), bytes. @default 33554432 (32 MiB) */
+  maxBoxBytes?: number;
+  /** ffmpeg stderr lines logged per run, at debug. @default 200 */
+  maxLoggedLines?: number;
+}
+
+/** Longest unix socket path that works everywhere (sockaddr_un.sun_path is 104-108 bytes), bytes. */
+const MAX_SOCKET_PATH = 100;
+
+/**
+ * The media pipeline of ingest: each accepted publish gets one ffmpeg (FLV on stdin, one fragmented MP4
+ * output per rendition over a unix socket), a segmenter per rendition and a live stream in the MediaHub.
+ * Output sockets live in a private temporary directory, removed by `close()`.
+ * @throws Error when the socket directory cannot be created, or its path (from TMPDIR) is too long for unix
+ *   sockets.
+ */
+export function createPublishPipeline({
+  hub,
+  ladder,
+  ffmpegPath,
+  targetSegmentMs,
+  log,
+  fragmentDurationMs = 500,
+  startTimeoutMs = 1500,
+  maxPendingBytes = 8 * 1024 * 1024,
+  endTimeoutMs = 5000,
+  maxRestarts = 3,
+  restartWindowMs = 60_000,
+  maxBoxBytes = 32 * 1024 * 1024,
+  maxLoggedLines = 200,
+}: PublishPipelineOptions): PublishPipeline {
+  const pipelineLog = log.child({ component: 'pipeline' });
+  const socketDir = mkdtempSync(join(tmpdir(), 'onair-ingest-'));
+  if (Buffer.byteLength(join(socketDir, '0000000000-000.sock')) > MAX_SOCKET_PATH) {
+    rmSync(socketDir, { recursive: true, force: true });
+    throw new Error(`temporary directory ${socketDir} is too long for unix socket paths; set TMPDIR to a shorter one`);
+  }
+  const open = new Set<LivePublish>();
+  let runs = 0;
+  let closed = false;
+  const settings = {
+    hub,
+    ladder,
+    ffmpegPath,
+    targetSegmentMs,
+    fragmentDurationMs,
+    startTimeoutMs,
+    maxPendingBytes,
+    endTimeoutMs,
+    maxRestarts,
+    restartWindowMs,
+    maxBoxBytes,
+    maxLoggedLines,
+    socketDir,
+  };
+  return {
+    /** @throws OnairError UNAVAILABLE after `close()`. */
+    open(publish: Publish, connLog: Logger): PublishSink {
+      if (closed) throw new OnairError('UNAVAILABLE', 'ingest is shutting down');
+      const live: LivePublish = new LivePublish({
+        ...settings,
+        publish,
+        log: connLog.child({ component: 'pipeline', room: publish.room, publishId: publish.publishId }),
+        nextRunId: () => String(runs++),
+        onClosed: () => open.delete(live),
+      });
+      open.add(live);
+      return live;
+    },
+    async close(): Promise<void> {
+      closed = true;
+      pipelineLog.info({ publishes: open.size }, 'pipeline closing');
+      await Promise.all([...open].map((p) => p.end('shutdown')));
+      rmSync(socketDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { Logger } from '@onair/runtime';
+
+/** One accepted publish: which room, which publish of it, and since when. */
+export interface Publish {
+  readonly room: string;
+  /** Unique per publish (a UUID). */
+  readonly publishId: string;
+  /** Wall clock when the publish was accepted, unix epoch ms. */
+  readonly startedAtMs: number;
+}
+
+/**
+ * Where the RTMP connection hands the media of one accepted publish. Payloads are the RTMP message
+ * bodies as they arrive, which are FLV tag bodies (FLV spec v10.1 §E.4.2 AUDIODATA, §E.4.3 VIDEODATA).
+ */
+export interface PublishSink {
+  /** `@setDataFrame onMetaData` object (AMF0 ECMA array decoded to a plain object). */
+  metadata(meta: Record<string, unknown>): void;
+  /** An audio message; `timestampMs` is the RTMP message timestamp. */
+  audio(timestampMs: number, payload: Buffer): void;
+  /** A video message; `timestampMs` is the RTMP message timestamp. */
+  video(timestampMs: number, payload: Buffer): void;
+  /** The publisher is gone (FCUnpublish/deleteStream/socket close); resolves once the stream has ended. */
+  end(reason: string): Promise<void>;
+}
+
+/** Turns accepted publishes into live streams (transcoding, segmenting, MediaService). */
+export interface PublishPipeline {
+  open(publish: Publish, log: Logger): PublishSink;
+  /** Ends every open publish (service shutdown). */
+  close(): Promise<void>;
+}

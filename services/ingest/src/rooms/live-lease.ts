@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { KV } from '@onair/nats-kit';
+import type { Logger } from '@onair/runtime';
+import type { PublishLease } from '../servers/rtmp/publish-gate.js';
+
+/** The value under a live room's key in the "live" bucket; the danmaku service reads it for stream time. */
+export interface LiveEntry {
+  readonly publishId: string;
+  /** Unix epoch ms. */
+  readonly startedAtMs: number;
+}
+
+/** Parses a "live" bucket value. */
+export const liveEntrySchema = z.object({ publishId: z.string(), startedAtMs: z.number() });
+
+/** Options of {@link LiveLease.acquire}. */
+export interface LeaseOptions {
+  kv: KV;
+  room: string;
+  /** Re-put interval, ms; well under the bucket's max age so the entry never expires while live. */
+  refreshMs: number;
+  log: Logger;
+}
+
+/**
+ * A room's live lock: the room's key in the "live" bucket, created with KV `create` (which fails when the key
+ * exists, so at most one publisher per room across all ingest instances) and re-put every `refreshMs` with
+ * `update` at the last revision. The bucket's max age expires the entry of an instance that died, so a stale
+ * entry frees the room within one max age.
+ */
+export class LiveLease implements PublishLease {
+  private readonly lostCallbacks: Array<() => void> = [];
+  private readonly timer: NodeJS.Timeout;
+  private refreshing = false;
+  private done = false;
+
+  private constructor(
+    private readonly options: LeaseOptions,
+    private readonly entry: LiveEntry,
+    private revision: number,
+  ) {
+    this.timer = setInterval(() => void this.refresh(), options.refreshMs);
+    this.timer.unref();
+  }
+
+  get room(): string {
+    return this.options.room;
+  }
+
+  get publishId(): string {
+    return this.entry.publishId;
+  }
+
+  get startedAtMs(): number {
+    return this.entry.startedAtMs;
+  }
+
+  /**
+   * Takes the room's live lock; undefined when another publish holds it.
+   * @throws when NATS cannot be reached.
+   */
+  static async acquire(options: LeaseOptions): Promise<LiveLease | undefined> {
+    const entry: LiveEntry = { publishId: randomUUID(), startedAtMs: Date.now() };
+    try {
+      const revision = await options.kv.create(options.room, JSON.stringify(entry));
+      return new LiveLease(options, entry, revision);
+    } catch (err) {
+      const current = await options.kv.get(options.room);
+      if (current?.operation === 'PUT') return undefined;
+      throw err;
+    }
+  }
+
+  onLost(cb: () => void): void {
+    this.lostCallbacks.push(cb);
+  }
+
+  async release(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    clearInterval(this.timer);
+    try {
+      await this.options.kv.delete(this.room, { previousSeq: this.revision });
+    } catch (err) {
+      this.options.log.warn({ err }, 'live entry not deleted; it expires on its own');
+    }
+  }
+
+  private async refresh(): Promise<void> {
+    if (this.refreshing || this.done) return;
+    this.refreshing = true;
+    const { kv, room, log } = this.options;
+    const value = JSON.stringify(this.entry);
+    try {
+      this.revision = await kv.update(room, value, this.revision);
+    } catch (err) {
+      try {
+        const current = await kv.get(room);
+        if (!current || current.operation !== 'PUT') {
+          this.revision = await kv.create(room, value);
+          log.warn({ err }, 'live entry had expired and was re-created');
+        } else if (liveEntrySchema.parse(current.json()).publishId === this.entry.publishId) {
+          this.revision = current.revision;
+        } else {
+          this.lose();
+        }
+      } catch (retryErr) {
+        log.warn({ err: retryErr }, 'live entry refresh failed; retrying');
+      }
+    } finally {
+      this.refreshing = false;
+    }
+  }
+
+  private lose(): void {
+    if (this.done) return;
+    this.done = true;
+    clearInterval(this.timer);
+    this.options.log.error({ room: this.room }, 'live lock lost to another publish');
+    for (const cb of this.lostCallbacks) cb();
+  }
+}

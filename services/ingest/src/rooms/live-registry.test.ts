@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Kvm, connectNats, type NatsConnection } from '@onair/nats-kit';
+import { createLogger } from '@onair/runtime';
+import { startNats, waitFor, type TestNats } from '@onair/testing';
+import { LiveRegistry } from './live-registry.js';
+
+const log = createLogger({ service: 'ingest', level: 'silent' });
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('LiveRegistry on a real nats-server', () => {
+  let nats: TestNats;
+  let nc: NatsConnection;
+  let kvm: Kvm;
+
+  beforeAll(async () => {
+    nats = await startNats();
+    nc = await connectNats({ servers: nats.url, name: 'test', log });
+    kvm = new Kvm(nc);
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await nats?.stop();
+  });
+
+  it('lets one publish hold a room, across registries (instances), until released', async () => {
+    const a = await LiveRegistry.open(kvm, { log });
+    const b = await LiveRegistry.open(kvm, { log });
+    const lease = await a.acquire('room-1');
+    expect(lease).toBeDefined();
+    expect(await b.acquire('room-1')).toBeUndefined();
+    expect(await b.get('room-1')).toEqual({ publishId: lease?.publishId, startedAtMs: lease?.startedAtMs });
+    expect(await b.liveRooms()).toEqual(new Set(['room-1']));
+    await lease?.release();
+    expect(await b.get('room-1')).toBeUndefined();
+    expect(await b.liveRooms()).toEqual(new Set());
+    const again = await b.acquire('room-1');
+    expect(again?.publishId).not.toBe(lease?.publishId);
+    await again?.release();
+  });
+
+  it('keeps a live entry past the bucket max age by refreshing it', async () => {
+    const registry = await LiveRegistry.open(kvm, { log, bucket: 'live-refresh', ttlMs: 1000, refreshMs: 250 });
+    const lease = await registry.acquire('room-2');
+    await sleep(2500);
+    expect(await registry.acquire('room-2')).toBeUndefined();
+    expect((await registry.get('room-2'))?.publishId).toBe(lease?.publishId);
+    await lease?.release();
+  });
+
+  it('frees a room whose publisher died (stale entry) after the max age', async () => {
+    const registry = await LiveRegistry.open(kvm, { log, bucket: 'live-stale', ttlMs: 1000, refreshMs: 250 });
+    const kv = await kvm.open('live-stale');
+    await kv.put('room-3', JSON.stringify({ publishId: 'crashed', startedAtMs: 1 }));
+    expect(await registry.acquire('room-3')).toBeUndefined();
+    const lease = await waitFor(() => registry.acquire('room-3'), {
+      timeoutMs: 5000,
+      what: 'the stale entry to expire',
+    });
+    expect(lease.publishId).not.toBe('crashed');
+    await lease.release();
+  });
+
+  it('reports a lease lost when another publish took the room over', async () => {
+    const registry = await LiveRegistry.open(kvm, { log, bucket: 'live-lost', ttlMs: 1000, refreshMs: 100 });
+    const lease = await registry.acquire('room-4');
+    let lost = false;
+    lease?.onLost(() => (lost = true));
+    const kv = await kvm.open('live-lost');
+    await kv.put('room-4', JSON.stringify({ publishId: 'other', startedAtMs: 2 }));
+    await waitFor(() => lost, { timeoutMs: 3000, what: 'the lease to be lost' });
+    await lease?.release();
+    expect((await registry.get('room-4'))?.publishId).toBe('other');
+  });
+});

@@ -1,0 +1,66 @@
+import type { KV, Kvm } from '@onair/nats-kit';
+import type { Logger } from '@onair/runtime';
+import { LiveLease, liveEntrySchema, type LiveEntry } from './live-lease.js';
+
+/** Bucket of live rooms. */
+export const LIVE_BUCKET = 'live';
+
+/** Options of {@link LiveRegistry.open}. */
+export interface LiveRegistryOptions {
+  log: Logger;
+  /** Bucket name. @default "live" */
+  bucket?: string;
+  /** Bucket max age: how long an entry lives without a refresh, ms (nats-server 2.9 has per-bucket TTL only). @default 30000 */
+  ttlMs?: number;
+  /** How often a live publish re-puts its entry, ms. @default 10000 */
+  refreshMs?: number;
+}
+
+/**
+ * Which rooms are live, across every ingest instance: one key per live room in the "live" KV bucket holding
+ * `{ publishId, startedAtMs }`. The bucket's max age (nats-server 2.9 supports a per-bucket TTL, not
+ * per-message TTLs, which came in 2.11) bounds how long the entry of a crashed instance can lock its room.
+ */
+export class LiveRegistry {
+  private constructor(
+    private readonly kv: KV,
+    private readonly refreshMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  /** Opens the bucket, creating it (history 1, max age `ttlMs`) when missing. */
+  static async open(
+    kvm: Kvm,
+    { log, bucket = LIVE_BUCKET, ttlMs = 30_000, refreshMs = 10_000 }: LiveRegistryOptions,
+  ): Promise<LiveRegistry> {
+    if (refreshMs >= ttlMs) throw new RangeError(`refreshMs ${refreshMs} must be below ttlMs ${ttlMs}`);
+    const kv = await kvm.create(bucket, {
+      history: 1,
+      ttl: ttlMs,
+      description: 'Onair live rooms: publishId and startedAtMs',
+    });
+    return new LiveRegistry(kv, refreshMs, log.child({ component: 'live-registry' }));
+  }
+
+  /**
+   * Marks a room live for a new publish; undefined when it already is (here or on another instance).
+   * @throws when NATS cannot be reached.
+   */
+  acquire(room: string, log: Logger = this.log): Promise<LiveLease | undefined> {
+    return LiveLease.acquire({ kv: this.kv, room, refreshMs: this.refreshMs, log });
+  }
+
+  /** The live entry of a room, if it is live. */
+  async get(room: string): Promise<LiveEntry | undefined> {
+    const e = await this.kv.get(room);
+    if (!e || e.operation !== 'PUT') return undefined;
+    return liveEntrySchema.parse(e.json());
+  }
+
+  /** Ids of every live room. */
+  async liveRooms(): Promise<Set<string>> {
+    const rooms = new Set<string>();
+    for await (const key of await this.kv.keys()) rooms.add(key);
+    return rooms;
+  }
+}

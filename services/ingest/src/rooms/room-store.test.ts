@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Kvm, connectNats, type NatsConnection } from '@onair/nats-kit';
+import { OnairError, createLogger } from '@onair/runtime';
+import { startNats, type TestNats } from '@onair/testing';
+import { RoomStore } from './room-store.js';
+import { hashStreamKey } from './stream-key.js';
+
+const log = createLogger({ service: 'ingest', level: 'silent' });
+
+describe('RoomStore on a real nats-server', () => {
+  let nats: TestNats;
+  let nc: NatsConnection;
+  let store: RoomStore;
+
+  beforeAll(async () => {
+    nats = await startNats();
+    nc = await connectNats({ servers: nats.url, name: 'test', log });
+    store = await RoomStore.open(new Kvm(nc));
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await nats?.stop();
+  });
+
+  it('creates a room with a hashed stream key that verifies', async () => {
+    const { room, streamKey } = await store.create('studio-1', '  Studio One ');
+    expect(room).toMatchObject({ id: 'studio-1', title: 'Studio One', streamKeyHash: hashStreamKey(streamKey) });
+    expect(JSON.stringify(await store.get('studio-1'))).not.toContain(streamKey);
+    expect((await store.verifyStreamKey(streamKey))?.id).toBe('studio-1');
+    expect(await store.verifyStreamKey(streamKey.slice(0, -1))).toBeUndefined();
+    expect(await store.verifyStreamKey('nobody_abc')).toBeUndefined();
+  });
+
+  it('defaults the title to the id and lists rooms by id', async () => {
+    await store.create('b-room', '');
+    await store.create('a-room', 'A');
+    const ids = (await store.list()).map((r) => [r.id, r.title]);
+    expect(ids).toEqual([
+      ['a-room', 'A'],
+      ['b-room', 'b-room'],
+      ['studio-1', 'Studio One'],
+    ]);
+  });
+
+  it.each([
+    { id: 'Bad Id', title: '', code: 'INVALID_ARGUMENT' },
+    { id: '', title: '', code: 'INVALID_ARGUMENT' },
+    { id: 'x_y', title: '', code: 'INVALID_ARGUMENT' },
+    { id: 'long-title', title: 't'.repeat(201), code: 'INVALID_ARGUMENT' },
+    { id: 'a-room', title: 'again', code: 'ALREADY_EXISTS' },
+  ])('refuses $id / $code', async ({ id, title, code }) => {
+    const err = await store.create(id, title).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OnairError);
+    expect((err as OnairError).code).toBe(code);
+  });
+
+  it('rotates a key: the old one stops working at once', async () => {
+    const { streamKey: oldKey } = await store.create('rotating', 'R');
+    const { streamKey: newKey, room } = await store.rotateStreamKey('rotating');
+    expect(newKey).not.toBe(oldKey);
+    expect(room.title).toBe('R');
+    expect(await store.verifyStreamKey(oldKey)).toBeUndefined();
+    expect((await store.verifyStreamKey(newKey))?.id).toBe('rotating');
+    await expect(store.rotateStreamKey('missing')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import type { KV, Kvm } from '@onair/nats-kit';
+import { OnairError } from '@onair/runtime';
+import {
+  ROOM_ID_PATTERN,
+  generateStreamKey,
+  hashStreamKey,
+  roomIdOfStreamKey,
+  streamKeyMatches,
+} from './stream-key.js';
+
+/** A room as stored in the "rooms" KV bucket (key: the room id, value: this record as JSON). */
+export interface RoomRecord {
+  readonly id: string;
+  readonly title: string;
+  /** Unix epoch ms. */
+  readonly createdAtMs: number;
+  /** SHA-256 of the stream key, hex (see {@link hashStreamKey}). */
+  readonly streamKeyHash: string;
+}
+
+/** A room with its stream key in clear, as returned once by create and rotate. */
+export interface RoomWithKey {
+  readonly room: RoomRecord;
+  readonly streamKey: string;
+}
+
+const recordSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  createdAtMs: z.number(),
+  streamKeyHash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+/** Longest room title, characters. */
+export const MAX_TITLE_LENGTH = 200;
+/** Bucket holding the rooms. */
+export const ROOMS_BUCKET = 'rooms';
+/** Tries of a read-modify-write (key rotation) racing other writers before giving up. */
+const UPDATE_TRIES = 3;
+
+/**
+ * Rooms and their hashed stream keys in a NATS JetStream KV bucket, shared by every ingest instance.
+ * Stream keys are never stored in clear; a presented key is checked with {@link RoomStore.verifyStreamKey}.
+ */
+export class RoomStore {
+  private constructor(private readonly kv: KV) {}
+
+  /** Opens the bucket, creating it when missing. */
+  static async open(kvm: Kvm, bucket = ROOMS_BUCKET): Promise<RoomStore> {
+    return new RoomStore(await kvm.create(bucket, { history: 1, description: 'Onair rooms and hashed stream keys' }));
+  }
+
+  /**
+   * Creates a room with a new stream key.
+   * @throws OnairError INVALID_ARGUMENT for an id that is not a slug or a title too long; ALREADY_EXISTS when
+   * the id is taken.
+   */
+  async create(id: string, title: string): Promise<RoomWithKey> {
+    if (!ROOM_ID_PATTERN.test(id)) {
+      throw new OnairError('INVALID_ARGUMENT', `room id "${id}" must be 1 to 64 lower-case letters, digits or "-"`);
+    }
+    const cleanTitle = title.trim() || id;
+    if (cleanTitle.length > MAX_TITLE_LENGTH)
+      throw new OnairError('INVALID_ARGUMENT', `room title longer than ${MAX_TITLE_LENGTH} characters`);
+    const streamKey = generateStreamKey(id);
+    const room: RoomRecord = {
+      id,
+      title: cleanTitle,
+      createdAtMs: Date.now(),
+      streamKeyHash: hashStreamKey(streamKey),
+    };
+    try {
+      await this.kv.create(id, JSON.stringify(room));
+    } catch (err) {
+      if (await this.get(id)) throw new OnairError('ALREADY_EXISTS', `room ${id} already exists`, { cause: err });
+      throw err;
+    }
+    return { room, streamKey };
+  }
+
+  /** A room by id; undefined when there is none (or the id is not a slug). */
+  async get(id: string): Promise<RoomRecord | undefined> {
+    return (await this.entry(id))?.room;
+  }
+
+  /** Every room, ordered by id. */
+  async list(): Promise<RoomRecord[]> {
+    const ids: string[] = [];
+    for await (const key of await this.kv.keys()) ids.push(key);
+    const rooms = await Promise.all(ids.map((id) => this.get(id)));
+    return rooms.filter((r): r is RoomRecord => r !== undefined).sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /**
+   * Replaces a room's stream key; the old key stops working at once.
+   * @throws OnairError NOT_FOUND when the room does not exist; UNAVAILABLE when concurrent writers keep winning.
+   */
+  async rotateStreamKey(id: string): Promise<RoomWithKey> {
+    for (let attempt = 0; attempt < UPDATE_TRIES; attempt++) {
+      const current = await this.entry(id);
+      if (!current) throw new OnairError('NOT_FOUND', `room ${id} does not exist`);
+      const streamKey = generateStreamKey(id);
+      const room: RoomRecord = { ...current.room, streamKeyHash: hashStreamKey(streamKey) };
+      try {
+        await this.kv.update(id, JSON.stringify(room), current.revision);
+        return { room, streamKey };
+      } catch {
+        // another writer changed the room since it was read: read again
+      }
+    }
+    throw new OnairError('UNAVAILABLE', `room ${id} changed concurrently, try again`);
+  }
+
+  /**
+   * The room a stream key belongs to, or undefined when the key is wrong. The room id is read from the key;
+   * the key's hash is compared with the stored one in constant time. (Whether a room id exists is not
+   * secret — room ids are public — so only the comparison needs to be constant-time.)
+   */
+  async verifyStreamKey(streamKey: string): Promise<RoomRecord | undefined> {
+    const id = roomIdOfStreamKey(streamKey);
+    if (id === undefined) return undefined;
+    const room = await this.get(id);
+    return room && streamKeyMatches(streamKey, room.streamKeyHash) ? room : undefined;
+  }
+
+  private async entry(id: string): Promise<{ room: RoomRecord; revision: number } | undefined> {
+    if (!ROOM_ID_PATTERN.test(id)) return undefined;
+    const e = await this.kv.get(id);
+    if (!e || e.operation !== 'PUT') return undefined;
+    return { room: recordSchema.parse(e.json()), revision: e.revision };
+  }
+}

@@ -1,0 +1,140 @@
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onair, type rooms } from '@onair/proto';
+import { call, createClient, createGrpcServer, type GrpcServer } from '@onair/grpc-kit';
+import { Kvm, connectNats, type NatsConnection } from '@onair/nats-kit';
+import { createLogger } from '@onair/runtime';
+import { REPO_ROOT, startNats, startProcess, type TestNats } from '@onair/testing';
+import { LiveRegistry } from './live-registry.js';
+import { RoomStore } from './room-store.js';
+import { roomsServiceHandlers } from './rooms-service.js';
+
+const log = createLogger({ service: 'ingest', level: 'silent' });
+const CLI = `${REPO_ROOT}libs/cli/dist/main.js`;
+
+describe('RoomsService over real gRPC and NATS', () => {
+  let nats: TestNats;
+  let nc: NatsConnection;
+  let grpc: GrpcServer;
+  let address: string;
+  let store: RoomStore;
+  let live: LiveRegistry;
+  let client: rooms.RoomsServiceClient;
+
+  beforeAll(async () => {
+    nats = await startNats();
+    nc = await connectNats({ servers: nats.url, name: 'test', log });
+    const kvm = new Kvm(nc);
+    store = await RoomStore.open(kvm);
+    live = await LiveRegistry.open(kvm, { log });
+    grpc = createGrpcServer({ log, service: 'ingest', roomStats: () => [] });
+    grpc.addService(onair().rooms.v1.RoomsService.service, roomsServiceHandlers(store, live, log));
+    address = `127.0.0.1:${await grpc.listen('127.0.0.1', 0)}`;
+    client = createClient(onair().rooms.v1.RoomsService, address);
+  });
+
+  afterAll(async () => {
+    client?.close();
+    await grpc?.stop();
+    await nc?.close();
+    await nats?.stop();
+  });
+
+  it('creates, lists, gets and rotates; the old key stops working', async () => {
+    const created = await call<rooms.CreateRoomResponse__Output>((cb) =>
+      client.CreateRoom({ id: 'grpc-room', title: 'Over gRPC' }, cb),
+    );
+    expect(created.room).toMatchObject({ id: 'grpc-room', title: 'Over gRPC', live: false });
+    expect(created.streamKey).toMatch(/^grpc-room_/);
+
+    const lease = await live.acquire('grpc-room');
+    const listed = await call<rooms.ListRoomsResponse__Output>((cb) => client.ListRooms({}, cb));
+    expect(listed.rooms.map((r) => [r.id, r.live])).toContainEqual(['grpc-room', true]);
+    const got = await call<rooms.GetRoomResponse__Output>((cb) => client.GetRoom({ id: 'grpc-room' }, cb));
+    expect(got.room).toMatchObject({ id: 'grpc-room', live: true, createdAtMs: created.room?.createdAtMs });
+    await lease?.release();
+
+    const rotated = await call<rooms.RotateStreamKeyResponse__Output>((cb) =>
+      client.RotateStreamKey({ id: 'grpc-room' }, cb),
+    );
+    expect(rotated.streamKey).not.toBe(created.streamKey);
+    expect(rotated.room?.live).toBe(false);
+    expect(await store.verifyStreamKey(created.streamKey)).toBeUndefined();
+    expect((await store.verifyStreamKey(rotated.streamKey))?.id).toBe('grpc-room');
+  });
+
+  it.each([
+    {
+      name: 'CreateRoom with a bad id',
+      run: () => call((cb) => client.CreateRoom({ id: 'Not A Slug' }, cb)),
+      code: 'INVALID_ARGUMENT',
+    },
+    {
+      name: 'CreateRoom twice',
+      run: () => call((cb) => client.CreateRoom({ id: 'grpc-room' }, cb)),
+      code: 'ALREADY_EXISTS',
+    },
+    {
+      name: 'GetRoom of a missing room',
+      run: () => call((cb) => client.GetRoom({ id: 'missing' }, cb)),
+      code: 'NOT_FOUND',
+    },
+    {
+      name: 'RotateStreamKey of a missing room',
+      run: () => call((cb) => client.RotateStreamKey({ id: 'missing' }, cb)),
+      code: 'NOT_FOUND',
+    },
+  ])('$name → $code', async ({ run, code }) => {
+    await expect(run()).rejects.toMatchObject({ code });
+  });
+
+  describe('the onair CLI (libs/cli/dist, built by tsc -b)', () => {
+    const cli = async (...args: string[]): Promise<{ code: number | string; out: string }> => {
+      if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npx tsc -b libs/cli`);
+      const proc = startProcess(process.execPath, [CLI, '--ingest', address, ...args]);
+      return { code: await proc.exited, out: proc.output() };
+    };
+
+    it('creates a room and prints its stream key and publish URL', async () => {
+      const { code, out } = await cli(
+        '--rtmp',
+        'rtmp://stream.example/live',
+        'rooms',
+        'create',
+        'cli-room',
+        '--title',
+        'From the CLI',
+      );
+      expect(code).toBe(0);
+      const key = /stream key\s+(cli-room_\S+)/.exec(out)?.[1];
+      expect(key).toBeDefined();
+      expect(out).toContain(`rtmp://stream.example/live/${key ?? ''}`);
+      expect((await store.verifyStreamKey(key ?? ''))?.title).toBe('From the CLI');
+    });
+
+    it('lists and gets rooms as JSON', async () => {
+      const list = await cli('--json', 'rooms', 'list');
+      expect(list.code).toBe(0);
+      const ids = (JSON.parse(list.out) as { rooms: Array<{ id: string }> }).rooms.map((r) => r.id);
+      expect(ids).toEqual(expect.arrayContaining(['cli-room', 'grpc-room']));
+      const get = await cli('--json', 'rooms', 'get', 'cli-room');
+      expect(JSON.parse(get.out)).toMatchObject({ room: { id: 'cli-room', title: 'From the CLI', live: false } });
+    });
+
+    it('rotates a key: the printed key works, the old one does not', async () => {
+      const before = await store.get('cli-room');
+      const { code, out } = await cli('--json', 'rooms', 'rotate-key', 'cli-room');
+      expect(code).toBe(0);
+      const res = JSON.parse(out) as { streamKey: string; publishUrl: string };
+      expect(res.publishUrl).toBe(`rtmp://127.0.0.1/live/${res.streamKey}`);
+      expect((await store.verifyStreamKey(res.streamKey))?.id).toBe('cli-room');
+      expect((await store.get('cli-room'))?.streamKeyHash).not.toBe(before?.streamKeyHash);
+    });
+
+    it("exits 1 with the server's reason on failure", async () => {
+      const { code, out } = await cli('rooms', 'get', 'missing');
+      expect(code).toBe(1);
+      expect(out).toContain('onair: not found: room missing does not exist');
+    });
+  });
+});

@@ -1,0 +1,77 @@
+import type { MediaEvent } from '@onair/media';
+
+/** A part as the segmenter takes it: the fMP4 bytes and what the fMP4 reader found in them. */
+export interface SegmenterPart {
+  /** moof+mdat bytes. */
+  readonly data: Buffer;
+  /** ms. */
+  readonly durationMs: number;
+  /** Starts with a keyframe. */
+  readonly independent: boolean;
+  readonly videoFrames: number;
+  /** Wall clock of the first sample, unix epoch ms. */
+  readonly programDateTimeMs: number;
+}
+
+/**
+ * Groups one rendition's parts into segments (RFC 8216 §3, §6.2.1): a new segment starts on an independent
+ * part once the current one lasts at least `targetSegmentMs`, so every segment starts on a keyframe and lasts
+ * about one GOP multiple of the target. Media sequence numbers count from 0 and continue across
+ * discontinuities (RFC 8216 §6.2.2). Pure: it returns the MediaEvents to apply, in order.
+ */
+export class Segmenter {
+  private sequence = 0;
+  private open: { partCount: number; durationMs: number } | undefined;
+
+  /** @param targetSegmentMs segment duration to reach before cutting, ms. */
+  constructor(
+    readonly rendition: string,
+    readonly targetSegmentMs: number,
+  ) {}
+
+  /** Adds a part: a SegmentEnd first when the part opens a new segment, then the Part. */
+  push(part: SegmenterPart): MediaEvent[] {
+    const out: MediaEvent[] = [];
+    if (this.open && part.independent && this.open.durationMs >= this.targetSegmentMs) out.push(...this.close());
+    const open = (this.open ??= { partCount: 0, durationMs: 0 });
+    out.push({
+      event: 'part',
+      part: {
+        rendition: this.rendition,
+        segmentSequence: this.sequence,
+        partIndex: open.partCount,
+        data: part.data,
+        durationMs: part.durationMs,
+        independent: part.independent,
+        programDateTimeMs: Math.round(part.programDateTimeMs),
+        videoFrames: part.videoFrames,
+      },
+    });
+    open.partCount++;
+    open.durationMs += part.durationMs;
+    return out;
+  }
+
+  /** The media is not continuous from here (encoder restart): closes the open segment, then a Discontinuity. */
+  discontinuity(): MediaEvent[] {
+    return [...this.close(), { event: 'discontinuity', discontinuity: { rendition: this.rendition } }];
+  }
+
+  /** The stream ends: closes the open segment, if any. */
+  finish(): MediaEvent[] {
+    return this.close();
+  }
+
+  private close(): MediaEvent[] {
+    const open = this.open;
+    if (!open) return [];
+    this.open = undefined;
+    const seq = this.sequence++;
+    return [
+      {
+        event: 'segmentEnd',
+        segmentEnd: { rendition: this.rendition, segmentSequence: seq, durationMs: open.durationMs },
+      },
+    ];
+  }
+}

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ChunkWriter } from '../../rtmp/chunk-writer.js';
+import {
+  MESSAGE_TYPE,
+  USER_CONTROL_EVENT,
+  readU32Payload,
+  userControlMessage,
+  windowAckSizeMessage,
+} from '../../rtmp/messages.js';
+import { clientCommand, clientMessage } from './rtmp-test-client.js';
+import { connectCmd, publishPipelined, startTestServer, type TestServer } from './test-server.js';
+
+describe('RtmpConn: protocol control, timeouts and bad input', () => {
+  let t: TestServer;
+  beforeEach(async () => {
+    t = await startTestServer();
+  });
+  afterEach(async () => {
+    await t.stop();
+  });
+
+  it('acknowledges each window of received bytes and answers pings', async () => {
+    const client = await t.open();
+    await client.handshake();
+    client.send(connectCmd(), windowAckSizeMessage(5000), userControlMessage(USER_CONTROL_EVENT.PING_REQUEST, 1234));
+    client.send(clientCommand(0, 'releaseStream', 0, null, 'x'.repeat(6000)));
+    await client.until(() => client.received.some((m) => m.type === MESSAGE_TYPE.ACKNOWLEDGEMENT));
+    const ack = client.received.find((m) => m.type === MESSAGE_TYPE.ACKNOWLEDGEMENT);
+    expect(readU32Payload(ack!)).toBeGreaterThanOrEqual(5000);
+    const pong = client.received.find(
+      (m) => m.type === MESSAGE_TYPE.USER_CONTROL && m.payload.readUInt16BE(0) === USER_CONTROL_EVENT.PING_RESPONSE,
+    );
+    expect(pong?.payload.readUInt32BE(2)).toBe(1234);
+  });
+
+  const handshakeOnly = (): Buffer => Buffer.concat([Buffer.of(3), Buffer.alloc(2 * 1536)]);
+  it.each([
+    { name: 'garbage instead of a handshake', bytes: () => Buffer.concat([Buffer.of(0x47), randomBytes(4095)]) },
+    {
+      name: 'garbage after the handshake',
+      bytes: () => Buffer.concat([handshakeOnly(), Buffer.of(0xc5), randomBytes(4095)]),
+    },
+    {
+      name: 'an oversize message',
+      bytes: () => Buffer.concat([handshakeOnly(), Buffer.from('03' + '000000' + '100000' + '14' + '00000000', 'hex')]),
+    },
+    {
+      name: 'a command before connect',
+      bytes: () =>
+        Buffer.concat([handshakeOnly(), new ChunkWriter().encode(clientCommand(0, 'createStream', 1, null))]),
+    },
+  ])('closes a connection sending $name and keeps serving a live publish', async ({ bytes }) => {
+    const publisher = await t.open();
+    await publishPipelined(publisher, 'good-gamma');
+    const bad = connect(t.port, '127.0.0.1');
+    bad.on('error', () => undefined);
+    bad.resume();
+    const badClosed = new Promise((resolve) => bad.once('close', resolve));
+    bad.write(bytes());
+    await badClosed;
+    publisher.send(clientMessage(MESSAGE_TYPE.VIDEO, 1, 0, Buffer.from([0x17, 1])));
+    await publisher.until(() => (t.pipeline.publishes[0]?.video.length ?? 0) === 1);
+    expect(t.lines.some((l) => l.msg === 'protocol error')).toBe(true);
+    expect(t.server.connectionCount).toBe(1);
+  });
+
+  it('closes a connection that does not finish the handshake in time', async () => {
+    const client = await t.open();
+    await client.closed;
+    await client.until(() => t.lines.some((l) => l.msg === 'closed' && l.reason === 'handshake timeout'));
+  });
+});

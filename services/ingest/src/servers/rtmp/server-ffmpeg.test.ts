@@ -1,0 +1,100 @@
+import { connect } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Kvm, connectNats, type NatsConnection } from '@onair/nats-kit';
+import { createLogger } from '@onair/runtime';
+import { publishTestStream, startNats, waitFor, type TestNats } from '@onair/testing';
+import { LiveRegistry } from '../../rooms/live-registry.js';
+import { createRoomPublishGate } from '../../rooms/room-publish-gate.js';
+import { RoomStore } from '../../rooms/room-store.js';
+import { RecordingPipeline } from './recording-pipeline.js';
+import { RtmpServer } from './server.js';
+
+/** Real ffmpeg (libavformat's native RTMP client, digest handshake) against the server, rooms in real NATS. */
+describe('RTMP server with real ffmpeg publishers and real NATS rooms', () => {
+  const lines: Array<Record<string, unknown>> = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l) as Record<string, unknown>);
+      cb();
+    },
+  });
+  const log = createLogger({ service: 'ingest', level: 'debug', destination });
+  const pipeline = new RecordingPipeline();
+  let nats: TestNats;
+  let nc: NatsConnection;
+  let store: RoomStore;
+  let live: LiveRegistry;
+  let server: RtmpServer;
+  let port: number;
+  const url = (key: string): string => `rtmp://127.0.0.1:${port}/live/${key}`;
+
+  beforeAll(async () => {
+    nats = await startNats();
+    nc = await connectNats({ servers: nats.url, name: 'test', log });
+    const kvm = new Kvm(nc);
+    store = await RoomStore.open(kvm);
+    live = await LiveRegistry.open(kvm, { log });
+    server = new RtmpServer({ host: '127.0.0.1', port: 0, log, gate: createRoomPublishGate(store, live), pipeline });
+    port = await server.listen();
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await nc?.close();
+    await nats?.stop();
+  });
+
+  it('accepts the right stream key and hands metadata, audio and video to the pipeline', async () => {
+    const { streamKey } = await store.create('ff-ok', 'ffmpeg');
+    const ffmpeg = publishTestStream({ url: url(streamKey), durationS: 4 });
+    expect(await ffmpeg.exited).toBe(0);
+    await waitFor(() => pipeline.of('ff-ok')[0]?.endReason !== undefined, { what: 'the publish to end' });
+    const [rec] = pipeline.of('ff-ok');
+    expect(rec?.metadata[0]).toMatchObject({ width: 640, height: 360, videocodecid: 7, audiocodecid: 10 });
+    expect(rec?.video[0]?.keyframe).toBe(true);
+    expect(rec?.video.length).toBeGreaterThanOrEqual(90);
+    expect(rec?.audio.length).toBeGreaterThanOrEqual(150);
+    expect(rec?.video.at(-1)?.timestampMs).toBeGreaterThan(3500);
+    expect(await live.get('ff-ok')).toBeUndefined();
+    expect(lines.some((l) => l.msg === 'handshake' && l.kind === 'digest')).toBe(true);
+    expect(JSON.stringify(lines)).not.toContain(streamKey);
+  });
+
+  it('refuses a wrong stream key: ffmpeg fails and the server logs BadName', async () => {
+    const { streamKey } = await store.create('ff-bad', 'wrong key');
+    const ffmpeg = publishTestStream({ url: url(`${streamKey}x`), durationS: 2 });
+    expect(await ffmpeg.exited).not.toBe(0);
+    expect(ffmpeg.output()).toMatch(/NetStream\.Publish\.BadName|unknown stream key/);
+    expect(lines.some((l) => l.msg === 'publish refused' && l.reason === 'bad_stream_key')).toBe(true);
+    expect(pipeline.of('ff-bad')).toHaveLength(0);
+  });
+
+  it('rejects a second publisher and garbage bytes while the first publish keeps going', async () => {
+    const { streamKey } = await store.create('ff-live', 'busy');
+    const first = publishTestStream({ url: url(streamKey), durationS: 7 });
+    const firstPublish = await waitFor(
+      () => (pipeline.of('ff-live')[0]?.video.length ? pipeline.of('ff-live')[0] : undefined),
+      { what: 'the first publish' },
+    );
+
+    const second = publishTestStream({ url: url(streamKey), durationS: 2 });
+    expect(await second.exited).not.toBe(0);
+    expect(second.output()).toMatch(/already live/);
+
+    const garbage = connect(port, '127.0.0.1');
+    garbage.on('error', () => undefined);
+    garbage.resume();
+    const garbageClosed = new Promise((resolve) => garbage.once('close', resolve));
+    garbage.write(Buffer.concat([Buffer.of(3), randomBytes(3072), Buffer.of(0xc5), randomBytes(2048)]));
+    await garbageClosed;
+
+    const framesBefore = firstPublish.video.length;
+    await waitFor(() => firstPublish.video.length > framesBefore + 25, { what: 'the first publish to continue' });
+    expect(firstPublish.endReason).toBeUndefined();
+    expect(await first.exited).toBe(0);
+    expect(pipeline.of('ff-live')).toHaveLength(1);
+    expect(lines.some((l) => l.msg === 'protocol error')).toBe(true);
+  });
+});

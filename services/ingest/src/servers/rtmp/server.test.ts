@@ -1,0 +1,170 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Amf0EcmaArray } from '../../rtmp/amf0.js';
+import { encodeAmf0 } from '../../rtmp/amf0-encode.js';
+import { MESSAGE_TYPE, USER_CONTROL_EVENT } from '../../rtmp/messages.js';
+import { clientCommand, clientMessage } from './rtmp-test-client.js';
+import { connectCmd, publishPipelined, startTestServer, statusOf, type TestServer } from './test-server.js';
+
+describe('RtmpServer sessions with a fake gate and pipeline', () => {
+  let t: TestServer;
+  beforeEach(async () => {
+    t = await startTestServer();
+  });
+  afterEach(async () => {
+    await t.stop();
+  });
+
+  it('answers pipelined commands in order and feeds the publish to the pipeline', async () => {
+    const client = await t.open();
+    await publishPipelined(client, 'good-alpha');
+    const names = client.commands().map((c) => c.name);
+    expect(names).toEqual(['_result', '_result', 'onFCPublish', '_result', 'onStatus']);
+    const [connectResult, , , createResult] = client.commands();
+    expect(connectResult?.transactionId).toBe(1);
+    expect(connectResult?.args[0]).toMatchObject({ code: 'NetConnection.Connect.Success' });
+    expect(createResult).toMatchObject({ transactionId: 4, args: [1] });
+    expect(statusOf(client)).toMatchObject({ level: 'status', code: 'NetStream.Publish.Start' });
+    expect(
+      client.received.some(
+        (m) => m.type === MESSAGE_TYPE.USER_CONTROL && m.payload.readUInt16BE(0) === USER_CONTROL_EVENT.STREAM_BEGIN,
+      ),
+    ).toBe(true);
+
+    const meta = encodeAmf0(
+      '@setDataFrame',
+      'onMetaData',
+      new Amf0EcmaArray({ width: 640, height: 360, videocodecid: 7 }),
+    );
+    client.send(
+      clientMessage(MESSAGE_TYPE.DATA_AMF0, 1, 0, meta),
+      clientMessage(MESSAGE_TYPE.VIDEO, 1, 0, Buffer.from([0x17, 0, 0, 0, 0, 1, 2, 3])),
+      clientMessage(MESSAGE_TYPE.AUDIO, 1, 0, Buffer.from([0xaf, 0, 0x12, 0x10])),
+      clientMessage(MESSAGE_TYPE.VIDEO, 1, 40, Buffer.concat([Buffer.of(0x27), randomBytes(5999)])),
+      clientCommand(0, 'FCUnpublish', 6, null, 'good-alpha'),
+      clientCommand(0, 'deleteStream', 7, null, 1),
+    );
+    await client.until(() => t.pipeline.publishes[0]?.endReason !== undefined);
+    const [rec] = t.pipeline.publishes;
+    expect(rec?.publish.room).toBe('alpha');
+    expect(rec?.metadata).toEqual([{ width: 640, height: 360, videocodecid: 7 }]);
+    expect(rec?.video.map((v) => [v.timestampMs, v.bytes, v.keyframe])).toEqual([
+      [0, 8, true],
+      [40, 6000, false],
+    ]);
+    expect(rec?.audio).toEqual([{ timestampMs: 0, bytes: 4 }]);
+    expect(rec?.endReason).toBe('FCUnpublish');
+    expect(t.gate.released).toEqual(['alpha']);
+    expect(t.lines.some((l) => l.msg === 'publish started' && l.room === 'alpha')).toBe(true);
+  });
+
+  it('splits aggregate messages into the audio and video they carry', async () => {
+    const client = await t.open();
+    await publishPipelined(client, 'good-agg');
+    const tag = (type: number, ts: number, body: Buffer): Buffer => {
+      const h = Buffer.alloc(11);
+      h[0] = type;
+      h.writeUIntBE(body.length, 1, 3);
+      h.writeUIntBE(ts, 4, 3);
+      return Buffer.concat([h, body, Buffer.alloc(4)]);
+    };
+    const payload = Buffer.concat([tag(9, 10, Buffer.of(0x17, 0)), tag(8, 30, Buffer.of(0xaf, 1, 0))]);
+    client.send(clientMessage(MESSAGE_TYPE.AGGREGATE, 1, 1000, payload));
+    await client.until(() => (t.pipeline.publishes[0]?.audio.length ?? 0) === 1);
+    expect(t.pipeline.publishes[0]?.video).toEqual([{ timestampMs: 1000, bytes: 2, keyframe: true }]);
+    expect(t.pipeline.publishes[0]?.audio).toEqual([{ timestampMs: 1020, bytes: 3 }]);
+  });
+
+  it('refuses a wrong stream key with NetStream.Publish.BadName and closes', async () => {
+    const client = await t.open();
+    await publishPipelined(client, 'wrong');
+    expect(statusOf(client)).toMatchObject({
+      level: 'error',
+      code: 'NetStream.Publish.BadName',
+      description: 'unknown stream key',
+    });
+    await client.closed;
+    expect(t.pipeline.publishes).toHaveLength(0);
+  });
+
+  it('refuses a second publisher to a live room while the first keeps publishing', async () => {
+    const first = await t.open();
+    await publishPipelined(first, 'good-beta');
+    const second = await t.open();
+    await publishPipelined(second, 'good-beta');
+    expect(statusOf(second)).toMatchObject({
+      code: 'NetStream.Publish.BadName',
+      description: 'room beta is already live',
+    });
+    await second.closed;
+    first.send(clientMessage(MESSAGE_TYPE.VIDEO, 1, 0, Buffer.from([0x17, 1])));
+    await first.until(() => (t.pipeline.publishes[0]?.video.length ?? 0) === 1);
+    expect(t.pipeline.publishes).toHaveLength(1);
+    expect(t.pipeline.publishes[0]?.endReason).toBeUndefined();
+  });
+
+  it('rejects another application with NetConnection.Connect.Rejected', async () => {
+    const client = await t.open();
+    await client.handshake();
+    client.send(connectCmd('other'));
+    const err = await client.command((c) => c.name === '_error');
+    expect(err.args[0]).toMatchObject({ level: 'error', code: 'NetConnection.Connect.Rejected' });
+    await client.closed;
+  });
+
+  it('answers unknown commands with _error only when the client waits for an answer', async () => {
+    const client = await t.open();
+    await client.handshake();
+    client.send(
+      connectCmd(),
+      clientCommand(0, 'getStreamLength', 0, null, 'x'),
+      clientCommand(0, '_checkbw', 2, null),
+      clientCommand(0, 'createStream', 3, null),
+    );
+    await client.command((c) => c.transactionId === 3);
+    expect(client.commands().map((c) => [c.name, c.transactionId])).toEqual([
+      ['_result', 1],
+      ['_error', 2],
+      ['_result', 3],
+    ]);
+  });
+
+  it('closes play requests with an error status', async () => {
+    const client = await t.open();
+    await client.handshake();
+    client.send(connectCmd(), clientCommand(0, 'createStream', 2, null), clientCommand(1, 'play', 3, null, 'good-x'));
+    await client.closed;
+    expect(statusOf(client)).toMatchObject({ level: 'error', code: 'NetStream.Play.Failed' });
+  });
+
+  it('ends publishes and closes connections on stop', async () => {
+    const client = await t.open();
+    await publishPipelined(client, 'good-delta');
+    await t.server.stop();
+    await client.closed;
+    expect(t.pipeline.publishes[0]?.endReason).toBe('server stopping');
+    expect(t.gate.released).toEqual(['delta']);
+  });
+
+  it('releases the room and closes when the pipeline fails to open', async () => {
+    t.pipeline.failOpen = true;
+    const client = await t.open();
+    await client.handshake();
+    client.send(
+      connectCmd(),
+      clientCommand(0, 'createStream', 2, null),
+      clientCommand(1, 'publish', 3, null, 'good-zeta'),
+    );
+    await client.closed;
+    expect(t.gate.released).toEqual(['zeta']);
+    expect(t.lines.some((l) => l.msg === 'connection failed')).toBe(true);
+  });
+
+  it('closes the publish when its live lock is lost', async () => {
+    const client = await t.open();
+    await publishPipelined(client, 'good-eps');
+    t.gate.lost.get('eps')?.();
+    await client.closed;
+    expect(t.pipeline.publishes[0]?.endReason).toBe('live lock lost');
+  });
+});

@@ -1,0 +1,91 @@
+import type { Socket } from 'node:net';
+import type { Logger } from '@onair/runtime';
+import type { PublishPipeline } from '../../publish/publish-sink.js';
+import { RtmpConn } from './conn.js';
+import { listen, type Listener } from './listener.js';
+import type { PublishGate } from './publish-gate.js';
+import { NO_RTMP_METRICS, type RtmpMetrics } from './rtmp-metrics.js';
+
+/** Options of {@link RtmpServer}. */
+export interface RtmpServerOptions {
+  host: string;
+  /** TCP port; 0 for any free port. */
+  port: number;
+  log: Logger;
+  /** Application name in the publish URL (rtmp://host/<app>/<stream key>). @default "live" */
+  app?: string;
+  gate: PublishGate;
+  pipeline: PublishPipeline;
+  metrics?: RtmpMetrics;
+  /** Largest RTMP message accepted, bytes. @default 8388608 (8 MiB) */
+  maxMessageBytes?: number;
+  /** Time from accept to a successful `connect`, ms. @default 10000 */
+  handshakeTimeoutMs?: number;
+  /** A connection silent for this long is closed, ms. @default 30000 */
+  idleTimeoutMs?: number;
+}
+
+/**
+ * The RTMP ingest server (RTMP spec 1.0): owns the listener and the connection map. {@link RtmpServer.stop}
+ * stops accepting and closes every connection, which ends their publishes.
+ */
+export class RtmpServer {
+  private readonly conns = new Map<string, RtmpConn>();
+  private listener: Listener | undefined;
+  private nextId = 1;
+  private readonly log: Logger;
+
+  constructor(private readonly options: RtmpServerOptions) {
+    this.log = options.log.child({ component: 'rtmp' });
+  }
+
+  /** Open connections now. */
+  get connectionCount(): number {
+    return this.conns.size;
+  }
+
+  /** Binds the port and starts accepting; resolves to the bound port. */
+  async listen(): Promise<number> {
+    this.listener = await listen({
+      host: this.options.host,
+      port: this.options.port,
+      log: this.log,
+      onSocket: (socket) => this.accept(socket),
+    });
+    return this.listener.port;
+  }
+
+  /** Stops accepting, closes every connection (ending its publish) and resolves once all are closed. */
+  async stop(): Promise<void> {
+    this.log.info({ connections: this.conns.size }, 'closing');
+    const closed = this.listener?.close();
+    await Promise.all([...this.conns.values()].map((c) => c.close('server stopping')));
+    await closed;
+    this.log.info('closed');
+  }
+
+  private accept(socket: Socket): void {
+    const { options } = this;
+    const metrics = options.metrics ?? NO_RTMP_METRICS;
+    const id = `rtmp-${this.nextId++}`;
+    const conn = new RtmpConn({
+      socket,
+      log: this.log.child({ conn: id, remote: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}` }),
+      app: options.app ?? 'live',
+      gate: options.gate,
+      pipeline: options.pipeline,
+      metrics,
+      maxMessageBytes: options.maxMessageBytes ?? 8 * 1024 * 1024,
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+      idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
+    });
+    this.conns.set(id, conn);
+    metrics.connectionOpened();
+    socket.once('close', () => {
+      void conn.close('socket closed').then(() => {
+        this.conns.delete(id);
+        metrics.connectionClosed();
+      });
+    });
+  }
+}

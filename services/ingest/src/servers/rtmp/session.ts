@@ -1,0 +1,284 @@
+import type { Logger } from '@onair/runtime';
+import type { PublishPipeline, PublishSink } from '../../publish/publish-sink.js';
+import { splitAggregate } from '../../rtmp/aggregate.js';
+import { Amf0EcmaArray, isAmf0Object, toPlainValue, type Amf0Value } from '../../rtmp/amf0.js';
+import { decodeAmf0Body, parseCommand, resultMessage, type RtmpCommand } from '../../rtmp/commands.js';
+import { MESSAGE_TYPE, type RtmpMessage } from '../../rtmp/messages.js';
+import { RtmpProtocolError } from '../../rtmp/protocol-error.js';
+import {
+  callFailed,
+  connectAccepted,
+  connectRejected,
+  onFCPublish,
+  playFailed,
+  publishRefused,
+  publishStarted,
+  unpublished,
+} from '../../rtmp/replies.js';
+import type { PublishGate, PublishLease } from './publish-gate.js';
+import type { RtmpMetrics } from './rtmp-metrics.js';
+
+/** Message streams one connection may create (createStream); publishers use one. */
+const MAX_STREAMS = 8;
+
+/** How a session talks back: the connection writes and closes. */
+export interface SessionIo {
+  send(msg: RtmpMessage): void;
+  /** Closes the connection (which then calls {@link RtmpSession.close}). */
+  close(reason: string): void;
+}
+
+/** Options of {@link RtmpSession}. */
+export interface SessionOptions {
+  /** Application name publishers must connect to, e.g. "live". */
+  app: string;
+  gate: PublishGate;
+  pipeline: PublishPipeline;
+  metrics: RtmpMetrics;
+  log: Logger;
+  io: SessionIo;
+}
+
+interface ActivePublish {
+  readonly streamId: number;
+  readonly lease: PublishLease;
+  readonly sink: PublishSink;
+  readonly log: Logger;
+}
+
+/**
+ * The NetConnection/NetStream state machine of one RTMP connection (RTMP spec 1.0 §7.2): connect → createStream
+ * → publish → media → FCUnpublish/deleteStream. Commands may arrive pipelined; {@link RtmpSession.handle}
+ * returns a promise only while a publish is being admitted, and the connection feeds nothing else until it
+ * settles, so commands are answered in order.
+ */
+export class RtmpSession {
+  private state: 'connecting' | 'connected' | 'admitting' | 'publishing' | 'closed' = 'connecting';
+  private readonly streams = new Set<number>();
+  private nextStreamId = 1;
+  private active: ActivePublish | undefined;
+  private ending: Promise<void> = Promise.resolve();
+  private log: Logger;
+
+  constructor(private readonly options: SessionOptions) {
+    this.log = options.log;
+  }
+
+  /** True once `connect` succeeded. */
+  get connected(): boolean {
+    return this.state !== 'connecting';
+  }
+
+  /** The room being published, while live. */
+  get room(): string | undefined {
+    return this.active?.lease.room;
+  }
+
+  /**
+   * Handles a command, data, media or aggregate message (RTMP spec 1.0 §7.1).
+   * @throws RtmpProtocolError when the peer breaks the protocol (the connection closes).
+   */
+  handle(msg: RtmpMessage): Promise<void> | undefined {
+    switch (msg.type) {
+      case MESSAGE_TYPE.COMMAND_AMF0:
+      case MESSAGE_TYPE.COMMAND_AMF3:
+        return this.command(msg, parseCommand(msg));
+      case MESSAGE_TYPE.AGGREGATE:
+        for (const sub of splitAggregate(msg)) this.media(sub);
+        return undefined;
+      default:
+        this.media(msg);
+        return undefined;
+    }
+  }
+
+  /** Audio, video and data messages of the publishing stream go to its sink; others are dropped. */
+  private media(msg: RtmpMessage): void {
+    switch (msg.type) {
+      case MESSAGE_TYPE.AUDIO:
+        if (this.active?.streamId === msg.streamId) this.active.sink.audio(msg.timestamp, msg.payload);
+        return;
+      case MESSAGE_TYPE.VIDEO:
+        if (this.active?.streamId === msg.streamId) this.active.sink.video(msg.timestamp, msg.payload);
+        return;
+      case MESSAGE_TYPE.DATA_AMF0:
+      case MESSAGE_TYPE.DATA_AMF3:
+        this.data(msg);
+        return;
+      default:
+        this.log.debug({ type: msg.type }, 'message ignored');
+    }
+  }
+
+  /** Ends the publish, if any, and refuses everything after; resolves once the publish has ended. */
+  async close(reason: string): Promise<void> {
+    this.state = 'closed';
+    await this.endPublish(reason);
+  }
+
+  private command(msg: RtmpMessage, cmd: RtmpCommand): Promise<void> | undefined {
+    if (this.state === 'closed') return undefined;
+    if (this.state === 'connecting' && cmd.name !== 'connect')
+      throw new RtmpProtocolError(`${cmd.name} before connect`);
+    const { io } = this.options;
+    switch (cmd.name) {
+      case 'connect':
+        this.connect(cmd);
+        return undefined;
+      case 'releaseStream':
+        if (cmd.transactionId > 0) io.send(resultMessage(cmd.transactionId, null));
+        return undefined;
+      case 'FCPublish':
+        io.send(onFCPublish());
+        return undefined;
+      case 'createStream':
+        this.createStream(cmd);
+        return undefined;
+      case 'publish':
+        return this.publish(msg.streamId, cmd);
+      case 'FCUnpublish':
+      case 'closeStream':
+        return this.unpublish(this.active?.streamId, cmd.name);
+      case 'deleteStream': {
+        const streamId = typeof cmd.args[0] === 'number' ? cmd.args[0] : msg.streamId;
+        this.streams.delete(streamId);
+        return this.unpublish(streamId, cmd.name);
+      }
+      case 'play':
+      case 'play2':
+        io.send(playFailed(msg.streamId));
+        io.close('play requested');
+        return undefined;
+      default:
+        this.log.debug({ command: cmd.name, transactionId: cmd.transactionId }, 'command ignored');
+        if (cmd.transactionId > 0) io.send(callFailed(cmd.transactionId, `unknown command ${cmd.name}`));
+        return undefined;
+    }
+  }
+
+  private connect(cmd: RtmpCommand): void {
+    if (this.state !== 'connecting') throw new RtmpProtocolError('connect sent twice');
+    const props = isAmf0Object(cmd.commandObject) ? cmd.commandObject : {};
+    const app = typeof props.app === 'string' ? props.app.split('?')[0]?.replace(/\/+$/, '') : undefined;
+    const { io } = this.options;
+    this.log.info({ app, flashVer: str(props.flashVer), tcUrl: str(props.tcUrl) }, 'connect');
+    if (app !== this.options.app) {
+      io.send(connectRejected(cmd.transactionId, app ?? ''));
+      io.close('unknown application');
+      return;
+    }
+    this.state = 'connected';
+    for (const reply of connectAccepted(cmd.transactionId)) io.send(reply);
+  }
+
+  private createStream(cmd: RtmpCommand): void {
+    const { io } = this.options;
+    if (this.streams.size >= MAX_STREAMS) {
+      io.send(callFailed(cmd.transactionId, 'too many streams'));
+      return;
+    }
+    const streamId = this.nextStreamId++;
+    this.streams.add(streamId);
+    io.send(resultMessage(cmd.transactionId, null, streamId));
+  }
+
+  private async publish(streamId: number, cmd: RtmpCommand): Promise<void> {
+    if (this.state !== 'connected') throw new RtmpProtocolError(`publish while ${this.state}`);
+    if (!this.streams.has(streamId))
+      throw new RtmpProtocolError(`publish on stream ${streamId}, which was not created`);
+    const name = cmd.args[0];
+    const streamKey = typeof name === 'string' ? (name.split('?')[0] ?? '') : '';
+    const { io, gate, metrics } = this.options;
+    this.state = 'admitting';
+    let admission;
+    try {
+      admission = await gate.admit(streamKey, this.log);
+    } catch (err) {
+      this.log.error({ err }, 'publish admission failed');
+      metrics.publish('error');
+      io.send(publishRefused(streamId, 'internal error'));
+      io.close('admission failed');
+      return;
+    }
+    if (this.state !== 'admitting') {
+      if (admission.ok) await admission.lease.release();
+      return;
+    }
+    if (!admission.ok) {
+      metrics.publish(admission.reason);
+      this.log.info({ reason: admission.reason }, 'publish refused');
+      io.send(publishRefused(streamId, admission.description));
+      this.state = 'connected';
+      io.close(admission.reason);
+      return;
+    }
+    const { lease } = admission;
+    const log = this.log.child({ room: lease.room });
+    this.log = log;
+    let sink: PublishSink;
+    try {
+      sink = this.options.pipeline.open(
+        { room: lease.room, publishId: lease.publishId, startedAtMs: lease.startedAtMs },
+        log,
+      );
+    } catch (err) {
+      metrics.publish('error');
+      await lease.release();
+      throw err;
+    }
+    metrics.publish('accepted');
+    this.active = { streamId, lease, sink, log };
+    this.state = 'publishing';
+    metrics.liveChanged(1);
+    lease.onLost(() => io.close('live lock lost'));
+    for (const reply of publishStarted(streamId, lease.room)) io.send(reply);
+    log.info({ publishId: lease.publishId }, 'publish started');
+  }
+
+  private async unpublish(streamId: number | undefined, command: string): Promise<void> {
+    const active = this.active;
+    if (!active || active.streamId !== streamId) return;
+    this.options.io.send(unpublished(active.streamId, command));
+    await this.endPublish(command);
+    if (this.state === 'publishing') this.state = 'connected';
+  }
+
+  /** Ends the active publish, if any; resolves when the publish ending now (or already ending) has ended. */
+  private endPublish(reason: string): Promise<void> {
+    const active = this.active;
+    if (active) {
+      this.active = undefined;
+      this.options.metrics.liveChanged(-1);
+      this.ending = this.finish(active, reason);
+    }
+    return this.ending;
+  }
+
+  private async finish(active: ActivePublish, reason: string): Promise<void> {
+    try {
+      await active.sink.end(reason);
+    } catch (err) {
+      active.log.error({ err }, 'publish end failed');
+    }
+    await active.lease.release();
+    active.log.info({ publishId: active.lease.publishId, reason }, 'publish ended');
+  }
+
+  private data(msg: RtmpMessage): void {
+    const active = this.active;
+    if (active?.streamId !== msg.streamId) return;
+    const values = decodeAmf0Body(msg);
+    const [first, second, third] = values;
+    const meta: Amf0Value =
+      first === '@setDataFrame' && second === 'onMetaData' ? third : first === 'onMetaData' ? second : undefined;
+    if (meta instanceof Amf0EcmaArray || (meta !== undefined && isAmf0Object(meta))) {
+      active.sink.metadata(toPlainValue(meta) as Record<string, unknown>);
+      return;
+    }
+    this.log.debug({ name: typeof first === 'string' ? first : undefined }, 'data message ignored');
+  }
+}
+
+function str(v: Amf0Value): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { createLogger, type Logger } from '@onair/runtime';
+import { setChunkSizeMessage } from '../../rtmp/messages.js';
+import type { Admission, PublishGate } from './publish-gate.js';
+import { RecordingPipeline } from './recording-pipeline.js';
+import { RtmpTestClient, clientCommand } from './rtmp-test-client.js';
+import { RtmpServer } from './server.js';
+
+/** Keys "good-<room>" open <room>; a room admits one publish at a time; anything else is a bad key. */
+export class FakeGate implements PublishGate {
+  readonly live = new Set<string>();
+  readonly released: string[] = [];
+  readonly lost = new Map<string, () => void>();
+
+  async admit(streamKey: string): Promise<Admission> {
+    if (!streamKey.startsWith('good-'))
+      return { ok: false, reason: 'bad_stream_key', description: 'unknown stream key' };
+    const room = streamKey.slice(5);
+    if (this.live.has(room)) return { ok: false, reason: 'room_live', description: `room ${room} is already live` };
+    this.live.add(room);
+    return {
+      ok: true,
+      lease: {
+        room,
+        publishId: randomUUID(),
+        startedAtMs: Date.now(),
+        onLost: (cb) => this.lost.set(room, cb),
+        release: async () => {
+          this.live.delete(room);
+          this.released.push(room);
+        },
+      },
+    };
+  }
+}
+
+export function captureLog(): { log: Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l) as Record<string, unknown>);
+      cb();
+    },
+  });
+  return { log: createLogger({ service: 'ingest', level: 'debug', destination }), lines };
+}
+
+export const connectCmd = (app = 'live') =>
+  clientCommand(0, 'connect', 1, { app, type: 'nonprivate', flashVer: 'FMLE/3.0', tcUrl: `rtmp://127.0.0.1/${app}` });
+
+/** connect + releaseStream + FCPublish + createStream + publish in one write, as ffmpeg pipelines them. */
+export async function publishPipelined(client: RtmpTestClient, key: string): Promise<void> {
+  await client.handshake();
+  client.send(
+    setChunkSizeMessage(4096),
+    connectCmd(),
+    clientCommand(0, 'releaseStream', 2, null, key),
+    clientCommand(0, 'FCPublish', 3, null, key),
+    clientCommand(0, 'createStream', 4, null),
+    clientCommand(1, 'publish', 5, null, key, 'live'),
+  );
+  await client.command((c) => c.name === 'onStatus');
+}
+
+export const statusOf = (client: RtmpTestClient): Record<string, unknown> | undefined =>
+  client.commands().find((c) => c.name === 'onStatus')?.args[0] as Record<string, unknown> | undefined;
+
+/** A started RtmpServer on a free port with a fake gate, a recording pipeline and captured logs. */
+export interface TestServer {
+  readonly server: RtmpServer;
+  readonly port: number;
+  readonly gate: FakeGate;
+  readonly pipeline: RecordingPipeline;
+  readonly lines: Array<Record<string, unknown>>;
+  /** Opens a client (closed by {@link TestServer.stop}). */
+  open(): Promise<RtmpTestClient>;
+  /** Destroys the clients and stops the server. */
+  stop(): Promise<void>;
+}
+
+/** Starts a server for tests: 64 KiB message limit, 500 ms handshake timeout. */
+export async function startTestServer(): Promise<TestServer> {
+  const gate = new FakeGate();
+  const pipeline = new RecordingPipeline();
+  const { log, lines } = captureLog();
+  const server = new RtmpServer({
+    host: '127.0.0.1',
+    port: 0,
+    log,
+    gate,
+    pipeline,
+    maxMessageBytes: 64 * 1024,
+    handshakeTimeoutMs: 500,
+  });
+  const port = await server.listen();
+  const clients: RtmpTestClient[] = [];
+  return {
+    server,
+    port,
+    gate,
+    pipeline,
+    lines,
+    async open() {
+      const c = await RtmpTestClient.open(port);
+      clients.push(c);
+      return c;
+    },
+    async stop() {
+      for (const c of clients.splice(0)) c.socket.destroy();
+      await server.stop();
+    },
+  };
+}
