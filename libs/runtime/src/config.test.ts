@@ -18,7 +18,10 @@ describe('loadConfig', () => {
   it.each([
     [{}, { port: 8080, verbose: false, names: ['a', 'b'] }],
     [{ SVC_PORT: '9000' }, { port: 9000, verbose: false, names: ['a', 'b'] }],
-    [{ SVC_VERBOSE: 'yes', SVC_NAMES: 'x' }, { port: 8080, verbose: true, names: ['x'] }],
+    [
+      { SVC_VERBOSE: 'yes', SVC_NAMES: 'x' },
+      { port: 8080, verbose: true, names: ['x'] },
+    ],
     [{ SVC_PORT: '' }, { port: 8080, verbose: false, names: ['a', 'b'] }],
   ])('reads %j', (env, expected) => {
     const { config } = loadConfig(spec, 'SVC_', env);

@@ -95,6 +95,8 @@ export function loadConfig<S extends ConfigSpec>(
 
 /** Renders a spec as a Markdown table (variable · default · meaning) for the README. */
 export function describeConfig(spec: ConfigSpec): string {
-  const rows = Object.values(spec).map((f) => `| \`${f.env}\` | \`${f.defaultText ?? String(f.default)}\` | ${f.doc} |`);
+  const rows = Object.values(spec).map(
+    (f) => `| \`${f.env}\` | \`${f.defaultText ?? String(f.default)}\` | ${f.doc} |`,
+  );
   return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }

@@ -20,7 +20,13 @@ export interface PublishOptions {
  * Publishes `lavfi testsrc2` (H.264) + `sine` (AAC) in real time to an RTMP URL with the ffmpeg from PATH,
  * the way a streamer's ffmpeg would.
  */
-export function publishTestStream({ url, durationS = 12, size = '640x360', fps = 25, gop = 50 }: PublishOptions): TestProcess {
+export function publishTestStream({
+  url,
+  durationS = 12,
+  size = '640x360',
+  fps = 25,
+  gop = 50,
+}: PublishOptions): TestProcess {
   return startProcess('ffmpeg', [
     '-hide_banner',
     '-loglevel',

@@ -19,7 +19,15 @@ export interface TestNats {
 export async function startNats(): Promise<TestNats> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'onair-nats-'));
-  const proc = startProcess(process.env.NATS_SERVER_BIN ?? 'nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir]);
+  const proc = startProcess(process.env.NATS_SERVER_BIN ?? 'nats-server', [
+    '-a',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-js',
+    '-sd',
+    dir,
+  ]);
   await waitFor(
     () =>
       new Promise<boolean>((resolve) => {

@@ -16,7 +16,7 @@ export interface TestService extends TestProcess {
  * @throws Error with the process output when it exits or does not start within `timeoutMs`.
  */
 export async function startService(name: string, env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<TestService> {
-  const proc = startProcess(process.execPath, [`${REPO_ROOT}services/${name}/dist/main.js`], { LOG_LEVEL: 'debug', ...env });
+  const proc = startProcess(process.execPath, [`${REPO_ROOT}services/${name}/dist/main.js`], env);
   const logs = (): Array<Record<string, unknown>> =>
     proc
       .output()

@@ -1,18 +1,11 @@
 import { z } from 'zod';
 import { field, loadConfig, portField, type ConfigOf, type LoadedConfig } from '@onair/runtime';
-import { DEFAULT_LADDER, ladderSchema, type LadderEntry } from './transcode/ladder.js';
+import { DEFAULT_LADDER, ladderSchema } from './transcode/ladder.js';
 
 /** Prefix of every ingest environment variable. */
 export const INGEST_PREFIX = 'INGEST_';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-
-/** The default ladder, parsed; it prints as its INGEST_LADDER text (describeConfig renders defaults with String). */
-function defaultLadder(): LadderEntry[] {
-  const ladder = ladderSchema.parse(DEFAULT_LADDER);
-  Object.defineProperty(ladder, 'toString', { value: () => DEFAULT_LADDER });
-  return ladder;
-}
 
 /** The ingest service's configuration: every field with its environment variable, default and meaning. */
 export const INGEST_CONFIG = {
@@ -39,8 +32,9 @@ export const INGEST_CONFIG = {
   ladder: field(
     ladderSchema,
     'INGEST_LADDER',
-    defaultLadder(),
+    ladderSchema.parse(DEFAULT_LADDER),
     'Rendition ladder, comma-separated: "source" (codec copy) or <name>=<width>x<height>@<kbit/s>k.',
+    DEFAULT_LADDER,
   ),
   segmentTargetMs: field(
     int(500, 10_000),

@@ -34,6 +34,8 @@ export interface LivePublishOptions extends LivePublishSettings {
   nextRunId: () => string;
   /** Called once the publish has fully ended. */
   onClosed: () => void;
+  /** Called once when the publish is dropped (not ended by the publisher). */
+  onDropped: (reason: string) => void;
 }
 
 /** After ffmpeg is killed, how long to wait for its outputs to drain, ms. */
@@ -100,10 +102,12 @@ export class LivePublish implements PublishSink {
 
   /** Ends the publish at once (ffmpeg stalled or keeps failing, hub refused it); media after it is ignored. */
   private drop(reason: string): void {
-    this.ending ??= this.close(reason, (run) => {
+    if (this.ending) return;
+    this.ending = this.close(reason, (run) => {
       run.kill();
       return run.finished;
     });
+    this.o.onDropped(reason);
   }
 
   private async close(reason: string, stop: (run: FfmpegRun) => Promise<RunExit>): Promise<void> {

@@ -76,6 +76,7 @@ describe('createPublishPipeline with real ffmpeg on unusual publishes', () => {
       maxPendingBytes: 256 * 1024,
     });
     expect(harness.events.at(-1)).toEqual({ event: 'streamEnded', streamEnded: { reason: 'ffmpeg stalled' } });
+    expect(harness.dropped).toEqual(['ffmpeg stalled']);
     // Killed, not left stopped.
     expect(() => process.kill(pid ?? NaN, 0)).toThrow();
   }, 60_000);

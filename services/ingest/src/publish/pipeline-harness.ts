@@ -44,6 +44,8 @@ export interface PipelineHarness {
   sink: PublishSink;
   /** Every event of the live stream, in order. */
   events: MediaEvent[];
+  /** Reasons the pipeline dropped the publish with, in order. */
+  dropped: string[];
   started(): StreamStarted | undefined;
   /** Parsed log lines. */
   logs: Array<Record<string, unknown>>;
@@ -82,13 +84,17 @@ export function openHarness(
     log,
     ...options,
   });
-  const sink = pipeline.open({ room: ROOM, publishId: 'p1', startedAtMs: STARTED_AT_MS }, log);
+  const dropped: string[] = [];
+  const sink = pipeline.open({ room: ROOM, publishId: 'p1', startedAtMs: STARTED_AT_MS }, log, (reason) =>
+    dropped.push(reason),
+  );
   sink.metadata(meta);
   return {
     hub,
     pipeline,
     sink,
     events,
+    dropped,
     started: () => info,
     logs,
     ffmpegPids: () => logs.filter((l) => l.msg === 'ffmpeg started').map((l) => Number(l.pid)),

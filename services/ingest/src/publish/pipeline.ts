@@ -87,7 +87,7 @@ export function createPublishPipeline({
   };
   return {
     /** @throws OnairError UNAVAILABLE after `close()`. */
-    open(publish: Publish, connLog: Logger): PublishSink {
+    open(publish: Publish, connLog: Logger, onDropped?: (reason: string) => void): PublishSink {
       if (closed) throw new OnairError('UNAVAILABLE', 'ingest is shutting down');
       const live: LivePublish = new LivePublish({
         ...settings,
@@ -95,6 +95,7 @@ export function createPublishPipeline({
         log: connLog.child({ component: 'pipeline', room: publish.room, publishId: publish.publishId }),
         nextRunId: () => String(runs++),
         onClosed: () => open.delete(live),
+        onDropped: (reason) => onDropped?.(reason),
       });
       open.add(live);
       return live;

@@ -26,7 +26,11 @@ export interface PublishSink {
 
 /** Turns accepted publishes into live streams (transcoding, segmenting, MediaService). */
 export interface PublishPipeline {
-  open(publish: Publish, log: Logger): PublishSink;
+  /**
+   * Opens a publish. `onDropped` is called once if the pipeline ends the publish on its own (ffmpeg stalled or
+   * keeps failing): the publisher's connection should then be closed, since its media goes nowhere.
+   */
+  open(publish: Publish, log: Logger, onDropped?: (reason: string) => void): PublishSink;
   /** Ends every open publish (service shutdown). */
   close(): Promise<void>;
 }

@@ -220,6 +220,7 @@ export class RtmpSession {
       sink = this.options.pipeline.open(
         { room: lease.room, publishId: lease.publishId, startedAtMs: lease.startedAtMs },
         log,
+        (reason) => io.close(reason),
       );
     } catch (err) {
       metrics.publish('error');
