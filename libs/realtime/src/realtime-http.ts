@@ -1,7 +1,6 @@
-import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import type { Registry } from 'prom-client';
-import { registerMetricsRoute, type Logger } from '@onair/runtime';
+import { closeHttp, listenHttp, registerMetricsRoute, type Logger } from '@onair/runtime';
 import type { RealtimeWsServer } from './ws-server.js';
 
 /** Options of {@link createRealtimeHttp}. */
@@ -33,17 +32,10 @@ export function createRealtimeHttp({ log, registry, ws, health }: RealtimeHttpOp
   });
   ws.attach(app.server);
   return {
-    async listen(host, port) {
-      await app.listen({ host, port });
-      const bound = (app.server.address() as AddressInfo).port;
-      httpLog.info({ host, port: bound }, 'listening');
-      return bound;
-    },
+    listen: (host, port) => listenHttp(app, host, port, httpLog),
     async stop() {
-      httpLog.info('closing');
       await ws.stop();
-      await app.close();
-      httpLog.info('closed');
+      await closeHttp(app, httpLog);
     },
   };
 }

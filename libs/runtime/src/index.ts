@@ -14,3 +14,4 @@ export {
 export { ERROR_CODES, OnairError, toOnairError, type ErrorCode } from './errors.js';
 export { runUntilSignal, stopAll, type Runnable, type RunOptions } from './shutdown.js';
 export { createMetricsRegistry, registerMetricsRoute } from './metrics.js';
+export { listenHttp, closeHttp } from './http.js';

@@ -5,6 +5,8 @@ import { MediaHub, mediaServiceHandlers } from '@onair/media';
 import { Kvm, connectNats } from '@onair/nats-kit';
 import {
   INSTANCE_ID,
+  closeHttp,
+  listenHttp,
   createMetricsRegistry,
   registerMetricsRoute,
   stopAll,
@@ -72,9 +74,7 @@ export function createApp(config: IngestConfig, log: Logger): IngestApp {
       registerMetricsRoute(http, registry);
 
       const grpcPort = await grpc.listen(config.host, config.grpcPort);
-      await http.listen({ host: config.host, port: config.httpPort });
-      const address = http.server.address();
-      const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;
+      const httpPort = await listenHttp(http, config.host, config.httpPort, log.child({ component: 'http' }));
       const rtmpPort = await rtmp.listen();
       bound = { rtmpPort, grpcPort, httpPort };
       stop = async () => {
@@ -84,7 +84,7 @@ export function createApp(config: IngestConfig, log: Logger): IngestApp {
             await rtmp.stop();
             await pipeline.close();
           },
-          () => http.close(),
+          () => closeHttp(http, log.child({ component: 'http' })),
         ]);
         await nc.drain();
       };

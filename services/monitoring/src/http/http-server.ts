@@ -1,6 +1,6 @@
 import { fastify, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import { registerMetricsRoute, type Logger } from '@onair/runtime';
+import { closeHttp, listenHttp, registerMetricsRoute, type Logger } from '@onair/runtime';
 import type { StatusReport } from '../status/status-report.js';
 import { DASHBOARD_HTML } from './dashboard-page.js';
 
@@ -43,17 +43,7 @@ export function createHttpServer({ log, registry, report }: HttpServerOptions): 
   registerMetricsRoute(app, registry);
   return {
     app,
-    async listen(host, port) {
-      await app.listen({ host, port });
-      const address = app.server.address();
-      const bound = typeof address === 'object' && address ? address.port : port;
-      httpLog.info({ host, port: bound }, 'listening');
-      return bound;
-    },
-    async close() {
-      httpLog.info('closing');
-      await app.close();
-      httpLog.info('closed');
-    },
+    listen: (host, port) => listenHttp(app, host, port, httpLog),
+    close: () => closeHttp(app, httpLog),
   };
 }

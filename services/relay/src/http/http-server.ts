@@ -1,6 +1,6 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Registry } from 'prom-client';
-import { registerMetricsRoute, type Logger } from '@onair/runtime';
+import { closeHttp, listenHttp, registerMetricsRoute, type Logger } from '@onair/runtime';
 import { registerHlsRoutes, type HlsRoutesDeps } from '../hls/hls-routes.js';
 import type { RelayMetrics } from '../telemetry/relay-metrics.js';
 
@@ -82,17 +82,7 @@ export function createHttpServer({ log, registry, metrics, health, ...hls }: Htt
 
   return {
     app,
-    async listen(host, port) {
-      await app.listen({ host, port });
-      const address = app.server.address();
-      const bound = typeof address === 'object' && address ? address.port : port;
-      httpLog.info({ host, port: bound }, 'listening');
-      return bound;
-    },
-    async stop() {
-      httpLog.info('closing');
-      await app.close();
-      httpLog.info('closed');
-    },
+    listen: (host, port) => listenHttp(app, host, port, httpLog),
+    stop: () => closeHttp(app, httpLog),
   };
 }
