@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the system programs Onair runs: ffmpeg and nats-server (and, with --with-test-tools, promtool from
-# Debian's prometheus package). Uses apt when run as root; otherwise says what to install and exits 1.
+# Installs the system programs Onair runs: ffmpeg and nats-server; with --with-test-tools also what the tests
+# use: promtool (Debian's prometheus package) and chromium. Uses apt when run as root; otherwise says what to
+# install and exits 1.
 set -euo pipefail
 
 packages=()
@@ -9,6 +10,7 @@ command -v ffprobe >/dev/null 2>&1 || packages+=(ffmpeg)
 command -v nats-server >/dev/null 2>&1 || packages+=(nats-server)
 if [ "${1:-}" = "--with-test-tools" ]; then
   command -v promtool >/dev/null 2>&1 || packages+=(prometheus)
+  command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 fi
 [ ${#packages[@]} -eq 0 ] && exit 0
 

@@ -2,11 +2,12 @@ import { call, createClient } from '@onair/grpc-kit';
 import { onair } from '@onair/proto';
 import { ffprobe, publishTestStream, waitFor, type TestProcess } from '@onair/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { playInHlsJs } from './hls-player.js';
 import { startStack, type Stack } from './stack.js';
 import { openViewer } from './ws-client.js';
 
 const ROOM = 'e2e-room';
-const PUBLISH_S = 14;
+const PUBLISH_S = 20;
 
 interface ApiStatus {
   services: Array<{ name: string; health: string }>;
@@ -62,6 +63,14 @@ describe('the whole path: RTMP push → ffmpeg → HLS, danmaku and chat through
       expect(master).toMatch(/CODECS="avc1\.[0-9a-fA-F]{6},mp4a\.40\.2"/);
     }
   }, 30_000);
+
+  it('plays in hls.js in Chromium through the edge, every rendition listed', async () => {
+    const report = await playInHlsJs(hls(stack.ports.edgeHttp, 'master.m3u8'), 2, 20_000);
+    expect(report.fatalErrors).toEqual([]);
+    expect(report.levels.sort()).toEqual(['640x360', '854x480']);
+    expect(report.currentTime).toBeGreaterThanOrEqual(2);
+    expect(report.videoWidth).toBeGreaterThan(0);
+  }, 40_000);
 
   it('shows every service healthy and the stream live with a bit rate in /api/status', async () => {
     const status = await waitFor(
