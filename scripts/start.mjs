@@ -63,7 +63,14 @@ async function waitUntil(probe, timeoutMs, what) {
 function start(name, cmd, args, env = {}) {
   const log = join(LOGS, `${name}.log`);
   const out = createWriteStream(log, { flags: 'a' });
-  const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Each child gets its own process group, so the terminal's Ctrl-C reaches only this script, which then stops
+  // the services first and nats-server last (a service draining to a NATS that already exited loses data).
+  const child = spawn(cmd, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let output = '';
   const keep = (d) => {
     out.write(d);
@@ -148,6 +155,9 @@ async function main() {
   checkNode();
   installDependencies();
   mkdirSync(LOGS, { recursive: true });
+  process.on('exit', () => {
+    for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+  });
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
   say('starting nats-server and the services');

@@ -59,7 +59,7 @@ describe('the whole path: RTMP push → ffmpeg → HLS, danmaku and chat through
       );
       expect(master).toMatch(/BANDWIDTH=\d+/);
       expect(master).toMatch(/RESOLUTION=854x480/);
-      expect(master).toMatch(/RESOLUTION=640x360/);
+      expect(master).toMatch(/RESOLUTION=1280x720/);
       expect(master).toMatch(/CODECS="avc1\.[0-9a-fA-F]{6},mp4a\.40\.2"/);
     }
   }, 30_000);
@@ -67,7 +67,7 @@ describe('the whole path: RTMP push → ffmpeg → HLS, danmaku and chat through
   it('plays in hls.js in Chromium through the edge, every rendition listed', async () => {
     const report = await playInHlsJs(hls(stack.ports.edgeHttp, 'master.m3u8'), 2, 20_000);
     expect(report.fatalErrors).toEqual([]);
-    expect(report.levels.sort()).toEqual(['640x360', '854x480']);
+    expect(report.levels.sort()).toEqual(['1280x720', '854x480']);
     expect(report.currentTime).toBeGreaterThanOrEqual(2);
     expect(report.videoWidth).toBeGreaterThan(0);
   }, 40_000);
@@ -129,7 +129,7 @@ describe('the whole path: RTMP push → ffmpeg → HLS, danmaku and chat through
       });
       const source = await ffprobe(hls(port, 'source/index.m3u8'));
       expect(source.streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
-      expect(source.streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 640, height: 360 });
+      expect(source.streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 1280, height: 720 });
       expect(Number(source.format.duration)).toBeGreaterThanOrEqual(6);
       const rendition = await ffprobe(hls(port, '480p/index.m3u8'));
       expect(rendition.streams.find((s) => s.codec_type === 'video')).toMatchObject({

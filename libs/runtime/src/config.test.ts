@@ -53,6 +53,18 @@ describe('loadConfig', () => {
 });
 
 describe('describeConfig', () => {
+  it('refuses an object default without its text', () => {
+    const bad = {
+      list: field(
+        z.string().transform((s) => s.split(',')),
+        'SVC_LIST',
+        ['a'],
+        'A list.',
+      ),
+    };
+    expect(() => describeConfig(bad)).toThrow(/SVC_LIST/);
+  });
+
   it('renders a Markdown row per field, with the default text when given', () => {
     expect(describeConfig(spec).split('\n')).toEqual([
       '| variable | default | meaning |',

@@ -93,10 +93,20 @@ export function loadConfig<S extends ConfigSpec>(
   return { config: Object.freeze(out) as ConfigOf<S>, unknown };
 }
 
-/** Renders a spec as a Markdown table (variable · default · meaning) for the README. */
+/** How a field's default reads in docs. @throws Error for an object default without `defaultText` (a bug). */
+function defaultText(f: ConfigField<unknown>): string {
+  if (f.defaultText !== undefined) return f.defaultText;
+  if (typeof f.default === 'object' && f.default !== null) {
+    throw new Error(`config field ${f.env}: an object default needs its defaultText`);
+  }
+  return String(f.default);
+}
+
+/**
+ * Renders a spec as a Markdown table (variable · default · meaning) for the README.
+ * @throws Error when a field with an object default has no `defaultText`.
+ */
 export function describeConfig(spec: ConfigSpec): string {
-  const rows = Object.values(spec).map(
-    (f) => `| \`${f.env}\` | \`${f.defaultText ?? String(f.default)}\` | ${f.doc} |`,
-  );
+  const rows = Object.values(spec).map((f) => `| \`${f.env}\` | \`${defaultText(f)}\` | ${f.doc} |`);
   return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }

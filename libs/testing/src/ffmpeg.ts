@@ -8,7 +8,7 @@ export interface PublishOptions {
   url: string;
   /** Length of the stream, s. @default 12 */
   durationS?: number;
-  /** Frame size. @default "640x360" */
+  /** Frame size. @default "1280x720" */
   size?: string;
   /** Frames per second. @default 25 */
   fps?: number;
@@ -23,7 +23,7 @@ export interface PublishOptions {
 export function publishTestStream({
   url,
   durationS = 12,
-  size = '640x360',
+  size = '1280x720',
   fps = 25,
   gop = 50,
 }: PublishOptions): TestProcess {

@@ -74,10 +74,12 @@ describe('ingest service', () => {
       { timeoutMs: 20_000, what: 'measured bit rates' },
     );
     expect(stats.renditions.map((r) => [r.name, r.width, r.height])).toEqual([
-      ['source', 640, 360],
+      ['source', 1280, 720],
       ['480p', 854, 480],
     ]);
     expect(stats.renditions[0]?.codecs).toMatch(/^avc1\..+,mp4a\.40\.2$/);
+    const health = await (await fetch(`http://127.0.0.1:${ports.httpPort}/healthz`)).json();
+    expect(health).toEqual({ status: 'ok', liveStreams: 1 });
 
     expect(await ffmpeg.exited).toBe(0);
     await waitFor(

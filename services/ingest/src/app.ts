@@ -72,6 +72,7 @@ export function createApp(config: IngestConfig, log: Logger): IngestApp {
       grpc.addService(onair().media.v1.MediaService.service, mediaServiceHandlers(hub, log));
       const http = Fastify({ logger: false });
       registerMetricsRoute(http, registry);
+      http.get('/healthz', async () => ({ status: 'ok', liveStreams: hub.list().length }));
 
       const grpcPort = await grpc.listen(config.host, config.grpcPort);
       const httpPort = await listenHttp(http, config.host, config.httpPort, log.child({ component: 'http' }));

@@ -15,6 +15,7 @@ export const configSpec = {
     'MONITORING_TARGETS',
     parseTargets(DEFAULT_TARGETS),
     'gRPC addresses to poll, comma-separated `name=host:port`; a name may repeat (one entry per instance).',
+    DEFAULT_TARGETS,
   ),
   pollMs: field(
     z.coerce.number().int().min(100).max(3_600_000),

@@ -3,7 +3,7 @@ import type { Logger } from '@onair/runtime';
 import type { Fmp4Item } from '../fmp4/fmp4-reader.js';
 import { Segmenter } from '../segmenter/segmenter.js';
 import { FfmpegRun, type RunExit } from '../transcode/ffmpeg-run.js';
-import type { LadderEntry } from '../transcode/ladder.js';
+import { fitLadder, type LadderEntry } from '../transcode/ladder.js';
 import { FlvFeed, type FeedAttachment, type FlvTracks } from './flv-feed.js';
 import { LiveStreamWriter } from './live-stream-writer.js';
 import type { Publish, PublishSink } from './publish-sink.js';
@@ -50,7 +50,8 @@ export class LivePublish implements PublishSink {
   private run: FfmpegRun | undefined;
   private runFeed: FeedAttachment | undefined;
   private readonly feed: FlvFeed;
-  private readonly writer: LiveStreamWriter;
+  private writer: LiveStreamWriter;
+  private ladder: readonly LadderEntry[];
   private readonly budget: RestartBudget;
   private segmenters = new Map<string, Segmenter>();
   private ending: Promise<void> | undefined;
@@ -61,17 +62,8 @@ export class LivePublish implements PublishSink {
       maxStartBufferBytes: o.maxPendingBytes,
       onReady: (tracks) => this.startRun(tracks),
     });
-    this.writer = new LiveStreamWriter({
-      hub: o.hub,
-      publish: o.publish,
-      ladder: o.ladder,
-      targetSegmentMs: o.targetSegmentMs,
-      log: o.log,
-      onRejected: (err) => {
-        o.log.error({ err }, 'media hub rejected the live stream');
-        this.drop('rejected by media hub');
-      },
-    });
+    this.ladder = o.ladder;
+    this.writer = this.createWriter();
     this.budget = new RestartBudget(o.maxRestarts, o.restartWindowMs);
     this.resetSegmenters();
     o.log.info({ ladder: o.ladder.map((e) => e.name) }, 'pipeline opened');
@@ -80,6 +72,7 @@ export class LivePublish implements PublishSink {
   metadata(meta: Record<string, unknown>): void {
     if (this.state !== 'open') return;
     this.feed.metadata(meta);
+    if (!this.run) this.fitLadderTo(meta);
     this.writer.metadata(meta);
   }
 
@@ -134,7 +127,7 @@ export class LivePublish implements PublishSink {
     if (this.state !== 'open') return;
     const run: FfmpegRun = new FfmpegRun({
       ffmpegPath: this.o.ffmpegPath,
-      ladder: this.o.ladder,
+      ladder: this.ladder,
       tracks,
       socketDir: this.o.socketDir,
       runId: this.o.nextRunId(),
@@ -199,6 +192,31 @@ export class LivePublish implements PublishSink {
   }
 
   private resetSegmenters(): void {
-    this.segmenters = new Map(this.o.ladder.map((e) => [e.name, new Segmenter(e.name, this.o.targetSegmentMs)]));
+    this.segmenters = new Map(this.ladder.map((e) => [e.name, new Segmenter(e.name, this.o.targetSegmentMs)]));
+  }
+
+  private createWriter(): LiveStreamWriter {
+    return new LiveStreamWriter({
+      hub: this.o.hub,
+      publish: this.o.publish,
+      ladder: this.ladder,
+      targetSegmentMs: this.o.targetSegmentMs,
+      log: this.o.log,
+      onRejected: (err) => {
+        this.o.log.error({ err }, 'media hub rejected the live stream');
+        this.drop('rejected by media hub');
+      },
+    });
+  }
+
+  /** Before the first ffmpeg starts: drops renditions that would upscale the source (onMetaData `height`). */
+  private fitLadderTo(meta: Record<string, unknown>): void {
+    const sourceHeight = typeof meta.height === 'number' ? meta.height : undefined;
+    const ladder = fitLadder(this.o.ladder, sourceHeight);
+    if (ladder.length === this.ladder.length) return;
+    this.ladder = ladder;
+    this.writer = this.createWriter();
+    this.resetSegmenters();
+    this.o.log.info({ sourceHeight, ladder: ladder.map((e) => e.name) }, 'ladder fitted to the source');
   }
 }

@@ -5,6 +5,7 @@ import { waitFor } from '@onair/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FlvTagRecord } from './flv-reader.js';
 import { eventsOf, openHarness, recordPublish, replay, type PipelineHarness } from './pipeline-harness.js';
+import { DEFAULT_LADDER } from '../transcode/ladder.js';
 
 let dir: string;
 let tags: FlvTagRecord[];
@@ -59,21 +60,32 @@ describe('createPublishPipeline with real ffmpeg on unusual publishes', () => {
     60_000,
   );
 
+  it('leaves out renditions that would upscale the source', async () => {
+    const harness = (h = openHarness(DEFAULT_LADDER, { width: 640, height: 360, videocodecid: 7, audiocodecid: 10 }));
+    replay(harness.sink, tags, 0, 1500);
+    const started = await waitFor(() => harness.started(), { timeoutMs: 30_000, what: 'stream start' });
+    expect(started.renditions.map((r) => r.name)).toEqual(['source']);
+    expect(harness.logs.find((l) => l.msg === 'ladder fitted to the source')).toMatchObject({
+      sourceHeight: 360,
+      ladder: ['source'],
+    });
+  }, 60_000);
+
   it('drops the publish when ffmpeg stops taking its input', async () => {
     const harness = (h = openHarness(
       'source',
-      { width: 640, videocodecid: 7, audiocodecid: 10 },
-      { maxPendingBytes: 256 * 1024 },
+      { width: 1280, videocodecid: 7, audiocodecid: 10 },
+      { maxPendingBytes: 200 * 1024 },
     ));
-    replay(harness.sink, tags, 0, 2000);
+    replay(harness.sink, tags, 0, 1000);
     await waitFor(() => harness.started(), { timeoutMs: 30_000, what: 'stream start' });
     const [pid] = harness.ffmpegPids();
     process.kill(pid ?? NaN, 'SIGSTOP');
-    replay(harness.sink, tags, 2000, Infinity);
+    replay(harness.sink, tags, 1000, Infinity);
     await harness.sink.end('publisher left');
     expect(harness.logs.find((l) => l.msg === 'ffmpeg stalled')).toMatchObject({
       level: 'warn',
-      maxPendingBytes: 256 * 1024,
+      maxPendingBytes: 200 * 1024,
     });
     expect(harness.events.at(-1)).toEqual({ event: 'streamEnded', streamEnded: { reason: 'ffmpeg stalled' } });
     expect(harness.dropped).toEqual(['ffmpeg stalled']);

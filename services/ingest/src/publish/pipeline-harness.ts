@@ -23,13 +23,13 @@ export const ROOM = 'demo';
 export const STARTED_AT_MS = 1_700_000_000_000;
 
 /**
- * Records what a streamer's encoder sends (H.264 640x360 25 fps with a 2 s GOP, AAC 48 kHz; see
+ * Records what a streamer's encoder sends (H.264 1280x720 25 fps with a 2 s GOP, AAC 48 kHz; see
  * publishTestStream) as FLV into `dir` and returns its media tags.
  */
 export async function recordPublish(dir: string, seconds: number): Promise<FlvTagRecord[]> {
   const path = join(dir, 'publish.flv');
   await run('ffmpeg', [
-    ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25'],
+    ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25'],
     ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', String(seconds)],
     ...['-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-g', '50', '-b:v', '1000k'],
     ...['-c:a', 'aac', '-b:a', '96k', '-f', 'flv', path],
@@ -85,7 +85,7 @@ export function openHarness(
     ...options,
   });
   const dropped: string[] = [];
-  const sink = pipeline.open({ room: ROOM, publishId: 'p1', startedAtMs: STARTED_AT_MS }, log, (reason) =>
+  const sink = pipeline.open({ room: ROOM, publishId: 'p1', startedAtMs: STARTED_AT_MS }, (reason) =>
     dropped.push(reason),
   );
   sink.metadata(meta);

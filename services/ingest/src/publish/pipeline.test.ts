@@ -18,8 +18,8 @@ import {
 
 // What OBS sends in @setDataFrame onMetaData for the recorded stream (rates in kbit/s).
 const META = {
-  width: 640,
-  height: 360,
+  width: 1280,
+  height: 720,
   framerate: 25,
   videocodecid: 7,
   videodatarate: 1000,
@@ -51,12 +51,12 @@ describe('createPublishPipeline with real ffmpeg and the default ladder', () => 
     await h.sink.end('publisher left');
     const renditions = h.started()?.renditions ?? [];
     expect(renditions.map(({ codecs: _, ...rest }) => rest)).toEqual([
-      { name: 'source', bandwidth: 1_096_000, width: 640, height: 360, frameRate: 25 },
+      { name: 'source', bandwidth: 1_096_000, width: 1280, height: 720, frameRate: 25 },
       { name: '480p', bandwidth: 1_328_000, width: 854, height: 480, frameRate: 25 },
     ]);
     for (const r of renditions) expect(r.codecs).toMatch(/^avc1\.64[0-9a-f]{4},mp4a\.40\.2$/);
     for (const [rendition, width, height] of [
-      ['source', 640, 360],
+      ['source', 1280, 720],
       ['480p', 854, 480],
     ] as const) {
       const ends = eventsOf(h.events, 'segmentEnd', rendition).map((e) => e.segmentEnd);

@@ -87,12 +87,12 @@ export function createPublishPipeline({
   };
   return {
     /** @throws OnairError UNAVAILABLE after `close()`. */
-    open(publish: Publish, connLog: Logger, onDropped?: (reason: string) => void): PublishSink {
+    open(publish: Publish, onDropped?: (reason: string) => void): PublishSink {
       if (closed) throw new OnairError('UNAVAILABLE', 'ingest is shutting down');
       const live: LivePublish = new LivePublish({
         ...settings,
         publish,
-        log: connLog.child({ component: 'pipeline', room: publish.room, publishId: publish.publishId }),
+        log: pipelineLog.child({ room: publish.room, publishId: publish.publishId }),
         nextRunId: () => String(runs++),
         onClosed: () => open.delete(live),
         onDropped: (reason) => onDropped?.(reason),

@@ -1,5 +1,3 @@
-import type { Logger } from '@onair/runtime';
-
 /** One accepted publish: which room, which publish of it, and since when. */
 export interface Publish {
   readonly room: string;
@@ -30,7 +28,7 @@ export interface PublishPipeline {
    * Opens a publish. `onDropped` is called once if the pipeline ends the publish on its own (ffmpeg stalled or
    * keeps failing): the publisher's connection should then be closed, since its media goes nowhere.
    */
-  open(publish: Publish, log: Logger, onDropped?: (reason: string) => void): PublishSink;
+  open(publish: Publish, onDropped?: (reason: string) => void): PublishSink;
   /** Ends every open publish (service shutdown). */
   close(): Promise<void>;
 }

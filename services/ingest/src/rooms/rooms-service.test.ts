@@ -10,7 +10,7 @@ import { RoomStore } from './room-store.js';
 import { roomsServiceHandlers } from './rooms-service.js';
 
 const log = createLogger({ service: 'ingest', level: 'silent' });
-const CLI = `${REPO_ROOT}libs/cli/dist/main.js`;
+const CLI = `${REPO_ROOT}libs/cli/bin/onair.js`;
 
 describe('RoomsService over real gRPC and NATS', () => {
   let nats: TestNats;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LADDER, ladderSchema } from './ladder.js';
+import { DEFAULT_LADDER, fitLadder, ladderSchema } from './ladder.js';
 
 describe('ladderSchema', () => {
   it.each([
@@ -40,5 +40,25 @@ describe('ladderSchema', () => {
     const result = ladderSchema.safeParse(text);
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((i) => i.message).join('; ')).toContain(error);
+  });
+});
+
+describe('fitLadder', () => {
+  const ladder = ladderSchema.parse('source,1080p=1920x1080@5000k,720p=1280x720@2800k,480p=854x480@1200k');
+  const names = (l: readonly { name: string }[]): string[] => l.map((e) => e.name);
+
+  it.each([
+    [2160, ['source', '1080p', '720p', '480p']],
+    [720, ['source', '720p', '480p']],
+    [600, ['source', '480p']],
+    [360, ['source']],
+    [undefined, ['source', '1080p', '720p', '480p']],
+    [0, ['source', '1080p', '720p', '480p']],
+  ])('keeps what does not upscale a %s-line source', (height, expected) => {
+    expect(names(fitLadder(ladder, height))).toEqual(expected);
+  });
+
+  it('keeps the smallest transcode of a ladder without source that would otherwise be empty', () => {
+    expect(names(fitLadder(ladderSchema.parse('720p=1280x720@2800k,360p=640x360@800k'), 240))).toEqual(['360p']);
   });
 });

@@ -83,3 +83,18 @@ export const ladderSchema = z.string().transform((text, ctx): LadderEntry[] => {
   }
   return entries;
 });
+
+/**
+ * Fits a ladder to the publisher's picture: a transcoded rendition taller than the source would only upscale
+ * (more bits, no detail), so it is dropped. The source rendition always stays; a ladder left empty keeps its
+ * smallest transcode. An unknown source height (no onMetaData `height`) keeps the ladder as it is.
+ * @param sourceHeight the publisher's picture height, pixels.
+ */
+export function fitLadder(ladder: readonly LadderEntry[], sourceHeight: number | undefined): readonly LadderEntry[] {
+  if (!sourceHeight || sourceHeight <= 0) return ladder;
+  const fitted = ladder.filter((e) => e.kind === 'source' || e.height <= sourceHeight);
+  if (fitted.length > 0) return fitted;
+  const transcodes = ladder.filter((e): e is TranscodedRendition => e.kind === 'transcode');
+  const smallest = transcodes.reduce((a, b) => (b.height < a.height ? b : a));
+  return [smallest];
+}

@@ -1,4 +1,3 @@
-import type { Logger } from '@onair/runtime';
 import type { Publish, PublishPipeline, PublishSink } from '../../publish/publish-sink.js';
 
 /** What a {@link RecordingPipeline} saw of one publish. */
@@ -20,7 +19,7 @@ export class RecordingPipeline implements PublishPipeline {
   /** When set, `open` throws (a broken pipeline). */
   failOpen = false;
 
-  open(publish: Publish, _log: Logger): PublishSink {
+  open(publish: Publish): PublishSink {
     if (this.failOpen) throw new Error('pipeline open failed');
     const rec: RecordedPublish = { publish, metadata: [], audio: [], video: [], endReason: undefined };
     this.publishes.push(rec);

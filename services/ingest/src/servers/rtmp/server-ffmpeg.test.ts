@@ -52,7 +52,7 @@ describe('RTMP server with real ffmpeg publishers and real NATS rooms', () => {
     expect(await ffmpeg.exited).toBe(0);
     await waitFor(() => pipeline.of('ff-ok')[0]?.endReason !== undefined, { what: 'the publish to end' });
     const [rec] = pipeline.of('ff-ok');
-    expect(rec?.metadata[0]).toMatchObject({ width: 640, height: 360, videocodecid: 7, audiocodecid: 10 });
+    expect(rec?.metadata[0]).toMatchObject({ width: 1280, height: 720, videocodecid: 7, audiocodecid: 10 });
     expect(rec?.video[0]?.keyframe).toBe(true);
     expect(rec?.video.length).toBeGreaterThanOrEqual(90);
     expect(rec?.audio.length).toBeGreaterThanOrEqual(150);

@@ -219,7 +219,6 @@ export class RtmpSession {
     try {
       sink = this.options.pipeline.open(
         { room: lease.room, publishId: lease.publishId, startedAtMs: lease.startedAtMs },
-        log,
         (reason) => io.close(reason),
       );
     } catch (err) {
