@@ -1,15 +1,15 @@
 #!/usr/bin/env node
-// Writes every service's configuration table into README.md between the config-tables markers, from the
-// ConfigSpec each service's config.ts exports (so the README cannot drift from the code).
-// `--check` only compares and exits 1 when the README is stale. Needs `npm run build` first.
+// Writes every service's configuration table, from the ConfigSpec its config.ts exports, into the root README
+// (between the config-tables markers) and into services/<name>/README.md (between the config-table markers),
+// so the docs cannot drift from the code. `--check` only compares and exits 1 when a README is stale.
+// Needs `npm run build` first.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeConfig } from '@onair/runtime';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const SERVICES = ['ingest', 'relay', 'danmaku', 'chat', 'monitoring'];
-const START = '<!-- config-tables:start -->';
-const END = '<!-- config-tables:end -->';
+const CHECK = process.argv.includes('--check');
 
 const isSpec = (value) =>
   typeof value === 'object' &&
@@ -17,25 +17,33 @@ const isSpec = (value) =>
   Object.values(value).length > 0 &&
   Object.values(value).every((f) => typeof f === 'object' && f !== null && 'env' in f && 'doc' in f && 'schema' in f);
 
+/** Replaces what stands between `start` and `end` in a file; returns false when the file was stale. */
+function updateBetween(path, start, end, body) {
+  const text = readFileSync(path, 'utf8');
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`${path} lacks the ${start} … ${end} markers`);
+  const next = `${text.slice(0, from + start.length)}\n${body}\n${text.slice(to)}`;
+  if (next === text) return true;
+  if (!CHECK) writeFileSync(path, next);
+  return false;
+}
+
 const sections = [];
+let fresh = true;
 for (const svc of SERVICES) {
   const mod = await import(join(ROOT, `services/${svc}/dist/config.js`));
   const spec = Object.values(mod).find(isSpec);
   if (!spec) throw new Error(`services/${svc}/src/config.ts exports no ConfigSpec`);
-  sections.push(`### ${svc}\n\n${describeConfig(spec)}`);
+  const table = describeConfig(spec);
+  sections.push(`### ${svc}\n\n${table}`);
+  const readme = join(ROOT, `services/${svc}/README.md`);
+  fresh = updateBetween(readme, '<!-- config-table:start -->', '<!-- config-table:end -->', table) && fresh;
 }
-
-const readmePath = join(ROOT, 'README.md');
-const readme = readFileSync(readmePath, 'utf8');
-const start = readme.indexOf(START);
-const end = readme.indexOf(END);
-if (start < 0 || end < start) throw new Error('README.md lacks the config-tables markers');
-const next = `${readme.slice(0, start + START.length)}\n\n${sections.join('\n\n')}\n\n${readme.slice(end)}`;
-if (process.argv.includes('--check')) {
-  if (next !== readme) {
-    console.error('README.md configuration tables are stale: run `node scripts/config-docs.mjs`');
-    process.exit(1);
-  }
-} else {
-  writeFileSync(readmePath, next);
+const root = join(ROOT, 'README.md');
+const body = `\n${sections.join('\n\n')}\n`;
+fresh = updateBetween(root, '<!-- config-tables:start -->', '<!-- config-tables:end -->', body) && fresh;
+if (CHECK && !fresh) {
+  console.error('configuration tables in the READMEs are stale: run `npm run docs:config`');
+  process.exit(1);
 }

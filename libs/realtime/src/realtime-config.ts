@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { field, portField, type ConfigOf, type ConfigSpec } from '@onair/runtime';
+import { logLevelField, field, portField, type ConfigOf, type ConfigSpec } from '@onair/runtime';
 
 /** Defaults that differ between the realtime services. */
 export interface RealtimeConfigDefaults {
@@ -86,12 +86,7 @@ export function realtimeConfigSpec(d: RealtimeConfigDefaults) {
       '7d',
       'Max age of stored messages (JetStream max_age): ms, s, m, h or d, e.g. 24h.',
     ),
-    logLevel: field(
-      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-      `${p}LOG_LEVEL`,
-      'info',
-      'pino log level.',
-    ),
+    logLevel: logLevelField(`${p}LOG_LEVEL`),
   } satisfies ConfigSpec;
 }
 

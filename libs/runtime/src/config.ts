@@ -58,6 +58,14 @@ export function boolField(env: string, defaultValue: boolean, doc: string): Conf
   return field(schema as unknown as z.ZodType<boolean>, env, defaultValue, doc);
 }
 
+/** pino levels, most severe first; "silent" logs nothing. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The log level field every service has (`<PREFIX>LOG_LEVEL`, default "info"). */
+export function logLevelField(env: string): ConfigField<(typeof LOG_LEVELS)[number]> {
+  return field(z.enum(LOG_LEVELS), env, 'info', `pino log level: ${LOG_LEVELS.join(', ')}.`);
+}
+
 /** Result of {@link loadConfig}. */
 export interface LoadedConfig<S extends ConfigSpec> {
   config: ConfigOf<S>;

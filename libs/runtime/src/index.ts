@@ -5,6 +5,8 @@ export {
   field,
   portField,
   boolField,
+  logLevelField,
+  LOG_LEVELS,
   ConfigError,
   type ConfigField,
   type ConfigSpec,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { field, loadConfig, portField, type ConfigOf, type LoadedConfig } from '@onair/runtime';
+import { logLevelField, field, loadConfig, portField, type ConfigOf, type LoadedConfig } from '@onair/runtime';
 import { DEFAULT_LADDER, ladderSchema } from './transcode/ladder.js';
 
 /** Prefix of every ingest environment variable. */
@@ -55,12 +55,7 @@ export const INGEST_CONFIG = {
     8 * 1024 * 1024,
     'Largest RTMP message accepted, bytes; a publisher announcing more is disconnected.',
   ),
-  logLevel: field(
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-    'INGEST_LOG_LEVEL',
-    'info',
-    'pino log level.',
-  ),
+  logLevel: logLevelField('INGEST_LOG_LEVEL'),
 };
 
 /** The loaded, frozen ingest configuration. */

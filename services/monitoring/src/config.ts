@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { field, portField, type ConfigOf } from '@onair/runtime';
+import { logLevelField, field, portField, type ConfigOf } from '@onair/runtime';
 import { DEFAULT_TARGETS, parseTargets, targetsSchema } from './poller/targets.js';
 
 /** Prefix of every monitoring environment variable. */
@@ -14,7 +14,7 @@ export const configSpec = {
     targetsSchema,
     'MONITORING_TARGETS',
     parseTargets(DEFAULT_TARGETS),
-    'gRPC addresses to poll, comma-separated `name=host:port`; a name may repeat (one entry per instance).',
+    'gRPC addresses to poll, comma-separated `name=host:port` (IPv6 as `[::1]:50051`); a name may repeat (one entry per instance), an address may not.',
     DEFAULT_TARGETS,
   ),
   pollMs: field(
@@ -29,12 +29,7 @@ export const configSpec = {
     1500,
     'Deadline of each Health.Check and GetStats call, ms.',
   ),
-  logLevel: field(
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-    'MONITORING_LOG_LEVEL',
-    'info',
-    'pino log level.',
-  ),
+  logLevel: logLevelField('MONITORING_LOG_LEVEL'),
 };
 
 /** Monitoring's validated, frozen configuration. */

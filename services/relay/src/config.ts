@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { field, portField, type ConfigOf } from '@onair/runtime';
+import { logLevelField, field, portField, type ConfigOf } from '@onair/runtime';
 
 /** Prefix of every relay environment variable. */
 export const RELAY_ENV_PREFIX = 'RELAY_';
@@ -33,12 +33,7 @@ export const relayConfigSpec = {
     30_000,
     'How long an ended stream keeps serving its last window with #EXT-X-ENDLIST before 404, ms.',
   ),
-  logLevel: field(
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-    'RELAY_LOG_LEVEL',
-    'info',
-    'pino log level.',
-  ),
+  logLevel: logLevelField('RELAY_LOG_LEVEL'),
 };
 
 /** The relay's validated, frozen configuration. */
