@@ -110,4 +110,31 @@ describe('MediaService over real gRPC', () => {
     expect(events.at(-1)?.streamEnded?.reason).toBe('publisher left');
     expect(hub.get('demo')).toBeUndefined();
   });
+  it('cuts off a subscriber that stops reading once its unsent media passes the backlog bound', async () => {
+    const bounded = createGrpcServer({ log, service: 'test', roomStats: () => [] });
+    bounded.addService(
+      onair().media.v1.MediaService.service,
+      mediaServiceHandlers(hub, log, { maxBacklogBytes: 1 << 20 }),
+    );
+    const port = await bounded.listen('127.0.0.1', 0);
+    const slow = createClient(onair().media.v1.MediaService, `127.0.0.1:${port}`);
+    hub.start(started);
+    hub.apply('demo', { event: 'initSegment', initSegment: { rendition: 'source', data: Buffer.from('init') } });
+    const call = slow.Subscribe({ room: 'demo' });
+    const code = new Promise<number>((resolve) => call.on('status', (s: { code: number }) => resolve(s.code)));
+    call.on('error', () => undefined);
+    call.pause();
+    const stream = hub.get('demo');
+    await waitFor(() => stream?.listenerCount === 1, { what: 'the subscriber' });
+    // 64 MiB offered to a peer that reads nothing: HTTP/2 flow control holds it back and the bound trips.
+    for (let seq = 0; seq < 256 && stream?.listenerCount === 1; seq++) {
+      hub.apply('demo', { event: 'part', part: { ...part(seq, 0), data: Buffer.alloc(256 * 1024) } });
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(stream?.listenerCount).toBe(0);
+    call.resume();
+    expect(await code).toBe(8);
+    slow.close();
+    await bounded.stop(1000);
+  });
 });

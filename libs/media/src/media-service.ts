@@ -14,6 +14,13 @@ export interface MediaServiceOptions {
   maxBacklogBytes?: number;
 }
 
+/** Media payload bytes an event carries (parts and init segments; control events count 0). */
+function mediaBytes(event: MediaEvent): number {
+  if (event.event === 'part') return event.part.data.length;
+  if (event.event === 'initSegment') return event.initSegment.data.length;
+  return 0;
+}
+
 /**
  * The onair.media.v1.MediaService implementation over a hub: ListLiveStreams lists the hub; Subscribe
  * replays a stream's snapshot, then follows it live and ends the call after StreamEnded.
@@ -38,6 +45,9 @@ export function mediaServiceHandlers(
       }
       let stop = (): void => undefined;
       let open = true;
+      // grpc-js counts a server stream's backlog in messages, not bytes: count the media bytes written and not yet
+      // flushed to the transport ourselves.
+      let backlogBytes = 0;
       const close = (reason: string): void => {
         if (!open) return;
         open = false;
@@ -46,12 +56,14 @@ export function mediaServiceHandlers(
       };
       const send = (event: MediaEvent): void => {
         if (!open) return;
-        if (call.writableLength > maxBacklogBytes) {
+        if (backlogBytes > maxBacklogBytes) {
           close('backlog');
           call.emit('error', { code: status.RESOURCE_EXHAUSTED, details: 'subscriber too slow' });
           return;
         }
-        call.write(event);
+        const bytes = mediaBytes(event);
+        backlogBytes += bytes;
+        call.write(event, () => (backlogBytes -= bytes));
         if (event.event === 'streamEnded') {
           close('stream ended');
           call.end();
