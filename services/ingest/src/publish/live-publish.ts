@@ -1,7 +1,7 @@
 import type { MediaHub } from '@onair/media';
 import type { Logger } from '@onair/runtime';
 import type { Fmp4Item } from '../fmp4/fmp4-reader.js';
-import { Segmenter } from '../segmenter/segmenter.js';
+import { firstMediaSequence, Segmenter } from '../segmenter/segmenter.js';
 import { FfmpegRun, type RunExit } from '../transcode/ffmpeg-run.js';
 import { fitLadder, type LadderEntry } from '../transcode/ladder.js';
 import { FlvFeed, type FeedAttachment, type FlvTracks } from './flv-feed.js';
@@ -192,7 +192,8 @@ export class LivePublish implements PublishSink {
   }
 
   private resetSegmenters(): void {
-    this.segmenters = new Map(this.ladder.map((e) => [e.name, new Segmenter(e.name, this.o.targetSegmentMs)]));
+    const first = firstMediaSequence(this.o.publish.startedAtMs);
+    this.segmenters = new Map(this.ladder.map((e) => [e.name, new Segmenter(e.name, this.o.targetSegmentMs, first)]));
   }
 
   private createWriter(): LiveStreamWriter {

@@ -60,24 +60,26 @@ describe('createPublishPipeline with real ffmpeg and the default ladder', () => 
       ['480p', 854, 480],
     ] as const) {
       const ends = eventsOf(h.events, 'segmentEnd', rendition).map((e) => e.segmentEnd);
-      expect(ends.map((e) => e.segmentSequence)).toEqual([0, 1, 2, 3]);
+      // Numbered from the publish start in tenths of a second (firstMediaSequence).
+      const first = STARTED_AT_MS / 100;
+      expect(ends.map((e) => e.segmentSequence)).toEqual([first, first + 1, first + 2, first + 3]);
       for (const end of ends) {
         const parts = partsOf(h.events, rendition, end.segmentSequence);
         expect(parts.map((p) => p.partIndex)).toEqual(parts.map((_, i) => i));
         expect(parts[0]?.independent).toBe(true);
-        expect(parts[0]?.programDateTimeMs).toBeCloseTo(STARTED_AT_MS + 2000 * end.segmentSequence, -2);
+        expect(parts[0]?.programDateTimeMs).toBeCloseTo(STARTED_AT_MS + 2000 * (end.segmentSequence - first), -2);
         expect(end.durationMs).toBeCloseTo(
           parts.reduce((s, p) => s + p.durationMs, 0),
           6,
         );
-        expect(Math.abs(end.durationMs - 2000)).toBeLessThan(end.segmentSequence === 3 ? 200 : 50);
+        expect(Math.abs(end.durationMs - 2000)).toBeLessThan(end.segmentSequence === first + 3 ? 200 : 50);
       }
       const [init] = eventsOf(h.events, 'initSegment', rendition);
       const probe = await probeSegment(
         dir,
         `${rendition}-1`,
         init?.initSegment.data ?? Buffer.alloc(0),
-        partsOf(h.events, rendition, 1),
+        partsOf(h.events, rendition, first + 1),
       );
       expect(probe.streams.map((s) => [s.codec_type, s.codec_name, s.width, s.height])).toEqual([
         ['video', 'h264', width, height],

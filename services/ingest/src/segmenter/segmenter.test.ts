@@ -1,6 +1,6 @@
 import type { MediaEvent } from '@onair/media';
 import { describe, expect, it } from 'vitest';
-import { Segmenter, type SegmenterPart } from './segmenter.js';
+import { firstMediaSequence, Segmenter, type SegmenterPart } from './segmenter.js';
 
 /** A hand-built part: `K` an independent 500 ms part, `p` a dependent one, `a` an audio-only 500 ms part. */
 function part(kind: string, at: number): SegmenterPart {
@@ -101,5 +101,18 @@ describe('Segmenter', () => {
         videoFrames: 13,
       },
     });
+  });
+});
+
+describe('firstMediaSequence', () => {
+  it('numbers a later publish of a room after every segment of an earlier one', () => {
+    const first = new Segmenter('source', 500, firstMediaSequence(1_700_000_000_000));
+    let last = 0;
+    // One hour of 500 ms segments, the shortest a target allows.
+    for (let i = 0; i < 7200; i++) {
+      const events = first.push(part('K', i));
+      for (const e of events) if (e.event === 'segmentEnd') last = e.segmentEnd.segmentSequence;
+    }
+    expect(firstMediaSequence(1_700_000_000_000 + 3_600_000)).toBeGreaterThan(last);
   });
 });

@@ -14,20 +14,38 @@ export interface SegmenterPart {
 }
 
 /**
+ * The first media sequence number of a publish: its start time in tenths of a second. Segments last at least
+ * 500 ms (the smallest INGEST_SEGMENT_TARGET_MS) save for a few cut short by ffmpeg restarts, so a publish numbers
+ * about 2 segments a second while this base grows by 10: numbers never repeat in a room across publishes. The
+ * media sequence then never decreases for a player that follows a room through a reconnect (RFC 8216 §6.2.1),
+ * and a segment URL names one segment forever, so it can be cached as immutable.
+ * @param startedAtMs publish start, unix epoch ms.
+ */
+export function firstMediaSequence(startedAtMs: number): number {
+  return Math.floor(startedAtMs / 100);
+}
+
+/**
  * Groups one rendition's parts into segments (RFC 8216 §3, §6.2.1): a new segment starts on an independent
  * part once the current one lasts at least `targetSegmentMs`, so every segment starts on a keyframe and lasts
- * about one GOP multiple of the target. Media sequence numbers count from 0 and continue across
+ * about one GOP multiple of the target. Media sequence numbers count from `firstSequence` and continue across
  * discontinuities (RFC 8216 §6.2.2). Pure: it returns the MediaEvents to apply, in order.
  */
 export class Segmenter {
-  private sequence = 0;
+  private sequence: number;
   private open: { partCount: number; durationMs: number } | undefined;
 
-  /** @param targetSegmentMs segment duration to reach before cutting, ms. */
+  /**
+   * @param targetSegmentMs segment duration to reach before cutting, ms.
+   * @param firstSequence media sequence number of the first segment (see {@link firstMediaSequence}).
+   */
   constructor(
     readonly rendition: string,
     readonly targetSegmentMs: number,
-  ) {}
+    firstSequence = 0,
+  ) {
+    this.sequence = firstSequence;
+  }
 
   /** Adds a part: a SegmentEnd first when the part opens a new segment, then the Part. */
   push(part: SegmenterPart): MediaEvent[] {
