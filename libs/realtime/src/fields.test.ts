@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { colorSchema, nameSchema, roomIdSchema, textSchema } from './fields.js';
+import { colorSchema, nameSchema, postKeySchema, roomIdSchema, textSchema } from './fields.js';
 import { validate } from './validate.js';
 
 describe('textSchema', () => {
@@ -67,5 +67,22 @@ describe('roomIdSchema', () => {
     ['a b', false],
   ])('%j → ok %s', (input, ok) => {
     expect(validate(roomIdSchema, input).ok).toBe(ok);
+  });
+});
+
+describe('postKeySchema', () => {
+  it.each([
+    ['7', true],
+    ['0f8e2c1a-9b7d-4e3f-8a21-5c6d7e8f9a0b', true],
+    ['V1StGXR8_Z5jdHi6B-myT', true],
+    ['k'.repeat(64), true],
+    ['k'.repeat(65), false],
+    ['', false],
+    ['a b', false],
+    ['a.b', false],
+    ['ключ', false],
+    [7, false],
+  ])('%j → ok %s', (input, ok) => {
+    expect(validate(postKeySchema, input).ok).toBe(ok);
   });
 });

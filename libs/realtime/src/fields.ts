@@ -35,6 +35,14 @@ export function textSchema(label: string, maxChars: number): z.ZodType<string> {
 /** Zod schema of a display name: {@link textSchema} with at most {@link NAME_MAX_CHARS} characters. */
 export const nameSchema = textSchema('name', NAME_MAX_CHARS);
 
+/** A post's idempotency key: 1 to 64 characters of A-Z, a-z, 0-9, "_" and "-" (a UUID, a counter, a nanoid). */
+export const POST_KEY_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Zod schema of a post's idempotency key ({@link POST_KEY_PATTERN}). */
+export const postKeySchema = z.string({ error: 'key must be a string' }).regex(POST_KEY_PATTERN, {
+  error: 'key must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -',
+});
+
 /** Zod schema of a colour "#rrggbb" (CSS Color 4 §5.2 hex notation, 6 digits only), normalised to lower case. */
 export const colorSchema = z
   .string({ error: 'color must be a string' })

@@ -35,6 +35,13 @@ describe('server frames', () => {
       code: 'RATE_LIMITED',
       message: 'slow down',
     });
+    expect(JSON.parse(errorFrame({ code: 'UNAVAILABLE', message: 'try again' }, 'k1'))).toEqual({
+      v: 1,
+      type: 'error',
+      code: 'UNAVAILABLE',
+      message: 'try again',
+      key: 'k1',
+    });
     const limits = { maxTextLength: 100, ratePerSec: 5, rateBurst: 10, maxFrameBytes: 4096 };
     expect(JSON.parse(welcomeFrame({ room: 'r', conn: '1', name: null, limits }))).toEqual({
       v: 1,

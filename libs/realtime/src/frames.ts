@@ -11,13 +11,16 @@ export interface RoomMessage {
   readonly v: typeof PROTOCOL_VERSION;
   /** Frame type, e.g. "danmaku" or "message". */
   readonly type: string;
-  /** Unique id (UUID v4), also the JetStream message id (Nats-Msg-Id) that deduplicates retries. */
+  /**
+   * Unique id (UUID v4). Without a client key it is also the JetStream message id (Nats-Msg-Id) under
+   * which the server stores the message, so its own retried stores within the duplicate window keep one copy.
+   */
   readonly id: string;
   readonly room: string;
   /** Display name of the sender. */
   readonly name: string;
   readonly text: string;
-  /** Server wall clock when the message was accepted, unix epoch ms. */
+  /** Server wall clock when the post was received, unix epoch ms. */
   readonly sentAtMs: number;
 }
 
@@ -76,9 +79,12 @@ export function welcomeFrame(welcome: Welcome): string {
   return JSON.stringify({ v: PROTOCOL_VERSION, type: 'welcome', ...welcome });
 }
 
-/** `{"v":1,"type":"error","code":...,"message":...,"field"?:...}` as JSON text. */
-export function errorFrame(rejection: Rejection): string {
-  return JSON.stringify({ v: PROTOCOL_VERSION, type: 'error', ...rejection });
+/**
+ * `{"v":1,"type":"error","code":...,"message":...,"field"?:...,"key"?:...}` as JSON text; `key` is the
+ * idempotency key of the post the error answers, when it had one.
+ */
+export function errorFrame(rejection: Rejection, key?: string): string {
+  return JSON.stringify({ v: PROTOCOL_VERSION, type: 'error', ...rejection, key });
 }
 
 /** `{"v":1,"type":"history","messages":[...]}` as JSON text; messages oldest first. */

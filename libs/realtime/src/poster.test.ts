@@ -8,14 +8,19 @@ import type { RoomStore } from './room-log.js';
 
 type Shout = RoomMessage & { type: 'shout'; loud: boolean };
 
+/** A store that keeps the first message appended under each dedup id, like JetStream's duplicate window. */
 class MemoryStore implements RoomStore {
   readonly rooms = new Map<string, unknown[]>();
+  readonly byDedupId = new Map<string, RoomMessage>();
   failing = false;
 
-  append(room: string, message: RoomMessage): Promise<void> {
+  append(room: string, message: RoomMessage, dedupId: string): Promise<unknown> {
     if (this.failing) return Promise.reject(new Error('no JetStream'));
+    const earlier = this.byDedupId.get(dedupId);
+    if (earlier) return Promise.resolve(earlier);
+    this.byDedupId.set(dedupId, message);
     this.rooms.set(room, [...(this.rooms.get(room) ?? []), message]);
-    return Promise.resolve();
+    return Promise.resolve(message);
   }
 
   recent(room: string, limit: number): Promise<unknown[]> {
@@ -65,7 +70,28 @@ describe('Poster', () => {
     });
     expect(result.value.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(store.rooms.get('demo')).toEqual([result.value]);
+    expect([...store.byDedupId.keys()]).toEqual([result.value.id]);
     expect(outcomes).toEqual(['ok:demo']);
+  });
+
+  it('stamps sentAtMs with the time the post was received', async () => {
+    const { poster } = setup();
+    const result = await poster.post({ room: 'demo', name: 'a', fields: { text: 'x' }, receivedAtMs: 1000 });
+    expect(result.ok && result.value.sentAtMs).toBe(1000);
+  });
+
+  it('stores a repeated key of the same room and name once and answers with the first message', async () => {
+    const { poster, store } = setup();
+    const first = await poster.post({ room: 'demo', name: 'a', fields: { text: 'x' }, key: 'k1' });
+    const retry = await poster.post({ room: 'demo', name: 'a', fields: { text: 'x' }, key: 'k1' });
+    const otherName = await poster.post({ room: 'demo', name: 'b', fields: { text: 'x' }, key: 'k1' });
+    const otherRoom = await poster.post({ room: 'lobby', name: 'a', fields: { text: 'x' }, key: 'k1' });
+    expect(first.ok && retry.ok && otherName.ok && otherRoom.ok).toBe(true);
+    if (!first.ok || !retry.ok || !otherName.ok) return;
+    expect(retry.value).toEqual(first.value);
+    expect(otherName.value.id).not.toBe(first.value.id);
+    expect(store.rooms.get('demo')).toEqual([first.value, otherName.value]);
+    expect(store.rooms.get('lobby')).toHaveLength(1);
   });
 
   it.each([
@@ -75,6 +101,7 @@ describe('Poster', () => {
     [{ room: 'demo', name: 'a', fields: { text: 'x'.repeat(11) } }, 'text'],
     [{ room: 'demo', name: 'a', fields: { text: 'x', loud: 'yes' } }, 'loud'],
     [{ room: 'demo', name: 'a', fields: {} }, 'text'],
+    [{ room: 'demo', name: 'a', fields: { text: 'x' }, key: 'a b' }, 'key'],
   ])('rejects %j naming %s', async (request, field) => {
     const { poster, store, outcomes } = setup();
     const result = await poster.post(request);

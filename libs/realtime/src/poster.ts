@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Logger } from '@onair/runtime';
-import { nameSchema, roomIdSchema } from './fields.js';
+import { nameSchema, postKeySchema, roomIdSchema } from './fields.js';
 import { isRoomMessage, PROTOCOL_VERSION, type RoomMessage } from './frames.js';
 import { accepted, rejected, type Result } from './result.js';
 import type { RoomStore } from './room-log.js';
@@ -29,6 +29,13 @@ export interface PostRequest {
   readonly name: string;
   /** The post's fields, validated against the kind's schema. */
   readonly fields: unknown;
+  /**
+   * The client's idempotency key ({@link postKeySchema}): posts of the same room and name with the same
+   * key within the stream's duplicate window (2 min) are one post, stored and delivered once.
+   */
+  readonly key?: string | undefined;
+  /** When the post was received, unix epoch ms: the message's `sentAtMs`. @default the poster's clock at the post */
+  readonly receivedAtMs?: number | undefined;
 }
 
 /** Told about every post's outcome (metrics and telemetry). */
@@ -49,9 +56,19 @@ export interface PosterOptions<P extends { text: string }, M extends RoomMessage
 }
 
 /**
- * The transport-free business of a room message service: validates a post (room, name, fields), stamps
- * it (id, server time), shapes it and stores it; storing publishes it to every instance. Used alike by
- * the WebSocket connections and the gRPC handlers.
+ * JetStream message id of a keyed post: SHA-256 (hex) of its room, name and key, so the keys of different
+ * rooms or senders never meet.
+ */
+function keyedDedupId(room: string, name: string, key: string): string {
+  return createHash('sha256')
+    .update(JSON.stringify([room, name, key]))
+    .digest('hex');
+}
+
+/**
+ * The transport-free business of a room message service: validates a post (room, name, key, fields),
+ * stamps it (id, receipt time), shapes it and stores it; viewers get what the store accepted (see
+ * RoomFanout). Used alike by the WebSocket connections and the gRPC handlers.
  */
 export class Poster<P extends { text: string }, M extends RoomMessage> {
   private readonly log: Logger;
@@ -67,7 +84,11 @@ export class Poster<P extends { text: string }, M extends RoomMessage> {
     return this.options.kind.type;
   }
 
-  /** Validates, stamps, shapes and stores one post. Expected failures are values (INVALID_ARGUMENT, UNAVAILABLE). */
+  /**
+   * Validates, stamps, shapes and stores one post; the value is the stored message, which for a repeated
+   * key is the one stored first. Expected failures are values (INVALID_ARGUMENT, UNAVAILABLE).
+   * @throws when the store holds a message of another kind under the post's key (a broken invariant).
+   */
   async post(request: PostRequest): Promise<Result<M>> {
     const result = await this.accept(request);
     if (result.ok) this.options.observer.accepted(request.room);
@@ -88,11 +109,13 @@ export class Poster<P extends { text: string }, M extends RoomMessage> {
     }
   }
 
-  private async accept({ room, name, fields }: PostRequest): Promise<Result<M>> {
+  private async accept({ room, name, fields, key, receivedAtMs }: PostRequest): Promise<Result<M>> {
     const roomCheck = validate(roomIdSchema, room);
     if (!roomCheck.ok) return { ok: false, rejection: { ...roomCheck.rejection, field: 'room' } };
     const nameCheck = validate(nameSchema, name);
     if (!nameCheck.ok) return { ok: false, rejection: { ...nameCheck.rejection, field: 'name' } };
+    const keyCheck = key === undefined ? undefined : validate(postKeySchema, key);
+    if (keyCheck && !keyCheck.ok) return { ok: false, rejection: { ...keyCheck.rejection, field: 'key' } };
     const post = validate(this.options.kind.schema, fields);
     if (!post.ok) return post;
     const stamp: MessageStamp = {
@@ -101,15 +124,18 @@ export class Poster<P extends { text: string }, M extends RoomMessage> {
       id: randomUUID(),
       room,
       name: nameCheck.value,
-      sentAtMs: this.now(),
+      sentAtMs: receivedAtMs ?? this.now(),
     };
     const message = this.options.kind.shape(stamp, post.value);
+    const dedupId = keyCheck ? keyedDedupId(room, nameCheck.value, keyCheck.value) : message.id;
+    let stored: unknown;
     try {
-      await this.options.store.append(room, message);
+      stored = await this.options.store.append(room, message, dedupId);
     } catch (err) {
       this.log.error({ err, room }, 'append failed');
       return rejected('UNAVAILABLE', 'the message could not be stored; try again');
     }
-    return accepted(message);
+    if (!isRoomMessage(stored, this.options.kind.type)) throw new Error(`not a ${this.type} under key ${dedupId}`);
+    return accepted(stored as M);
   }
 }

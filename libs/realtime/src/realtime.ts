@@ -1,15 +1,15 @@
 import type { Registry } from 'prom-client';
-import type { NatsConnection } from '@onair/nats-kit';
+import { jetstream, jetstreamManager, type NatsConnection } from '@onair/nats-kit';
 import type { Logger } from '@onair/runtime';
 import { errorFrame, historyFrame, type ClientLimits, type RoomMessage } from './frames.js';
 import { MessageRate } from './message-rate.js';
-import { natsBus } from './nats-bus.js';
 import { Poster, type MessageKind, type PostObserver } from './poster.js';
 import { durationMs, type RealtimeConfig } from './realtime-config.js';
 import { createRealtimeHttp } from './realtime-http.js';
 import { createRealtimeMetrics } from './realtime-metrics.js';
 import { RoomFanout } from './room-fanout.js';
 import { RoomLog } from './room-log.js';
+import { streamBus } from './stream-bus.js';
 import type { JoinFrames } from './ws-conn.js';
 import { RealtimeWsServer } from './ws-server.js';
 
@@ -49,7 +49,7 @@ export interface Realtime<P extends { text: string }, M extends RoomMessage> {
   readonly httpPort: number;
   /** Rooms with viewers here or recent messages. */
   activity(): RoomActivity[];
-  /** Closes the sockets (1001) and the HTTP server, then the room subscriptions. */
+  /** Closes the sockets (1001) and the HTTP server, then the rooms' consumers. */
   stop(): Promise<void>;
 }
 
@@ -57,8 +57,9 @@ const NO_JOIN_FRAMES: JoinFrames = { frames: [], ids: new Set() };
 
 /**
  * Starts the machinery a room message service shares (danmaku, chat): the JetStream room log (streams
- * created when missing), the post pipeline, the per-room NATS fan-out, the WebSocket endpoint `/ws` with
- * `/healthz` and `/metrics` on `config.httpPort`, metrics and room activity.
+ * created when missing), the post pipeline, the per-room fan-out from the capture stream (README
+ * "Delivery"), the WebSocket endpoint `/ws` with `/healthz` and `/metrics` on `config.httpPort`, metrics
+ * and room activity.
  * @throws when the streams cannot be created or the port cannot be bound.
  */
 export async function startRealtime<P extends { text: string }, M extends RoomMessage>(
@@ -85,7 +86,8 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
     retentionMs: durationMs(config.retention),
   });
   const poster = new Poster({ kind: options.kind, store, observer, log });
-  const fanout = new RoomFanout(natsBus(nc, log), (room) => store.subject(room), log);
+  const bus = streamBus({ js: jetstream(nc), jsm: await jetstreamManager(nc), stream: options.stream, log });
+  const fanout = new RoomFanout(bus, (room) => store.subject(room), log);
   const join = async (room: string): Promise<JoinFrames> => {
     if (!options.historyOnJoin) return NO_JOIN_FRAMES;
     const history = await poster.recent(room, config.historySize);
@@ -110,6 +112,8 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
       metrics,
       maxBufferedBytes: options.maxBufferedBytes ?? 1_048_576,
       maxBacklog: 1000,
+      // As many posts may wait for the store as a client may send at once.
+      maxPendingPosts: config.rateBurst,
     },
   });
   const http = createRealtimeHttp({ log, registry, ws, health: options.health ?? (() => ({})) });
@@ -127,7 +131,7 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
     },
     async stop() {
       await http.stop();
-      fanout.close();
+      await fanout.close();
     },
   };
 }

@@ -1,19 +1,24 @@
 import { createLogger } from '@onair/runtime';
 import { describe, expect, it } from 'vitest';
-import { RoomFanout, type Bus, type RoomMember } from './room-fanout.js';
+import { RoomFanout, type Bus, type BusSubscription, type RoomMember } from './room-fanout.js';
 
 /** A bus that records subscriptions and lets the test publish. */
 class FakeBus implements Bus {
   readonly active = new Map<string, (data: string) => void>();
   failNext = false;
 
-  subscribe(subject: string, onMessage: (data: string) => void): Promise<{ unsubscribe(): void }> {
+  subscribe(subject: string, onMessage: (data: string) => void): Promise<BusSubscription> {
     if (this.failNext) {
       this.failNext = false;
       return Promise.reject(new Error('no connection'));
     }
     this.active.set(subject, onMessage);
-    return Promise.resolve({ unsubscribe: () => this.active.delete(subject) });
+    return Promise.resolve({
+      unsubscribe: () => {
+        this.active.delete(subject);
+        return Promise.resolve();
+      },
+    });
   }
 
   publish(subject: string, data: string): void {
@@ -58,8 +63,7 @@ describe('RoomFanout', () => {
     expect(bus.active.has('chat.room.a')).toBe(false);
     expect(fanout.viewerCounts()).toEqual(new Map([['b', 1]]));
 
-    fanout.close();
-    await Promise.resolve();
+    await fanout.close();
     expect(bus.active.size).toBe(0);
   });
 

@@ -8,12 +8,16 @@ export interface RoomMember {
 
 /** An active subscription of a {@link Bus}. */
 export interface BusSubscription {
-  unsubscribe(): void;
+  /** Ends the subscription; resolves once the bus has let go of it. Never rejects. */
+  unsubscribe(): Promise<void>;
 }
 
-/** The message bus rooms are fanned out through (NATS core pub/sub in production). */
+/** The message bus rooms are fanned out through (in production the JetStream capture stream, see streamBus). */
 export interface Bus {
-  /** Subscribes to `subject`; resolves once the server has registered the interest. */
+  /**
+   * Subscribes to `subject`, calling `onMessage` with each message in order; resolves once every
+   * message that reaches the bus after this call is sure to be delivered.
+   */
   subscribe(subject: string, onMessage: (data: string) => void): Promise<BusSubscription>;
 }
 
@@ -29,6 +33,7 @@ interface Room {
  */
 export class RoomFanout {
   private readonly rooms = new Map<string, Room>();
+  private readonly ending = new Set<Promise<void>>();
   private readonly log: Logger;
 
   /**
@@ -80,13 +85,14 @@ export class RoomFanout {
     return new Map([...this.rooms].map(([room, entry]) => [room, entry.members.size]));
   }
 
-  /** Ends every subscription (members are not told; close them first). */
-  close(): void {
+  /** Ends every subscription (members are not told; close them first); resolves once all have ended. */
+  async close(): Promise<void> {
     for (const [room, entry] of this.rooms) {
       entry.members.clear();
       this.unsubscribe(room, entry);
     }
     this.rooms.clear();
+    await Promise.all([...this.ending]);
   }
 
   /** Subscribes `room`, delivering to `members` (the set of this subscription's own entry). */
@@ -98,13 +104,16 @@ export class RoomFanout {
     return subscription;
   }
 
+  /** Ends the room's subscription in the background; {@link close} waits for it. */
   private unsubscribe(room: string, entry: Room): void {
-    entry.subscription.then(
-      (subscription) => {
-        subscription.unsubscribe();
+    const ended = entry.subscription.then(
+      async (subscription) => {
+        await subscription.unsubscribe();
         this.log.debug({ room }, 'room unsubscribed');
       },
       () => undefined,
     );
+    this.ending.add(ended);
+    void ended.then(() => this.ending.delete(ended));
   }
 }

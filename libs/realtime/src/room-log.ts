@@ -10,8 +10,11 @@ import type { RoomMessage } from './frames.js';
 
 /** Where a room's messages are kept; {@link RoomLog} is the JetStream one. */
 export interface RoomStore {
-  /** Stores one message; resolves once it is captured. */
-  append(room: string, message: RoomMessage): Promise<void>;
+  /**
+   * Stores `message` under `dedupId` unless a message was stored under that id within the duplicate
+   * window; resolves, once captured, to the stored message: `message`, or the earlier one (parsed JSON).
+   */
+  append(room: string, message: RoomMessage, dedupId: string): Promise<unknown>;
   /** The room's last `limit` messages, oldest first, as stored (parsed JSON). */
   recent(room: string, limit: number): Promise<unknown[]>;
 }
@@ -30,8 +33,12 @@ export interface RoomLogOptions {
   log: Logger;
   /** Longest wait of a read for the history stream to catch up with the capture stream, ms. @default 2000 */
   catchUpMs?: number;
-  /** Bound on a publish ack and on a read, ms. @default 5000 */
+  /** Bound on a read, ms. @default 5000 */
   timeoutMs?: number;
+  /** Bound on one publish ack, ms. @default 2000 */
+  ackTimeoutMs?: number;
+  /** Publishes of one append when the ack times out or no stream answers (same message id each time). @default 3 */
+  appendAttempts?: number;
 }
 
 type StreamSettings = Parameters<JetStreamManager['streams']['add']>[0];
@@ -47,7 +54,8 @@ const LIMITS = ['max_age', 'max_msgs_per_subject', 'duplicate_window'] as const;
 
 /**
  * A room's messages in JetStream (nats-server ≥ 2.9). Every message is published to `<prefix>.<room>`
- * and acknowledged by the capture stream `<stream>` (all rooms, max age). A second stream
+ * and acknowledged by the capture stream `<stream>` (all rooms, max age), which also feeds the viewers
+ * (see streamBus). A second stream
  * `<stream>_HISTORY` sources the first and keeps the last `historySize` messages per subject
  * (`max_msgs_per_subject`), so a room's recent messages are read with one ordered consumer filtered on
  * its subject, however busy the other rooms are. Sourcing is asynchronous: a read first waits (bounded)
@@ -60,6 +68,8 @@ export class RoomLog implements RoomStore {
   private readonly log: Logger;
   private readonly catchUpMs: number;
   private readonly timeoutMs: number;
+  private readonly ackTimeoutMs: number;
+  private readonly appendAttempts: number;
 
   private constructor(
     nc: NatsConnection,
@@ -71,6 +81,8 @@ export class RoomLog implements RoomStore {
     this.log = options.log.child({ component: 'room-log' });
     this.catchUpMs = options.catchUpMs ?? 2000;
     this.timeoutMs = options.timeoutMs ?? 5000;
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 2000;
+    this.appendAttempts = options.appendAttempts ?? 3;
   }
 
   /** Creates the two streams when missing (updating their limits when they differ) and returns the log. */
@@ -86,12 +98,23 @@ export class RoomLog implements RoomStore {
   }
 
   /**
-   * Publishes `message` to its room's subject and waits for the stream's ack; the message id is the
-   * JetStream message id, so a retried publish is not stored twice.
-   * @throws when JetStream does not acknowledge within the timeout.
+   * Publishes `message` to its room's subject with `dedupId` as its JetStream message id (Nats-Msg-Id)
+   * and waits for the capture stream's ack. An ack that times out, or no stream answering, is retried
+   * up to `appendAttempts` publishes in all with the same id: the stream's duplicate window keeps one
+   * copy if an earlier publish was stored after all. A duplicate ack names the earlier message's
+   * sequence; that message is read back and returned.
+   * @throws when no publish is acknowledged, or the stream refuses the message (JetStream API error).
    */
-  async append(room: string, message: RoomMessage): Promise<void> {
-    await this.js.publish(this.subject(room), JSON.stringify(message), { msgID: message.id, timeout: this.timeoutMs });
+  async append(room: string, message: RoomMessage, dedupId: string): Promise<unknown> {
+    const ack = await this.js.publish(this.subject(room), JSON.stringify(message), {
+      msgID: dedupId,
+      timeout: this.ackTimeoutMs,
+      retries: this.appendAttempts,
+    });
+    if (!ack.duplicate) return message;
+    const earlier = await this.jsm.streams.getMessage(this.options.stream, { seq: ack.seq });
+    if (!earlier) throw new Error(`message ${ack.seq} of stream ${ack.stream} is gone`);
+    return earlier.json<unknown>();
   }
 
   /** The room's last `limit` messages (at most `historySize`), oldest first. */

@@ -1,10 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { Registry } from 'prom-client';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '@onair/runtime';
 import type { RoomMessage } from './frames.js';
 import { createRealtimeMetrics } from './realtime-metrics.js';
-import { accepted } from './result.js';
+import type { PostRequest } from './poster.js';
+import { accepted, rejected, type Result } from './result.js';
 import { RoomFanout, type Bus } from './room-fanout.js';
 import { WsConn, type JoinFrames, type ViewerSocket } from './ws-conn.js';
 
@@ -42,7 +43,12 @@ function fakeBus(): Bus & { publish(data: string): void } {
   return {
     subscribe(_subject, onMessage) {
       deliver = onMessage;
-      return Promise.resolve({ unsubscribe: () => (deliver = undefined) });
+      return Promise.resolve({
+        unsubscribe: () => {
+          deliver = undefined;
+          return Promise.resolve();
+        },
+      });
     },
     publish: (data) => deliver?.(data),
   };
@@ -58,13 +64,27 @@ const message = (id: string, text: string): RoomMessage => ({
   sentAtMs: 1,
 });
 
-function setup(join: (room: string) => Promise<JoinFrames> = () => Promise.resolve({ frames: [], ids: new Set() })) {
+interface SetupOptions {
+  join?: (room: string) => Promise<JoinFrames>;
+  /** The poster's answer to a post. @default accepted at once */
+  post?: (request: PostRequest) => Promise<Result<RoomMessage>>;
+  rateBurst?: number;
+  maxPendingPosts?: number;
+}
+
+function setup({
+  join = () => Promise.resolve({ frames: [], ids: new Set() }),
+  post = () => Promise.resolve(accepted(message('p', 'posted'))),
+  rateBurst = 2,
+  maxPendingPosts = 5,
+}: SetupOptions = {}) {
   const socket = new FakeSocket();
   const bus = fakeBus();
   const log = createLogger({ service: 'test', level: 'silent' });
   const registry = new Registry();
   const metrics = createRealtimeMetrics(registry);
   const posts: unknown[] = [];
+  const requests: PostRequest[] = [];
   const conn = new WsConn(
     socket,
     '1',
@@ -75,29 +95,44 @@ function setup(join: (room: string) => Promise<JoinFrames> = () => Promise.resol
         type: 'message',
         post: (request) => {
           posts.push(request.fields);
-          return Promise.resolve(accepted(message('p', 'posted')));
+          requests.push(request);
+          return post(request);
         },
       },
       fanout: new RoomFanout(bus, (room) => `chat.room.${room}`, log),
       join,
-      limits: { maxTextLength: 10, ratePerSec: 2, rateBurst: 2, maxFrameBytes: 4096 },
+      limits: { maxTextLength: 10, ratePerSec: 2, rateBurst, maxFrameBytes: 4096 },
       maxBufferedBytes: 1000,
       maxBacklog: 3,
+      maxPendingPosts,
       observer: { accepted: () => undefined, rejected: () => undefined },
       metrics,
     },
     log,
   );
   conn.start();
-  return { socket, bus, conn, posts, registry };
+  return { socket, bus, conn, posts, requests, registry };
 }
+
+/** A poster answer that waits until the test releases it. */
+function gate(): { post: () => Promise<Result<RoomMessage>>; release(): void } {
+  const waiting: Array<() => void> = [];
+  return {
+    post: () => new Promise((resolve) => waiting.push(() => resolve(accepted(message('p', 'posted'))))),
+    release: () => {
+      for (const open of waiting.splice(0)) open();
+    },
+  };
+}
+
+const errors = (socket: FakeSocket) => socket.sent.filter((f) => f.type === 'error');
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('WsConn', () => {
   it('sends the join frames, then the welcome, then what arrived meanwhile minus what the join frames held', async () => {
     let finishJoin: (frames: JoinFrames) => void = () => undefined;
-    const { socket, bus } = setup(() => new Promise((resolve) => (finishJoin = resolve)));
+    const { socket, bus } = setup({ join: () => new Promise((resolve) => (finishJoin = resolve)) });
     await tick();
     bus.publish(JSON.stringify(message('m1', 'in history too')));
     bus.publish(JSON.stringify(message('m2', 'new')));
@@ -126,7 +161,7 @@ describe('WsConn', () => {
   });
 
   it('closes a viewer whose backlog overflows while it joins', async () => {
-    const { socket, bus } = setup(() => new Promise(() => undefined));
+    const { socket, bus } = setup({ join: () => new Promise(() => undefined) });
     await tick();
     for (let i = 0; i < 4; i++) bus.publish(JSON.stringify(message(`m${i}`, 'x')));
     expect(socket.closedWith).toBe(1013);
@@ -154,5 +189,92 @@ describe('WsConn', () => {
       { v: 1, type: 'error', code: 'INVALID_ARGUMENT', message: 'unknown frame type', field: 'type' },
     ]);
     expect(socket.closedWith).toBeUndefined();
+  });
+
+  describe('posts', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('stamps each post when it arrives, not when the store gets to it', async () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      const store = gate();
+      const { socket, requests } = setup({ post: store.post });
+      await tick();
+      vi.setSystemTime(1_000);
+      socket.frame({ type: 'message', text: 'one' });
+      vi.setSystemTime(2_000);
+      socket.frame({ type: 'message', text: 'two' });
+      vi.setSystemTime(9_000);
+      store.release();
+      await tick();
+      store.release();
+      await tick();
+      expect(requests.map((r) => [r.fields, r.receivedAtMs])).toEqual([
+        [{ type: 'message', text: 'one' }, 1_000],
+        [{ type: 'message', text: 'two' }, 2_000],
+      ]);
+    });
+
+    it('refuses posts beyond maxPendingPosts waiting for the store with RATE_LIMITED, naming their keys', async () => {
+      const { socket, requests } = setup({
+        post: () => new Promise(() => undefined),
+        rateBurst: 10,
+        maxPendingPosts: 2,
+      });
+      await tick();
+      for (let i = 0; i < 5; i++) socket.frame({ type: 'message', text: `t${i}`, key: `k${i}` });
+      await tick();
+      expect(requests.map((r) => r.key)).toEqual(['k0']);
+      expect(errors(socket)).toEqual([
+        {
+          v: 1,
+          type: 'error',
+          code: 'RATE_LIMITED',
+          message: 'too many posts waiting to be stored; slow down',
+          key: 'k3',
+        },
+        {
+          v: 1,
+          type: 'error',
+          code: 'RATE_LIMITED',
+          message: 'too many posts waiting to be stored; slow down',
+          key: 'k4',
+        },
+      ]);
+    });
+
+    it('drops the posts still waiting when the socket closes', async () => {
+      const store = gate();
+      const { socket, requests } = setup({ post: store.post, rateBurst: 10 });
+      await tick();
+      for (let i = 0; i < 3; i++) socket.frame({ type: 'message', text: `t${i}` });
+      await tick();
+      socket.emit('close', 1000, Buffer.from(''));
+      store.release();
+      await tick();
+      expect(requests.map((r) => r.fields)).toEqual([{ type: 'message', text: 't0' }]);
+    });
+
+    it('answers a refused post with its key, and a malformed key without posting', async () => {
+      const { socket, requests } = setup({
+        post: () => Promise.resolve(rejected('UNAVAILABLE', 'the message could not be stored; try again')),
+      });
+      await tick();
+      socket.frame({ type: 'message', text: 'x', key: 'a-1' });
+      await tick();
+      socket.frame({ type: 'message', text: 'y', key: 'no spaces' });
+      expect(requests).toHaveLength(1);
+      expect(errors(socket)).toEqual([
+        { v: 1, type: 'error', code: 'UNAVAILABLE', message: 'the message could not be stored; try again', key: 'a-1' },
+        {
+          v: 1,
+          type: 'error',
+          code: 'INVALID_ARGUMENT',
+          message: 'key must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -',
+          field: 'key',
+        },
+      ]);
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { WebSocket, type RawData } from 'ws';
 import type { Logger } from '@onair/runtime';
+import { postKeySchema } from './fields.js';
 import {
   errorFrame,
   helloSchema,
@@ -10,6 +11,7 @@ import {
   type RoomMessage,
 } from './frames.js';
 import type { PostObserver, PostRequest } from './poster.js';
+import { PostQueue } from './post-queue.js';
 import { RATE_VERDICT, RateLimiter } from './rate-limiter.js';
 import type { Rejection, Result } from './result.js';
 import type { RoomFanout, RoomMember } from './room-fanout.js';
@@ -34,6 +36,8 @@ export interface ConnContext {
   readonly maxBufferedBytes: number;
   /** Frames kept for a viewer while it joins; more closes it (1013). */
   readonly maxBacklog: number;
+  /** Posts of a connection waiting for the store behind the one being stored; more get RATE_LIMITED. */
+  readonly maxPendingPosts: number;
   readonly observer: PostObserver;
   readonly metrics: RealtimeMetrics;
 }
@@ -78,14 +82,16 @@ function messageId(frame: string): string | undefined {
 /**
  * One viewer's WebSocket in one room: joins the room (join frames, then welcome, then live frames),
  * reads the client's frames (hello, posts) under a per-connection rate limit, answers bad input with
- * error frames, and closes itself when it floods (1008) or falls too far behind (1013).
+ * error frames, and closes itself when it floods (1008) or falls too far behind (1013). Posts are
+ * stamped when received and stored one at a time in arrival order, at most `maxPendingPosts` waiting;
+ * those still waiting when the socket closes are dropped.
  */
 export class WsConn implements RoomMember {
   /** Resolves once the socket has closed. */
   readonly closed: Promise<void>;
   private state: ConnState = 'joining';
   private backlog: string[] = [];
-  private posting: Promise<void> = Promise.resolve();
+  private readonly posts: PostQueue<PostRequest>;
   private readonly limiter: RateLimiter;
   private readonly log: Logger;
   private resolveClosed: () => void = () => undefined;
@@ -100,6 +106,7 @@ export class WsConn implements RoomMember {
   ) {
     this.log = log.child({ room, conn: id });
     this.limiter = new RateLimiter({ ratePerSec: ctx.limits.ratePerSec, burst: ctx.limits.rateBurst });
+    this.posts = new PostQueue(ctx.maxPendingPosts, (request) => this.post(request));
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
   }
 
@@ -122,8 +129,9 @@ export class WsConn implements RoomMember {
     } else if (this.send(frame)) this.ctx.metrics.deliveries.inc();
   }
 
-  /** Starts the closing handshake (RFC 6455 §7.1.2); a no-op once closing. */
+  /** Drops the posts still waiting and starts the closing handshake (RFC 6455 §7.1.2); a no-op once closing. */
   close(code: number, reason: string): void {
+    this.posts.close();
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING)
       this.ws.close(code, reason);
   }
@@ -155,6 +163,7 @@ export class WsConn implements RoomMember {
 
   private onFrame(data: RawData, isBinary: boolean): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
+    const receivedAtMs = Date.now();
     const verdict = this.limiter.check();
     if (verdict === RATE_VERDICT.FLOOD) {
       this.ctx.observer.rejected('flood');
@@ -174,7 +183,19 @@ export class WsConn implements RoomMember {
     const name = this.name;
     if (name === null)
       return this.reject({ code: 'UNAUTHENTICATED', message: 'send {"type":"hello","name":...} first', field: 'name' });
-    this.posting = this.posting.then(() => this.post({ room: this.room, name, fields: frame.value }));
+    this.queuePost({ room: this.room, name, fields: frame.value, receivedAtMs }, frame.value.key);
+  }
+
+  /** Queues a post for the store once its optional idempotency key checks out. */
+  private queuePost(request: Omit<PostRequest, 'key'>, key: unknown): void {
+    let checkedKey: string | undefined;
+    if (key !== undefined) {
+      const keyCheck = validate(postKeySchema, key);
+      if (!keyCheck.ok) return this.reject({ ...keyCheck.rejection, field: 'key' });
+      checkedKey = keyCheck.value;
+    }
+    if (!this.posts.push({ ...request, key: checkedKey }))
+      this.reject({ code: 'RATE_LIMITED', message: 'too many posts waiting to be stored; slow down' }, checkedKey);
   }
 
   private hello(frame: ClientFrame): void {
@@ -185,19 +206,20 @@ export class WsConn implements RoomMember {
     if (this.state === 'live') this.sendWelcome();
   }
 
+  /** Stores one post; a failure is answered with an error frame carrying the post's key. Never rejects. */
   private async post(request: PostRequest): Promise<void> {
     try {
       const result = await this.ctx.poster.post(request);
-      if (!result.ok) this.send(errorFrame(result.rejection));
+      if (!result.ok) this.send(errorFrame(result.rejection, request.key));
     } catch (err) {
       this.log.error({ err }, 'post failed');
-      this.send(errorFrame({ code: 'INTERNAL', message: 'internal error' }));
+      this.send(errorFrame({ code: 'INTERNAL', message: 'internal error' }, request.key));
     }
   }
 
-  private reject(rejection: Rejection): void {
+  private reject(rejection: Rejection, key?: string): void {
     this.ctx.observer.rejected(rejection.code.toLowerCase());
-    this.send(errorFrame(rejection));
+    this.send(errorFrame(rejection, key));
   }
 
   private sendWelcome(): void {
@@ -224,6 +246,7 @@ export class WsConn implements RoomMember {
   private onClose(code: number, reason: string): void {
     this.state = 'closed';
     this.backlog = [];
+    this.posts.close();
     this.ctx.fanout.leave(this.room, this);
     this.ctx.metrics.connections.dec();
     this.log.info({ code, reason }, 'closed');

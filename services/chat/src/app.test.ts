@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onair, type chat } from '@onair/proto';
 import { call, createClient } from '@onair/grpc-kit';
+import { connectNats, jetstream, jetstreamManager, type NatsConnection } from '@onair/nats-kit';
 import { FrameClient, roomUrl, type ServerFrame } from '@onair/realtime';
-import { OnairError } from '@onair/runtime';
+import { createLogger, OnairError } from '@onair/runtime';
 import { startNats, startService, waitFor, type TestNats, type TestService } from '@onair/testing';
 
 // Integration: two built chat instances (npx tsc -b services/chat) on one real nats-server.
@@ -16,6 +18,7 @@ interface Instance {
 }
 
 let nats: TestNats;
+let nc: NatsConnection;
 let a: Instance;
 let b: Instance;
 const clients: FrameClient[] = [];
@@ -55,6 +58,11 @@ const texts = (frame: ServerFrame): unknown[] => (frame.messages as Array<{ text
 
 beforeAll(async () => {
   nats = await startNats();
+  nc = await connectNats({
+    servers: nats.url,
+    name: 'chat-test',
+    log: createLogger({ service: 'test', level: 'silent' }),
+  });
   [a, b] = await Promise.all([startInstance(), startInstance()]);
 }, 60_000);
 
@@ -62,6 +70,7 @@ afterAll(async () => {
   for (const client of clients) client.terminate();
   a?.client.close();
   b?.client.close();
+  await nc?.close();
   await Promise.all([a?.svc.stop(), b?.svc.stop()]);
   await nats?.stop();
 });
@@ -120,6 +129,60 @@ describe('chat service', () => {
     const refused = await post(a, { room: 'grpc-room', name: '', text: 'nameless' }).catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(OnairError);
     expect(refused).toMatchObject({ code: 'INVALID_ARGUMENT', message: 'name: name must not be empty' });
+  });
+
+  it('answers a post the stream refuses with UNAVAILABLE and delivers it to nobody', async () => {
+    const viewer = await join(b, 'refused');
+    const sender = await join(a, 'refused', 'alice');
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.update('CHAT', { max_msg_size: 64 });
+    try {
+      sender.send({ type: 'message', text: 'never stored', key: 'try-1' });
+      expect(await sender.next()).toMatchObject({ type: 'error', code: 'UNAVAILABLE', key: 'try-1' });
+    } finally {
+      await jsm.streams.update('CHAT', { max_msg_size: -1 });
+    }
+    sender.send({ type: 'message', text: 'stored', key: 'try-1' });
+    for (const client of [viewer, sender])
+      expect(await client.next()).toMatchObject({ type: 'message', text: 'stored' });
+  });
+
+  it('delivers a post resent with the same key once', async () => {
+    const viewer = await join(b, 'resent');
+    const sender = await join(a, 'resent', 'alice');
+    sender.send({ type: 'message', text: 'once', key: 'post-1' });
+    sender.send({ type: 'message', text: 'once', key: 'post-1' });
+    sender.send({ type: 'message', text: 'after the resend' });
+    expect(await viewer.next()).toMatchObject({ type: 'message', text: 'once' });
+    expect(await viewer.next()).toMatchObject({ type: 'message', text: 'after the resend' });
+  });
+
+  it('delivers a message stored again under the same message id (a store retried after a lost ack) once', async () => {
+    const viewer = await join(b, 'restored');
+    const message = {
+      v: 1,
+      type: 'message',
+      id: randomUUID(),
+      room: 'restored',
+      name: 'bot',
+      text: 'twice',
+      sentAtMs: 1,
+    };
+    const js = jetstream(nc);
+    for (let i = 0; i < 2; i++) await js.publish('chat.room.restored', JSON.stringify(message), { msgID: message.id });
+    await post(a, { room: 'restored', name: 'bot', text: 'after the retried store' });
+    expect(await viewer.next()).toEqual(message);
+    expect(await viewer.next()).toMatchObject({ type: 'message', text: 'after the retried store' });
+  });
+
+  it('feeds a room from one consumer per instance with viewers, deleted after its last viewer leaves', async () => {
+    const jsm = await jetstreamManager(nc);
+    const feeds = async () =>
+      (await jsm.consumers.list('CHAT').next()).filter((c) => c.config.filter_subject === 'chat.room.feeds').length;
+    const viewers = await Promise.all([join(a, 'feeds'), join(a, 'feeds'), join(b, 'feeds')]);
+    expect(await feeds()).toBe(2);
+    await Promise.all(viewers.map((viewer) => viewer.close()));
+    await waitFor(async () => (await feeds()) === 0, { what: 'the room consumers to be deleted' });
   });
 
   it('needs a valid name to send, given by hello', async () => {
