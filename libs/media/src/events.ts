@@ -1,8 +1,13 @@
 import type { media } from '@onair/proto';
 import { OnairError } from '@onair/runtime';
 
-export type StreamStarted = media.StreamStarted__Output;
-export type Rendition = media.Rendition__Output;
+/**
+ * A rendition as a sender states it. `discontinuitySequence` (RFC 8216 §4.3.3.3) may be left out, meaning 0:
+ * ingest's windows start empty; a snapshot sets it from the sender's window.
+ */
+export type Rendition = Omit<media.Rendition__Output, 'discontinuitySequence'> & { discontinuitySequence?: number };
+/** A publish opening, with its {@link Rendition}s. */
+export type StreamStarted = Omit<media.StreamStarted__Output, 'renditions'> & { renditions: Rendition[] };
 export type InitSegment = media.InitSegment__Output;
 export type Part = media.Part__Output;
 export type SegmentEnd = media.SegmentEnd__Output;

@@ -9,7 +9,13 @@ export {
   type Discontinuity,
   type StreamEnded,
 } from './events.js';
-export { RenditionWindow, type InitRef, type Segment } from './rendition-window.js';
+export {
+  RenditionWindow,
+  initId,
+  type InitRef,
+  type Segment,
+  type RenditionWindowOptions,
+} from './rendition-window.js';
 export { LiveStream, type MediaListener } from './live-stream.js';
 export { MediaHub, REPLACED_REASON, type MediaHubOptions } from './media-hub.js';
-export { mediaServiceHandlers, type MediaServiceOptions } from './media-service.js';
+export { mediaServiceHandlers, NOT_READY, type MediaServiceOptions } from './media-service.js';

@@ -19,7 +19,13 @@ export class LiveStream {
     readonly info: StreamStarted,
     windowSize: number,
   ) {
-    for (const r of info.renditions) this.windows.set(r.name, new RenditionWindow(r.name, windowSize));
+    for (const r of info.renditions) {
+      const window = new RenditionWindow(r.name, windowSize, {
+        nominalTargetMs: info.targetSegmentDurationMs,
+        discontinuitySequence: r.discontinuitySequence ?? 0,
+      });
+      this.windows.set(r.name, window);
+    }
   }
 
   get room(): string {
@@ -80,13 +86,19 @@ export class LiveStream {
   }
 
   /**
-   * The events that rebuild this stream's current state on a new subscriber: StreamStarted, then per
-   * rendition every windowed segment (complete and current) as init/discontinuity/parts/segment end.
+   * The events that rebuild this stream's current state on a new subscriber, so that its windows render the
+   * same playlists: StreamStarted stating each rendition's discontinuity sequence (RFC 8216 §4.3.3.3), then per
+   * rendition every windowed segment (complete and current) as init/discontinuity/parts/segment end, and a
+   * discontinuity that no part followed yet. Retired segments are not replayed.
    */
   snapshot(): MediaEvent[] {
-    const out: MediaEvent[] = [{ event: 'streamStarted', streamStarted: this.info }];
+    const renditions = this.info.renditions.map((r) => ({
+      ...r,
+      discontinuitySequence: this.windows.get(r.name)?.discontinuitySequence() ?? 0,
+    }));
+    const out: MediaEvent[] = [{ event: 'streamStarted', streamStarted: { ...this.info, renditions } }];
     for (const [rendition, w] of this.windows) {
-      let initId = -1;
+      let initId: string | undefined;
       const current = w.currentSegment();
       const segments = current ? [...w.completeSegments(), current] : [...w.completeSegments()];
       for (const seg of segments) {
@@ -103,6 +115,7 @@ export class LiveStream {
           });
         }
       }
+      if (w.discontinuityPending()) out.push({ event: 'discontinuity', discontinuity: { rendition } });
       const init = w.currentInit();
       if (init && init.id !== initId) out.push({ event: 'initSegment', initSegment: { rendition, data: init.data } });
     }

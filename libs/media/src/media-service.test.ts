@@ -110,6 +110,35 @@ describe('MediaService over real gRPC', () => {
     expect(events.at(-1)?.streamEnded?.reason).toBe('publisher left');
     expect(hub.get('demo')).toBeUndefined();
   });
+
+  it('answers UNAVAILABLE to both calls until it is ready, so followers keep what they have', async () => {
+    let ready = false;
+    const gated = createGrpcServer({ log, service: 'test', roomStats: () => [] });
+    gated.addService(onair().media.v1.MediaService.service, mediaServiceHandlers(hub, log, { ready: () => ready }));
+    const port = await gated.listen('127.0.0.1', 0);
+    const follower = createClient(onair().media.v1.MediaService, `127.0.0.1:${port}`);
+    const list = (): Promise<{ code: number; rooms: string[] }> =>
+      new Promise((resolve) =>
+        follower.ListLiveStreams({}, (err, res) =>
+          resolve({ code: err?.code ?? 0, rooms: res?.streams.map((s) => s.room) ?? [] }),
+        ),
+      );
+    hub.start(started);
+    hub.apply('demo', { event: 'initSegment', initSegment: { rendition: 'source', data: Buffer.from('init') } });
+
+    expect(await list()).toEqual({ code: 14, rooms: [] });
+    const { done } = collect(follower.Subscribe({ room: 'demo' }));
+    expect(await done).toBe(14);
+
+    ready = true;
+    expect(await list()).toEqual({ code: 0, rooms: ['demo'] });
+    const { events } = collect(follower.Subscribe({ room: 'demo' }));
+    await waitFor(() => events.length >= 2, { what: 'the snapshot' });
+    expect(events.map((e) => e.event)).toEqual(['streamStarted', 'initSegment']);
+    follower.close();
+    await gated.stop(1000);
+  });
+
   it('cuts off a subscriber that stops reading once its unsent media passes the backlog bound', async () => {
     const bounded = createGrpcServer({ log, service: 'test', roomStats: () => [] });
     bounded.addService(

@@ -1,6 +1,6 @@
 import { status, type ServerWritableStream } from '@grpc/grpc-js';
 import type { media } from '@onair/proto';
-import type { Logger } from '@onair/runtime';
+import { OnairError, type Logger } from '@onair/runtime';
 import { unary } from '@onair/grpc-kit';
 import type { MediaEvent } from './events.js';
 import type { MediaHub } from './media-hub.js';
@@ -12,7 +12,17 @@ export interface MediaServiceOptions {
    * subscribe again), so one slow peer never grows the server's memory. @default 33554432 (32 MiB)
    */
   maxBacklogBytes?: number;
+  /**
+   * Whether the hub is a faithful copy of the rooms it should hold. While false, ListLiveStreams and Subscribe
+   * answer UNAVAILABLE: a relay that has just started, and not yet caught up with its own upstream, must not
+   * tell its followers that nothing is live (they would end their streams), only that it cannot answer yet
+   * (they keep serving what they have and retry). @default () => true
+   */
+  ready?: () => boolean;
 }
+
+/** The UNAVAILABLE details while the server is not ready. */
+export const NOT_READY = 'not ready: the server has not caught up with its upstream yet';
 
 /** Media payload bytes an event carries (parts and init segments; control events count 0). */
 function mediaBytes(event: MediaEvent): number {
@@ -23,20 +33,30 @@ function mediaBytes(event: MediaEvent): number {
 
 /**
  * The onair.media.v1.MediaService implementation over a hub: ListLiveStreams lists the hub; Subscribe
- * replays a stream's snapshot, then follows it live and ends the call after StreamEnded.
+ * replays a stream's snapshot, then follows it live and ends the call after StreamEnded. Both answer
+ * UNAVAILABLE while `ready()` is false.
  */
 export function mediaServiceHandlers(
   hub: MediaHub,
   log: Logger,
-  { maxBacklogBytes = 32 * 1024 * 1024 }: MediaServiceOptions = {},
+  { maxBacklogBytes = 32 * 1024 * 1024, ready = () => true }: MediaServiceOptions = {},
 ): media.MediaServiceHandlers {
   const svcLog = log.child({ component: 'media-service' });
   return {
-    ListLiveStreams: unary(svcLog, async () => ({
-      streams: hub.list().map((s) => ({ room: s.room, publishId: s.info.publishId, startedAtMs: s.info.startedAtMs })),
-    })),
+    ListLiveStreams: unary(svcLog, async () => {
+      if (!ready()) throw new OnairError('UNAVAILABLE', NOT_READY);
+      return {
+        streams: hub
+          .list()
+          .map((s) => ({ room: s.room, publishId: s.info.publishId, startedAtMs: s.info.startedAtMs })),
+      };
+    }),
     Subscribe(call: ServerWritableStream<media.SubscribeRequest__Output, media.SubscribeResponse>) {
       const room = call.request.room;
+      if (!ready()) {
+        call.emit('error', { code: status.UNAVAILABLE, details: NOT_READY });
+        return;
+      }
       const stream = hub.get(room);
       const subLog = svcLog.child({ room, peer: call.getPeer() });
       if (!stream) {

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { Part } from './events.js';
 
-/** An init segment (ftyp+moov) with an id that changes whenever the init does. */
+/** An init segment (ftyp+moov), named by its content: the same bytes always get the same id, other bytes another. */
 export interface InitRef {
-  readonly id: number;
+  /** {@link initId} of `data`. */
+  readonly id: string;
   readonly data: Buffer;
 }
 
@@ -22,29 +24,60 @@ export interface Segment {
   complete: boolean;
 }
 
+/** Options of {@link RenditionWindow}. */
+export interface RenditionWindowOptions {
+  /** The publisher's target segment duration, ms; EXT-X-TARGETDURATION never goes below it. @default 0 */
+  nominalTargetMs?: number;
+  /**
+   * Discontinuities that slid out before the first segment this window will hold: the sender's
+   * EXT-X-DISCONTINUITY-SEQUENCE when the window is rebuilt from a snapshot. @default 0
+   */
+  discontinuitySequence?: number;
+}
+
+/**
+ * Names an init segment by its content: the first 16 hex digits (64 bits) of its SHA-256 (FIPS 180-4). A URL
+ * built from it names one init segment forever, and every relay of a chain names it the same way.
+ */
+export function initId(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex').slice(0, 16);
+}
+
+/** EXT-X-TARGETDURATION for a segment (RFC 8216 §4.3.3.1): its duration as EXTINF writes it (ms), rounded up, s. */
+function targetOf(durationMs: number): number {
+  return Math.ceil(Math.round(durationMs) / 1000);
+}
+
 /**
  * The sliding window of one rendition (RFC 8216 §6.2.2): the last `capacity` complete segments plus the
- * one being written. Media sequence and discontinuity sequence advance as segments slide out.
+ * one being written. Media sequence and discontinuity sequence advance as segments slide out. A segment
+ * that slid out is retired, not dropped: it (and its init segment) can still be fetched while players may
+ * hold a playlist that listed it.
  */
 export class RenditionWindow {
   private readonly segments: Segment[] = [];
+  private readonly retired: Segment[] = [];
   private current: Segment | undefined;
   private init: InitRef | undefined;
-  private nextInitId = 0;
   private pendingDiscontinuity = false;
-  private evictedDiscontinuities = 0;
+  private evictedDiscontinuities: number;
+  private maxTargetS: number;
 
   /** @param capacity complete segments kept, ≥ 1. */
   constructor(
     readonly name: string,
     readonly capacity: number,
+    { nominalTargetMs = 0, discontinuitySequence = 0 }: RenditionWindowOptions = {},
   ) {
     if (capacity < 1) throw new RangeError('window capacity must be at least 1');
+    this.evictedDiscontinuities = discontinuitySequence;
+    this.maxTargetS = Math.max(1, Math.ceil(nominalTargetMs / 1000));
   }
 
-  /** Sets the init segment that the next segments use. */
+  /** Sets the init segment that the next segments use; bytes identical to the current init keep its ref. */
   setInit(data: Buffer): InitRef {
-    this.init = { id: this.nextInitId++, data };
+    const id = initId(data);
+    if (this.init?.id !== id) this.init = { id, data };
     return this.init;
   }
 
@@ -52,6 +85,11 @@ export class RenditionWindow {
   markDiscontinuity(): void {
     if (this.current) this.endSegment(this.current.sequence, this.current.durationMs);
     this.pendingDiscontinuity = true;
+  }
+
+  /** True after a discontinuity that no part followed yet: the next segment will carry it. */
+  discontinuityPending(): boolean {
+    return this.pendingDiscontinuity;
   }
 
   /**
@@ -89,10 +127,8 @@ export class RenditionWindow {
     seg.complete = true;
     this.current = undefined;
     this.segments.push(seg);
-    while (this.segments.length > this.capacity) {
-      const gone = this.segments.shift();
-      if (gone?.discontinuity) this.evictedDiscontinuities++;
-    }
+    this.maxTargetS = Math.max(this.maxTargetS, targetOf(durationMs));
+    while (this.segments.length > this.capacity) this.retire();
   }
 
   /** Complete segments, oldest first. */
@@ -120,15 +156,27 @@ export class RenditionWindow {
     return this.evictedDiscontinuities;
   }
 
-  /** A complete segment by media sequence number. */
-  segment(sequence: number): Segment | undefined {
-    return this.segments.find((s) => s.sequence === sequence);
+  /**
+   * EXT-X-TARGETDURATION, s (RFC 8216 §4.3.3.1): the longest complete segment this window ever held, rounded
+   * up, never below the publisher's target and at least 1. It never decreases, since a server must not change
+   * it (RFC 8216 §6.2.1).
+   */
+  targetDurationS(): number {
+    return this.maxTargetS;
   }
 
-  /** An init segment still referenced by the window (or current), by id. */
-  initById(id: number): InitRef | undefined {
+  /** A complete segment by media sequence number: one of the window, or a retired one. */
+  segment(sequence: number): Segment | undefined {
+    const match = (s: Segment): boolean => s.sequence === sequence;
+    return this.segments.find(match) ?? this.retired.find(match);
+  }
+
+  /** An init segment still in use by the window, the current segment or a retired segment, by id. */
+  initById(id: string): InitRef | undefined {
     if (this.init?.id === id) return this.init;
-    return this.segments.find((s) => s.init.id === id)?.init;
+    if (this.current?.init.id === id) return this.current.init;
+    const match = (s: Segment): boolean => s.init.id === id;
+    return (this.segments.find(match) ?? this.retired.find(match))?.init;
   }
 
   /**
@@ -148,5 +196,18 @@ export class RenditionWindow {
     }
     if (ms === 0) return { averageBitrate: 0, peakBitrate: 0, fps: 0 };
     return { averageBitrate: (bytes * 8 * 1000) / ms, peakBitrate: peak, fps: (frames * 1000) / ms };
+  }
+
+  /**
+   * Moves the oldest segment out of the window into the retired list. RFC 8216 §6.2.2: a segment removed from
+   * the playlist must stay available for its own duration plus that of the longest playlist that listed it, so
+   * `capacity + 1` retired segments are kept (for segments of about equal duration, as keyframe-cut ones are).
+   */
+  private retire(): void {
+    const gone = this.segments.shift();
+    if (!gone) return;
+    if (gone.discontinuity) this.evictedDiscontinuities++;
+    this.retired.push(gone);
+    if (this.retired.length > this.capacity + 1) this.retired.shift();
   }
 }

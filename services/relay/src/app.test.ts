@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onair, type telemetry } from '@onair/proto';
 import { call, createClient, createGrpcServer, type GrpcServer } from '@onair/grpc-kit';
-import { MediaHub, mediaServiceHandlers, type MediaEvent, type Rendition } from '@onair/media';
+import { MediaHub, initId, mediaServiceHandlers, type MediaEvent, type Rendition } from '@onair/media';
 import { createLogger } from '@onair/runtime';
 import { ffprobe, startService, waitFor, type ProbeResult, type TestService } from '@onair/testing';
 import { makeTestFmp4, type Fmp4Cut } from './testing/fmp4-fixture.js';
@@ -122,7 +122,7 @@ describe('relay origin and edge over real gRPC and real media', () => {
     const pdt = (i: number): string => new Date(startedAtMs + i * 2000).toISOString();
     expect(playlist.text).toBe(
       '#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:10\n' +
-        '#EXT-X-DISCONTINUITY-SEQUENCE:0\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-MAP:URI="init-0.mp4"\n' +
+        `#EXT-X-DISCONTINUITY-SEQUENCE:0\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-MAP:URI="init-${initId(media.init)}.mp4"\n` +
         [0, 1, 2].map((i) => `#EXT-X-PROGRAM-DATE-TIME:${pdt(i)}\n#EXTINF:2.000,\nseg-${10 + i}.m4s\n`).join(''),
     );
 
@@ -135,7 +135,7 @@ describe('relay origin and edge over real gRPC and real media', () => {
     expect(lines[5]).toMatch(/^#EXT-X-STREAM-INF:BANDWIDTH=[1-9]\d{5,},AVERAGE-BANDWIDTH=/);
     expect(lines[6]).toBe('low/index.m3u8');
 
-    const init = await get(`${originUrl}/source/init-0.mp4`);
+    const init = await get(`${originUrl}/source/init-${initId(media.init)}.mp4`);
     expect(init.headers.get('content-type')).toBe('video/mp4');
     expect(init.headers.get('cache-control')).toBe('public, max-age=3600, immutable');
     expect(init.body).toEqual(media.init);

@@ -35,7 +35,11 @@ export function createApp(config: RelayConfig, log: Logger): RelayApp {
     health: () => ({ upstream: config.upstream, upstreamReachable: upstream.reachable, liveRooms: hub.list().length }),
   });
   const grpc = createGrpcServer({ log, service: 'relay', roomStats: () => relayRoomStats(streams, viewers) });
-  grpc.addService(onair().media.v1.MediaService.service, mediaServiceHandlers(hub, log));
+  // Until the upstream has been followed, the hub may lack live rooms: edges must hear UNAVAILABLE, not "none".
+  grpc.addService(
+    onair().media.v1.MediaService.service,
+    mediaServiceHandlers(hub, log, { ready: () => upstream.ready }),
+  );
   const ports = { httpPort: 0, grpcPort: 0 };
 
   return {

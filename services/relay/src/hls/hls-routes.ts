@@ -63,16 +63,18 @@ function mediaPlaylist(stream: LiveStream, window: RenditionWindow): string {
     segments: window.completeSegments(),
     mediaSequence: window.mediaSequence(),
     discontinuitySequence: window.discontinuitySequence(),
-    nominalTargetMs: stream.info.targetSegmentDurationMs,
+    targetDurationS: window.targetDurationS(),
     ended: stream.ended !== undefined,
   });
 }
 
 /**
  * Serves HLS from the relay's streams (RFC 8216): `/hls/<room>/master.m3u8`,
- * `/hls/<room>/<rendition>/index.m3u8`, `.../init-<id>.mp4` and `.../seg-<sequence>.m4s`. Every path
- * parameter is checked against a strict pattern and only looked up in memory, so no request can reach
- * the filesystem. Each answered playlist or segment counts its client as a viewer of the room.
+ * `/hls/<room>/<rendition>/index.m3u8`, `.../init-<id>.mp4` (id: the start of the init's SHA-256) and
+ * `.../seg-<sequence>.m4s`. Segments that slid out of the window, and their init segments, stay served for as
+ * long as a playlist that listed them may be in use (RFC 8216 §6.2.2). Every path parameter is checked against
+ * a strict pattern and only looked up in memory, so no request can reach the filesystem. Each answered
+ * playlist or segment counts its client as a viewer of the room.
  */
 export function registerHlsRoutes(app: FastifyInstance, { streams, viewers }: HlsRoutesDeps): void {
   const seen = (req: FastifyRequest, room: string): void =>

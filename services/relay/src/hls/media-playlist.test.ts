@@ -1,25 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import {
-  renderMediaPlaylist,
-  targetDurationS,
-  type MediaPlaylistInput,
-  type PlaylistSegment,
-} from './media-playlist.js';
+import { renderMediaPlaylist, type MediaPlaylistInput, type PlaylistSegment } from './media-playlist.js';
 
 const T0 = Date.UTC(2025, 0, 2, 3, 4, 5, 678);
+const INIT_A = '0123456789abcdef';
+const INIT_B = 'fedcba9876543210';
 const seg = (sequence: number, durationMs: number, over: Partial<PlaylistSegment> = {}): PlaylistSegment => ({
   sequence,
   durationMs,
   discontinuity: false,
   programDateTimeMs: T0 + (sequence - 10) * 2000,
-  init: { id: 0 },
+  init: { id: INIT_A },
   ...over,
 });
 const input = (over: Partial<MediaPlaylistInput>): MediaPlaylistInput => ({
   segments: [],
   mediaSequence: 0,
   discontinuitySequence: 0,
-  nominalTargetMs: 2000,
+  targetDurationS: 2,
   ended: false,
   ...over,
 });
@@ -35,7 +32,7 @@ describe('renderMediaPlaylist', () => {
       input: input({ segments: [seg(10, 2000), seg(11, 1999.6)] }),
       want:
         head(2, 10, 0) +
-        '#EXT-X-MAP:URI="init-0.mp4"\n' +
+        '#EXT-X-MAP:URI="init-0123456789abcdef.mp4"\n' +
         '#EXT-X-PROGRAM-DATE-TIME:2025-01-02T03:04:05.678Z\n#EXTINF:2.000,\nseg-10.m4s\n' +
         '#EXT-X-PROGRAM-DATE-TIME:2025-01-02T03:04:07.678Z\n#EXTINF:2.000,\nseg-11.m4s\n',
     },
@@ -44,7 +41,7 @@ describe('renderMediaPlaylist', () => {
       input: input({ segments: [seg(57, 2000)], mediaSequence: 3, discontinuitySequence: 2 }),
       want:
         head(2, 57, 2) +
-        '#EXT-X-MAP:URI="init-0.mp4"\n' +
+        '#EXT-X-MAP:URI="init-0123456789abcdef.mp4"\n' +
         '#EXT-X-PROGRAM-DATE-TIME:2025-01-02T03:05:39.678Z\n#EXTINF:2.000,\nseg-57.m4s\n',
     },
     {
@@ -53,15 +50,15 @@ describe('renderMediaPlaylist', () => {
         segments: [
           seg(10, 2000),
           seg(11, 1200),
-          seg(12, 2000, { discontinuity: true, init: { id: 1 }, programDateTimeMs: T0 + 9000 }),
+          seg(12, 2000, { discontinuity: true, init: { id: INIT_B }, programDateTimeMs: T0 + 9000 }),
         ],
       }),
       want:
         head(2, 10, 0) +
-        '#EXT-X-MAP:URI="init-0.mp4"\n' +
+        '#EXT-X-MAP:URI="init-0123456789abcdef.mp4"\n' +
         '#EXT-X-PROGRAM-DATE-TIME:2025-01-02T03:04:05.678Z\n#EXTINF:2.000,\nseg-10.m4s\n' +
         '#EXT-X-PROGRAM-DATE-TIME:2025-01-02T03:04:07.678Z\n#EXTINF:1.200,\nseg-11.m4s\n' +
-        '#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI="init-1.mp4"\n' +
+        '#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI="init-fedcba9876543210.mp4"\n' +
         '#EXT-X-PROGRAM-DATE-TIME:2025-01-02T03:04:14.678Z\n#EXTINF:2.000,\nseg-12.m4s\n',
     },
     {
@@ -69,41 +66,21 @@ describe('renderMediaPlaylist', () => {
       input: input({ segments: [seg(10, 2000), seg(11, 2000, { discontinuity: true })] }),
       want:
         head(2, 10, 0) +
-        '#EXT-X-MAP:URI="init-0.mp4"\n' +
+        '#EXT-X-MAP:URI="init-0123456789abcdef.mp4"\n' +
         '#EXT-X-PROGRAM-DATE-TIME:2025-01-02T03:04:05.678Z\n#EXTINF:2.000,\nseg-10.m4s\n' +
         '#EXT-X-DISCONTINUITY\n' +
         '#EXT-X-PROGRAM-DATE-TIME:2025-01-02T03:04:07.678Z\n#EXTINF:2.000,\nseg-11.m4s\n',
     },
     {
       name: 'ended stream closes with ENDLIST',
-      input: input({ segments: [seg(10, 2500)], ended: true }),
+      input: input({ segments: [seg(10, 2500)], targetDurationS: 3, ended: true }),
       want:
         head(3, 10, 0) +
-        '#EXT-X-MAP:URI="init-0.mp4"\n' +
+        '#EXT-X-MAP:URI="init-0123456789abcdef.mp4"\n' +
         '#EXT-X-PROGRAM-DATE-TIME:2025-01-02T03:04:05.678Z\n#EXTINF:2.500,\nseg-10.m4s\n#EXT-X-ENDLIST\n',
     },
   ];
   it.each(cases)('$name', ({ input: i, want }) => {
     expect(renderMediaPlaylist(i)).toBe(want);
-  });
-});
-
-describe('targetDurationS', () => {
-  const cases: Array<{ name: string; durations: number[]; nominalMs: number; want: number }> = [
-    { name: 'empty window, unknown nominal target', durations: [], nominalMs: 0, want: 1 },
-    { name: 'empty window uses the nominal target', durations: [], nominalMs: 2000, want: 2 },
-    { name: 'exact seconds stay', durations: [2000, 2000], nominalMs: 2000, want: 2 },
-    { name: 'noise below EXTINF precision does not round up', durations: [2000.0004], nominalMs: 0, want: 2 },
-    { name: 'a millisecond over rounds up', durations: [2001], nominalMs: 2000, want: 3 },
-    { name: 'the longest segment decides', durations: [1000, 4200, 2000], nominalMs: 2000, want: 5 },
-    { name: 'short segments keep the nominal target', durations: [500, 700], nominalMs: 2000, want: 2 },
-  ];
-  it.each(cases)('$name', ({ durations, nominalMs, want }) => {
-    expect(
-      targetDurationS(
-        durations.map((d, i) => seg(i, d)),
-        nominalMs,
-      ),
-    ).toBe(want);
   });
 });

@@ -3,7 +3,7 @@ import { HLS_VERSION } from './master-playlist.js';
 
 /** What a media playlist needs of a segment (a {@link Segment} of the window fits). */
 export type PlaylistSegment = Pick<Segment, 'sequence' | 'discontinuity' | 'programDateTimeMs' | 'durationMs'> & {
-  readonly init: { readonly id: number };
+  readonly init: { readonly id: string };
 };
 
 /** Input of {@link renderMediaPlaylist}. */
@@ -14,8 +14,8 @@ export interface MediaPlaylistInput {
   readonly mediaSequence: number;
   /** Discontinuities that slid out of the window (EXT-X-DISCONTINUITY-SEQUENCE). */
   readonly discontinuitySequence: number;
-  /** The publisher's target segment duration, ms; 0 when unknown. */
-  readonly nominalTargetMs: number;
+  /** EXT-X-TARGETDURATION, s: the window's, which never changes downwards (RFC 8216 §6.2.1). */
+  readonly targetDurationS: number;
   /** True once the stream ended: the playlist is closed with EXT-X-ENDLIST. */
   readonly ended: boolean;
 }
@@ -25,24 +25,13 @@ function seconds(ms: number): string {
   return (ms / 1000).toFixed(3);
 }
 
-/**
- * EXT-X-TARGETDURATION (RFC 8216 §4.3.3.1): an integer, s, that every EXTINF rounded to the nearest integer
- * stays within. The ceiling of the longest segment as written (3 decimals), never below the publisher's
- * nominal target so the value holds steady while the window slides; at least 1.
- */
-export function targetDurationS(segments: readonly PlaylistSegment[], nominalTargetMs: number): number {
-  let target = Math.max(1, Math.ceil(nominalTargetMs / 1000));
-  for (const s of segments) target = Math.max(target, Math.ceil(Number(seconds(s.durationMs))));
-  return target;
-}
-
 /** EXT-X-PROGRAM-DATE-TIME value: ISO 8601 in UTC with milliseconds (RFC 8216 §4.3.2.6). */
 export function programDateTime(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-/** The init segment's URI relative to the media playlist. */
-export function initUri(initId: number): string {
+/** The init segment's URI relative to the media playlist: named by its content, so it never changes meaning. */
+export function initUri(initId: string): string {
   return `init-${initId}.mp4`;
 }
 
@@ -61,12 +50,12 @@ export function renderMediaPlaylist(input: MediaPlaylistInput): string {
   const lines = [
     '#EXTM3U',
     `#EXT-X-VERSION:${HLS_VERSION}`,
-    `#EXT-X-TARGETDURATION:${targetDurationS(segments, input.nominalTargetMs)}`,
+    `#EXT-X-TARGETDURATION:${input.targetDurationS}`,
     `#EXT-X-MEDIA-SEQUENCE:${segments[0]?.sequence ?? input.mediaSequence}`,
     `#EXT-X-DISCONTINUITY-SEQUENCE:${input.discontinuitySequence}`,
     '#EXT-X-INDEPENDENT-SEGMENTS',
   ];
-  let initId: number | undefined;
+  let initId: string | undefined;
   for (const s of segments) {
     if (s.discontinuity) lines.push('#EXT-X-DISCONTINUITY');
     if (s.init.id !== initId) {

@@ -44,8 +44,11 @@ describe('parseRendition', () => {
 describe('parseRenditionFile', () => {
   const cases: Array<[string, RenditionFile | undefined]> = [
     ['index.m3u8', { kind: 'playlist' }],
-    ['init-0.mp4', { kind: 'init', id: 0 }],
-    ['init-12.mp4', { kind: 'init', id: 12 }],
+    ['init-0123456789abcdef.mp4', { kind: 'init', id: '0123456789abcdef' }],
+    ['init-0.mp4', undefined],
+    ['init-0123456789ABCDEF.mp4', undefined],
+    ['init-0123456789abcdef0.mp4', undefined],
+    ['init-0123456789abcdeg.mp4', undefined],
     ['seg-0.m4s', { kind: 'segment', sequence: 0 }],
     ['seg-007.m4s', { kind: 'segment', sequence: 7 }],
     ['seg-999999999999999.m4s', { kind: 'segment', sequence: 999_999_999_999_999 }],

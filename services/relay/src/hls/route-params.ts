@@ -4,13 +4,14 @@ const ROOM = /^[a-z0-9-]{1,64}$/;
 const RENDITION = /^[a-z0-9_-]{1,32}$/;
 /** Digits only, short enough to stay an exact integer. */
 const NUMBER = '(\\d{1,15})';
-const INIT_FILE = new RegExp(`^init-${NUMBER}\\.mp4$`);
+/** An init segment's id: 16 lowercase hex digits (the start of its SHA-256). */
+const INIT_FILE = /^init-([0-9a-f]{16})\.mp4$/;
 const SEGMENT_FILE = new RegExp(`^seg-${NUMBER}\\.m4s$`);
 
 /** A file under `/hls/<room>/<rendition>/`. */
 export type RenditionFile =
   | { readonly kind: 'playlist' }
-  | { readonly kind: 'init'; readonly id: number }
+  | { readonly kind: 'init'; readonly id: string }
   | { readonly kind: 'segment'; readonly sequence: number };
 
 /** The room slug when `value` is one, else undefined. */
@@ -24,14 +25,14 @@ export function parseRendition(value: string): string | undefined {
 }
 
 /**
- * Parses the last path segment under a rendition: `index.m3u8`, `init-<id>.mp4` or `seg-<sequence>.m4s`.
- * Anything else (other names, signs, spaces, dots, slashes, numbers past 15 digits) is undefined, so no
- * request can name anything but an in-memory object.
+ * Parses the last path segment under a rendition: `index.m3u8`, `init-<16 hex digits>.mp4` or
+ * `seg-<sequence>.m4s`. Anything else (other names, signs, spaces, dots, slashes, upper-case hex, numbers past 15
+ * digits) is undefined, so no request can name anything but an in-memory object.
  */
 export function parseRenditionFile(value: string): RenditionFile | undefined {
   if (value === 'index.m3u8') return { kind: 'playlist' };
   const init = INIT_FILE.exec(value);
-  if (init?.[1] !== undefined) return { kind: 'init', id: Number(init[1]) };
+  if (init?.[1] !== undefined) return { kind: 'init', id: init[1] };
   const seg = SEGMENT_FILE.exec(value);
   if (seg?.[1] !== undefined) return { kind: 'segment', sequence: Number(seg[1]) };
   return undefined;

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MediaHub } from '@onair/media';
+import { MediaHub, initId } from '@onair/media';
 import { createLogger, createMetricsRegistry } from '@onair/runtime';
 import { RoomStreams } from '../hls/room-streams.js';
 import { createRelayMetrics } from '../telemetry/relay-metrics.js';
@@ -101,7 +101,12 @@ describe('relay HTTP server', () => {
       cache: 'max-age=1',
       has: 'seg-3.m4s',
     },
-    { path: '/hls/demo/source/init-0.mp4', type: 'video/mp4', cache: 'public, max-age=3600, immutable', body: INIT },
+    {
+      path: `/hls/demo/source/init-${initId(INIT)}.mp4`,
+      type: 'video/mp4',
+      cache: 'public, max-age=3600, immutable',
+      body: INIT,
+    },
     {
       path: '/hls/demo/source/seg-3.m4s',
       type: 'video/mp4',
@@ -123,7 +128,8 @@ describe('relay HTTP server', () => {
     '/hls/nobody/master.m3u8',
     '/hls/demo/480p/index.m3u8',
     '/hls/demo/source/seg-4.m4s',
-    '/hls/demo/source/init-1.mp4',
+    '/hls/demo/source/init-0000000000000000.mp4',
+    '/hls/demo/source/init-0.mp4',
     '/hls/demo/index.m3u8',
     '/hls/demo/source/master.m3u8',
     '/hls/../etc/passwd',

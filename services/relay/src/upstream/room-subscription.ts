@@ -35,6 +35,7 @@ export class RoomSubscription {
   private timer: NodeJS.Timeout | undefined;
   private openedAtMs = 0;
   private done = false;
+  private answeredOnce = false;
 
   constructor({ room, client, hub, log, onFinished, backoff }: RoomSubscriptionOptions) {
     this.room = room;
@@ -43,6 +44,14 @@ export class RoomSubscription {
     this.log = log.child({ room });
     this.onFinished = onFinished;
     this.backoff = new Backoff(backoff);
+  }
+
+  /**
+   * True once the upstream has answered this room: a call's StreamStarted reached the hub, or a call ended
+   * (any status), or the subscription stopped. Until then the hub may lack a room the upstream has.
+   */
+  get answered(): boolean {
+    return this.answeredOnce;
   }
 
   /** Opens the first call. */
@@ -54,6 +63,7 @@ export class RoomSubscription {
   stop(reason: string): void {
     if (this.done) return;
     this.done = true;
+    this.answeredOnce = true;
     clearTimeout(this.timer);
     this.cancel();
     this.log.info({ reason }, 'subscription closed');
@@ -78,6 +88,7 @@ export class RoomSubscription {
           return;
         }
         this.hub.apply(this.room, event);
+        this.answeredOnce = true;
         if (event.event === 'streamEnded') this.finish('ended upstream');
       } catch (err) {
         this.log.warn({ err }, 'inconsistent upstream event');
@@ -104,6 +115,7 @@ export class RoomSubscription {
   }
 
   private settle(s: StatusObject): void {
+    this.answeredOnce = true;
     if (s.code === status.NOT_FOUND) {
       this.hub.end(this.room, 'not live upstream');
       return this.finish('not live upstream');
@@ -113,6 +125,7 @@ export class RoomSubscription {
   }
 
   private resubscribe(reason: string, delayMs?: number): void {
+    this.answeredOnce = true;
     this.cancel();
     if (this.done) return;
     if (Date.now() - this.openedAtMs >= HEALTHY_CALL_MS) this.backoff.reset();

@@ -96,6 +96,28 @@ describe('Upstream', () => {
     expect(ended).toEqual(['p1:ended upstream']);
   });
 
+  it('is ready once every room of its first poll has started in the hub or failed to subscribe', async () => {
+    up.listed.add('demo');
+    up.listed.add('broken');
+    let held: SubscribeCall | undefined;
+    const byRoom = (call: SubscribeCall): void => {
+      if (call.request.room === 'demo') held = call;
+      else call.emit('error', { code: status.UNAVAILABLE, details: 'not ready' });
+    };
+    up.scripts.push(byRoom, byRoom);
+    expect(upstream.ready).toBe(false);
+    upstream.start();
+    // 'broken' failed once and is re-subscribing; 'demo' has been asked for but not started yet.
+    const demo = await waitFor(() => up.subscribes >= 3 && held, { what: 'both rooms asked for, one of them twice' });
+    expect(upstream.reachable).toBe(true);
+    expect(upstream.ready).toBe(false);
+    send(opening('p1'))(demo);
+    await waitFor(() => upstream.ready, { what: 'ready' });
+    up.listed.clear();
+    await waitFor(() => hub.get('demo') === undefined, { what: 'stream end' });
+    expect(upstream.ready).toBe(true);
+  });
+
   it('drops a call that sends an inconsistent event and re-subscribes, replacing the stream', async () => {
     up.listed.add('demo');
     const unknownRendition: MediaEvent = {

@@ -39,6 +39,9 @@ export class Upstream {
   private stopped = false;
   private reachableNow = false;
   private polled = false;
+  /** The subscriptions opened by the first successful poll; undefined until it succeeded. */
+  private firstFollowed: RoomSubscription[] | undefined;
+  private readyOnce = false;
 
   constructor(private readonly options: UpstreamOptions) {
     this.log = options.log.child({ component: 'upstream', upstream: options.address });
@@ -48,6 +51,15 @@ export class Upstream {
   /** True when the last poll succeeded. */
   get reachable(): boolean {
     return this.reachableNow;
+  }
+
+  /**
+   * True once the upstream has been polled successfully and every room that poll listed has started in the hub
+   * or failed to subscribe: from then on the hub holds what the upstream had, and may be served to followers
+   * (MediaService's `ready`). It stays true; later outages keep what the hub has.
+   */
+  get ready(): boolean {
+    return this.checkReady();
   }
 
   /** Rooms followed now. */
@@ -97,6 +109,17 @@ export class Upstream {
     this.reachableNow = true;
     this.polled = true;
     this.reconcile(listed);
+    this.firstFollowed ??= [...this.subscriptions.values()];
+    this.checkReady();
+  }
+
+  /** Latches readiness (see {@link ready}), logging it once. */
+  private checkReady(): boolean {
+    if (!this.readyOnce && this.firstFollowed?.every((sub) => sub.answered)) {
+      this.readyOnce = true;
+      this.log.info({ rooms: this.firstFollowed.length }, 'ready');
+    }
+    return this.readyOnce;
   }
 
   private reconcile(listed: ReadonlySet<string>): void {
