@@ -64,6 +64,10 @@ describe('arguments and errors', () => {
       err: Object.assign(new Error('room x already exists'), { code: 'ALREADY_EXISTS' }),
       text: 'already exists: room x already exists',
     },
+    {
+      err: Object.assign(new Error('wrong admin token'), { code: 'UNAUTHENTICATED' }),
+      text: 'unauthenticated: wrong admin token (give the admin token: --token or ONAIR_ADMIN_TOKEN)',
+    },
     { err: new Error('boom'), text: 'boom' },
   ])('describeError → $text', ({ err, text }) => {
     expect(describeError(err, 'h:1')).toBe(text);
@@ -80,5 +84,26 @@ describe('arguments and errors', () => {
     const io = capture();
     expect(await runCli(['node', 'onair', 'rooms', 'create'], io)).not.toBe(0);
     expect(io.err.join('')).toMatch(/missing required argument 'id'/);
+  });
+
+  it.each([
+    { name: 'an empty --ingest', args: ['--ingest', ''] },
+    { name: 'an --ingest with spaces', args: ['--ingest', 'in gest:50051'] },
+  ])('reports $name as a usage error, without a stack trace', async ({ args }) => {
+    const io = capture();
+    expect(await runCli(['node', 'onair', ...args, 'rooms', 'list'], io)).toBe(1);
+    expect(io.err.join('')).toMatch(
+      /^error: option '--ingest <host:port>' argument '.*' is invalid\. expected host:port/,
+    );
+    expect(io.err.join('')).not.toMatch(/\n\s+at /);
+  });
+
+  it('documents --token in the help without printing the token from the environment', async () => {
+    const io = capture({ ONAIR_ADMIN_TOKEN: 'sekrit-token' });
+    await runCli(['node', 'onair', '--help'], io);
+    const help = io.out.join('').replace(/\s+/g, ' ');
+    expect(help).toContain("--token <token> admin token, sent as gRPC metadata 'authorization: Bearer <token>'");
+    expect(help).toContain('ONAIR_ADMIN_TOKEN');
+    expect(help).not.toContain('sekrit-token');
   });
 });

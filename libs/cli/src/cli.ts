@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { formatRoom, formatRoomList, keyView, roomView } from './format.js';
 import { createRoomsClient, type RoomsClient } from './rooms-client.js';
 
@@ -15,6 +15,7 @@ export const DEFAULT_INGEST = '127.0.0.1:50051';
 interface GlobalOptions {
   ingest: string;
   rtmp?: string;
+  token?: string;
   json?: boolean;
 }
 
@@ -28,7 +29,13 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     .option(
       '--ingest <host:port>',
       'ingest gRPC address (env ONAIR_INGEST_GRPC)',
-      io.env.ONAIR_INGEST_GRPC ?? DEFAULT_INGEST,
+      parseAddress,
+      io.env.ONAIR_INGEST_GRPC || DEFAULT_INGEST,
+    )
+    .option(
+      '--token <token>',
+      "admin token, sent as gRPC metadata 'authorization: Bearer <token>'; needed when ingest sets " +
+        'INGEST_ADMIN_TOKEN (env ONAIR_ADMIN_TOKEN, which keeps it out of the process list)',
     )
     .option(
       '--rtmp <url>',
@@ -42,14 +49,15 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
   let exitCode = 0;
   const run = async (action: (client: RoomsClient, opts: GlobalOptions) => Promise<string>): Promise<void> => {
     const opts = program.opts<GlobalOptions>();
-    const client = createRoomsClient(opts.ingest);
+    let client: RoomsClient | undefined;
     try {
+      client = createRoomsClient(opts.ingest, opts.token ?? io.env.ONAIR_ADMIN_TOKEN);
       io.stdout(await action(client, opts));
     } catch (err) {
       io.stderr(`onair: ${describeError(err, opts.ingest)}\n`);
       exitCode = 1;
     } finally {
-      client.close();
+      client?.close();
     }
   };
   const rtmpUrl = (opts: GlobalOptions): string => opts.rtmp ?? `rtmp://${hostOf(opts.ingest)}/live`;
@@ -114,6 +122,15 @@ function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
+/**
+ * Checks an `--ingest` value: a non-empty address without spaces.
+ * @throws InvalidArgumentError (commander prints it as a usage error) otherwise.
+ */
+export function parseAddress(value: string): string {
+  if (!/^\S+$/.test(value)) throw new InvalidArgumentError('expected host:port, e.g. 127.0.0.1:50051');
+  return value;
+}
+
 /** The host part of "host:port" (brackets kept for IPv6). */
 export function hostOf(address: string): string {
   const at = address.lastIndexOf(':');
@@ -126,5 +143,7 @@ export function describeError(err: unknown, address: string): string {
   const message = (err instanceof Error ? err.message : String(err)).replace(/\.?\s*Resolution note:.*$/s, '');
   if (code === 'UNAVAILABLE')
     return `cannot reach ingest at ${address} (${message}); is it running? (--ingest or ONAIR_INGEST_GRPC)`;
+  if (code === 'UNAUTHENTICATED')
+    return `unauthenticated: ${message} (give the admin token: --token or ONAIR_ADMIN_TOKEN)`;
   return code ? `${code.toLowerCase().replace(/_/g, ' ')}: ${message}` : message;
 }

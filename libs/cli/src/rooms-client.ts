@@ -1,3 +1,4 @@
+import { Metadata } from '@grpc/grpc-js';
 import type { rooms } from '@onair/proto';
 import { onair } from '@onair/proto';
 import { call, createClient, deadlineIn } from '@onair/grpc-kit';
@@ -15,18 +16,26 @@ export interface RoomsClient {
 }
 
 /**
- * Connects to ingest's onair.rooms.v1.RoomsService at "host:port" (plaintext). Each call has a 10 s deadline.
+ * Connects to ingest's onair.rooms.v1.RoomsService at "host:port" (plaintext). Each call has a 10 s deadline and,
+ * given a token, carries the gRPC metadata `authorization: Bearer <token>` (ingest's INGEST_ADMIN_TOKEN).
+ * @throws Error when `address` is not a target gRPC can parse.
  * @throws (from each call) OnairError mapped from the gRPC status: NOT_FOUND, ALREADY_EXISTS, INVALID_ARGUMENT,
+ * UNAUTHENTICATED (missing or wrong token), PERMISSION_DENIED (a remote caller while ingest has no token),
  * UNAVAILABLE when ingest cannot be reached.
  */
-export function createRoomsClient(address: string): RoomsClient {
+export function createRoomsClient(address: string, token?: string): RoomsClient {
   const client = createClient(onair().rooms.v1.RoomsService, address);
+  const metadata = (): Metadata => {
+    const md = new Metadata();
+    if (token) md.set('authorization', `Bearer ${token}`);
+    return md;
+  };
   const options = (): { deadline: Date } => ({ deadline: deadlineIn(CALL_TIMEOUT_MS) });
   return {
-    create: (id, title) => call((cb) => client.CreateRoom({ id, title }, options(), cb)),
-    list: () => call((cb) => client.ListRooms({}, options(), cb)),
-    get: (id) => call((cb) => client.GetRoom({ id }, options(), cb)),
-    rotateKey: (id) => call((cb) => client.RotateStreamKey({ id }, options(), cb)),
+    create: (id, title) => call((cb) => client.CreateRoom({ id, title }, metadata(), options(), cb)),
+    list: () => call((cb) => client.ListRooms({}, metadata(), options(), cb)),
+    get: (id) => call((cb) => client.GetRoom({ id }, metadata(), options(), cb)),
+    rotateKey: (id) => call((cb) => client.RotateStreamKey({ id }, metadata(), options(), cb)),
     close: () => client.close(),
   };
 }

@@ -66,9 +66,13 @@ export function createApp(config: IngestConfig, log: Logger): IngestApp {
         pipeline,
         metrics: createRtmpMetrics(registry),
         maxMessageBytes: config.maxMessageBytes,
+        maxConnections: config.maxConnections,
       });
       const grpc = createGrpcServer({ log, service: 'ingest', roomStats: () => roomStats(hub) });
-      grpc.addService(onair().rooms.v1.RoomsService.service, roomsServiceHandlers(store, live, log));
+      grpc.addService(
+        onair().rooms.v1.RoomsService.service,
+        roomsServiceHandlers(store, live, log, { adminToken: config.adminToken }),
+      );
       grpc.addService(onair().media.v1.MediaService.service, mediaServiceHandlers(hub, log));
       const http = Fastify({ logger: false });
       registerMetricsRoute(http, registry);

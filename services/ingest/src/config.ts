@@ -55,6 +55,20 @@ export const INGEST_CONFIG = {
     8 * 1024 * 1024,
     'Largest RTMP message accepted, bytes; a publisher announcing more is disconnected.',
   ),
+  maxConnections: field(
+    int(1, 100_000),
+    'INGEST_MAX_CONNECTIONS',
+    256,
+    'Open RTMP connections allowed; connections beyond it are closed at once.',
+  ),
+  adminToken: field(
+    z.string(),
+    'INGEST_ADMIN_TOKEN',
+    '',
+    'Token RoomsService callers must send as gRPC metadata "authorization: Bearer <token>" (use a long random ' +
+      'value, e.g. `openssl rand -hex 32`). Unset: RoomsService answers loopback callers only.',
+    '(unset)',
+  ),
   logLevel: logLevelField('INGEST_LOG_LEVEL'),
 };
 

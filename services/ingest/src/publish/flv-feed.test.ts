@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FlvFeed, type FlvTracks } from './flv-feed.js';
+import { FlvFeed, MAX_METADATA_BYTES, type FlvTracks } from './flv-feed.js';
 import { readFlv } from './flv-reader.js';
+import { onMetaDataBody } from './flv-tag.js';
 
 // FLV spec v10.1 §E.4.2.1 / §E.4.3.1 first bytes: 0x17 AVC key frame, 0x27 AVC inter frame, 0xaf AAC.
 const AVC_HEADER = Buffer.from([0x17, 0x00, 0, 0, 0, 0x01, 0x64, 0x00, 0x1f]);
@@ -82,6 +83,17 @@ describe('FlvFeed before the first run', () => {
       tags: ['18@0:0200', '9@0:1700'],
     },
     {
+      // Metadata whose AMF0 references expand to 20 MiB once re-encoded: the tag would not fit (§E.4.1).
+      name: 'drops onMetaData past the size limit and keeps the one before',
+      steps: [
+        ['meta', { videocodecid: 7, width: 640 }],
+        ['meta', { videocodecid: 7, audiocodecid: 10, x: Array<string>(20).fill('A'.repeat(1 << 20)) }],
+        ['v', 0, AVC_HEADER],
+      ],
+      tracks: { audio: false, video: true },
+      tags: ['18@0:0200', '9@0:1700'],
+    },
+    {
       name: 'starts audio-only when onMetaData announces no video',
       steps: [
         ['meta', { audiocodecid: 10 }],
@@ -126,6 +138,17 @@ describe('FlvFeed before the first run', () => {
     expect(result.tracks).toEqual(tracks);
     if (tracks) expect({ audio: result.flv?.audio, video: result.flv?.video }).toEqual(tracks);
     expect(summary(result.flv)).toEqual(tags);
+  });
+});
+
+describe('FlvFeed.metadata', () => {
+  it('keeps a tag body of up to MAX_METADATA_BYTES and refuses a larger one', () => {
+    const f = new FlvFeed({ startTimeoutMs: 1000, maxStartBufferBytes: 1 << 20, onReady: () => undefined });
+    const overhead = onMetaDataBody({ x: '' }).length;
+    const text = (bytes: number): Record<string, unknown> => ({ x: 'a'.repeat(bytes - overhead) });
+    expect(f.metadata(text(MAX_METADATA_BYTES))).toBe(true);
+    expect(f.metadata(text(MAX_METADATA_BYTES + 1))).toBe(false);
+    f.dispose();
   });
 });
 

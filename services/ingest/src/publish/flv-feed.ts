@@ -10,6 +10,12 @@ import {
   videoNeedsSequenceHeader,
 } from './flv-tag.js';
 
+/**
+ * Largest `onMetaData` SCRIPTDATA tag body kept (FLV spec v10.1 §E.4.4.1), bytes. Encoders send a few hundred
+ * bytes; the bound keeps what every ffmpeg run is sent small and far below the 16 MiB a tag can carry (§E.4.1).
+ */
+export const MAX_METADATA_BYTES = 64 * 1024;
+
 /** Which tracks the FLV stream carries (FLV spec v10.1 §E.2 TypeFlagsAudio / TypeFlagsVideo). */
 export interface FlvTracks {
   readonly audio: boolean;
@@ -60,6 +66,8 @@ interface MediaMessage {
  */
 export class FlvFeed {
   private meta: Record<string, unknown> | undefined;
+  /** `meta` as the SCRIPTDATA tag every run starts with, encoded once. */
+  private metaTag: Buffer | undefined;
   private avcHeader: Buffer | undefined;
   private aacHeader: Buffer | undefined;
   private seen = { audio: false, video: false, audioReady: false, videoReady: false };
@@ -77,9 +85,16 @@ export class FlvFeed {
     return this.decided;
   }
 
-  /** The publisher's `onMetaData`; kept for every run. */
-  metadata(meta: Record<string, unknown>): void {
+  /**
+   * The publisher's `onMetaData`, encoded here once as the SCRIPTDATA tag (§E.4.4.1, §E.5) every run starts with.
+   * @returns false when its tag body would pass {@link MAX_METADATA_BYTES}: it is dropped and the previous one kept.
+   */
+  metadata(meta: Record<string, unknown>): boolean {
+    const body = onMetaDataBody(meta);
+    if (body.length > MAX_METADATA_BYTES) return false;
     this.meta = meta;
+    this.metaTag = flvTag(FLV_TAG_TYPE.SCRIPT, 0, body);
+    return true;
   }
 
   /** An AUDIODATA body (§E.4.2). */
@@ -107,7 +122,7 @@ export class FlvFeed {
     const tracks = this.decided;
     if (!tracks) throw new Error('FlvFeed.attach before the tracks are known');
     write(flvHeader(tracks));
-    if (this.meta) write(flvTag(FLV_TAG_TYPE.SCRIPT, 0, onMetaDataBody(this.meta)));
+    if (this.metaTag) write(this.metaTag);
     const held = this.startBuffer;
     this.startBuffer = undefined;
     const target: Target = { write, synced: held !== undefined, firstTimestamp: undefined };

@@ -4,7 +4,7 @@ import type { Fmp4Item } from '../fmp4/fmp4-reader.js';
 import { firstMediaSequence, Segmenter } from '../segmenter/segmenter.js';
 import { FfmpegRun, type RunExit } from '../transcode/ffmpeg-run.js';
 import { fitLadder, type LadderEntry } from '../transcode/ladder.js';
-import { FlvFeed, type FeedAttachment, type FlvTracks } from './flv-feed.js';
+import { FlvFeed, MAX_METADATA_BYTES, type FeedAttachment, type FlvTracks } from './flv-feed.js';
 import { LiveStreamWriter } from './live-stream-writer.js';
 import type { Publish, PublishSink } from './publish-sink.js';
 import { RestartBudget } from './restart-budget.js';
@@ -60,7 +60,7 @@ export class LivePublish implements PublishSink {
     this.feed = new FlvFeed({
       startTimeoutMs: o.startTimeoutMs,
       maxStartBufferBytes: o.maxPendingBytes,
-      onReady: (tracks) => this.startRun(tracks),
+      onReady: (tracks) => this.guarded(() => this.startRun(tracks)),
     });
     this.ladder = o.ladder;
     this.writer = this.createWriter();
@@ -71,7 +71,10 @@ export class LivePublish implements PublishSink {
 
   metadata(meta: Record<string, unknown>): void {
     if (this.state !== 'open') return;
-    this.feed.metadata(meta);
+    if (!this.feed.metadata(meta)) {
+      this.o.log.warn({ maxBytes: MAX_METADATA_BYTES }, 'onMetaData over the size limit dropped');
+      return;
+    }
     if (!this.run) this.fitLadderTo(meta);
     this.writer.metadata(meta);
   }
@@ -140,7 +143,20 @@ export class LivePublish implements PublishSink {
     });
     this.run = run;
     this.runFeed = this.feed.attach((chunk) => run.write(chunk));
-    void run.finished.then((exit) => this.onRunFinished(run, exit));
+    void run.finished.then((exit) => this.guarded(() => this.onRunFinished(run, exit)));
+  }
+
+  /**
+   * Runs a step nobody awaits (the feed's start timer, a run's end): a bug in it drops this publish, closing its
+   * publisher, instead of escaping as an uncaught exception or unhandled rejection that ends the process.
+   */
+  private guarded(step: () => void): void {
+    try {
+      step();
+    } catch (err) {
+      this.o.log.error({ err }, 'publish failed');
+      this.drop('internal error');
+    }
   }
 
   private onItem(run: FfmpegRun, rendition: string, item: Fmp4Item): void {

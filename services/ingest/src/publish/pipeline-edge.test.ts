@@ -92,4 +92,17 @@ describe('createPublishPipeline with real ffmpeg on unusual publishes', () => {
     // Killed, not left stopped.
     expect(() => process.kill(pid ?? NaN, 0)).toThrow();
   }, 60_000);
+
+  it('drops an onMetaData too large for an FLV tag with a warning and publishes without it', async () => {
+    // What AMF0 references (§2.9) can make of a small message: 20 MiB once re-encoded, over a tag's 16 MiB.
+    const huge = { videocodecid: 7, x: Array<string>(20).fill('A'.repeat(1 << 20)) };
+    const harness = (h = openHarness('source', huge));
+    expect(harness.logs.find((l) => l.msg === 'onMetaData over the size limit dropped')).toMatchObject({
+      level: 'warn',
+    });
+    replay(harness.sink, tags, 0, 1500);
+    const started = await waitFor(() => harness.started(), { timeoutMs: 30_000, what: 'stream start' });
+    expect(started.renditions.map((r) => r.name)).toEqual(['source']);
+    expect(harness.dropped).toEqual([]);
+  }, 60_000);
 });

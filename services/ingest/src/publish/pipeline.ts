@@ -38,13 +38,16 @@ export interface PublishPipelineOptions {
 
 /** Longest unix socket path that works everywhere (sockaddr_un.sun_path is 104-108 bytes), bytes. */
 const MAX_SOCKET_PATH = 100;
+/** Prefix of the socket directory in the temporary directory; mkdtemp appends 6 characters. */
+const SOCKET_DIR_PREFIX = 'onair-ingest-';
 
 /**
  * The media pipeline of ingest: each accepted publish gets one ffmpeg (FLV on stdin, one fragmented MP4
  * output per rendition over a unix socket), a segmenter per rendition and a live stream in the MediaHub.
- * Output sockets live in a private temporary directory, removed by `close()`.
- * @throws Error when the socket directory cannot be created, or its path (from TMPDIR) is too long for unix
- *   sockets.
+ * Output sockets live in a private temporary directory that exists only while a publish is open: created with
+ * the first, removed when the last ends, by `close()`, and at process exit (a stop that timed out), so a
+ * service that fails to start or is cut short leaves nothing behind.
+ * @throws Error when the temporary directory's path (from TMPDIR) is too long for unix sockets.
  */
 export function createPublishPipeline({
   hub,
@@ -62,14 +65,27 @@ export function createPublishPipeline({
   maxLoggedLines = 200,
 }: PublishPipelineOptions): PublishPipeline {
   const pipelineLog = log.child({ component: 'pipeline' });
-  const socketDir = mkdtempSync(join(tmpdir(), 'onair-ingest-'));
-  if (Buffer.byteLength(join(socketDir, '0000000000-000.sock')) > MAX_SOCKET_PATH) {
-    rmSync(socketDir, { recursive: true, force: true });
-    throw new Error(`temporary directory ${socketDir} is too long for unix socket paths; set TMPDIR to a shorter one`);
+  const parent = tmpdir();
+  if (Buffer.byteLength(join(parent, `${SOCKET_DIR_PREFIX}XXXXXX`, '0000000000-000.sock')) > MAX_SOCKET_PATH) {
+    throw new Error(`temporary directory ${parent} is too long for unix socket paths; set TMPDIR to a shorter one`);
   }
   const open = new Set<LivePublish>();
   let runs = 0;
   let closed = false;
+  let socketDir: string | undefined;
+  const removeSocketDir = (): void => {
+    if (socketDir === undefined) return;
+    rmSync(socketDir, { recursive: true, force: true });
+    socketDir = undefined;
+    process.off('exit', removeSocketDir);
+  };
+  const ensureSocketDir = (): string => {
+    if (socketDir === undefined) {
+      socketDir = mkdtempSync(join(parent, SOCKET_DIR_PREFIX));
+      process.on('exit', removeSocketDir);
+    }
+    return socketDir;
+  };
   const settings = {
     hub,
     ladder,
@@ -83,18 +99,24 @@ export function createPublishPipeline({
     restartWindowMs,
     maxBoxBytes,
     maxLoggedLines,
-    socketDir,
   };
   return {
-    /** @throws OnairError UNAVAILABLE after `close()`. */
+    /**
+     * @throws OnairError UNAVAILABLE after `close()`.
+     * @throws Error when the socket directory cannot be created.
+     */
     open(publish: Publish, onDropped?: (reason: string) => void): PublishSink {
       if (closed) throw new OnairError('UNAVAILABLE', 'ingest is shutting down');
       const live: LivePublish = new LivePublish({
         ...settings,
+        socketDir: ensureSocketDir(),
         publish,
         log: pipelineLog.child({ room: publish.room, publishId: publish.publishId }),
         nextRunId: () => String(runs++),
-        onClosed: () => open.delete(live),
+        onClosed: () => {
+          open.delete(live);
+          if (open.size === 0) removeSocketDir();
+        },
         onDropped: (reason) => onDropped?.(reason),
       });
       open.add(live);
@@ -104,7 +126,7 @@ export function createPublishPipeline({
       closed = true;
       pipelineLog.info({ publishes: open.size }, 'pipeline closing');
       await Promise.all([...open].map((p) => p.end('shutdown')));
-      rmSync(socketDir, { recursive: true, force: true });
+      removeSocketDir();
     },
   };
 }

@@ -27,12 +27,14 @@ export interface LeaseOptions {
  * A room's live lock: the room's key in the "live" bucket, created with KV `create` (which fails when the key
  * exists, so at most one publisher per room across all ingest instances) and re-put every `refreshMs` with
  * `update` at the last revision. The bucket's max age expires the entry of an instance that died, so a stale
- * entry frees the room within one max age.
+ * entry frees the room within one max age. A refresh and the release never overlap: release waits for the refresh
+ * in flight, so it deletes at the revision that refresh wrote.
  */
 export class LiveLease implements PublishLease {
   private readonly lostCallbacks: Array<() => void> = [];
   private readonly timer: NodeJS.Timeout;
-  private refreshing = false;
+  /** The refresh in flight, if any. */
+  private refreshing: Promise<void> | undefined;
   private done = false;
 
   private constructor(
@@ -76,10 +78,12 @@ export class LiveLease implements PublishLease {
     this.lostCallbacks.push(cb);
   }
 
+  /** Stops refreshing and deletes the entry, once any refresh in flight has settled (its revision is the last). */
   async release(): Promise<void> {
     if (this.done) return;
     this.done = true;
     clearInterval(this.timer);
+    await this.refreshing;
     try {
       await this.options.kv.delete(this.room, { previousSeq: this.revision });
     } catch (err) {
@@ -87,9 +91,17 @@ export class LiveLease implements PublishLease {
     }
   }
 
-  private async refresh(): Promise<void> {
-    if (this.refreshing || this.done) return;
-    this.refreshing = true;
+  /**
+   * Re-puts the entry now (the interval calls it every `refreshMs`); a call while one is in flight joins it, and
+   * after {@link LiveLease.release} it does nothing. Failures are logged and retried at the next interval.
+   */
+  refresh(): Promise<void> {
+    if (this.done) return Promise.resolve();
+    this.refreshing ??= this.put().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private async put(): Promise<void> {
     const { kv, room, log } = this.options;
     const value = JSON.stringify(this.entry);
     try {
@@ -98,6 +110,7 @@ export class LiveLease implements PublishLease {
       try {
         const current = await kv.get(room);
         if (!current || current.operation !== 'PUT') {
+          if (this.done) return; // released meanwhile: the entry must not come back
           this.revision = await kv.create(room, value);
           log.warn({ err }, 'live entry had expired and was re-created');
         } else if (liveEntrySchema.parse(current.json()).publishId === this.entry.publishId) {
@@ -108,8 +121,6 @@ export class LiveLease implements PublishLease {
       } catch (retryErr) {
         log.warn({ err: retryErr }, 'live entry refresh failed; retrying');
       }
-    } finally {
-      this.refreshing = false;
     }
   }
 

@@ -72,4 +72,16 @@ describe('LiveRegistry on a real nats-server', () => {
     await lease?.release();
     expect((await registry.get('room-4'))?.publishId).toBe('other');
   });
+
+  it('deletes the entry when released while a refresh is in flight', async () => {
+    const registry = await LiveRegistry.open(kvm, { log, bucket: 'live-race' });
+    const lease = await registry.acquire('room-5');
+    const refreshed = lease?.refresh(); // what the interval does, then the publisher leaves before it settled
+    await lease?.release();
+    await refreshed;
+    expect(await registry.get('room-5')).toBeUndefined();
+    const again = await registry.acquire('room-5');
+    expect(again).toBeDefined();
+    await again?.release();
+  });
 });

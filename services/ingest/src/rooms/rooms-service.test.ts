@@ -1,7 +1,16 @@
 import { existsSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+import { Metadata } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onair, type rooms } from '@onair/proto';
-import { call, createClient, createGrpcServer, type GrpcServer } from '@onair/grpc-kit';
+import {
+  call,
+  checkHealth,
+  createClient,
+  createGrpcServer,
+  createHealthClient,
+  type GrpcServer,
+} from '@onair/grpc-kit';
 import { Kvm, connectNats, type NatsConnection } from '@onair/nats-kit';
 import { createLogger } from '@onair/runtime';
 import { REPO_ROOT, startNats, startProcess, type TestNats } from '@onair/testing';
@@ -11,6 +20,21 @@ import { roomsServiceHandlers } from './rooms-service.js';
 
 const log = createLogger({ service: 'ingest', level: 'silent' });
 const CLI = `${REPO_ROOT}libs/cli/bin/onair.js`;
+const ADMIN_TOKEN = 'test-admin-token-4f1c9a';
+/** This machine's first non-loopback IPv4 address: a gRPC peer that is not loopback. */
+const EXTERNAL_IPV4 = Object.values(networkInterfaces())
+  .flat()
+  .find((a) => a?.family === 'IPv4' && !a.internal)?.address;
+const bearer = (token: string): Metadata => {
+  const md = new Metadata();
+  md.set('authorization', `Bearer ${token}`);
+  return md;
+};
+const cliRun = async (...args: string[]): Promise<{ code: number | string; out: string }> => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npx tsc -b libs/cli`);
+  const proc = startProcess(process.execPath, [CLI, ...args]);
+  return { code: await proc.exited, out: proc.output() };
+};
 
 describe('RoomsService over real gRPC and NATS', () => {
   let nats: TestNats;
@@ -89,11 +113,8 @@ describe('RoomsService over real gRPC and NATS', () => {
   });
 
   describe('the onair CLI (libs/cli/dist, built by tsc -b)', () => {
-    const cli = async (...args: string[]): Promise<{ code: number | string; out: string }> => {
-      if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npx tsc -b libs/cli`);
-      const proc = startProcess(process.execPath, [CLI, '--ingest', address, ...args]);
-      return { code: await proc.exited, out: proc.output() };
-    };
+    const cli = (...args: string[]): Promise<{ code: number | string; out: string }> =>
+      cliRun('--ingest', address, ...args);
 
     it('creates a room and prints its stream key and publish URL', async () => {
       const { code, out } = await cli(
@@ -136,5 +157,72 @@ describe('RoomsService over real gRPC and NATS', () => {
       expect(code).toBe(1);
       expect(out).toContain('onair: not found: room missing does not exist');
     });
+  });
+});
+
+describe('RoomsService access (INGEST_ADMIN_TOKEN)', () => {
+  let nats: TestNats;
+  let nc: NatsConnection;
+  const servers: GrpcServer[] = [];
+  let withToken: string;
+  let loopbackOnly: number;
+
+  beforeAll(async () => {
+    nats = await startNats();
+    nc = await connectNats({ servers: nats.url, name: 'test', log });
+    const kvm = new Kvm(nc);
+    const [store, live] = [await RoomStore.open(kvm), await LiveRegistry.open(kvm, { log })];
+    const serve = async (host: string, adminToken?: string): Promise<number> => {
+      const grpc = createGrpcServer({ log, service: 'ingest', roomStats: () => [] });
+      grpc.addService(onair().rooms.v1.RoomsService.service, roomsServiceHandlers(store, live, log, { adminToken }));
+      servers.push(grpc);
+      return grpc.listen(host, 0);
+    };
+    withToken = `127.0.0.1:${await serve('127.0.0.1', ADMIN_TOKEN)}`;
+    loopbackOnly = await serve('0.0.0.0');
+  });
+
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+    await nc?.close();
+    await nats?.stop();
+  });
+
+  const list = (address: string, metadata = new Metadata()): Promise<rooms.ListRoomsResponse__Output> => {
+    const client = createClient(onair().rooms.v1.RoomsService, address);
+    return call<rooms.ListRoomsResponse__Output>((cb) => client.ListRooms({}, metadata, cb)).finally(() =>
+      client.close(),
+    );
+  };
+
+  it('with a token: refuses calls without it or with another one, answers calls with it', async () => {
+    await expect(list(withToken)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(list(withToken, bearer('wrong'))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(list(withToken, bearer(ADMIN_TOKEN))).resolves.toMatchObject({ rooms: [] });
+  });
+
+  it('without a token: answers loopback callers only, naming INGEST_ADMIN_TOKEN to others', async () => {
+    await expect(list(`127.0.0.1:${loopbackOnly}`)).resolves.toMatchObject({ rooms: [] });
+    expect(EXTERNAL_IPV4).toBeDefined();
+    const remote = `${EXTERNAL_IPV4 ?? ''}:${loopbackOnly}`;
+    await expect(list(remote)).rejects.toMatchObject({
+      code: 'PERMISSION_DENIED',
+      message: expect.stringContaining('INGEST_ADMIN_TOKEN') as unknown,
+    });
+    const health = createHealthClient(remote);
+    expect(await checkHealth(health, 5000)).toBe('SERVING');
+    health.close();
+  });
+
+  it('the CLI sends --token or ONAIR_ADMIN_TOKEN as the bearer token', async () => {
+    const denied = await cliRun('--ingest', withToken, 'rooms', 'list');
+    expect(denied.code).toBe(1);
+    expect(denied.out).toMatch(/onair: unauthenticated: .*--token or ONAIR_ADMIN_TOKEN/);
+    const flag = await cliRun('--ingest', withToken, '--token', ADMIN_TOKEN, '--json', 'rooms', 'list');
+    expect({ code: flag.code, out: JSON.parse(flag.out) as unknown }).toEqual({ code: 0, out: { rooms: [] } });
+    const proc = startProcess(process.execPath, [CLI, '--ingest', withToken, 'rooms', 'list'], {
+      ONAIR_ADMIN_TOKEN: ADMIN_TOKEN,
+    });
+    expect(await proc.exited).toBe(0);
   });
 });

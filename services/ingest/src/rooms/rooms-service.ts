@@ -1,8 +1,16 @@
+import type { ServerUnaryCall } from '@grpc/grpc-js';
 import type { rooms } from '@onair/proto';
 import { unary } from '@onair/grpc-kit';
 import { OnairError, type Logger } from '@onair/runtime';
+import { adminCheck } from './admin-auth.js';
 import type { LiveRegistry } from './live-registry.js';
 import type { RoomRecord, RoomStore } from './room-store.js';
+
+/** Options of {@link roomsServiceHandlers}. */
+export interface RoomsServiceOptions {
+  /** Token every call must present as `authorization: Bearer <token>`; unset: loopback callers only. */
+  adminToken?: string;
+}
 
 function toRoom(record: RoomRecord, live: boolean): rooms.Room {
   return { id: record.id, title: record.title, createdAtMs: record.createdAtMs, live };
@@ -10,31 +18,51 @@ function toRoom(record: RoomRecord, live: boolean): rooms.Room {
 
 /**
  * The onair.rooms.v1.RoomsService implementation: rooms from the room store, `live` from the live registry.
- * Stream keys leave only through CreateRoom and RotateStreamKey.
+ * Stream keys leave only through CreateRoom and RotateStreamKey. Every call is checked first (see
+ * {@link adminCheck}): UNAUTHENTICATED without the admin token when one is set, PERMISSION_DENIED for remote
+ * callers when none is.
  */
-export function roomsServiceHandlers(store: RoomStore, live: LiveRegistry, log: Logger): rooms.RoomsServiceHandlers {
+export function roomsServiceHandlers(
+  store: RoomStore,
+  live: LiveRegistry,
+  log: Logger,
+  { adminToken }: RoomsServiceOptions = {},
+): rooms.RoomsServiceHandlers {
   const svcLog = log.child({ component: 'rooms-service' });
+  const check = adminCheck(adminToken);
+  /** A unary handler that runs only for callers the admin check lets through. */
+  const admin = <Req, Res>(method: string, handler: (req: Req) => Promise<Res>) =>
+    unary<Req, Res>(svcLog, async (req, call: ServerUnaryCall<Req, Res>) => {
+      try {
+        check(call);
+      } catch (err) {
+        const code = err instanceof OnairError ? err.code : undefined;
+        svcLog.warn({ method, peer: call.getPeer(), code }, 'rooms call refused');
+        throw err;
+      }
+      return handler(req);
+    });
   const mustGet = async (id: string): Promise<RoomRecord> => {
     const room = await store.get(id);
     if (!room) throw new OnairError('NOT_FOUND', `room ${id} does not exist`);
     return room;
   };
   return {
-    CreateRoom: unary(svcLog, async (req: rooms.CreateRoomRequest__Output): Promise<rooms.CreateRoomResponse> => {
+    CreateRoom: admin('CreateRoom', async (req: rooms.CreateRoomRequest__Output): Promise<rooms.CreateRoomResponse> => {
       const { room, streamKey } = await store.create(req.id, req.title);
       svcLog.info({ room: room.id }, 'room created');
       return { room: toRoom(room, false), streamKey };
     }),
-    ListRooms: unary(svcLog, async (): Promise<rooms.ListRoomsResponse> => {
+    ListRooms: admin('ListRooms', async (): Promise<rooms.ListRoomsResponse> => {
       const [all, liveRooms] = await Promise.all([store.list(), live.liveRooms()]);
       return { rooms: all.map((r) => toRoom(r, liveRooms.has(r.id))) };
     }),
-    GetRoom: unary(svcLog, async (req: rooms.GetRoomRequest__Output): Promise<rooms.GetRoomResponse> => {
+    GetRoom: admin('GetRoom', async (req: rooms.GetRoomRequest__Output): Promise<rooms.GetRoomResponse> => {
       const room = await mustGet(req.id);
       return { room: toRoom(room, (await live.get(room.id)) !== undefined) };
     }),
-    RotateStreamKey: unary(
-      svcLog,
+    RotateStreamKey: admin(
+      'RotateStreamKey',
       async (req: rooms.RotateStreamKeyRequest__Output): Promise<rooms.RotateStreamKeyResponse> => {
         const { room, streamKey } = await store.rotateStreamKey(req.id);
         svcLog.info({ room: room.id }, 'stream key rotated');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AMF0_MARKER, Amf0EcmaArray, toPlainValue, type Amf0Value } from './amf0.js';
+import { AMF0_MARKER, Amf0EcmaArray, PLAIN_VALUE_LIMITS, toPlainValue, type Amf0Value } from './amf0.js';
 import { decodeAmf0 } from './amf0-decode.js';
 import { encodeAmf0 } from './amf0-encode.js';
 import { RtmpProtocolError } from './protocol-error.js';
@@ -87,5 +87,41 @@ describe('AMF0 rejects malformed input', () => {
   it.each(cases)('$name', ({ bytes, message }) => {
     expect(() => decodeAmf0(bytes)).toThrow(RtmpProtocolError);
     expect(() => decodeAmf0(bytes)).toThrow(message);
+  });
+});
+
+describe('toPlainValue bounds what references (AMF0 spec §2.9) expand to', () => {
+  const u16 = (n: number): string => n.toString(16).padStart(4, '0');
+  // A strict array of o0 = {} and o_k = { a: o_(k-1), b: o_(k-1) }: linear bytes, 2^k values when expanded.
+  const dag = (levels: number): Buffer =>
+    hex(
+      `0a ${(levels + 1).toString(16).padStart(8, '0')} 03 0000 09` +
+        Array.from({ length: levels }, (_, i) => `03 0001 61 07 ${u16(i + 1)} 0001 62 07 ${u16(i + 1)} 0000 09`).join(
+          '',
+        ),
+    );
+  const bigString = Buffer.concat([hex('0c 00080000'), Buffer.alloc(0x80000, 0x41)]);
+  const cases: Array<{ name: string; bytes: Buffer; message: RegExp }> = [
+    { name: 'an object referenced twice at each of 16 levels', bytes: dag(16), message: /over 10000 values/ },
+    { name: 'an object that references itself', bytes: hex('03 0001 61 07 0000 0000 09'), message: /deeper than 32/ },
+    {
+      name: 'a 512 KiB string referenced 3 times',
+      bytes: Buffer.concat([hex('0a 00000004 03 0001 73'), bigString, hex('0000 09 07 0001 07 0001 07 0001')]),
+      message: /over 1048576 characters/,
+    },
+  ];
+  it.each(cases)('rejects $name', ({ bytes, message }) => {
+    const [value] = decodeAmf0(bytes);
+    expect(() => toPlainValue(value)).toThrow(RtmpProtocolError);
+    expect(() => toPlainValue(value)).toThrow(message);
+  });
+
+  it('expands references within the limits, and stops at a lower limit', () => {
+    const value = toPlainValue(decodeAmf0(dag(3))[0]) as unknown[];
+    expect(JSON.stringify(value[3])).toBe(
+      '{"a":{"a":{"a":{},"b":{}},"b":{"a":{},"b":{}}},"b":{"a":{"a":{},"b":{}},"b":{"a":{},"b":{}}}}',
+    );
+    const [value3] = decodeAmf0(dag(3));
+    expect(() => toPlainValue(value3, { ...PLAIN_VALUE_LIMITS, maxValues: 20 })).toThrow(/over 20 values/);
   });
 });

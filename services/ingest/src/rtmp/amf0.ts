@@ -1,3 +1,5 @@
+import { RtmpProtocolError } from './protocol-error.js';
+
 /** AMF0 type markers (AMF0 spec §2.1). */
 export const AMF0_MARKER = {
   NUMBER: 0x00,
@@ -53,13 +55,43 @@ export function isAmf0Object(value: Amf0Value): value is Amf0Object {
   );
 }
 
+/** Bounds of {@link toPlainValue}'s output, counted with every reference expanded. */
+export interface PlainValueLimits {
+  /** Values (objects, arrays and scalars alike). @default 10000 */
+  readonly maxValues: number;
+  /** Nesting depth of objects and arrays. @default 32 */
+  readonly maxDepth: number;
+  /** Characters (UTF-16 code units) of strings and property names together. @default 1048576 */
+  readonly maxTextLength: number;
+}
+
+/** What {@link toPlainValue} allows by default: far above any encoder's onMetaData (a few dozen values). */
+export const PLAIN_VALUE_LIMITS: PlainValueLimits = { maxValues: 10_000, maxDepth: 32, maxTextLength: 1 << 20 };
+
 /**
  * Converts a decoded value to plain JavaScript data: ECMA arrays and objects become plain objects (built with
  * `Object.fromEntries`, so no name can reach a prototype), arrays are converted item by item.
+ *
+ * Reference markers (AMF0 spec §2.9) let a few hundred bytes name the same object twice at every level, which
+ * expands exponentially (or forever, for an object that references itself), so the output is bounded: it
+ * stops at `limits`, checked as it is built, and the work done is at most that much.
+ * @throws RtmpProtocolError when the expanded value passes a limit (the message is treated as malformed).
  */
-export function toPlainValue(value: Amf0Value): unknown {
-  if (value instanceof Amf0EcmaArray) return toPlainValue(value.properties);
-  if (Array.isArray(value)) return value.map(toPlainValue);
-  if (isAmf0Object(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toPlainValue(v)]));
-  return value;
+export function toPlainValue(value: Amf0Value, limits: PlainValueLimits = PLAIN_VALUE_LIMITS): unknown {
+  const budget = { values: limits.maxValues, text: limits.maxTextLength };
+  const text = (s: string): string => {
+    budget.text -= s.length;
+    if (budget.text < 0) throw new RtmpProtocolError(`AMF0 value expands to over ${limits.maxTextLength} characters`);
+    return s;
+  };
+  const plain = (v: Amf0Value, depth: number): unknown => {
+    if (--budget.values < 0) throw new RtmpProtocolError(`AMF0 value expands to over ${limits.maxValues} values`);
+    if (typeof v === 'string') return text(v);
+    const inner = v instanceof Amf0EcmaArray ? v.properties : v;
+    if (!Array.isArray(inner) && !isAmf0Object(inner)) return inner;
+    if (depth >= limits.maxDepth) throw new RtmpProtocolError(`AMF0 value nests deeper than ${limits.maxDepth}`);
+    if (Array.isArray(inner)) return inner.map((item) => plain(item, depth + 1));
+    return Object.fromEntries(Object.entries(inner).map(([k, item]) => [text(k), plain(item, depth + 1)]));
+  };
+  return plain(value, 0);
 }

@@ -250,10 +250,30 @@ describe('ChunkReader (RTMP spec 1.0 §5.3)', () => {
       ),
       message: /in progress hold over/,
     },
+    {
+      name: 'headers announcing over twice the limit in progress, before their payload arrives',
+      input: Buffer.concat([3, 4, 5].map((c) => Buffer.concat([fmt0(c, 0, 1000, VIDEO, 1), bytes(128, 0)]))),
+      message: /in progress hold over/,
+    },
   ];
   it.each(errors)('rejects $name', ({ input, message, maxChunkStreams }) => {
     const reader = new ChunkReader({ maxMessageBytes: 1000, maxChunkStreams });
     expect(() => reader.push(input)).toThrow(RtmpProtocolError);
     expect(() => new ChunkReader({ maxMessageBytes: 1000, maxChunkStreams }).push(input)).toThrow(message);
+  });
+
+  it('copies 1-byte chunks (Set Chunk Size 1) into one message buffer, keeping none of the pushed buffers', () => {
+    const body = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
+    const chunks = [...body].map((b, i) =>
+      Buffer.concat([i === 0 ? fmt0(4, 0, 1000, VIDEO, 1) : fmt3(4), Buffer.of(b)]),
+    );
+    const reader = new ChunkReader({ maxMessageBytes: 1 << 20 });
+    const setOne = Buffer.concat([fmt0(2, 0, 4, MESSAGE_TYPE.SET_CHUNK_SIZE, 0), u32be(1)]);
+    expect(reader.push(setOne)).toHaveLength(1);
+    const pushed = Buffer.concat(chunks.slice(0, 999));
+    expect(reader.push(pushed)).toEqual([]);
+    pushed.fill(0xee); // the peer's bytes are gone once push() returned: the reader must have copied them
+    const [message] = reader.push(chunks[999] as Buffer);
+    expect(message?.payload).toEqual(body);
   });
 });

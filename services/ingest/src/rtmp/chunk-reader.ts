@@ -26,8 +26,12 @@ interface ChunkStreamState {
   streamId: number;
   /** The latest type 0/1/2 header had an extended timestamp, so type 3 chunks carry one too (§5.3.1.3). */
   extended: boolean;
-  /** Payload received so far of the message in progress; empty when none is. */
-  parts: Buffer[];
+  /**
+   * The message in progress: one buffer of its announced length that chunk payloads are copied into, so a
+   * message costs one allocation however small the peer's chunks; undefined when none is in progress.
+   */
+  payload: Buffer | undefined;
+  /** Payload bytes received so far of the message in progress. */
   received: number;
   inProgress: boolean;
 }
@@ -38,8 +42,11 @@ interface ChunkStreamState {
  * type 3 chunks), messages interleaved across chunk streams. It applies the peer's Set Chunk Size (§5.4.1)
  * and Abort (§5.4.2) itself, in order, and returns them with the other messages.
  *
- * Memory is bounded: only a partial chunk header (≤ 18 bytes) is buffered between pushes, each message is
- * at most `maxMessageBytes`, and messages in progress on all chunk streams together hold at most twice that.
+ * Memory is bounded: only a partial chunk header (≤ 18 bytes) is buffered between pushes, and each message in
+ * progress holds one buffer of its announced length (at most `maxMessageBytes`), allocated when its first
+ * header arrives and filled by copying chunk payloads in; no pushed buffer is retained. Messages in progress on
+ * all chunk streams together announce at most twice `maxMessageBytes`, so one peer holds at most that much
+ * whatever its chunk size (§5.4.1 allows 1 byte).
  */
 export class ChunkReader {
   private chunkSize = DEFAULT_CHUNK_SIZE;
@@ -50,6 +57,7 @@ export class ChunkReader {
   /** Chunk stream whose chunk payload is being read, and how many payload bytes of that chunk remain. */
   private payloadOf: ChunkStreamState | undefined;
   private chunkLeft = 0;
+  /** Announced lengths of the messages in progress on every chunk stream together, bytes. */
   private bufferedBytes = 0;
 
   constructor({ maxMessageBytes, maxChunkStreams = 64 }: ChunkReaderOptions) {
@@ -121,7 +129,7 @@ export class ChunkReader {
         type: 0,
         streamId: 0,
         extended: false,
-        parts: [],
+        payload: undefined,
         received: 0,
         inProgress: false,
       };
@@ -157,26 +165,28 @@ export class ChunkReader {
     return total;
   }
 
+  /** Starts a message: checks its announced length and allocates its buffer (§5.3.1.2.1 message length). */
   private beginMessage(state: ChunkStreamState, out: RtmpMessage[]): void {
     if (state.length > this.maxMessageBytes) {
       throw new RtmpProtocolError(`message of ${state.length} bytes over the limit of ${this.maxMessageBytes}`);
     }
-    state.parts = [];
+    if (this.bufferedBytes + state.length > 2 * this.maxMessageBytes) {
+      throw new RtmpProtocolError(`messages in progress hold over ${2 * this.maxMessageBytes} bytes`);
+    }
+    // Uninitialised memory is safe: a message is handed out only once every byte of it was copied in.
+    state.payload = Buffer.allocUnsafe(state.length);
     state.received = 0;
     state.inProgress = state.length > 0;
+    this.bufferedBytes += state.length;
     if (!state.inProgress) this.complete(state, out);
   }
 
   private readPayload(buf: Buffer, pos: number, out: RtmpMessage[]): number {
     const state = this.payloadOf as ChunkStreamState;
     const n = Math.min(this.chunkLeft, buf.length - pos);
-    state.parts.push(buf.subarray(pos, pos + n));
+    buf.copy(state.payload as Buffer, state.received, pos, pos + n);
     state.received += n;
     this.chunkLeft -= n;
-    this.bufferedBytes += n;
-    if (this.bufferedBytes > 2 * this.maxMessageBytes) {
-      throw new RtmpProtocolError(`messages in progress hold over ${2 * this.maxMessageBytes} bytes`);
-    }
     if (this.chunkLeft === 0) {
       this.payloadOf = undefined;
       if (state.received === state.length) this.complete(state, out);
@@ -185,9 +195,9 @@ export class ChunkReader {
   }
 
   private complete(state: ChunkStreamState, out: RtmpMessage[]): void {
-    const payload = state.parts.length === 1 ? Buffer.from(state.parts[0] as Buffer) : Buffer.concat(state.parts);
-    this.bufferedBytes -= state.received;
-    state.parts = [];
+    const payload = state.payload as Buffer;
+    this.bufferedBytes -= state.length;
+    state.payload = undefined;
     state.received = 0;
     state.inProgress = false;
     const msg: RtmpMessage = {
@@ -206,8 +216,8 @@ export class ChunkReader {
   private abort(csid: number): void {
     const state = this.streams.get(csid);
     if (!state?.inProgress) return;
-    this.bufferedBytes -= state.received;
-    state.parts = [];
+    this.bufferedBytes -= state.length;
+    state.payload = undefined;
     state.received = 0;
     state.inProgress = false;
   }

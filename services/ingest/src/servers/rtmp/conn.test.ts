@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChunkWriter } from '../../rtmp/chunk-writer.js';
 import {
@@ -15,7 +15,7 @@ import { connectCmd, publishPipelined, startTestServer, type TestServer } from '
 describe('RtmpConn: protocol control, timeouts and bad input', () => {
   let t: TestServer;
   beforeEach(async () => {
-    t = await startTestServer();
+    t = await startTestServer({ maxUnreadBytes: 64 * 1024 });
   });
   afterEach(async () => {
     await t.stop();
@@ -71,4 +71,51 @@ describe('RtmpConn: protocol control, timeouts and bad input', () => {
     await client.closed;
     await client.until(() => t.lines.some((l) => l.msg === 'closed' && l.reason === 'handshake timeout'));
   });
+
+  it.each([
+    { name: 'pings', message: () => userControlMessage(USER_CONTROL_EVENT.PING_REQUEST, 7) },
+    { name: 'unknown commands', message: () => clientCommand(0, 'x', 1) },
+  ])('closes a peer that sends $name and never reads the replies', async ({ message }) => {
+    const publisher = await t.open();
+    await publishPipelined(publisher, 'good-delta');
+    const peer = await handshakenSocket(t.port);
+    peer.pause(); // from here on the peer reads nothing
+    const closed = new Promise<void>((resolve) => peer.once('close', () => resolve()));
+    let isClosed = false;
+    void closed.then(() => (isClosed = true));
+    const writer = new ChunkWriter();
+    const first = writer.encode(message());
+    // The same message again and again behind 1-byte type 3 headers (§5.3.1.2.4), 1 MiB per write.
+    const again = Buffer.concat([Buffer.of(0xc0 | first[0]!), first.subarray(12)]);
+    const block = Buffer.concat(Array<Buffer>(Math.floor((1 << 20) / again.length)).fill(again));
+    peer.write(Buffer.concat([writer.encode(connectCmd()), first]));
+    for (let sent = 0; !isClosed && sent < 8 << 20; sent += block.length) {
+      if (!peer.write(block)) await Promise.race([new Promise((r) => peer.once('drain', r)), closed]);
+    }
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    expect(isClosed).toBe(true);
+    expect(t.lines.some((l) => l.msg === 'closed' && l.reason === 'peer not reading')).toBe(true);
+    publisher.send(clientMessage(MESSAGE_TYPE.VIDEO, 1, 0, Buffer.from([0x17, 1])));
+    await publisher.until(() => (t.pipeline.publishes[0]?.video.length ?? 0) === 1);
+  });
 });
+
+/** A raw socket past the simple handshake (C0+C1 sent, S0+S1+S2 read, C2 sent). */
+async function handshakenSocket(port: number): Promise<Socket> {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => undefined);
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.write(Buffer.concat([Buffer.of(3), Buffer.alloc(1536)]));
+  let got = 0;
+  await new Promise<void>((resolve) => {
+    const onData = (d: Buffer): void => {
+      got += d.length;
+      if (got < 1 + 2 * 1536) return;
+      socket.off('data', onData);
+      resolve();
+    };
+    socket.on('data', onData);
+  });
+  socket.write(Buffer.alloc(1536));
+  return socket;
+}

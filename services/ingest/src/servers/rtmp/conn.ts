@@ -33,6 +33,8 @@ export interface RtmpConnOptions {
   handshakeTimeoutMs: number;
   /** A connection that sends nothing for this long is closed, ms. */
   idleTimeoutMs: number;
+  /** Replies the peer may leave unread in the socket's write buffer before it is disconnected, bytes. */
+  maxUnreadBytes: number;
 }
 
 /** Time allowed to flush the last writes (a status before a close) before the socket is destroyed, ms. */
@@ -42,7 +44,8 @@ const FLUSH_GRACE_MS = 2000;
  * One RTMP connection: handshake (RTMP spec 1.0 §5.2), chunk stream in and out (§5.3), protocol control
  * (§5.4: Window Acknowledgement Size and Acknowledgement, User Control ping), and its {@link RtmpSession}.
  * Anything malformed closes this connection only. While a publish is being admitted the socket is paused, so
- * pipelined commands are handled in order and unread bytes stay in the kernel.
+ * pipelined commands are handled in order and unread bytes stay in the kernel. A peer that does not read what
+ * it asks for (pings, commands) is disconnected once `maxUnreadBytes` of replies wait in user space.
  */
 export class RtmpConn {
   private phase: 'c0c1' | 'c2' | 'chunks' = 'c0c1';
@@ -99,7 +102,8 @@ export class RtmpConn {
     clearTimeout(this.handshakeTimer);
     const { socket } = this.options;
     this.log.info({ reason }, 'closing');
-    socket.end(() => socket.destroy());
+    if (this.unread()) socket.destroy();
+    else socket.end(() => socket.destroy());
     const force = setTimeout(() => socket.destroy(), FLUSH_GRACE_MS);
     await this.session.close(reason);
     await this.socketClosed;
@@ -110,6 +114,15 @@ export class RtmpConn {
   private send(msg: RtmpMessage): void {
     if (this.closing) return;
     this.options.socket.write(this.writer.encode(msg));
+    if (this.unread()) {
+      this.log.warn({ writableLength: this.options.socket.writableLength }, 'peer not reading');
+      void this.close('peer not reading');
+    }
+  }
+
+  /** More than `maxUnreadBytes` of replies are waiting because the peer does not read them. */
+  private unread(): boolean {
+    return this.options.socket.writableLength > this.options.maxUnreadBytes;
   }
 
   private onData(data: Buffer): void {

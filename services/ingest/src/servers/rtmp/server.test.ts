@@ -1,10 +1,19 @@
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { waitFor } from '@onair/testing';
 import { Amf0EcmaArray } from '../../rtmp/amf0.js';
 import { encodeAmf0 } from '../../rtmp/amf0-encode.js';
 import { MESSAGE_TYPE, USER_CONTROL_EVENT } from '../../rtmp/messages.js';
 import { clientCommand, clientMessage } from './rtmp-test-client.js';
-import { connectCmd, publishPipelined, startTestServer, statusOf, type TestServer } from './test-server.js';
+import {
+  connectCmd,
+  publishPipelined,
+  referenceBombMetadata,
+  startTestServer,
+  statusOf,
+  type TestServer,
+} from './test-server.js';
 
 describe('RtmpServer sessions with a fake gate and pipeline', () => {
   let t: TestServer;
@@ -166,5 +175,46 @@ describe('RtmpServer sessions with a fake gate and pipeline', () => {
     t.gate.lost.get('eps')?.();
     await client.closed;
     expect(t.pipeline.publishes[0]?.endReason).toBe('live lock lost');
+  });
+
+  it('closes a publisher whose onMetaData references expand past the limit (AMF0 spec §2.9)', async () => {
+    const client = await t.open();
+    await publishPipelined(client, 'good-dag');
+    client.send(clientMessage(MESSAGE_TYPE.DATA_AMF0, 1, 0, referenceBombMetadata(16)));
+    await client.until(() => t.lines.some((l) => l.msg === 'closed' && l.reason === 'protocol error'));
+    expect(t.pipeline.publishes[0]?.metadata).toEqual([]);
+    expect(t.pipeline.publishes[0]?.endReason).toBe('protocol error');
+  });
+});
+
+describe('RtmpServer connection limit', () => {
+  /** Connects, sends C0+C1 and resolves with the bytes the server sent before it closed the socket. */
+  const refusedBytes = (port: number): Promise<number> =>
+    new Promise((resolve) => {
+      let got = 0;
+      const socket = connect(port, '127.0.0.1', () => socket.write(Buffer.alloc(1 + 1536, 3)));
+      socket.on('data', (d: Buffer) => (got += d.length));
+      socket.on('error', () => undefined);
+      socket.once('close', () => resolve(got));
+    });
+
+  it('destroys sockets past maxConnections at once and accepts again once one closed', async () => {
+    const t = await startTestServer({ maxConnections: 2 });
+    try {
+      const [a, b] = [await t.open(), await t.open()];
+      await Promise.all([a.handshake(), b.handshake()]);
+      expect(await refusedBytes(t.port)).toBe(0);
+      expect(await refusedBytes(t.port)).toBe(0);
+      expect(t.server.connectionCount).toBe(2);
+      expect(t.lines.filter((l) => l.msg === 'connection limit reached; refusing new connections')).toHaveLength(1);
+      a.socket.destroy();
+      await waitFor(() => t.server.connectionCount === 1, { timeoutMs: 5000, what: 'the closed connection to go' });
+      const c = await t.open();
+      await c.handshake();
+      c.send(connectCmd());
+      expect((await c.command((cmd) => cmd.name === '_result')).transactionId).toBe(1);
+    } finally {
+      await t.stop();
+    }
   });
 });

@@ -23,16 +23,23 @@ export interface RtmpServerOptions {
   handshakeTimeoutMs?: number;
   /** A connection silent for this long is closed, ms. @default 30000 */
   idleTimeoutMs?: number;
+  /** Open connections allowed; sockets accepted beyond it are destroyed at once. @default 256 */
+  maxConnections?: number;
+  /** Replies a peer may leave unread (socket.writableLength) before it is disconnected, bytes. @default 1048576 */
+  maxUnreadBytes?: number;
 }
 
 /**
- * The RTMP ingest server (RTMP spec 1.0): owns the listener and the connection map. {@link RtmpServer.stop}
- * stops accepting and closes every connection, which ends their publishes.
+ * The RTMP ingest server (RTMP spec 1.0): owns the listener and the connection map. Past `maxConnections` open
+ * connections (closing ones included) a new socket is destroyed at once. {@link RtmpServer.stop} stops accepting
+ * and closes every connection, which ends their publishes.
  */
 export class RtmpServer {
   private readonly conns = new Map<string, RtmpConn>();
   private listener: Listener | undefined;
   private nextId = 1;
+  /** True from the first refused socket until a connection closes: the limit warning is logged once per episode. */
+  private full = false;
   private readonly log: Logger;
 
   constructor(private readonly options: RtmpServerOptions) {
@@ -66,6 +73,15 @@ export class RtmpServer {
 
   private accept(socket: Socket): void {
     const { options } = this;
+    const maxConnections = options.maxConnections ?? 256;
+    if (this.conns.size >= maxConnections) {
+      socket.destroy();
+      const remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+      if (!this.full) this.log.warn({ maxConnections, remote }, 'connection limit reached; refusing new connections');
+      else this.log.debug({ remote }, 'connection refused');
+      this.full = true;
+      return;
+    }
     const metrics = options.metrics ?? NO_RTMP_METRICS;
     const id = `rtmp-${this.nextId++}`;
     const conn = new RtmpConn({
@@ -78,12 +94,14 @@ export class RtmpServer {
       maxMessageBytes: options.maxMessageBytes ?? 8 * 1024 * 1024,
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
       idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
+      maxUnreadBytes: options.maxUnreadBytes ?? 1024 * 1024,
     });
     this.conns.set(id, conn);
     metrics.connectionOpened();
     socket.once('close', () => {
       void conn.close('socket closed').then(() => {
         this.conns.delete(id);
+        this.full = false;
         metrics.connectionClosed();
       });
     });

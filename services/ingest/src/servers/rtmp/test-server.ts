@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '@onair/runtime';
+import { encodeAmf0 } from '../../rtmp/amf0-encode.js';
 import { setChunkSizeMessage } from '../../rtmp/messages.js';
 import type { Admission, PublishGate } from './publish-gate.js';
 import { RecordingPipeline } from './recording-pipeline.js';
 import { RtmpTestClient, clientCommand } from './rtmp-test-client.js';
-import { RtmpServer } from './server.js';
+import { RtmpServer, type RtmpServerOptions } from './server.js';
 
 /** Keys "good-<room>" open <room>; a room admits one publish at a time; anything else is a bad key. */
 export class FakeGate implements PublishGate {
@@ -63,6 +64,28 @@ export async function publishPipelined(client: RtmpTestClient, key: string): Pro
   await client.command((c) => c.name === 'onStatus');
 }
 
+/**
+ * A 100-byte-scale `@setDataFrame onMetaData` body whose ECMA array `{ x: [o0 … o_levels] }` holds o0 = {} and
+ * o_k = { a: o_(k-1), b: o_(k-1) } as reference markers (AMF0 spec §2.9): it expands to 2^levels values.
+ */
+export function referenceBombMetadata(levels: number): Buffer {
+  const ref = (index: number): Buffer => Buffer.of(0x07, index >> 8, index & 0xff);
+  const count = Buffer.alloc(5);
+  count[0] = 0x0a; // strict array (reference 1), after the ECMA array (reference 0)
+  count.writeUInt32BE(levels + 1, 1);
+  const objects = Array.from({ length: levels }, (_, i) =>
+    Buffer.concat([Buffer.of(0x03, 0, 1, 0x61), ref(i + 2), Buffer.of(0, 1, 0x62), ref(i + 2), Buffer.of(0, 0, 9)]),
+  );
+  return Buffer.concat([
+    encodeAmf0('@setDataFrame', 'onMetaData'),
+    Buffer.of(0x08, 0, 0, 0, 1, 0, 1, 0x78),
+    count,
+    Buffer.of(0x03, 0, 0, 9),
+    ...objects,
+    Buffer.of(0, 0, 9),
+  ]);
+}
+
 export const statusOf = (client: RtmpTestClient): Record<string, unknown> | undefined =>
   client.commands().find((c) => c.name === 'onStatus')?.args[0] as Record<string, unknown> | undefined;
 
@@ -79,8 +102,8 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** Starts a server for tests: 64 KiB message limit, 500 ms handshake timeout. */
-export async function startTestServer(): Promise<TestServer> {
+/** Starts a server for tests: 64 KiB message limit, 500 ms handshake timeout, then `overrides`. */
+export async function startTestServer(overrides: Partial<RtmpServerOptions> = {}): Promise<TestServer> {
   const gate = new FakeGate();
   const pipeline = new RecordingPipeline();
   const { log, lines } = captureLog();
@@ -92,6 +115,7 @@ export async function startTestServer(): Promise<TestServer> {
     pipeline,
     maxMessageBytes: 64 * 1024,
     handshakeTimeoutMs: 500,
+    ...overrides,
   });
   const port = await server.listen();
   const clients: RtmpTestClient[] = [];
