@@ -9,6 +9,13 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export interface TestService extends TestProcess {
   /** Parsed pino JSON lines so far. */
   logs(): Array<Record<string, unknown>>;
+  /** The service's `started` log line (it carries the bound ports). */
+  readonly started: Readonly<Record<string, unknown>>;
+  /**
+   * A port the service bound, by its field in the `started` line (e.g. "grpcPort").
+   * @throws Error when the line has no such numeric field.
+   */
+  port(field: string): number;
 }
 
 /**
@@ -25,15 +32,20 @@ export async function startService(name: string, env: NodeJS.ProcessEnv, timeout
       .map((l) => JSON.parse(l) as Record<string, unknown>);
   let exited = false;
   void proc.exited.then(() => (exited = true));
-  await waitFor(
+  const started = await waitFor(
     () => {
       if (exited) throw new Error(`${name} exited:\n${proc.output()}`);
-      return logs().some((l) => l.msg === 'started');
+      return logs().find((l) => l.msg === 'started');
     },
     { timeoutMs, what: `${name} to start` },
   ).catch((err: unknown) => {
     void proc.stop();
     throw new Error(`${name} did not start: ${String(err)}\n${proc.output()}`);
   });
-  return { ...proc, logs };
+  const port = (field: string): number => {
+    const value = started[field];
+    if (typeof value !== 'number') throw new Error(`${name} logged no ${field} in its started line`);
+    return value;
+  };
+  return { ...proc, logs, started, port };
 }

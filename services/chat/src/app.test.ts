@@ -32,7 +32,7 @@ async function startInstance(): Promise<Instance> {
     CHAT_HISTORY_SIZE: String(HISTORY_SIZE),
     CHAT_LOG_LEVEL: 'debug',
   });
-  const { httpPort, grpcPort } = svc.logs().find((l) => l.msg === 'started') as { httpPort: number; grpcPort: number };
+  const [httpPort, grpcPort] = [svc.port('httpPort'), svc.port('grpcPort')];
   return { svc, httpPort, client: createClient(onair().chat.v1.ChatService, `127.0.0.1:${grpcPort}`) };
 }
 

@@ -29,7 +29,7 @@ async function startInstance(): Promise<Instance> {
     DANMAKU_GRPC_PORT: '0',
     DANMAKU_LOG_LEVEL: 'debug',
   });
-  const { httpPort, grpcPort } = svc.logs().find((l) => l.msg === 'started') as { httpPort: number; grpcPort: number };
+  const [httpPort, grpcPort] = [svc.port('httpPort'), svc.port('grpcPort')];
   return { svc, httpPort, grpcPort, client: createClient(onair().danmaku.v1.DanmakuService, `127.0.0.1:${grpcPort}`) };
 }
 

@@ -22,7 +22,7 @@ describe('ingest service', () => {
       INGEST_HTTP_PORT: '0',
       INGEST_LOG_LEVEL: 'debug',
     });
-    ports = ingest.logs().find((l) => l.msg === 'started') as unknown as typeof ports;
+    ports = { rtmpPort: ingest.port('rtmpPort'), grpcPort: ingest.port('grpcPort'), httpPort: ingest.port('httpPort') };
     const address = `127.0.0.1:${ports.grpcPort}`;
     roomsClient = createClient(onair().rooms.v1.RoomsService, address);
     mediaClient = createClient(onair().media.v1.MediaService, address);

@@ -69,9 +69,8 @@ describe('monitoring service', () => {
       MONITORING_POLL_TIMEOUT_MS: '500',
       MONITORING_LOG_LEVEL: 'debug',
     });
-    const started = monitoring.logs().find((l) => l.msg === 'started');
-    expect(started).toMatchObject({ grpcPort });
-    baseUrl = `http://127.0.0.1:${String(started?.httpPort)}`;
+    expect(monitoring.port('grpcPort')).toBe(grpcPort);
+    baseUrl = `http://127.0.0.1:${monitoring.port('httpPort')}`;
   }, 150_000);
 
   afterAll(async () => {

@@ -50,8 +50,7 @@ async function get(url: string): Promise<{ status: number; headers: Headers; tex
 }
 
 function startedPorts(svc: TestService): { httpPort: number; grpcPort: number } {
-  const line = svc.logs().find((l) => l.msg === 'started');
-  return { httpPort: Number(line?.httpPort), grpcPort: Number(line?.grpcPort) };
+  return { httpPort: svc.port('httpPort'), grpcPort: svc.port('grpcPort') };
 }
 
 function expectMedia(probe: ProbeResult): void {
