@@ -16,6 +16,7 @@ import {
 import type { IngestConfig } from './config.js';
 import { createPublishPipeline } from './publish/pipeline.js';
 import { LiveRegistry } from './rooms/live-registry.js';
+import { ensureDemoRoom } from './rooms/demo-room.js';
 import { createRoomPublishGate } from './rooms/room-publish-gate.js';
 import { RoomStore } from './rooms/room-store.js';
 import { roomsServiceHandlers } from './rooms/rooms-service.js';
@@ -47,6 +48,12 @@ export function createApp(config: IngestConfig, log: Logger): IngestApp {
       const nc = await connectNats({ servers: config.natsUrl, name: `ingest-${INSTANCE_ID}`, log });
       const kvm = new Kvm(nc);
       const store = await RoomStore.open(kvm);
+      if (config.demoRoom)
+        await ensureDemoRoom(
+          store,
+          { room: config.demoRoom, streamKey: config.demoStreamKey, rtmpApp: config.rtmpApp },
+          log,
+        );
       const live = await LiveRegistry.open(kvm, { log });
       const hub = new MediaHub({ windowSize: config.windowSegments });
       const pipeline = createPublishPipeline({

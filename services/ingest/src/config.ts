@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { logLevelField, field, loadConfig, portField, type ConfigOf, type LoadedConfig } from '@onair/runtime';
+import { ROOM_ID_PATTERN } from './rooms/stream-key.js';
 import { DEFAULT_LADDER, ladderSchema } from './transcode/ladder.js';
 
 /** Prefix of every ingest environment variable. */
@@ -67,6 +68,20 @@ export const INGEST_CONFIG = {
     '',
     'Token RoomsService callers must send as gRPC metadata "authorization: Bearer <token>" (use a long random ' +
       'value, e.g. `openssl rand -hex 32`). Unset: RoomsService answers loopback callers only.',
+    '(unset)',
+  ),
+  demoRoom: field(
+    z.union([z.literal(''), z.string().regex(ROOM_ID_PATTERN, '1 to 64 lower-case letters, digits or "-"')]),
+    'INGEST_DEMO_ROOM',
+    '',
+    'Room created at start when missing; its new stream key is logged once as demoStreamKey. Empty: none.',
+    '(unset)',
+  ),
+  demoStreamKey: field(
+    z.string(),
+    'INGEST_DEMO_STREAM_KEY',
+    '',
+    'Stream key of the demo room instead of a generated one: "<INGEST_DEMO_ROOM>_<16+ letters, digits, - or _>".',
     '(unset)',
   ),
   logLevel: logLevelField('INGEST_LOG_LEVEL'),

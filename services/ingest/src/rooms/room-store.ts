@@ -34,6 +34,8 @@ const recordSchema = z.object({
 
 /** Longest room title, characters. */
 export const MAX_TITLE_LENGTH = 200;
+/** Fewest characters of secret after "<room>_" in an operator-chosen stream key. */
+export const MIN_CHOSEN_SECRET_LENGTH = 16;
 /** Bucket holding the rooms. */
 export const ROOMS_BUCKET = 'rooms';
 /** Tries of a read-modify-write (key rotation) racing other writers before giving up. */
@@ -52,18 +54,19 @@ export class RoomStore {
   }
 
   /**
-   * Creates a room with a new stream key.
-   * @throws OnairError INVALID_ARGUMENT for an id that is not a slug or a title too long; ALREADY_EXISTS when
-   * the id is taken.
+   * Creates a room with a new stream key, or with `streamKey` when given (an operator-chosen key, see
+   * {@link checkChosenStreamKey}).
+   * @throws OnairError INVALID_ARGUMENT for an id that is not a slug, a title too long or a chosen key that does
+   * not fit the room; ALREADY_EXISTS when the id is taken.
    */
-  async create(id: string, title: string): Promise<RoomWithKey> {
+  async create(id: string, title: string, streamKey = generateStreamKey(id)): Promise<RoomWithKey> {
     if (!ROOM_ID_PATTERN.test(id)) {
       throw new OnairError('INVALID_ARGUMENT', `room id "${id}" must be 1 to 64 lower-case letters, digits or "-"`);
     }
     const cleanTitle = title.trim() || id;
     if (cleanTitle.length > MAX_TITLE_LENGTH)
       throw new OnairError('INVALID_ARGUMENT', `room title longer than ${MAX_TITLE_LENGTH} characters`);
-    const streamKey = generateStreamKey(id);
+    checkChosenStreamKey(id, streamKey);
     const room: RoomRecord = {
       id,
       title: cleanTitle,
@@ -93,14 +96,15 @@ export class RoomStore {
   }
 
   /**
-   * Replaces a room's stream key; the old key stops working at once.
-   * @throws OnairError NOT_FOUND when the room does not exist; UNAVAILABLE when concurrent writers keep winning.
+   * Replaces a room's stream key with a new one, or with `streamKey` when given; the old key stops working at once.
+   * @throws OnairError NOT_FOUND when the room does not exist; INVALID_ARGUMENT for a chosen key that does not
+   * fit the room; UNAVAILABLE when concurrent writers keep winning.
    */
-  async rotateStreamKey(id: string): Promise<RoomWithKey> {
+  async rotateStreamKey(id: string, streamKey = generateStreamKey(id)): Promise<RoomWithKey> {
+    checkChosenStreamKey(id, streamKey);
     for (let attempt = 0; attempt < UPDATE_TRIES; attempt++) {
       const current = await this.entry(id);
       if (!current) throw new OnairError('NOT_FOUND', `room ${id} does not exist`);
-      const streamKey = generateStreamKey(id);
       const room: RoomRecord = { ...current.room, streamKeyHash: hashStreamKey(streamKey) };
       try {
         await this.kv.update(id, JSON.stringify(room), current.revision);
@@ -130,4 +134,20 @@ export class RoomStore {
     if (!e || e.operation !== 'PUT') return undefined;
     return { room: recordSchema.parse(e.json()), revision: e.revision };
   }
+}
+
+/**
+ * Checks a stream key for room `id`: it must read `<id>_<secret>`, the secret at least
+ * {@link MIN_CHOSEN_SECRET_LENGTH} characters of letters, digits, "-" or "_" (URL- and OBS-safe).
+ * @throws OnairError INVALID_ARGUMENT naming what is wrong (never the key itself).
+ */
+export function checkChosenStreamKey(id: string, streamKey: string): void {
+  const secret = streamKey.slice(id.length + 1);
+  if (roomIdOfStreamKey(streamKey) !== id || !streamKey.startsWith(`${id}_`))
+    throw new OnairError('INVALID_ARGUMENT', `a stream key of room ${id} must start with "${id}_"`);
+  if (!new RegExp(`^[A-Za-z0-9_-]{${MIN_CHOSEN_SECRET_LENGTH},}$`).test(secret))
+    throw new OnairError(
+      'INVALID_ARGUMENT',
+      `the secret after "${id}_" must be at least ${MIN_CHOSEN_SECRET_LENGTH} letters, digits, "-" or "_"`,
+    );
 }
