@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['libs/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts', 'e2e/src/**/*.test.ts'],
+    include: ['libs/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts', 'e2e/src/**/*.test.ts', 'deploy/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**', 'e2e/src/compose/**'],
     reporters: ['default', './scripts/vitest-summary-reporter.mjs'],
     pool: 'forks',

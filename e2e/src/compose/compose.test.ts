@@ -1,0 +1,137 @@
+import { ffprobe, freePort, publishTestStream, REPO_ROOT, waitFor, type TestProcess } from '@onair/testing';
+import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openViewer } from '../ws-client.js';
+import { composeAvailable, docker, exitCodes, projectLeftovers } from './docker.js';
+
+/** The compose services that run by default (the observability profile is not started here). */
+const SERVICES = ['nats', 'ingest', 'relay', 'danmaku', 'chat', 'monitoring'];
+const ROOM = 'demo';
+const PUBLISH_S = 14;
+const PROJECT = `onair-e2e-${process.pid}`;
+
+interface ApiStatus {
+  services: Array<{ name: string; health: string }>;
+  streams: Array<{ room: string; live: boolean; renditions: Array<{ name: string; bitrateKbps: number }> }>;
+}
+
+async function fetchText(url: string): Promise<string | undefined> {
+  const res = await fetch(url).catch(() => undefined);
+  return res?.ok ? res.text() : undefined;
+}
+
+describe('docker compose up: the whole suite in containers, through its published ports', () => {
+  let env: StartedDockerComposeEnvironment | undefined;
+  let downed = false;
+  let publisher: TestProcess | undefined;
+  let streamKey: string;
+  const ports = { rtmp: 0, hls: 0, danmaku: 0, chat: 0, dashboard: 0 };
+  const hls = (path: string): string => `http://127.0.0.1:${ports.hls}/hls/${ROOM}/${path}`;
+
+  beforeAll(async () => {
+    if (!(await composeAvailable()))
+      throw new Error('no Docker engine or no `docker compose`: run `sudo deploy/airgap/setup-docker.sh` first');
+    for (const name of Object.keys(ports) as Array<keyof typeof ports>) ports[name] = await freePort();
+    let compose = new DockerComposeEnvironment(REPO_ROOT, 'docker-compose.yml')
+      .withProjectName(PROJECT)
+      .withBuild()
+      .withEnvironment({
+        ONAIR_RTMP_PORT: String(ports.rtmp),
+        ONAIR_HLS_PORT: String(ports.hls),
+        ONAIR_DANMAKU_PORT: String(ports.danmaku),
+        ONAIR_CHAT_PORT: String(ports.chat),
+        ONAIR_DASHBOARD_PORT: String(ports.dashboard),
+      })
+      .withStartupTimeout(180_000);
+    for (const service of SERVICES) compose = compose.withWaitStrategy(`${service}-1`, Wait.forHealthCheck());
+    env = await compose.up();
+
+    const logs = await docker('logs', env.getContainer('ingest-1').getId());
+    const created = logs.split('\n').find((l) => l.includes('"demoStreamKey"'));
+    if (!created) throw new Error(`ingest printed no demo stream key:\n${logs}`);
+    streamKey = (JSON.parse(created) as { demoStreamKey: string }).demoStreamKey;
+    publisher = publishTestStream({ url: `rtmp://127.0.0.1:${ports.rtmp}/live/${streamKey}`, durationS: PUBLISH_S });
+  }, 900_000);
+
+  afterAll(async () => {
+    await publisher?.stop();
+    if (env && !downed) await env.down({ removeVolumes: true });
+  }, 120_000);
+
+  it('prints the demo room and its stream key in the ingest log on first start', () => {
+    expect(streamKey).toMatch(new RegExp(`^${ROOM}_[A-Za-z0-9_-]{43}$`));
+  });
+
+  it('serves the master playlist with every rendition from the relay', async () => {
+    const master = await waitFor(
+      async () => {
+        const text = await fetchText(hls('master.m3u8'));
+        return text?.includes('source/index.m3u8') && text.includes('480p/index.m3u8') ? text : undefined;
+      },
+      { timeoutMs: 30_000, what: 'master playlist' },
+    );
+    expect(master).toMatch(/RESOLUTION=1280x720/);
+    expect(master).toMatch(/RESOLUTION=854x480/);
+    expect(master).toMatch(/CODECS="avc1\.[0-9a-fA-F]{6},mp4a\.40\.2"/);
+  }, 40_000);
+
+  it('shows every service healthy and the stream live in /api/status', async () => {
+    const status = await waitFor(
+      async () => {
+        const body = (await (await fetch(`http://127.0.0.1:${ports.dashboard}/api/status`)).json()) as ApiStatus;
+        const stream = body.streams.find((s) => s.room === ROOM);
+        const healthy = body.services.length > 0 && body.services.every((s) => s.health === 'SERVING');
+        return healthy && stream?.live && stream.renditions.some((r) => r.bitrateKbps > 0) ? body : undefined;
+      },
+      { timeoutMs: 30_000, what: 'every service SERVING and the demo room live' },
+    );
+    expect(status.services.map((s) => s.name).sort()).toEqual(['chat', 'danmaku', 'ingest', 'monitoring', 'relay']);
+  }, 40_000);
+
+  it('round-trips a danmaku over WebSocket', async () => {
+    const viewer = await openViewer(`ws://127.0.0.1:${ports.danmaku}/ws?room=${ROOM}`);
+    const sender = await openViewer(`ws://127.0.0.1:${ports.danmaku}/ws?room=${ROOM}&name=alice`);
+    await viewer.next((f) => f.type === 'welcome');
+    await sender.next((f) => f.type === 'welcome');
+    sender.send({ type: 'danmaku', text: 'hello from compose', mode: 'top', color: '#00ccff' });
+    const got = await viewer.next((f) => f.type === 'danmaku');
+    expect(got).toMatchObject({ text: 'hello from compose', name: 'alice', mode: 'top', room: ROOM });
+    expect(got.streamTimeMs).toBeGreaterThan(0);
+    viewer.close();
+    sender.close();
+  });
+
+  it('round-trips a chat message over WebSocket, and a late joiner gets it in the history', async () => {
+    const viewer = await openViewer(`ws://127.0.0.1:${ports.chat}/ws?room=${ROOM}`);
+    const sender = await openViewer(`ws://127.0.0.1:${ports.chat}/ws?room=${ROOM}&name=bob`);
+    await viewer.next((f) => f.type === 'history');
+    sender.send({ type: 'message', text: 'chat through containers' });
+    expect(await viewer.next((f) => f.type === 'message')).toMatchObject({ text: 'chat through containers' });
+    const late = await openViewer(`ws://127.0.0.1:${ports.chat}/ws?room=${ROOM}`);
+    const history = await late.next((f) => f.type === 'history');
+    expect((history.messages as Array<{ text: string }>).map((m) => m.text)).toContain('chat through containers');
+    for (const v of [viewer, sender, late]) v.close();
+  });
+
+  it('serves the whole publish as H.264/AAC that ffprobe reads from the relay', async () => {
+    expect(await publisher!.exited).toBe(0);
+    await waitFor(async () => (await fetchText(hls('source/index.m3u8')))?.includes('#EXT-X-ENDLIST'), {
+      timeoutMs: 20_000,
+      what: 'ENDLIST',
+    });
+    const source = await ffprobe(hls('source/index.m3u8'));
+    expect(source.streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
+    expect(source.streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 1280, height: 720 });
+    expect(Number(source.format.duration)).toBeGreaterThanOrEqual(PUBLISH_S - 6);
+    const rendition = await ffprobe(hls('480p/index.m3u8'));
+    expect(rendition.streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 854, height: 480 });
+  }, 60_000);
+
+  it('stops every service cleanly (exit 0), and down leaves no containers, networks or volumes', async () => {
+    const stopped = await env!.stop();
+    expect(await exitCodes(PROJECT)).toEqual(Object.fromEntries(SERVICES.map((s) => [s, 0])));
+    await stopped.down({ removeVolumes: true });
+    downed = true;
+    expect(await projectLeftovers(PROJECT)).toEqual({ containers: [], networks: [], volumes: [] });
+  }, 120_000);
+});

@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * `npm run test:e2e`: the testcontainers suite that brings docker-compose.yml up (building the images) and runs
+ * the whole path against the containers. Needs a Docker engine with Compose v2 (deploy/airgap/setup-docker.sh).
+ */
+export default defineConfig({
+  test: {
+    include: ['e2e/src/compose/**/*.test.ts'],
+    reporters: ['default', './scripts/vitest-summary-reporter.mjs'],
+    pool: 'forks',
+    maxWorkers: 1,
+    testTimeout: 60_000,
+    hookTimeout: 900_000,
+    // Ryuk (testcontainers' reaper) is an image from Docker Hub; the suite downs its project itself instead, so
+    // it also runs where no registry is reachable. Set TESTCONTAINERS_RYUK_DISABLED=false to use Ryuk anyway.
+    env: { TESTCONTAINERS_RYUK_DISABLED: process.env.TESTCONTAINERS_RYUK_DISABLED ?? 'true' },
+  },
+});
