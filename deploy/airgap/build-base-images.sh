@@ -7,7 +7,7 @@
 #   nats:2.9.10            debootstrap'd bookworm + Debian's nats-server, laid out like the official image
 #                          (/nats-server, /nats-server.conf, ENTRYPOINT /nats-server)
 # An image already present is kept unless --force is given. Run as root with a running Docker engine
-# (deploy/airgap/setup-docker.sh provides one). Takes about a minute per image.
+# (deploy/airgap/setup-docker.sh provides one) and npm on the host. Takes about half a minute per image.
 #
 # Environment:
 #   ONAIR_DEBIAN_MIRROR   Debian mirror (default http://deb.debian.org/debian)
@@ -34,6 +34,7 @@ esac
 
 [ "$(id -u)" -eq 0 ] || die "run as root (debootstrap needs it)"
 docker info >/dev/null 2>&1 || die "no Docker engine answers; run deploy/airgap/setup-docker.sh first"
+command -v npm >/dev/null 2>&1 || die "needs npm (Node.js) on the host to fetch Node and npm from the npm registry"
 if ! command -v debootstrap >/dev/null 2>&1; then
   say "installing debootstrap"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null ||

@@ -7,7 +7,7 @@ import { composeAvailable, docker, exitCodes, projectLeftovers } from './docker.
 /** The compose services that run by default (the observability profile is not started here). */
 const SERVICES = ['nats', 'ingest', 'relay', 'danmaku', 'chat', 'monitoring'];
 const ROOM = 'demo';
-const PUBLISH_S = 14;
+const PUBLISH_S = 20;
 const PROJECT = `onair-e2e-${process.pid}`;
 
 interface ApiStatus {
@@ -122,7 +122,8 @@ describe('docker compose up: the whole suite in containers, through its publishe
     const source = await ffprobe(hls('source/index.m3u8'));
     expect(source.streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
     expect(source.streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 1280, height: 720 });
-    expect(Number(source.format.duration)).toBeGreaterThanOrEqual(PUBLISH_S - 6);
+    // The playlist keeps a sliding window (6 segments of ~2 s by default), not the whole publish.
+    expect(Number(source.format.duration)).toBeGreaterThanOrEqual(8);
     const rendition = await ffprobe(hls('480p/index.m3u8'));
     expect(rendition.streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 854, height: 480 });
   }, 60_000);
