@@ -25,8 +25,16 @@ export async function connectNats({ servers, name, log }: NatsOptions): Promise<
   natsLog.info({ server: nc.getServer() }, 'connected');
   void (async () => {
     for await (const s of nc.status()) {
-      natsLog.info({ type: s.type }, 'status');
+      natsLog[statusLevel(s.type)]({ type: s.type }, 'status');
     }
   })();
   return nc;
+}
+
+/** Status events that mean trouble; "ping" (every ping interval) is routine and logged at debug. */
+const WARN_STATUSES = new Set(['disconnect', 'error', 'staleConnection', 'slowConsumer', 'forceReconnect']);
+
+function statusLevel(type: string): 'debug' | 'info' | 'warn' {
+  if (type === 'ping') return 'debug';
+  return WARN_STATUSES.has(type) ? 'warn' : 'info';
 }
