@@ -42,9 +42,24 @@ describe('ingest configuration', () => {
     { env: { INGEST_MAX_MESSAGE_BYTES: '10' }, names: 'INGEST_MAX_MESSAGE_BYTES' },
     { env: { INGEST_LOG_LEVEL: 'loud' }, names: 'INGEST_LOG_LEVEL' },
     { env: { INGEST_SEGMENT_TARGET_MS: 'soon' }, names: 'INGEST_SEGMENT_TARGET_MS' },
+    { env: { INGEST_DEMO_ROOM: 'Demo' }, names: 'INGEST_DEMO_ROOM' },
+    { env: { INGEST_DEMO_STREAM_KEY: `demo_${'a'.repeat(32)}` }, names: 'INGEST_DEMO_STREAM_KEY' },
+    { env: { INGEST_DEMO_ROOM: 'demo', INGEST_DEMO_STREAM_KEY: 'demo_short' }, names: 'INGEST_DEMO_STREAM_KEY' },
+    {
+      env: { INGEST_DEMO_ROOM: 'demo', INGEST_DEMO_STREAM_KEY: `other_${'a'.repeat(32)}` },
+      names: 'INGEST_DEMO_STREAM_KEY',
+    },
   ])('rejects $names', ({ env, names }) => {
     expect(() => loadIngestConfig(env)).toThrow(ConfigError);
     expect(() => loadIngestConfig(env)).toThrow(names);
+  });
+
+  it('takes a demo stream key that fits the demo room, and never echoes a rejected one', () => {
+    const key = `demo_${'a1'.repeat(16)}`;
+    expect(loadIngestConfig({ INGEST_DEMO_ROOM: 'demo', INGEST_DEMO_STREAM_KEY: key }).config.demoStreamKey).toBe(key);
+    expect(() =>
+      loadIngestConfig({ INGEST_DEMO_ROOM: 'demo', INGEST_DEMO_STREAM_KEY: 'demo_secret-but-short' }),
+    ).toThrow(expect.objectContaining({ message: expect.not.stringContaining('secret-but-short') as string }) as Error);
   });
 
   it('is documented in the README: the table describeConfig renders', () => {

@@ -1,6 +1,14 @@
 import { z } from 'zod';
-import { logLevelField, field, loadConfig, portField, type ConfigOf, type LoadedConfig } from '@onair/runtime';
-import { ROOM_ID_PATTERN } from './rooms/stream-key.js';
+import {
+  ConfigError,
+  logLevelField,
+  field,
+  loadConfig,
+  portField,
+  type ConfigOf,
+  type LoadedConfig,
+} from '@onair/runtime';
+import { ROOM_ID_PATTERN, chosenStreamKeyProblem } from './rooms/stream-key.js';
 import { DEFAULT_LADDER, ladderSchema } from './transcode/ladder.js';
 
 /** Prefix of every ingest environment variable. */
@@ -81,7 +89,8 @@ export const INGEST_CONFIG = {
     z.string(),
     'INGEST_DEMO_STREAM_KEY',
     '',
-    'Stream key of the demo room instead of a generated one: "<INGEST_DEMO_ROOM>_<16+ letters, digits, - or _>".',
+    'Stream key of the demo room instead of a generated one: "<INGEST_DEMO_ROOM>_<secret>", the secret 32+ ' +
+      'letters, digits, - or _ (e.g. `openssl rand -hex 16`). Replaces the stored key at start when it differs.',
     '(unset)',
   ),
   logLevel: logLevelField('INGEST_LOG_LEVEL'),
@@ -92,8 +101,20 @@ export type IngestConfig = ConfigOf<typeof INGEST_CONFIG>;
 
 /**
  * Reads the ingest configuration from `env`.
- * @throws ConfigError naming each invalid variable.
+ * @throws ConfigError naming each invalid variable, including an INGEST_DEMO_STREAM_KEY that does not fit
+ * INGEST_DEMO_ROOM (the key itself is never in the message).
  */
 export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig<typeof INGEST_CONFIG> {
-  return loadConfig(INGEST_CONFIG, INGEST_PREFIX, env);
+  const loaded = loadConfig(INGEST_CONFIG, INGEST_PREFIX, env);
+  const { demoRoom, demoStreamKey } = loaded.config;
+  if (demoStreamKey) {
+    const problem = demoRoom
+      ? chosenStreamKeyProblem(demoRoom, demoStreamKey)
+      : 'set INGEST_DEMO_ROOM too, or unset this';
+    if (problem) {
+      const problems = [`INGEST_DEMO_STREAM_KEY: ${problem}`];
+      throw new ConfigError(`invalid configuration: ${problems.join(', ')}`, problems);
+    }
+  }
+  return loaded;
 }

@@ -54,15 +54,16 @@ describe('ensureDemoRoom on a real nats-server', () => {
 
   it('uses a configured key, and replaces the stored one when the configured key changes', async () => {
     const { log, lines } = capturedLogger();
-    const first = 'fixed_0123456789abcdef';
+    const first = 'fixed_0123456789abcdef0123456789abcdef';
     expect(await ensureDemoRoom(store, { room: 'fixed', streamKey: first, rtmpApp: 'live' }, log)).toBe('created');
     expect((await store.verifyStreamKey(first))?.id).toBe('fixed');
     expect(await ensureDemoRoom(store, { room: 'fixed', streamKey: first, rtmpApp: 'live' }, log)).toBe('exists');
-    const second = 'fixed_fedcba9876543210-_';
+    const second = 'fixed_fedcba9876543210fedcba9876543210-_';
     expect(await ensureDemoRoom(store, { room: 'fixed', streamKey: second, rtmpApp: 'live' }, log)).toBe('key-set');
     expect(await store.verifyStreamKey(first)).toBeUndefined();
     expect((await store.verifyStreamKey(second))?.id).toBe('fixed');
     expect(JSON.stringify(lines())).not.toContain('0123456789abcdef');
+    expect(JSON.stringify(lines())).not.toContain('fedcba9876543210');
   });
 
   it('refuses a configured key that does not belong to the room or is too short', async () => {
@@ -71,7 +72,7 @@ describe('ensureDemoRoom on a real nats-server', () => {
       ensureDemoRoom(store, { room: 'r1', streamKey: 'other_0123456789abcdef', rtmpApp: 'live' }, log),
     ).rejects.toThrow(/must start with "r1_"/);
     await expect(ensureDemoRoom(store, { room: 'r1', streamKey: 'r1_short', rtmpApp: 'live' }, log)).rejects.toThrow(
-      /at least 16/,
+      /at least 32/,
     );
     expect(await store.get('r1')).toBeUndefined();
   });

@@ -1,5 +1,5 @@
 import { OnairError, type Logger } from '@onair/runtime';
-import { hashStreamKey } from './stream-key.js';
+import { streamKeyMatches } from './stream-key.js';
 import type { RoomStore } from './room-store.js';
 
 /** What {@link ensureDemoRoom} makes sure of. */
@@ -45,10 +45,15 @@ export async function ensureDemoRoom(
       // another instance created it first
     }
   }
-  if (streamKey && (await store.get(room))?.streamKeyHash !== hashStreamKey(streamKey)) {
-    await store.rotateStreamKey(room, streamKey);
-    roomLog.info('demo room stream key set from the configuration');
-    return 'key-set';
+  if (streamKey) {
+    const stored = await store.get(room);
+    if (!stored || !streamKeyMatches(streamKey, stored.streamKeyHash)) {
+      await store.rotateStreamKey(room, streamKey);
+      roomLog.info('demo room stream key set from the configuration');
+      return 'key-set';
+    }
+    roomLog.info('demo room exists with the stream key from the configuration');
+    return 'exists';
   }
   roomLog.info('demo room exists; its stream key is unchanged (`onair rooms rotate-key` makes a new one)');
   return 'exists';

@@ -63,5 +63,16 @@ describe('RoomStore on a real nats-server', () => {
     expect(await store.verifyStreamKey(oldKey)).toBeUndefined();
     expect((await store.verifyStreamKey(newKey))?.id).toBe('rotating');
     await expect(store.rotateStreamKey('missing')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    for (const badId of ['', 'UPPER', 'a_b'])
+      await expect(store.rotateStreamKey(badId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('takes an operator-chosen key only when it fits the room', async () => {
+    const chosen = `chosen_${'x'.repeat(32)}`;
+    await store.create('chosen', 'C', chosen);
+    expect((await store.verifyStreamKey(chosen))?.id).toBe('chosen');
+    await expect(store.create('other', 'O', chosen)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(store.rotateStreamKey('chosen', 'chosen_short')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect((await store.verifyStreamKey(chosen))?.id).toBe('chosen');
   });
 });

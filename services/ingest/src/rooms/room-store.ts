@@ -3,6 +3,7 @@ import type { KV, Kvm } from '@onair/nats-kit';
 import { OnairError } from '@onair/runtime';
 import {
   ROOM_ID_PATTERN,
+  chosenStreamKeyProblem,
   generateStreamKey,
   hashStreamKey,
   roomIdOfStreamKey,
@@ -34,8 +35,6 @@ const recordSchema = z.object({
 
 /** Longest room title, characters. */
 export const MAX_TITLE_LENGTH = 200;
-/** Fewest characters of secret after "<room>_" in an operator-chosen stream key. */
-export const MIN_CHOSEN_SECRET_LENGTH = 16;
 /** Bucket holding the rooms. */
 export const ROOMS_BUCKET = 'rooms';
 /** Tries of a read-modify-write (key rotation) racing other writers before giving up. */
@@ -54,19 +53,19 @@ export class RoomStore {
   }
 
   /**
-   * Creates a room with a new stream key, or with `streamKey` when given (an operator-chosen key, see
-   * {@link checkChosenStreamKey}).
+   * Creates a room with a new stream key, or with `chosenKey` when given (an operator-chosen key, see
+   * {@link chosenStreamKeyProblem}).
    * @throws OnairError INVALID_ARGUMENT for an id that is not a slug, a title too long or a chosen key that does
    * not fit the room; ALREADY_EXISTS when the id is taken.
    */
-  async create(id: string, title: string, streamKey = generateStreamKey(id)): Promise<RoomWithKey> {
+  async create(id: string, title: string, chosenKey?: string): Promise<RoomWithKey> {
     if (!ROOM_ID_PATTERN.test(id)) {
       throw new OnairError('INVALID_ARGUMENT', `room id "${id}" must be 1 to 64 lower-case letters, digits or "-"`);
     }
     const cleanTitle = title.trim() || id;
     if (cleanTitle.length > MAX_TITLE_LENGTH)
       throw new OnairError('INVALID_ARGUMENT', `room title longer than ${MAX_TITLE_LENGTH} characters`);
-    checkChosenStreamKey(id, streamKey);
+    const streamKey = chosenKey === undefined ? generateStreamKey(id) : checkChosen(id, chosenKey);
     const room: RoomRecord = {
       id,
       title: cleanTitle,
@@ -96,12 +95,12 @@ export class RoomStore {
   }
 
   /**
-   * Replaces a room's stream key with a new one, or with `streamKey` when given; the old key stops working at once.
+   * Replaces a room's stream key with a new one, or with `chosenKey` when given; the old key stops working at once.
    * @throws OnairError NOT_FOUND when the room does not exist; INVALID_ARGUMENT for a chosen key that does not
    * fit the room; UNAVAILABLE when concurrent writers keep winning.
    */
-  async rotateStreamKey(id: string, streamKey = generateStreamKey(id)): Promise<RoomWithKey> {
-    checkChosenStreamKey(id, streamKey);
+  async rotateStreamKey(id: string, chosenKey?: string): Promise<RoomWithKey> {
+    const streamKey = chosenKey === undefined ? generateStreamKey(id) : checkChosen(id, chosenKey);
     for (let attempt = 0; attempt < UPDATE_TRIES; attempt++) {
       const current = await this.entry(id);
       if (!current) throw new OnairError('NOT_FOUND', `room ${id} does not exist`);
@@ -136,18 +135,9 @@ export class RoomStore {
   }
 }
 
-/**
- * Checks a stream key for room `id`: it must read `<id>_<secret>`, the secret at least
- * {@link MIN_CHOSEN_SECRET_LENGTH} characters of letters, digits, "-" or "_" (URL- and OBS-safe).
- * @throws OnairError INVALID_ARGUMENT naming what is wrong (never the key itself).
- */
-export function checkChosenStreamKey(id: string, streamKey: string): void {
-  const secret = streamKey.slice(id.length + 1);
-  if (roomIdOfStreamKey(streamKey) !== id || !streamKey.startsWith(`${id}_`))
-    throw new OnairError('INVALID_ARGUMENT', `a stream key of room ${id} must start with "${id}_"`);
-  if (!new RegExp(`^[A-Za-z0-9_-]{${MIN_CHOSEN_SECRET_LENGTH},}$`).test(secret))
-    throw new OnairError(
-      'INVALID_ARGUMENT',
-      `the secret after "${id}_" must be at least ${MIN_CHOSEN_SECRET_LENGTH} letters, digits, "-" or "_"`,
-    );
+/** `chosenKey` when it fits room `id`. @throws OnairError INVALID_ARGUMENT saying why it does not. */
+function checkChosen(id: string, chosenKey: string): string {
+  const problem = chosenStreamKeyProblem(id, chosenKey);
+  if (problem) throw new OnairError('INVALID_ARGUMENT', problem);
+  return chosenKey;
 }

@@ -37,3 +37,20 @@ export function streamKeyMatches(streamKey: string, storedHashHex: string): bool
   const stored = Buffer.from(storedHashHex, 'hex');
   return stored.length === presented.length && timingSafeEqual(presented, stored);
 }
+
+/** Fewest characters of secret after "<room>_" in an operator-chosen stream key (e.g. `openssl rand -hex 16`). */
+export const MIN_CHOSEN_SECRET_LENGTH = 32;
+const CHOSEN_SECRET = new RegExp(`^[A-Za-z0-9_-]{${MIN_CHOSEN_SECRET_LENGTH},}$`);
+
+/**
+ * Why an operator-chosen stream key does not fit room `id`, or undefined when it does. It must read
+ * `<id>_<secret>`, the secret at least {@link MIN_CHOSEN_SECRET_LENGTH} letters, digits, "-" or "_" (URL- and
+ * OBS-safe; long enough that a fast hash keeps it safe, see {@link hashStreamKey}). The key itself is never in
+ * the reason.
+ */
+export function chosenStreamKeyProblem(id: string, streamKey: string): string | undefined {
+  if (!streamKey.startsWith(`${id}_`)) return `a stream key of room ${id} must start with "${id}_"`;
+  if (!CHOSEN_SECRET.test(streamKey.slice(id.length + 1)))
+    return `the secret after "${id}_" must be at least ${MIN_CHOSEN_SECRET_LENGTH} letters, digits, "-" or "_" (e.g. \`openssl rand -hex 16\`)`;
+  return undefined;
+}
