@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm start`: installs what is missing (ffmpeg and nats-server from apt when root, npm packages with `npm ci`),
-// builds, starts nats-server with JetStream and the five services, creates the demo room and prints where to
-// publish and watch. Ctrl-C stops everything cleanly. Only Node built-ins are used until the build is done.
+// builds, starts nats-server with JetStream and the five services (ingest creates the demo room with the key kept in
+// .onair/<room>.stream-key) and prints where to publish and watch. Ctrl-C stops everything cleanly.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -89,14 +90,20 @@ function start(name, cmd, args, env = {}) {
   return entry;
 }
 
-async function startServices() {
+async function startServices(streamKey) {
   if (await portOpen(NATS_PORT))
     throw new Error(`port ${NATS_PORT} is in use; set ONAIR_NATS_PORT or stop the other NATS`);
   mkdirSync(join(DATA, 'nats'), { recursive: true });
   start('nats', 'nats-server', ['-a', '127.0.0.1', '-p', String(NATS_PORT), '-js', '-sd', join(DATA, 'nats')]);
   await waitUntil(() => portOpen(NATS_PORT), 15_000, 'nats-server');
   const natsUrl = `nats://127.0.0.1:${NATS_PORT}`;
-  const env = { INGEST_NATS_URL: natsUrl, DANMAKU_NATS_URL: natsUrl, CHAT_NATS_URL: natsUrl };
+  const env = {
+    INGEST_NATS_URL: natsUrl,
+    INGEST_DEMO_ROOM: ROOM,
+    INGEST_DEMO_STREAM_KEY: streamKey,
+    DANMAKU_NATS_URL: natsUrl,
+    CHAT_NATS_URL: natsUrl,
+  };
   const started = SERVICES.map((svc) =>
     start(svc, process.execPath, [join(ROOT, `services/${svc}/dist/main.js`)], env),
   );
@@ -107,27 +114,13 @@ async function startServices() {
   );
 }
 
-async function ensureDemoRoom() {
-  const { onair } = await import('@onair/proto');
-  const { createClient, call } = await import('@onair/grpc-kit');
-  const rooms = createClient(onair().rooms.v1.RoomsService, `127.0.0.1:${process.env.INGEST_GRPC_PORT ?? 50051}`);
+/** The demo room's stream key: kept in .onair/<room>.stream-key, made on first start (ingest creates the room). */
+function demoStreamKey() {
   const keyFile = join(DATA, `${ROOM}.stream-key`);
-  try {
-    const created = await call((cb) => rooms.CreateRoom({ id: ROOM, title: 'Demo room' }, cb)).catch((err) => {
-      if (err.code !== 'ALREADY_EXISTS') throw err;
-      return undefined;
-    });
-    if (created) {
-      writeFileSync(keyFile, created.streamKey, { mode: 0o600 });
-      return created.streamKey;
-    }
-    if (existsSync(keyFile)) return readFileSync(keyFile, 'utf8').trim();
-    const rotated = await call((cb) => rooms.RotateStreamKey({ id: ROOM }, cb));
-    writeFileSync(keyFile, rotated.streamKey, { mode: 0o600 });
-    return rotated.streamKey;
-  } finally {
-    rooms.close();
-  }
+  if (existsSync(keyFile)) return readFileSync(keyFile, 'utf8').trim();
+  const key = `${ROOM}_${randomBytes(32).toString('base64url')}`;
+  writeFileSync(keyFile, key, { mode: 0o600 });
+  return key;
 }
 
 let stopping = false;
@@ -161,8 +154,8 @@ async function main() {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
   say('starting nats-server and the services');
-  await startServices();
-  const key = await ensureDemoRoom();
+  const key = demoStreamKey();
+  await startServices(key);
   console.log(`
   Onair is running. Logs: ${LOGS}
 
