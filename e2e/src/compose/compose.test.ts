@@ -2,13 +2,15 @@ import { ffprobe, freePort, publishTestStream, REPO_ROOT, waitFor, type TestProc
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openViewer } from '../ws-client.js';
-import { composeAvailable, docker, exitCodes, projectLeftovers } from './docker.js';
+import { composeAvailable, docker, exitCodes, forceDown, orphanedProjects, projectLeftovers } from './docker.js';
 
 /** The compose services that run by default (the observability profile is not started here). */
 const SERVICES = ['nats', 'ingest', 'relay', 'danmaku', 'chat', 'monitoring'];
 const ROOM = 'demo';
-const PUBLISH_S = 20;
-const PROJECT = `onair-e2e-${process.pid}`;
+const PUBLISH_S = 25;
+const PROJECT_PREFIX = 'onair-e2e-';
+const PROJECT = `${PROJECT_PREFIX}${process.pid}`;
+const COMPOSE_FILE = `${REPO_ROOT}docker-compose.yml`;
 
 interface ApiStatus {
   services: Array<{ name: string; health: string }>;
@@ -31,7 +33,13 @@ describe('docker compose up: the whole suite in containers, through its publishe
   beforeAll(async () => {
     if (!(await composeAvailable()))
       throw new Error('no Docker engine or no `docker compose`: run `sudo deploy/airgap/setup-docker.sh` first');
-    for (const name of Object.keys(ports) as Array<keyof typeof ports>) ports[name] = await freePort();
+    for (const orphan of await orphanedProjects(PROJECT_PREFIX)) await forceDown(COMPOSE_FILE, orphan);
+    const taken = new Set<number>();
+    for (const name of Object.keys(ports) as Array<keyof typeof ports>) {
+      do ports[name] = await freePort();
+      while (taken.has(ports[name]));
+      taken.add(ports[name]);
+    }
     let compose = new DockerComposeEnvironment(REPO_ROOT, 'docker-compose.yml')
       .withProjectName(PROJECT)
       .withBuild()
@@ -41,6 +49,8 @@ describe('docker compose up: the whole suite in containers, through its publishe
         ONAIR_DANMAKU_PORT: String(ports.danmaku),
         ONAIR_CHAT_PORT: String(ports.chat),
         ONAIR_DASHBOARD_PORT: String(ports.dashboard),
+        // Images of their own, so the suite neither replaces nor depends on an operator's onair-*:latest.
+        ONAIR_IMAGE_TAG: 'e2e',
       })
       .withStartupTimeout(180_000);
     for (const service of SERVICES) compose = compose.withWaitStrategy(`${service}-1`, Wait.forHealthCheck());
@@ -55,7 +65,10 @@ describe('docker compose up: the whole suite in containers, through its publishe
 
   afterAll(async () => {
     await publisher?.stop();
-    if (env && !downed) await env.down({ removeVolumes: true });
+    if (downed) return;
+    // Without Ryuk nothing else removes the project, also when `up` itself failed.
+    if (env) await env.down({ removeVolumes: true });
+    else await forceDown(COMPOSE_FILE, PROJECT);
   }, 120_000);
 
   it('prints the demo room and its stream key in the ingest log on first start', () => {
@@ -73,19 +86,6 @@ describe('docker compose up: the whole suite in containers, through its publishe
     expect(master).toMatch(/RESOLUTION=1280x720/);
     expect(master).toMatch(/RESOLUTION=854x480/);
     expect(master).toMatch(/CODECS="avc1\.[0-9a-fA-F]{6},mp4a\.40\.2"/);
-  }, 40_000);
-
-  it('shows every service healthy and the stream live in /api/status', async () => {
-    const status = await waitFor(
-      async () => {
-        const body = (await (await fetch(`http://127.0.0.1:${ports.dashboard}/api/status`)).json()) as ApiStatus;
-        const stream = body.streams.find((s) => s.room === ROOM);
-        const healthy = body.services.length > 0 && body.services.every((s) => s.health === 'SERVING');
-        return healthy && stream?.live && stream.renditions.some((r) => r.bitrateKbps > 0) ? body : undefined;
-      },
-      { timeoutMs: 30_000, what: 'every service SERVING and the demo room live' },
-    );
-    expect(status.services.map((s) => s.name).sort()).toEqual(['chat', 'danmaku', 'ingest', 'monitoring', 'relay']);
   }, 40_000);
 
   it('round-trips a danmaku over WebSocket', async () => {
@@ -112,6 +112,19 @@ describe('docker compose up: the whole suite in containers, through its publishe
     expect((history.messages as Array<{ text: string }>).map((m) => m.text)).toContain('chat through containers');
     for (const v of [viewer, sender, late]) v.close();
   });
+
+  it('shows every service healthy and the stream live in /api/status', async () => {
+    const status = await waitFor(
+      async () => {
+        const body = (await (await fetch(`http://127.0.0.1:${ports.dashboard}/api/status`)).json()) as ApiStatus;
+        const stream = body.streams.find((s) => s.room === ROOM);
+        const healthy = body.services.length > 0 && body.services.every((s) => s.health === 'SERVING');
+        return healthy && stream?.live && stream.renditions.some((r) => r.bitrateKbps > 0) ? body : undefined;
+      },
+      { timeoutMs: 30_000, what: 'every service SERVING and the demo room live' },
+    );
+    expect(status.services.map((s) => s.name).sort()).toEqual(['chat', 'danmaku', 'ingest', 'monitoring', 'relay']);
+  }, 40_000);
 
   it('serves the whole publish as H.264/AAC that ffprobe reads from the relay', async () => {
     expect(await publisher!.exited).toBe(0);

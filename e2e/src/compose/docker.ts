@@ -49,6 +49,35 @@ export async function exitCodes(project: string): Promise<Record<string, number>
   );
 }
 
+/**
+ * Removes compose project `project` of `composeFile` with its volumes, killing its containers at once: the cleanup
+ * for a `docker compose up` that failed before testcontainers handed back an environment to down.
+ */
+export async function forceDown(composeFile: string, project: string): Promise<void> {
+  await docker('compose', '-f', composeFile, '-p', project, 'down', '--volumes', '--timeout', '0');
+}
+
+/**
+ * Compose projects named `<prefix><pid>` whose process is gone: what an earlier run that was killed, or whose
+ * hook timed out, left behind (without Ryuk nothing else removes them).
+ */
+export async function orphanedProjects(prefix: string): Promise<string[]> {
+  const listed = JSON.parse(await docker('compose', 'ls', '--all', '--format', 'json')) as Array<{ Name: string }>;
+  return listed
+    .map((p) => p.Name)
+    .filter((name) => name.startsWith(prefix) && !processAlive(Number(name.slice(prefix.length))));
+}
+
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Whether a Docker engine answers and `docker compose` (v2) is installed. */
 export async function composeAvailable(): Promise<boolean> {
   try {
