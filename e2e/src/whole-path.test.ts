@@ -3,21 +3,12 @@ import { onair } from '@onair/proto';
 import { ffprobe, publishTestStream, waitFor, type TestProcess } from '@onair/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { playInHlsJs } from './hls-player.js';
+import { waitForEndlist, waitForLadder, waitForLiveStatus } from './hls-waits.js';
 import { startStack, type Stack } from './stack.js';
 import { openViewer } from './ws-client.js';
 
 const ROOM = 'e2e-room';
 const PUBLISH_S = 20;
-
-interface ApiStatus {
-  services: Array<{ name: string; health: string }>;
-  streams: Array<{ room: string; live: boolean; renditions: Array<{ name: string; bitrateKbps: number }> }>;
-}
-
-async function fetchText(url: string): Promise<string | undefined> {
-  const res = await fetch(url);
-  return res.ok ? res.text() : undefined;
-}
 
 describe('the whole path: RTMP push → ffmpeg → HLS, danmaku and chat through NATS, monitoring', () => {
   let stack: Stack;
@@ -50,13 +41,7 @@ describe('the whole path: RTMP push → ffmpeg → HLS, danmaku and chat through
 
   it('lists every rendition in the master playlist of the origin and of the edge', async () => {
     for (const port of [stack.ports.originHttp, stack.ports.edgeHttp]) {
-      const master = await waitFor(
-        async () => {
-          const text = await fetchText(hls(port, 'master.m3u8'));
-          return text?.includes('source/index.m3u8') && text.includes('480p/index.m3u8') ? text : undefined;
-        },
-        { timeoutMs: 20_000, what: `master playlist on ${port}` },
-      );
+      const master = await waitForLadder(hls(port, 'master.m3u8'), 20_000);
       expect(master).toMatch(/BANDWIDTH=\d+/);
       expect(master).toMatch(/RESOLUTION=854x480/);
       expect(master).toMatch(/RESOLUTION=1280x720/);
@@ -73,16 +58,7 @@ describe('the whole path: RTMP push → ffmpeg → HLS, danmaku and chat through
   }, 40_000);
 
   it('shows every service healthy and the stream live with a bit rate in /api/status', async () => {
-    const status = await waitFor(
-      async () => {
-        const res = await fetch(`http://127.0.0.1:${stack.ports.monitoringHttp}/api/status`);
-        const body = (await res.json()) as ApiStatus;
-        const stream = body.streams.find((s) => s.room === ROOM);
-        const healthy = body.services.every((s) => s.health === 'SERVING');
-        return healthy && stream?.live && stream.renditions.some((r) => r.bitrateKbps > 0) ? body : undefined;
-      },
-      { timeoutMs: 20_000, what: '/api/status' },
-    );
+    const status = await waitForLiveStatus(`http://127.0.0.1:${stack.ports.monitoringHttp}/api/status`, ROOM, 20_000);
     expect(new Set(status.services.map((s) => s.name))).toEqual(
       new Set(['ingest', 'relay', 'danmaku', 'chat', 'monitoring']),
     );
@@ -123,10 +99,7 @@ describe('the whole path: RTMP push → ffmpeg → HLS, danmaku and chat through
   it('serves ≥ 6 s of H.264/AAC that ffprobe reads, at the origin and through the edge', async () => {
     expect(await publisher.exited).toBe(0);
     for (const port of [stack.ports.originHttp, stack.ports.edgeHttp]) {
-      await waitFor(async () => (await fetchText(hls(port, 'source/index.m3u8')))?.includes('#EXT-X-ENDLIST'), {
-        timeoutMs: 15_000,
-        what: `ENDLIST on ${port}`,
-      });
+      await waitForEndlist(hls(port, 'source/index.m3u8'), 15_000);
       const source = await ffprobe(hls(port, 'source/index.m3u8'));
       expect(source.streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
       expect(source.streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 1280, height: 720 });

@@ -1,6 +1,7 @@
-import { ffprobe, freePort, publishTestStream, REPO_ROOT, waitFor, type TestProcess } from '@onair/testing';
+import { ffprobe, freePort, publishTestStream, REPO_ROOT, type TestProcess } from '@onair/testing';
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitForEndlist, waitForLadder, waitForLiveStatus } from '../hls-waits.js';
 import { openViewer } from '../ws-client.js';
 import { composeAvailable, docker, exitCodes, forceDown, orphanedProjects, projectLeftovers } from './docker.js';
 
@@ -11,16 +12,6 @@ const PUBLISH_S = 25;
 const PROJECT_PREFIX = 'onair-e2e-';
 const PROJECT = `${PROJECT_PREFIX}${process.pid}`;
 const COMPOSE_FILE = `${REPO_ROOT}docker-compose.yml`;
-
-interface ApiStatus {
-  services: Array<{ name: string; health: string }>;
-  streams: Array<{ room: string; live: boolean; renditions: Array<{ name: string; bitrateKbps: number }> }>;
-}
-
-async function fetchText(url: string): Promise<string | undefined> {
-  const res = await fetch(url).catch(() => undefined);
-  return res?.ok ? res.text() : undefined;
-}
 
 describe('docker compose up: the whole suite in containers, through its published ports', () => {
   let env: StartedDockerComposeEnvironment | undefined;
@@ -76,13 +67,7 @@ describe('docker compose up: the whole suite in containers, through its publishe
   });
 
   it('serves the master playlist with every rendition from the relay', async () => {
-    const master = await waitFor(
-      async () => {
-        const text = await fetchText(hls('master.m3u8'));
-        return text?.includes('source/index.m3u8') && text.includes('480p/index.m3u8') ? text : undefined;
-      },
-      { timeoutMs: 30_000, what: 'master playlist' },
-    );
+    const master = await waitForLadder(hls('master.m3u8'), 30_000);
     expect(master).toMatch(/RESOLUTION=1280x720/);
     expect(master).toMatch(/RESOLUTION=854x480/);
     expect(master).toMatch(/CODECS="avc1\.[0-9a-fA-F]{6},mp4a\.40\.2"/);
@@ -114,24 +99,13 @@ describe('docker compose up: the whole suite in containers, through its publishe
   });
 
   it('shows every service healthy and the stream live in /api/status', async () => {
-    const status = await waitFor(
-      async () => {
-        const body = (await (await fetch(`http://127.0.0.1:${ports.dashboard}/api/status`)).json()) as ApiStatus;
-        const stream = body.streams.find((s) => s.room === ROOM);
-        const healthy = body.services.length > 0 && body.services.every((s) => s.health === 'SERVING');
-        return healthy && stream?.live && stream.renditions.some((r) => r.bitrateKbps > 0) ? body : undefined;
-      },
-      { timeoutMs: 30_000, what: 'every service SERVING and the demo room live' },
-    );
+    const status = await waitForLiveStatus(`http://127.0.0.1:${ports.dashboard}/api/status`, ROOM, 30_000);
     expect(status.services.map((s) => s.name).sort()).toEqual(['chat', 'danmaku', 'ingest', 'monitoring', 'relay']);
   }, 40_000);
 
   it('serves the whole publish as H.264/AAC that ffprobe reads from the relay', async () => {
     expect(await publisher!.exited).toBe(0);
-    await waitFor(async () => (await fetchText(hls('source/index.m3u8')))?.includes('#EXT-X-ENDLIST'), {
-      timeoutMs: 20_000,
-      what: 'ENDLIST',
-    });
+    await waitForEndlist(hls('source/index.m3u8'), 20_000);
     const source = await ffprobe(hls('source/index.m3u8'));
     expect(source.streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
     expect(source.streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 1280, height: 720 });
