@@ -46,7 +46,8 @@ export async function ensureDemoRoom(
     }
   }
   if (streamKey) {
-    const stored = await store.get(room);
+    // Read again only when another instance created the room between the first read and create.
+    const stored = existing ?? (await store.get(room));
     if (!stored || !streamKeyMatches(streamKey, stored.streamKeyHash)) {
       await store.rotateStreamKey(room, streamKey);
       roomLog.info('demo room stream key set from the configuration');

@@ -3,8 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Amf0Value } from '../../rtmp/amf0.js';
 import { ChunkReader } from '../../rtmp/chunk-reader.js';
 import { ChunkWriter } from '../../rtmp/chunk-writer.js';
-import { parseCommand, type RtmpCommand } from '../../rtmp/commands.js';
-import { encodeAmf0 } from '../../rtmp/amf0-encode.js';
+import { commandMessage, parseCommand, type RtmpCommand } from '../../rtmp/commands.js';
 import { HANDSHAKE_PACKET_BYTES } from '../../rtmp/handshake.js';
 import { MESSAGE_TYPE, type RtmpMessage } from '../../rtmp/messages.js';
 
@@ -100,13 +99,7 @@ export function clientCommand(
   transactionId: number,
   ...values: Amf0Value[]
 ): RtmpMessage {
-  return {
-    csid: 3,
-    type: MESSAGE_TYPE.COMMAND_AMF0,
-    streamId,
-    timestamp: 0,
-    payload: encodeAmf0(name, transactionId, ...values),
-  };
+  return { ...commandMessage(streamId, name, transactionId, ...values), csid: 3 };
 }
 
 /** A media or data message from a client. */
