@@ -1,4 +1,4 @@
-import { freePort, startNats, startService, type TestNats, type TestService } from '@onair/testing';
+import { startMonitoring, startNats, startService, type TestNats, type TestService } from '@onair/testing';
 
 /** Ports of a whole-path stack started by {@link startStack}. */
 export interface StackPorts {
@@ -21,90 +21,82 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-const ports = async (n: number): Promise<number[]> => Promise.all(Array.from({ length: n }, () => freePort()));
+const LOOPBACK = '127.0.0.1';
 
-/** Starts the stack on free ports; every service must log "started". */
+/**
+ * Starts the stack; every service must log "started". Each service binds port 0 and the ports are read back from
+ * its "started" line, so no other process can take them first (monitoring, which polls itself, is the exception:
+ * see {@link startMonitoring}).
+ * @throws Error with the failing service's output, after stopping what had started.
+ */
 export async function startStack(): Promise<Stack> {
   const nats = await startNats();
-  const [rtmp, ingestGrpc, ingestHttp, originHttp, originGrpc, edgeHttp, edgeGrpc] = await ports(7);
-  const [d1, d1g, d2, d2g, c1, c1g, c2, c2g, monHttp, monGrpc] = await ports(10);
-  const p = (n: number | undefined): string => String(n);
   const services: Record<string, TestService> = {};
-  const start = async (key: string, name: string, env: NodeJS.ProcessEnv): Promise<void> => {
-    services[key] = await startService(name, env, 30_000);
+  const stop = async (): Promise<void> => {
+    await Promise.all(Object.values(services).map((s) => s.stop()));
+    await nats.stop();
   };
-  const stack: Stack = {
-    nats,
-    services,
-    ports: {
-      rtmp: rtmp!,
-      ingestGrpc: ingestGrpc!,
-      originHttp: originHttp!,
-      originGrpc: originGrpc!,
-      edgeHttp: edgeHttp!,
-      edgeGrpc: edgeGrpc!,
-      danmakuHttp: [d1!, d2!],
-      chatHttp: [c1!, c2!],
-      monitoringHttp: monHttp!,
-    },
-    async stop() {
-      await Promise.all(Object.values(services).map((s) => s.stop()));
-      await nats.stop();
-    },
-  };
+  const start = async (key: string, name: string, env: NodeJS.ProcessEnv): Promise<TestService> =>
+    (services[key] = await startService(name, env, 30_000));
+  const grpc = (key: string): string => `${LOOPBACK}:${services[key]!.port('grpcPort')}`;
   try {
     await start('ingest', 'ingest', {
-      INGEST_HOST: '127.0.0.1',
-      INGEST_RTMP_PORT: p(rtmp),
-      INGEST_GRPC_PORT: p(ingestGrpc),
-      INGEST_HTTP_PORT: p(ingestHttp),
+      INGEST_HOST: LOOPBACK,
+      INGEST_RTMP_PORT: '0',
+      INGEST_GRPC_PORT: '0',
+      INGEST_HTTP_PORT: '0',
       INGEST_NATS_URL: nats.url,
     });
-    const relayEnv = (
-      http: number | undefined,
-      grpc: number | undefined,
-      upstream: number | undefined,
-    ): NodeJS.ProcessEnv => ({
-      RELAY_HOST: '127.0.0.1',
-      RELAY_HTTP_PORT: p(http),
-      RELAY_GRPC_PORT: p(grpc),
-      RELAY_UPSTREAM: `127.0.0.1:${p(upstream)}`,
+    const relayEnv = (upstream: string): NodeJS.ProcessEnv => ({
+      RELAY_HOST: LOOPBACK,
+      RELAY_HTTP_PORT: '0',
+      RELAY_GRPC_PORT: '0',
+      RELAY_UPSTREAM: grpc(upstream),
       RELAY_UPSTREAM_POLL_MS: '300',
     });
-    await start('origin', 'relay', relayEnv(originHttp, originGrpc, ingestGrpc));
-    await start('edge', 'relay', relayEnv(edgeHttp, edgeGrpc, originGrpc));
-    const rt = (prefix: string, http: number | undefined, grpc: number | undefined): NodeJS.ProcessEnv => ({
-      [`${prefix}_HOST`]: '127.0.0.1',
-      [`${prefix}_HTTP_PORT`]: p(http),
-      [`${prefix}_GRPC_PORT`]: p(grpc),
+    await start('origin', 'relay', relayEnv('ingest'));
+    await start('edge', 'relay', relayEnv('origin'));
+    const realtimeEnv = (prefix: string): NodeJS.ProcessEnv => ({
+      [`${prefix}_HOST`]: LOOPBACK,
+      [`${prefix}_HTTP_PORT`]: '0',
+      [`${prefix}_GRPC_PORT`]: '0',
       [`${prefix}_NATS_URL`]: nats.url,
     });
     await Promise.all([
-      start('danmaku1', 'danmaku', rt('DANMAKU', d1, d1g)),
-      start('danmaku2', 'danmaku', rt('DANMAKU', d2, d2g)),
-      start('chat1', 'chat', rt('CHAT', c1, c1g)),
-      start('chat2', 'chat', rt('CHAT', c2, c2g)),
+      start('danmaku1', 'danmaku', realtimeEnv('DANMAKU')),
+      start('danmaku2', 'danmaku', realtimeEnv('DANMAKU')),
+      start('chat1', 'chat', realtimeEnv('CHAT')),
+      start('chat2', 'chat', realtimeEnv('CHAT')),
     ]);
     const targets = [
-      `ingest=127.0.0.1:${p(ingestGrpc)}`,
-      `relay=127.0.0.1:${p(originGrpc)}`,
-      `relay=127.0.0.1:${p(edgeGrpc)}`,
-      `danmaku=127.0.0.1:${p(d1g)}`,
-      `danmaku=127.0.0.1:${p(d2g)}`,
-      `chat=127.0.0.1:${p(c1g)}`,
-      `chat=127.0.0.1:${p(c2g)}`,
-      `monitoring=127.0.0.1:${p(monGrpc)}`,
-    ].join(',');
-    await start('monitoring', 'monitoring', {
-      MONITORING_HOST: '127.0.0.1',
-      MONITORING_HTTP_PORT: p(monHttp),
-      MONITORING_GRPC_PORT: p(monGrpc),
-      MONITORING_TARGETS: targets,
-      MONITORING_POLL_MS: '500',
-    });
+      ['ingest', 'ingest'],
+      ['relay', 'origin'],
+      ['relay', 'edge'],
+      ['danmaku', 'danmaku1'],
+      ['danmaku', 'danmaku2'],
+      ['chat', 'chat1'],
+      ['chat', 'chat2'],
+    ].map(([name, key]) => `${name}=${grpc(key!)}`);
+    services.monitoring = await startMonitoring(targets, { MONITORING_POLL_MS: '500' }, 30_000);
   } catch (err) {
-    await stack.stop();
+    await stop();
     throw err;
   }
-  return stack;
+  const port = (key: string, field: string): number => services[key]!.port(field);
+  return {
+    nats,
+    services,
+    ports: {
+      rtmp: port('ingest', 'rtmpPort'),
+      ingestGrpc: port('ingest', 'grpcPort'),
+      originHttp: port('origin', 'httpPort'),
+      originGrpc: port('origin', 'grpcPort'),
+      edgeHttp: port('edge', 'httpPort'),
+      edgeGrpc: port('edge', 'grpcPort'),
+      danmakuHttp: [port('danmaku1', 'httpPort'), port('danmaku2', 'httpPort')],
+      chatHttp: [port('chat1', 'httpPort'), port('chat2', 'httpPort')],
+      monitoringHttp: port('monitoring', 'httpPort'),
+    },
+    stop,
+  };
 }

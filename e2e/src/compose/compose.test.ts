@@ -1,4 +1,4 @@
-import { ffprobe, freePort, publishTestStream, REPO_ROOT, type TestProcess } from '@onair/testing';
+import { ffprobe, publishTestStream, REPO_ROOT, type TestProcess } from '@onair/testing';
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitForEndlist, waitForLadder, waitForLiveStatus } from '../hls-waits.js';
@@ -12,6 +12,15 @@ const PUBLISH_S = 25;
 const PROJECT_PREFIX = 'onair-e2e-';
 const PROJECT = `${PROJECT_PREFIX}${process.pid}`;
 const COMPOSE_FILE = `${REPO_ROOT}docker-compose.yml`;
+/** A published port: the compose variable that sets its host port, its service, and its container port. */
+type Published = [variable: string, service: string, containerPort: number];
+const PUBLISHED: Record<'rtmp' | 'hls' | 'danmaku' | 'chat' | 'dashboard', Published> = {
+  rtmp: ['ONAIR_RTMP_PORT', 'ingest', 1935],
+  hls: ['ONAIR_HLS_PORT', 'relay', 8080],
+  danmaku: ['ONAIR_DANMAKU_PORT', 'danmaku', 8081],
+  chat: ['ONAIR_CHAT_PORT', 'chat', 8082],
+  dashboard: ['ONAIR_DASHBOARD_PORT', 'monitoring', 3000],
+};
 
 describe('docker compose up: the whole suite in containers, through its published ports', () => {
   let env: StartedDockerComposeEnvironment | undefined;
@@ -25,27 +34,21 @@ describe('docker compose up: the whole suite in containers, through its publishe
     if (!(await composeAvailable()))
       throw new Error('no Docker engine or no `docker compose`: run `sudo deploy/airgap/setup-docker.sh` first');
     for (const orphan of await orphanedProjects(PROJECT_PREFIX)) await forceDown(COMPOSE_FILE, orphan);
-    const taken = new Set<number>();
-    for (const name of Object.keys(ports) as Array<keyof typeof ports>) {
-      do ports[name] = await freePort();
-      while (taken.has(ports[name]));
-      taken.add(ports[name]);
-    }
     let compose = new DockerComposeEnvironment(REPO_ROOT, 'docker-compose.yml')
       .withProjectName(PROJECT)
       .withBuild()
       .withEnvironment({
-        ONAIR_RTMP_PORT: String(ports.rtmp),
-        ONAIR_HLS_PORT: String(ports.hls),
-        ONAIR_DANMAKU_PORT: String(ports.danmaku),
-        ONAIR_CHAT_PORT: String(ports.chat),
-        ONAIR_DASHBOARD_PORT: String(ports.dashboard),
+        // Host port 0: Docker publishes each on a port it picks, read back below, so no other process can take
+        // one between a pick and the bind.
+        ...Object.fromEntries(Object.values(PUBLISHED).map(([variable]) => [variable, '0'])),
         // Images of their own, so the suite neither replaces nor depends on an operator's onair-*:latest.
         ONAIR_IMAGE_TAG: 'e2e',
       })
       .withStartupTimeout(180_000);
     for (const service of SERVICES) compose = compose.withWaitStrategy(`${service}-1`, Wait.forHealthCheck());
     env = await compose.up();
+    for (const [name, [, service, port]] of Object.entries(PUBLISHED) as Array<[keyof typeof ports, Published]>)
+      ports[name] = env.getContainer(`${service}-1`).getMappedPort(port);
 
     const logs = await docker('logs', env.getContainer('ingest-1').getId());
     const created = logs.split('\n').find((l) => l.includes('"demoStreamKey"'));

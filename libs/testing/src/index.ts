@@ -1,6 +1,6 @@
-export { freePort } from './ports.js';
+export { freePort, retryWhilePortTaken } from './ports.js';
 export { waitFor, type WaitOptions } from './wait.js';
 export { startProcess, type TestProcess } from './process.js';
 export { startNats, type TestNats } from './nats-server.js';
-export { startService, REPO_ROOT, type TestService } from './services.js';
+export { startMonitoring, startService, REPO_ROOT, type TestService } from './services.js';
 export { publishTestStream, ffprobe, type PublishOptions, type ProbeResult } from './ffmpeg.js';

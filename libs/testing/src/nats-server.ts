@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './ports.js';
 import { startProcess, type TestProcess } from './process.js';
 import { waitFor } from './wait.js';
 
-/** A real nats-server with JetStream, on a free port, with its own data dir. */
+/** A real nats-server with JetStream, on a port it picked itself, with its own data dir. */
 export interface TestNats {
   /** "nats://127.0.0.1:<port>" */
   readonly url: string;
@@ -15,36 +13,31 @@ export interface TestNats {
   stop(): Promise<void>;
 }
 
-/** Starts nats-server (from PATH, or NATS_SERVER_BIN) with JetStream and waits until it accepts connections. */
+/**
+ * Starts nats-server (from PATH, or NATS_SERVER_BIN) with JetStream on a port the server binds itself (`-p -1`),
+ * and resolves once its ports file (`--ports_file_dir`, written when it accepts connections) names the URL.
+ * Binding its own port leaves no window in which another process can take it.
+ * @throws Error with the server's output when it exits or writes no ports file within 10 s.
+ */
 export async function startNats(): Promise<TestNats> {
-  const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'onair-nats-'));
-  const proc = startProcess(process.env.NATS_SERVER_BIN ?? 'nats-server', [
-    '-a',
-    '127.0.0.1',
-    '-p',
-    String(port),
-    '-js',
-    '-sd',
-    dir,
-  ]);
-  await waitFor(
-    () =>
-      new Promise<boolean>((resolve) => {
-        const sock = connect(port, '127.0.0.1', () => {
-          sock.destroy();
-          resolve(true);
-        });
-        sock.on('error', () => resolve(false));
-      }),
-    { what: `nats-server on ${port}: ${proc.output()}` },
-  );
-  return {
-    url: `nats://127.0.0.1:${port}`,
-    process: proc,
-    async stop() {
-      await proc.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
+  const bin = process.env.NATS_SERVER_BIN ?? 'nats-server';
+  const proc = startProcess(bin, ['-a', '127.0.0.1', '-p', '-1', '-js', '-sd', dir, '--ports_file_dir', dir]);
+  const stop = async (): Promise<void> => {
+    await proc.stop();
+    rmSync(dir, { recursive: true, force: true });
   };
+  const portsFile = join(dir, `${bin.split('/').pop() ?? bin}_${proc.child.pid}.ports`);
+  const url = await waitFor(
+    async () => {
+      if (proc.child.exitCode !== null) throw new Error(`nats-server exited:\n${proc.output()}`);
+      if (!existsSync(portsFile)) return undefined;
+      return (JSON.parse(readFileSync(portsFile, 'utf8')) as { nats?: string[] }).nats?.[0];
+    },
+    { timeoutMs: 10_000, what: 'nats-server to write its ports file' },
+  ).catch(async (err: unknown) => {
+    await stop();
+    throw new Error(`${String(err)}\n${proc.output()}`);
+  });
+  return { url, process: proc, stop };
 }

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { freePort, retryWhilePortTaken } from './ports.js';
 import { startProcess, type TestProcess } from './process.js';
 import { waitFor } from './wait.js';
 
@@ -48,4 +49,36 @@ export async function startService(name: string, env: NodeJS.ProcessEnv, timeout
     return value;
   };
   return { ...proc, logs, started, port };
+}
+
+/**
+ * Starts the monitoring service polling `targets` ("name=host:port" each) and itself on loopback, with `env` added
+ * (MONITORING_POLL_MS and the like). Monitoring polls its own gRPC port, so it is told that port in advance: it is
+ * picked with {@link freePort} and the start is retried on a new one if another process took it first.
+ * @throws Error with the process output when it does not start within `timeoutMs`.
+ */
+export async function startMonitoring(
+  targets: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs?: number,
+): Promise<TestService> {
+  return retryWhilePortTaken(async () => {
+    const grpcPort = await freePort();
+    const monitoring = await startService(
+      'monitoring',
+      {
+        MONITORING_HOST: '127.0.0.1',
+        MONITORING_HTTP_PORT: '0',
+        MONITORING_GRPC_PORT: String(grpcPort),
+        MONITORING_TARGETS: [...targets, `monitoring=127.0.0.1:${grpcPort}`].join(','),
+        ...env,
+      },
+      timeoutMs,
+    );
+    if (monitoring.port('grpcPort') !== grpcPort) {
+      await monitoring.stop();
+      throw new Error(`monitoring bound gRPC port ${monitoring.port('grpcPort')}, not ${grpcPort}`);
+    }
+    return monitoring;
+  });
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { telemetry } from '@onair/proto';
 import { createGrpcServer, type GrpcServer } from '@onair/grpc-kit';
 import { createLogger, INSTANCE_ID } from '@onair/runtime';
-import { freePort, REPO_ROOT, startService, waitFor, type TestService } from '@onair/testing';
+import { freePort, REPO_ROOT, startMonitoring, waitFor, type TestService } from '@onair/testing';
 import type { StatusReport } from './status/status-report.js';
 
 const log = createLogger({ service: 'test', level: 'silent' });
@@ -56,20 +56,13 @@ describe('monitoring service', () => {
       addresses.set(standIn.name, `127.0.0.1:${await server.listen('127.0.0.1', 0)}`);
     }
     addresses.set('dead', `127.0.0.1:${await freePort()}`);
-    const grpcPort = await freePort();
-    addresses.set('monitoring', `127.0.0.1:${grpcPort}`);
-    monitoring = await startService('monitoring', {
-      MONITORING_HOST: '127.0.0.1',
-      MONITORING_HTTP_PORT: '0',
-      MONITORING_GRPC_PORT: String(grpcPort),
-      MONITORING_TARGETS: [...addresses]
-        .map(([name, address]) => `${name === 'edge' ? 'relay' : name}=${address}`)
-        .join(','),
+    const targets = [...addresses].map(([name, address]) => `${name === 'edge' ? 'relay' : name}=${address}`);
+    monitoring = await startMonitoring(targets, {
       MONITORING_POLL_MS: '250',
       MONITORING_POLL_TIMEOUT_MS: '500',
       MONITORING_LOG_LEVEL: 'debug',
     });
-    expect(monitoring.port('grpcPort')).toBe(grpcPort);
+    addresses.set('monitoring', `127.0.0.1:${monitoring.port('grpcPort')}`);
     baseUrl = `http://127.0.0.1:${monitoring.port('httpPort')}`;
   }, 150_000);
 

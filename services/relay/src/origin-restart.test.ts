@@ -4,7 +4,7 @@ import { onair } from '@onair/proto';
 import { createGrpcServer, type GrpcServer } from '@onair/grpc-kit';
 import { MediaHub, NOT_READY, mediaServiceHandlers, type MediaEvent } from '@onair/media';
 import { createLogger, type Logger } from '@onair/runtime';
-import { freePort, waitFor } from '@onair/testing';
+import { waitFor } from '@onair/testing';
 import { createApp, type RelayApp } from './app.js';
 import type { RelayConfig } from './config.js';
 
@@ -38,11 +38,11 @@ function relayConfig(upstream: string, grpcPort: number): RelayConfig {
   };
 }
 
-async function startIngest(hub: MediaHub, port: number): Promise<GrpcServer> {
+/** An ingest stand-in serving `hub` over MediaService on `port` (0: a port the OS picks). */
+async function startIngest(hub: MediaHub, port = 0): Promise<{ server: GrpcServer; port: number }> {
   const server = createGrpcServer({ log: quiet, service: 'ingest', roomStats: () => [] });
   server.addService(onair().media.v1.MediaService.service, mediaServiceHandlers(hub, quiet));
-  await server.listen('127.0.0.1', port);
-  return server;
+  return { server, port: await server.listen('127.0.0.1', port) };
 }
 
 function segment(hub: MediaHub, sequence: number): void {
@@ -71,9 +71,7 @@ describe('an origin relay restarting', () => {
 
   it('leaves its edges serving the live stream, then feeds them again', async () => {
     const ingestHub = new MediaHub({ windowSize: 3 });
-    const ingestPort = await freePort();
-    const originPort = await freePort();
-    let ingest = await startIngest(ingestHub, ingestPort);
+    let ingest = await startIngest(ingestHub);
     ingestHub.start({
       room: 'demo',
       publishId: 'p1',
@@ -84,13 +82,14 @@ describe('an origin relay restarting', () => {
     ingestHub.apply('demo', { event: 'initSegment', initSegment: { rendition: 'source', data: Buffer.from('init') } });
     [0, 1, 2].forEach((seq) => segment(ingestHub, seq));
 
-    const originConfig = relayConfig(`127.0.0.1:${ingestPort}`, originPort);
-    let origin: RelayApp = createApp(originConfig, quiet);
+    let origin: RelayApp = createApp(relayConfig(`127.0.0.1:${ingest.port}`, 0), quiet);
     await origin.start();
+    // The restarted origin and ingest come back on the ports the first ones bound, as a restarted service would.
+    const originConfig = relayConfig(`127.0.0.1:${ingest.port}`, origin.grpcPort);
     const edgeLogs = recordingLogger();
-    const edge = createApp(relayConfig(`127.0.0.1:${originPort}`, 0), edgeLogs.log);
+    const edge = createApp(relayConfig(`127.0.0.1:${origin.grpcPort}`, 0), edgeLogs.log);
     await edge.start();
-    running.push({ stop: () => ingest.stop(100) }, { stop: () => origin.stop() }, edge);
+    running.push({ stop: () => ingest.server.stop(100) }, { stop: () => origin.stop() }, edge);
     const playlist = async (): Promise<{ status: number; text: string }> => {
       const res = await fetch(`http://127.0.0.1:${edge.httpPort}/hls/demo/source/index.m3u8`);
       return { status: res.status, text: await res.text() };
@@ -109,7 +108,7 @@ describe('an origin relay restarting', () => {
     })();
 
     await origin.stop();
-    await ingest.stop(100);
+    await ingest.server.stop(100);
     const restartedAt = edgeLogs.lines.length;
     origin = createApp(originConfig, quiet);
     await origin.start();
@@ -128,7 +127,7 @@ describe('an origin relay restarting', () => {
     );
     expect([...broken]).toEqual([]);
 
-    ingest = await startIngest(ingestHub, ingestPort);
+    ingest = await startIngest(ingestHub, ingest.port);
     segment(ingestHub, 3);
     await waitFor(async () => (await playlist()).text.includes('seg-3.m4s'), {
       what: 'the edge to follow the restarted origin',
