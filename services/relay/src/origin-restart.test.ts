@@ -2,10 +2,11 @@ import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { onair } from '@onair/proto';
 import { createGrpcServer, type GrpcServer } from '@onair/grpc-kit';
-import { MediaHub, NOT_READY, mediaServiceHandlers, type MediaEvent } from '@onair/media';
+import { MediaHub, NOT_READY, mediaServiceHandlers } from '@onair/media';
 import { createLogger, type Logger } from '@onair/runtime';
 import { waitFor } from '@onair/testing';
 import { createApp, type RelayApp } from './app.js';
+import { hubFeeder } from './testing/hub-feeder.js';
 import type { RelayConfig } from './config.js';
 
 // ingest → origin relay → edge relay, in-process over real gRPC; the origin restarts while ingest is away.
@@ -45,24 +46,6 @@ async function startIngest(hub: MediaHub, port = 0): Promise<{ server: GrpcServe
   return { server, port: await server.listen('127.0.0.1', port) };
 }
 
-function segment(hub: MediaHub, sequence: number): void {
-  const apply = (e: MediaEvent): void => hub.apply('demo', e);
-  apply({
-    event: 'part',
-    part: {
-      rendition: 'source',
-      segmentSequence: sequence,
-      partIndex: 0,
-      data: Buffer.from(`seg-${sequence}`),
-      durationMs: 1000,
-      independent: true,
-      programDateTimeMs: 1_700_000_000_000 + sequence * 1000,
-      videoFrames: 25,
-    },
-  });
-  apply({ event: 'segmentEnd', segmentEnd: { rendition: 'source', segmentSequence: sequence, durationMs: 1000 } });
-}
-
 describe('an origin relay restarting', () => {
   const running: Array<{ stop(): Promise<unknown> }> = [];
   afterAll(async () => {
@@ -72,15 +55,10 @@ describe('an origin relay restarting', () => {
   it('leaves its edges serving the live stream, then feeds them again', async () => {
     const ingestHub = new MediaHub({ windowSize: 3 });
     let ingest = await startIngest(ingestHub);
-    ingestHub.start({
-      room: 'demo',
-      publishId: 'p1',
-      startedAtMs: 1_700_000_000_000,
-      targetSegmentDurationMs: 1000,
-      renditions: [{ name: 'source', codecs: 'avc1.64001e', bandwidth: 1000, width: 2, height: 2, frameRate: 25 }],
-    });
-    ingestHub.apply('demo', { event: 'initSegment', initSegment: { rendition: 'source', data: Buffer.from('init') } });
-    [0, 1, 2].forEach((seq) => segment(ingestHub, seq));
+    const feed = hubFeeder(ingestHub, { segmentMs: 1000 });
+    feed.start('p1');
+    feed.init('init');
+    [0, 1, 2].forEach((seq) => feed.segment(seq));
 
     let origin: RelayApp = createApp(relayConfig(`127.0.0.1:${ingest.port}`, 0), quiet);
     await origin.start();
@@ -128,7 +106,7 @@ describe('an origin relay restarting', () => {
     expect([...broken]).toEqual([]);
 
     ingest = await startIngest(ingestHub, ingest.port);
-    segment(ingestHub, 3);
+    feed.segment(3);
     await waitFor(async () => (await playlist()).text.includes('seg-3.m4s'), {
       what: 'the edge to follow the restarted origin',
       timeoutMs: 30_000,

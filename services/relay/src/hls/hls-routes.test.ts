@@ -1,54 +1,15 @@
 import { createHash } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MediaHub, type MediaEvent } from '@onair/media';
+import { MediaHub } from '@onair/media';
+import { hubFeeder } from '../testing/hub-feeder.js';
 import { ViewerTracker } from '../viewers/viewer-tracker.js';
 import { registerHlsRoutes } from './hls-routes.js';
 import { RoomStreams } from './room-streams.js';
 
-const T0 = 1_700_000_000_000;
 const PLAYLIST = '/hls/demo/source/index.m3u8';
 
 const initFile = (data: string): string => `init-${createHash('sha256').update(data).digest('hex').slice(0, 16)}.mp4`;
-
-/** Feeds the room `demo`, one rendition `source`, the way ingest's segmenter does. */
-function feeder(hub: MediaHub) {
-  const apply = (e: MediaEvent): void => hub.apply('demo', e);
-  return {
-    start: (publishId: string) =>
-      apply({
-        event: 'streamStarted',
-        streamStarted: {
-          room: 'demo',
-          publishId,
-          startedAtMs: T0,
-          targetSegmentDurationMs: 2000,
-          renditions: [
-            { name: 'source', codecs: 'avc1.64001f', bandwidth: 1_000_000, width: 2, height: 2, frameRate: 25 },
-          ],
-        },
-      }),
-    init: (data: string) =>
-      apply({ event: 'initSegment', initSegment: { rendition: 'source', data: Buffer.from(data) } }),
-    discontinuity: () => apply({ event: 'discontinuity', discontinuity: { rendition: 'source' } }),
-    segment: (sequence: number, durationMs = 2000) => {
-      apply({
-        event: 'part',
-        part: {
-          rendition: 'source',
-          segmentSequence: sequence,
-          partIndex: 0,
-          data: Buffer.from(`seg-${sequence}`),
-          durationMs,
-          independent: true,
-          programDateTimeMs: T0 + sequence * 2000,
-          videoFrames: 25,
-        },
-      });
-      apply({ event: 'segmentEnd', segmentEnd: { rendition: 'source', segmentSequence: sequence, durationMs } });
-    },
-  };
-}
 
 describe('HLS routes', () => {
   const apps: FastifyInstance[] = [];
@@ -69,7 +30,7 @@ describe('HLS routes', () => {
   it('names init segments by their content, so an init URL never serves other bytes', async () => {
     const hub = new MediaHub({ windowSize: 3 });
     const get = serve(hub);
-    const feed = feeder(hub);
+    const feed = hubFeeder(hub);
     feed.start('p1');
     feed.init('INIT-A');
     feed.segment(0);
@@ -90,7 +51,7 @@ describe('HLS routes', () => {
   it('keeps a segment it listed available for its duration plus the playlist’s (RFC 8216 §6.2.2)', async () => {
     const hub = new MediaHub({ windowSize: 3 });
     const get = serve(hub);
-    const feed = feeder(hub);
+    const feed = hubFeeder(hub);
     feed.start('p1');
     feed.init('INIT-A');
     [0, 1, 2].forEach((seq) => feed.segment(seq));
@@ -107,7 +68,7 @@ describe('HLS routes', () => {
   it('never lowers EXT-X-TARGETDURATION as a long segment slides out (RFC 8216 §6.2.1)', async () => {
     const hub = new MediaHub({ windowSize: 2 });
     const get = serve(hub);
-    const feed = feeder(hub);
+    const feed = hubFeeder(hub);
     const target = async () => /#EXT-X-TARGETDURATION:(\d+)/.exec((await get(PLAYLIST)).body)?.[1];
     feed.start('p1');
     feed.init('INIT-A');
@@ -124,7 +85,7 @@ describe('HLS routes', () => {
     const edge = new MediaHub({ windowSize: 3 });
     const fromOrigin = serve(origin);
     const fromEdge = serve(edge);
-    const feed = feeder(origin);
+    const feed = hubFeeder(origin);
     feed.start('p1');
     feed.init('INIT-A');
     [0, 1].forEach((seq) => feed.segment(seq));
