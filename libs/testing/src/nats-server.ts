@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProcess, type TestProcess } from './process.js';
@@ -21,18 +21,27 @@ export interface TestNats {
  */
 export async function startNats(): Promise<TestNats> {
   const dir = mkdtempSync(join(tmpdir(), 'onair-nats-'));
-  const bin = process.env.NATS_SERVER_BIN ?? 'nats-server';
-  const proc = startProcess(bin, ['-a', '127.0.0.1', '-p', '-1', '-js', '-sd', dir, '--ports_file_dir', dir]);
+  const proc = startProcess(process.env.NATS_SERVER_BIN ?? 'nats-server', [
+    '-a',
+    '127.0.0.1',
+    '-p',
+    '-1',
+    '-js',
+    '-sd',
+    dir,
+    '--ports_file_dir',
+    dir,
+  ]);
   const stop = async (): Promise<void> => {
     await proc.stop();
     rmSync(dir, { recursive: true, force: true });
   };
-  const portsFile = join(dir, `${bin.split('/').pop() ?? bin}_${proc.child.pid}.ports`);
   const url = await waitFor(
-    async () => {
+    () => {
       if (proc.child.exitCode !== null) throw new Error(`nats-server exited:\n${proc.output()}`);
-      if (!existsSync(portsFile)) return undefined;
-      return (JSON.parse(readFileSync(portsFile, 'utf8')) as { nats?: string[] }).nats?.[0];
+      const portsFile = readdirSync(dir).find((name) => name.endsWith('.ports'));
+      if (!portsFile) return undefined;
+      return (JSON.parse(readFileSync(join(dir, portsFile), 'utf8')) as { nats?: string[] }).nats?.[0];
     },
     { timeoutMs: 10_000, what: 'nats-server to write its ports file' },
   ).catch(async (err: unknown) => {
