@@ -118,6 +118,18 @@ describe('docker compose up: the whole suite in containers, through its publishe
     expect(rendition.streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 854, height: 480 });
   }, 60_000);
 
+  it('ships no test code in any service image', async () => {
+    for (const service of SERVICES.filter((s) => s !== 'nats')) {
+      // Compiled tests and test helpers in the app, and the test libraries they would need.
+      const found = await docker(
+        ...['run', '--rm', '--entrypoint', 'sh', `onair-${service}:e2e`, '-c'],
+        "find /app -path /app/node_modules -prune -o \\( -name '*.test.*' -o -path '*/testing/*' \\) -print; " +
+          'ls -d /app/node_modules/vitest /app/node_modules/@onair/testing 2>/dev/null; true',
+      );
+      expect({ service, found: found.trim() }).toEqual({ service, found: '' });
+    }
+  }, 60_000);
+
   it('stops every service cleanly (exit 0), and down leaves no containers, networks or volumes', async () => {
     const stopped = await env!.stop();
     expect(await exitCodes(PROJECT)).toEqual(Object.fromEntries(SERVICES.map((s) => [s, 0])));

@@ -5,4 +5,3 @@ export { ROOM_ID_PATTERN, roomIdSchema, nameSchema, textSchema, colorSchema, NAM
 export { PROTOCOL_VERSION, type RoomMessage, type ClientLimits, type Welcome } from './frames.js';
 export { unwrap, type Rejection, type Result } from './result.js';
 export { validate } from './validate.js';
-export { FrameClient, UpgradeRefusedError, roomUrl, type ServerFrame, type CloseInfo } from './frame-client.js';

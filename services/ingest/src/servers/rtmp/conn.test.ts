@@ -9,8 +9,8 @@ import {
   userControlMessage,
   windowAckSizeMessage,
 } from '../../rtmp/messages.js';
-import { clientCommand, clientMessage } from './rtmp-test-client.js';
-import { connectCmd, publishPipelined, startTestServer, type TestServer } from './test-server.js';
+import { clientCommand, clientMessage } from '../../testing/rtmp-test-client.js';
+import { connectCmd, publishPipelined, startTestServer, type TestServer } from '../../testing/test-server.js';
 
 describe('RtmpConn: protocol control, timeouts and bad input', () => {
   let t: TestServer;

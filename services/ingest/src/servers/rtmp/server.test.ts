@@ -5,7 +5,7 @@ import { waitFor } from '@onair/testing';
 import { Amf0EcmaArray } from '../../rtmp/amf0.js';
 import { encodeAmf0 } from '../../rtmp/amf0-encode.js';
 import { MESSAGE_TYPE, USER_CONTROL_EVENT } from '../../rtmp/messages.js';
-import { clientCommand, clientMessage } from './rtmp-test-client.js';
+import { clientCommand, clientMessage } from '../../testing/rtmp-test-client.js';
 import {
   connectCmd,
   publishPipelined,
@@ -13,7 +13,7 @@ import {
   startTestServer,
   statusOf,
   type TestServer,
-} from './test-server.js';
+} from '../../testing/test-server.js';
 
 describe('RtmpServer sessions with a fake gate and pipeline', () => {
   let t: TestServer;

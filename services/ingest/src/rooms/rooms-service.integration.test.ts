@@ -11,9 +11,8 @@ import {
   createHealthClient,
   type GrpcServer,
 } from '@onair/grpc-kit';
-import { Kvm, connectNats, type NatsConnection } from '@onair/nats-kit';
 import { createLogger } from '@onair/runtime';
-import { REPO_ROOT, startNats, startProcess, type TestNats } from '@onair/testing';
+import { REPO_ROOT, startNatsFixture, startProcess, type NatsFixture } from '@onair/testing';
 import { LiveRegistry } from './live-registry.js';
 import { RoomStore } from './room-store.js';
 import { roomsServiceHandlers } from './rooms-service.js';
@@ -31,14 +30,13 @@ const bearer = (token: string): Metadata => {
   return md;
 };
 const cliRun = async (...args: string[]): Promise<{ code: number | string; out: string }> => {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npx tsc -b libs/cli`);
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build`);
   const proc = startProcess(process.execPath, [CLI, ...args]);
   return { code: await proc.exited, out: proc.output() };
 };
 
 describe('RoomsService over real gRPC and NATS', () => {
-  let nats: TestNats;
-  let nc: NatsConnection;
+  let nats: NatsFixture;
   let grpc: GrpcServer;
   let address: string;
   let store: RoomStore;
@@ -46,9 +44,8 @@ describe('RoomsService over real gRPC and NATS', () => {
   let client: rooms.RoomsServiceClient;
 
   beforeAll(async () => {
-    nats = await startNats();
-    nc = await connectNats({ servers: nats.url, name: 'test', log });
-    const kvm = new Kvm(nc);
+    nats = await startNatsFixture();
+    const { kvm } = nats;
     store = await RoomStore.open(kvm);
     live = await LiveRegistry.open(kvm, { log });
     grpc = createGrpcServer({ log, service: 'ingest', roomStats: () => [] });
@@ -60,7 +57,6 @@ describe('RoomsService over real gRPC and NATS', () => {
   afterAll(async () => {
     client?.close();
     await grpc?.stop();
-    await nc?.close();
     await nats?.stop();
   });
 
@@ -161,16 +157,14 @@ describe('RoomsService over real gRPC and NATS', () => {
 });
 
 describe('RoomsService access (INGEST_ADMIN_TOKEN)', () => {
-  let nats: TestNats;
-  let nc: NatsConnection;
+  let nats: NatsFixture;
   const servers: GrpcServer[] = [];
   let withToken: string;
   let loopbackOnly: number;
 
   beforeAll(async () => {
-    nats = await startNats();
-    nc = await connectNats({ servers: nats.url, name: 'test', log });
-    const kvm = new Kvm(nc);
+    nats = await startNatsFixture();
+    const { kvm } = nats;
     const [store, live] = [await RoomStore.open(kvm), await LiveRegistry.open(kvm, { log })];
     const serve = async (host: string, adminToken?: string): Promise<number> => {
       const grpc = createGrpcServer({ log, service: 'ingest', roomStats: () => [] });
@@ -184,7 +178,6 @@ describe('RoomsService access (INGEST_ADMIN_TOKEN)', () => {
 
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.stop()));
-    await nc?.close();
     await nats?.stop();
   });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { waitFor } from '@onair/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FlvTagRecord } from './flv-reader.js';
-import { eventsOf, openHarness, recordPublish, replay, type PipelineHarness } from './pipeline-harness.js';
+import { eventsOf, openHarness, recordPublish, replay, type PipelineHarness } from '../testing/pipeline-harness.js';
 import { DEFAULT_LADDER } from '../transcode/ladder.js';
 
 let dir: string;

@@ -1,10 +1,9 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { promisify } from 'node:util';
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { telemetry } from '@onair/proto';
 import { createGrpcServer, type GrpcServer } from '@onair/grpc-kit';
 import { createLogger, INSTANCE_ID } from '@onair/runtime';
-import { freePort, REPO_ROOT, startMonitoring, waitFor, type TestService } from '@onair/testing';
+import { freePort, startMonitoring, waitFor, type TestService } from '@onair/testing';
 import type { StatusReport } from './status/status-report.js';
 
 const log = createLogger({ service: 'test', level: 'silent' });
@@ -49,7 +48,6 @@ describe('monitoring service', () => {
   const service = (report: StatusReport, name: string) => report.services.find((s) => s.name === name);
 
   beforeAll(async () => {
-    await promisify(execFile)('npx', ['tsc', '-b', 'services/monitoring'], { cwd: REPO_ROOT, timeout: 120_000 });
     for (const standIn of STAND_INS) {
       const server = createGrpcServer({ log, service: standIn.service, roomStats: () => standIn.rooms });
       servers.set(standIn.name, server);

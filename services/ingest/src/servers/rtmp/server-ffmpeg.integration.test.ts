@@ -2,13 +2,12 @@ import { connect } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Kvm, connectNats, type NatsConnection } from '@onair/nats-kit';
 import { createLogger } from '@onair/runtime';
-import { publishTestStream, startNats, waitFor, type TestNats } from '@onair/testing';
+import { publishTestStream, startNatsFixture, waitFor, type NatsFixture } from '@onair/testing';
 import { LiveRegistry } from '../../rooms/live-registry.js';
 import { createRoomPublishGate } from '../../rooms/room-publish-gate.js';
 import { RoomStore } from '../../rooms/room-store.js';
-import { RecordingPipeline } from './recording-pipeline.js';
+import { RecordingPipeline } from '../../testing/recording-pipeline.js';
 import { RtmpServer } from './server.js';
 
 /** Real ffmpeg (libavformat's native RTMP client, digest handshake) against the server, rooms in real NATS. */
@@ -22,8 +21,7 @@ describe('RTMP server with real ffmpeg publishers and real NATS rooms', () => {
   });
   const log = createLogger({ service: 'ingest', level: 'debug', destination });
   const pipeline = new RecordingPipeline();
-  let nats: TestNats;
-  let nc: NatsConnection;
+  let nats: NatsFixture;
   let store: RoomStore;
   let live: LiveRegistry;
   let server: RtmpServer;
@@ -31,9 +29,8 @@ describe('RTMP server with real ffmpeg publishers and real NATS rooms', () => {
   const url = (key: string): string => `rtmp://127.0.0.1:${port}/live/${key}`;
 
   beforeAll(async () => {
-    nats = await startNats();
-    nc = await connectNats({ servers: nats.url, name: 'test', log });
-    const kvm = new Kvm(nc);
+    nats = await startNatsFixture();
+    const { kvm } = nats;
     store = await RoomStore.open(kvm);
     live = await LiveRegistry.open(kvm, { log });
     server = new RtmpServer({ host: '127.0.0.1', port: 0, log, gate: createRoomPublishGate(store, live), pipeline });
@@ -42,7 +39,6 @@ describe('RTMP server with real ffmpeg publishers and real NATS rooms', () => {
 
   afterAll(async () => {
     await server?.stop();
-    await nc?.close();
     await nats?.stop();
   });
 

@@ -2,9 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onair, type danmaku, type telemetry } from '@onair/proto';
 import { call, createClient } from '@onair/grpc-kit';
 import { connectNats, Kvm, type NatsConnection } from '@onair/nats-kit';
-import { FrameClient, roomUrl, UpgradeRefusedError, type ServerFrame } from '@onair/realtime';
 import { createLogger, OnairError } from '@onair/runtime';
-import { startNats, startService, waitFor, type TestNats, type TestService } from '@onair/testing';
+import {
+  FrameClient,
+  roomUrl,
+  UpgradeRefusedError,
+  type ServerFrame,
+  startNats,
+  startService,
+  waitFor,
+  type TestNats,
+  type TestService,
+} from '@onair/testing';
 
 // Integration: two built danmaku instances (npx tsc -b services/danmaku) on one real nats-server.
 

@@ -1,25 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Kvm, connectNats, type NatsConnection } from '@onair/nats-kit';
+import type { Kvm } from '@onair/nats-kit';
 import { createLogger } from '@onair/runtime';
-import { startNats, waitFor, type TestNats } from '@onair/testing';
+import { startNatsFixture, waitFor, type NatsFixture } from '@onair/testing';
 import { LiveRegistry } from './live-registry.js';
 
 const log = createLogger({ service: 'ingest', level: 'silent' });
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('LiveRegistry on a real nats-server', () => {
-  let nats: TestNats;
-  let nc: NatsConnection;
+  let nats: NatsFixture;
   let kvm: Kvm;
 
   beforeAll(async () => {
-    nats = await startNats();
-    nc = await connectNats({ servers: nats.url, name: 'test', log });
-    kvm = new Kvm(nc);
+    nats = await startNatsFixture();
+    kvm = nats.kvm;
   });
 
   afterAll(async () => {
-    await nc?.close();
     await nats?.stop();
   });
 

@@ -1,25 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Kvm, connectNats, type NatsConnection } from '@onair/nats-kit';
-import { OnairError, createLogger } from '@onair/runtime';
-import { startNats, type TestNats } from '@onair/testing';
+import { OnairError } from '@onair/runtime';
+import { startNatsFixture, type NatsFixture } from '@onair/testing';
 import { RoomStore } from './room-store.js';
 import { hashStreamKey } from './stream-key.js';
 
-const log = createLogger({ service: 'ingest', level: 'silent' });
-
 describe('RoomStore on a real nats-server', () => {
-  let nats: TestNats;
-  let nc: NatsConnection;
+  let nats: NatsFixture;
   let store: RoomStore;
 
   beforeAll(async () => {
-    nats = await startNats();
-    nc = await connectNats({ servers: nats.url, name: 'test', log });
-    store = await RoomStore.open(new Kvm(nc));
+    nats = await startNatsFixture();
+    store = await RoomStore.open(nats.kvm);
   });
 
   afterAll(async () => {
-    await nc?.close();
     await nats?.stop();
   });
 

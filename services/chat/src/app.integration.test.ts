@@ -3,9 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onair, type chat } from '@onair/proto';
 import { call, createClient } from '@onair/grpc-kit';
 import { connectNats, jetstream, jetstreamManager, type NatsConnection } from '@onair/nats-kit';
-import { FrameClient, roomUrl, type ServerFrame } from '@onair/realtime';
 import { createLogger, OnairError } from '@onair/runtime';
-import { startNats, startService, waitFor, type TestNats, type TestService } from '@onair/testing';
+import {
+  FrameClient,
+  roomUrl,
+  type ServerFrame,
+  startNats,
+  startService,
+  waitFor,
+  type TestNats,
+  type TestService,
+} from '@onair/testing';
 
 // Integration: two built chat instances (npx tsc -b services/chat) on one real nats-server.
 

@@ -7,10 +7,10 @@ import { MediaHub, type MediaEvent, type Part, type StreamStarted } from '@onair
 import { createLogger } from '@onair/runtime';
 import { ffprobe, type ProbeResult } from '@onair/testing';
 import { ladderSchema } from '../transcode/ladder.js';
-import { readFlv, type FlvTagRecord } from './flv-reader.js';
-import { FLV_TAG_TYPE } from './flv-tag.js';
-import { createPublishPipeline, type PublishPipelineOptions } from './pipeline.js';
-import type { PublishPipeline, PublishSink } from './publish-sink.js';
+import { readFlv, type FlvTagRecord } from '../publish/flv-reader.js';
+import { FLV_TAG_TYPE } from '../publish/flv-tag.js';
+import { createPublishPipeline, type PublishPipelineOptions } from '../publish/pipeline.js';
+import type { PublishPipeline, PublishSink } from '../publish/publish-sink.js';
 
 // Test support for the pipeline's integration tests: a recorded publish, a pipeline over a real MediaHub
 // with its events and log lines kept, and ffprobe on a segment.

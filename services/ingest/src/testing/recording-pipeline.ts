@@ -1,4 +1,4 @@
-import type { Publish, PublishPipeline, PublishSink } from '../../publish/publish-sink.js';
+import type { Publish, PublishPipeline, PublishSink } from '../publish/publish-sink.js';
 
 /** What a {@link RecordingPipeline} saw of one publish. */
 export interface RecordedPublish {

@@ -14,7 +14,7 @@ import {
   ROOM,
   STARTED_AT_MS,
   type PipelineHarness,
-} from './pipeline-harness.js';
+} from '../testing/pipeline-harness.js';
 
 // What OBS sends in @setDataFrame onMetaData for the recorded stream (rates in kbit/s).
 const META = {
@@ -46,7 +46,8 @@ afterAll(async () => {
 
 describe('createPublishPipeline with real ffmpeg and the default ladder', () => {
   it('publishes both renditions: ~2 s segments starting on keyframes, playable parts', async () => {
-    h = openHarness(LADDER, META);
+    // 8 s of media arrive at once: the 480p transcode may take longer than the default flush bound on a busy machine.
+    h = openHarness(LADDER, META, { endTimeoutMs: 60_000 });
     replay(h.sink, tags, 0, Infinity);
     await h.sink.end('publisher left');
     const renditions = h.started()?.renditions ?? [];

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '@onair/runtime';
-import { encodeAmf0 } from '../../rtmp/amf0-encode.js';
-import { setChunkSizeMessage } from '../../rtmp/messages.js';
-import type { Admission, PublishGate } from './publish-gate.js';
+import { encodeAmf0 } from '../rtmp/amf0-encode.js';
+import { setChunkSizeMessage } from '../rtmp/messages.js';
+import type { Admission, PublishGate } from '../servers/rtmp/publish-gate.js';
 import { RecordingPipeline } from './recording-pipeline.js';
 import { RtmpTestClient, clientCommand } from './rtmp-test-client.js';
-import { RtmpServer, type RtmpServerOptions } from './server.js';
+import { RtmpServer, type RtmpServerOptions } from '../servers/rtmp/server.js';
 
 /** Keys "good-<room>" open <room>; a room admits one publish at a time; anything else is a bad key. */
 export class FakeGate implements PublishGate {

@@ -1,8 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Kvm, connectNats, type NatsConnection } from '@onair/nats-kit';
 import { createLogger } from '@onair/runtime';
-import { startNats, type TestNats } from '@onair/testing';
+import { startNatsFixture, type NatsFixture } from '@onair/testing';
 import { ensureDemoRoom } from './demo-room.js';
 import { RoomStore } from './room-store.js';
 
@@ -23,18 +22,15 @@ function capturedLogger(): { log: ReturnType<typeof createLogger>; lines: () => 
 }
 
 describe('ensureDemoRoom on a real nats-server', () => {
-  let nats: TestNats;
-  let nc: NatsConnection;
+  let nats: NatsFixture;
   let store: RoomStore;
 
   beforeAll(async () => {
-    nats = await startNats();
-    nc = await connectNats({ servers: nats.url, name: 'test', log: createLogger({ service: 't', level: 'silent' }) });
-    store = await RoomStore.open(new Kvm(nc));
+    nats = await startNatsFixture();
+    store = await RoomStore.open(nats.kvm);
   });
 
   afterAll(async () => {
-    await nc?.close();
     await nats?.stop();
   });
 
