@@ -1,5 +1,5 @@
-import { encodeAmf0 } from '../rtmp/amf0-encode.js';
-import { Amf0EcmaArray, type Amf0Object } from '../rtmp/amf0.js';
+import { encodeAmf0 } from '../protocols/rtmp/amf0-encode.js';
+import { Amf0EcmaArray, type Amf0Object } from '../protocols/rtmp/amf0.js';
 
 /** FLV tag types (FLV spec v10.1 §E.4.1 TagType). */
 export const FLV_TAG_TYPE = { AUDIO: 8, VIDEO: 9, SCRIPT: 18 } as const;

@@ -1,11 +1,11 @@
 import { connect, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import type { Amf0Value } from '../rtmp/amf0.js';
-import { ChunkReader } from '../rtmp/chunk-reader.js';
-import { ChunkWriter } from '../rtmp/chunk-writer.js';
-import { commandMessage, parseCommand, type RtmpCommand } from '../rtmp/commands.js';
-import { HANDSHAKE_PACKET_BYTES } from '../rtmp/handshake.js';
-import { MESSAGE_TYPE, type RtmpMessage } from '../rtmp/messages.js';
+import type { Amf0Value } from '../protocols/rtmp/amf0.js';
+import { ChunkReader } from '../protocols/rtmp/chunk-reader.js';
+import { ChunkWriter } from '../protocols/rtmp/chunk-writer.js';
+import { commandMessage, parseCommand, type RtmpCommand } from '../protocols/rtmp/commands.js';
+import { HANDSHAKE_PACKET_BYTES } from '../protocols/rtmp/handshake.js';
+import { MESSAGE_TYPE, type RtmpMessage } from '../protocols/rtmp/messages.js';
 
 /**
  * A minimal RTMP client for tests: the simple handshake (as OBS speaks it), chunked writes, and every message

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '@onair/runtime';
-import { encodeAmf0 } from '../rtmp/amf0-encode.js';
-import { setChunkSizeMessage } from '../rtmp/messages.js';
+import { encodeAmf0 } from '../protocols/rtmp/amf0-encode.js';
+import { setChunkSizeMessage } from '../protocols/rtmp/messages.js';
 import type { Admission, PublishGate } from '../servers/rtmp/publish-gate.js';
 import { RecordingPipeline } from './recording-pipeline.js';
 import { RtmpTestClient, clientCommand } from './rtmp-test-client.js';

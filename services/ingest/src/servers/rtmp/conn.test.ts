@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ChunkWriter } from '../../rtmp/chunk-writer.js';
+import { ChunkWriter } from '../../protocols/rtmp/chunk-writer.js';
 import {
   MESSAGE_TYPE,
   USER_CONTROL_EVENT,
   readU32Payload,
   userControlMessage,
   windowAckSizeMessage,
-} from '../../rtmp/messages.js';
+} from '../../protocols/rtmp/messages.js';
 import { clientCommand, clientMessage } from '../../testing/rtmp-test-client.js';
 import { connectCmd, publishPipelined, startTestServer, type TestServer } from '../../testing/test-server.js';
 

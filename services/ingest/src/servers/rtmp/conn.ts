@@ -1,9 +1,9 @@
 import type { Socket } from 'node:net';
 import type { Logger } from '@onair/runtime';
 import type { PublishPipeline } from '../../publish/publish-sink.js';
-import { ChunkReader } from '../../rtmp/chunk-reader.js';
-import { ChunkWriter } from '../../rtmp/chunk-writer.js';
-import { C0C1_BYTES, HANDSHAKE_PACKET_BYTES, answerHandshake } from '../../rtmp/handshake.js';
+import { ChunkReader } from '../../protocols/rtmp/chunk-reader.js';
+import { ChunkWriter } from '../../protocols/rtmp/chunk-writer.js';
+import { C0C1_BYTES, HANDSHAKE_PACKET_BYTES, answerHandshake } from '../../protocols/rtmp/handshake.js';
 import {
   MESSAGE_TYPE,
   USER_CONTROL_EVENT,
@@ -12,8 +12,8 @@ import {
   readUserControl,
   userControlMessage,
   type RtmpMessage,
-} from '../../rtmp/messages.js';
-import { RtmpProtocolError } from '../../rtmp/protocol-error.js';
+} from '../../protocols/rtmp/messages.js';
+import { RtmpProtocolError } from '../../protocols/rtmp/protocol-error.js';
 import type { PublishGate } from './publish-gate.js';
 import type { RtmpMetrics } from './rtmp-metrics.js';
 import { RtmpSession } from './session.js';

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '@onair/testing';
-import { Amf0EcmaArray } from '../../rtmp/amf0.js';
-import { encodeAmf0 } from '../../rtmp/amf0-encode.js';
-import { MESSAGE_TYPE, USER_CONTROL_EVENT } from '../../rtmp/messages.js';
+import { Amf0EcmaArray } from '../../protocols/rtmp/amf0.js';
+import { encodeAmf0 } from '../../protocols/rtmp/amf0-encode.js';
+import { MESSAGE_TYPE, USER_CONTROL_EVENT } from '../../protocols/rtmp/messages.js';
 import { clientCommand, clientMessage } from '../../testing/rtmp-test-client.js';
 import {
   connectCmd,

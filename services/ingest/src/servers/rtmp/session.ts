@@ -1,10 +1,10 @@
 import type { Logger } from '@onair/runtime';
 import type { PublishPipeline, PublishSink } from '../../publish/publish-sink.js';
-import { splitAggregate } from '../../rtmp/aggregate.js';
-import { Amf0EcmaArray, isAmf0Object, toPlainValue, type Amf0Value } from '../../rtmp/amf0.js';
-import { decodeAmf0Body, parseCommand, resultMessage, type RtmpCommand } from '../../rtmp/commands.js';
-import { MESSAGE_TYPE, type RtmpMessage } from '../../rtmp/messages.js';
-import { RtmpProtocolError } from '../../rtmp/protocol-error.js';
+import { splitAggregate } from '../../protocols/rtmp/aggregate.js';
+import { Amf0EcmaArray, isAmf0Object, toPlainValue, type Amf0Value } from '../../protocols/rtmp/amf0.js';
+import { decodeAmf0Body, parseCommand, resultMessage, type RtmpCommand } from '../../protocols/rtmp/commands.js';
+import { MESSAGE_TYPE, type RtmpMessage } from '../../protocols/rtmp/messages.js';
+import { RtmpProtocolError } from '../../protocols/rtmp/protocol-error.js';
 import {
   callFailed,
   connectAccepted,
@@ -14,7 +14,7 @@ import {
   publishRefused,
   publishStarted,
   unpublished,
-} from '../../rtmp/replies.js';
+} from '../../protocols/rtmp/replies.js';
 import type { PublishGate, PublishLease } from './publish-gate.js';
 import type { RtmpMetrics } from './rtmp-metrics.js';
 
