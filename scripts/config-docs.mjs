@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Writes every service's configuration table, from the ConfigSpec its config.ts exports, into the root README
+// Writes every service's configuration table, from the `configSpec` its config.ts exports, into the root README
 // (between the config-tables markers) and into services/<name>/README.md (between the config-table markers),
 // so the docs cannot drift from the code. `--check` only compares and exits 1 when a README is stale.
 // Needs `npm run build` first.
@@ -10,12 +10,6 @@ import { describeConfig } from '@onair/runtime';
 const ROOT = new URL('..', import.meta.url).pathname;
 const SERVICES = ['ingest', 'relay', 'danmaku', 'chat', 'monitoring'];
 const CHECK = process.argv.includes('--check');
-
-const isSpec = (value) =>
-  typeof value === 'object' &&
-  value !== null &&
-  Object.values(value).length > 0 &&
-  Object.values(value).every((f) => typeof f === 'object' && f !== null && 'env' in f && 'doc' in f && 'schema' in f);
 
 /** Replaces what stands between `start` and `end` in a file; returns false when the file was stale. */
 function updateBetween(path, start, end, body) {
@@ -32,10 +26,9 @@ function updateBetween(path, start, end, body) {
 const sections = [];
 let fresh = true;
 for (const svc of SERVICES) {
-  const mod = await import(join(ROOT, `services/${svc}/dist/config.js`));
-  const spec = Object.values(mod).find(isSpec);
-  if (!spec) throw new Error(`services/${svc}/src/config.ts exports no ConfigSpec`);
-  const table = describeConfig(spec);
+  const { configSpec } = await import(join(ROOT, `services/${svc}/dist/config.js`));
+  if (!configSpec) throw new Error(`services/${svc}/src/config.ts does not export configSpec`);
+  const table = describeConfig(configSpec);
   sections.push(`### ${svc}\n\n${table}`);
   const readme = join(ROOT, `services/${svc}/README.md`);
   fresh = updateBetween(readme, '<!-- config-table:start -->', '<!-- config-table:end -->', table) && fresh;

@@ -5,3 +5,10 @@ export { ROOM_ID_PATTERN, roomIdSchema, nameSchema, textSchema, colorSchema, NAM
 export { PROTOCOL_VERSION, type RoomMessage, type ClientLimits, type Welcome } from './frames.js';
 export { unwrap, type Rejection, type Result } from './result.js';
 export { validate } from './validate.js';
+export {
+  realtimeApp,
+  type RealtimeAppOptions,
+  type RealtimePorts,
+  type Companion,
+  type GrpcServiceOf,
+} from './realtime-app.js';

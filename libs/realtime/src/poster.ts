@@ -11,8 +11,8 @@ import { validate } from './validate.js';
 export type MessageStamp = Omit<RoomMessage, 'text'>;
 
 /**
- * A kind of room message (danmaku, chat message): the schema of what a client posts and how an
- * accepted post becomes the delivered message.
+ * A kind of room message (danmaku, chat message): the schema of what a client posts, how an accepted post
+ * becomes the delivered message, and where such messages are kept.
  */
 export interface MessageKind<P extends { text: string }, M extends RoomMessage> {
   /** Type of the client's post frame and of the delivered message, e.g. "danmaku". */
@@ -21,6 +21,12 @@ export interface MessageKind<P extends { text: string }, M extends RoomMessage> 
   readonly schema: z.ZodType<P>;
   /** Builds the delivered message from the server's stamp and the validated post. */
   shape(stamp: MessageStamp, post: P): M;
+  /** JetStream capture stream the messages are stored in, e.g. "CHAT" (history in `<stream>_HISTORY`). */
+  readonly stream: string;
+  /** NATS subject prefix; a room's subject is `<prefix>.<room>`, e.g. "chat.room". */
+  readonly subjectPrefix: string;
+  /** Whether a joining viewer first gets its room's last messages (a history frame) before the welcome. */
+  readonly historyOnJoin: boolean;
 }
 
 /** One post, from a WebSocket frame or a gRPC request. */

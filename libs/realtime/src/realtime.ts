@@ -20,12 +20,6 @@ export interface RealtimeOptions<P extends { text: string }, M extends RoomMessa
   registry: Registry;
   nc: NatsConnection;
   kind: MessageKind<P, M>;
-  /** JetStream capture stream, e.g. "CHAT" (history in `<stream>_HISTORY`). */
-  stream: string;
-  /** NATS subject prefix, e.g. "chat.room". */
-  subjectPrefix: string;
-  /** Send a joining viewer its room's last `historySize` messages (a history frame) before the welcome. */
-  historyOnJoin: boolean;
   /** Extra fields of `GET /healthz`. */
   health?: () => Record<string, unknown>;
   /** A viewer whose socket buffers more is closed (1013), bytes. @default 1048576 */
@@ -80,16 +74,16 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
   const store = await RoomLog.open({
     nc,
     log,
-    stream: options.stream,
-    subjectPrefix: options.subjectPrefix,
+    stream: options.kind.stream,
+    subjectPrefix: options.kind.subjectPrefix,
     historySize: config.historySize,
     retentionMs: durationMs(config.retention),
   });
   const poster = new Poster({ kind: options.kind, store, observer, log });
-  const bus = streamBus({ js: jetstream(nc), jsm: await jetstreamManager(nc), stream: options.stream, log });
+  const bus = streamBus({ js: jetstream(nc), jsm: await jetstreamManager(nc), stream: options.kind.stream, log });
   const fanout = new RoomFanout(bus, (room) => store.subject(room), log);
   const join = async (room: string): Promise<JoinFrames> => {
-    if (!options.historyOnJoin) return NO_JOIN_FRAMES;
+    if (!options.kind.historyOnJoin) return NO_JOIN_FRAMES;
     const history = await poster.recent(room, config.historySize);
     if (!history.ok) return { frames: [errorFrame(history.rejection)], ids: new Set() };
     return { frames: [historyFrame(history.value)], ids: new Set(history.value.map((m) => m.id)) };

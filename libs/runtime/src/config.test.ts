@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { boolField, ConfigError, describeConfig, field, loadConfig, portField } from './config.js';
+import { boolField, ConfigError, describeConfig, field, loadConfig, portField, secret, withCheck } from './config.js';
 
 const spec = {
   port: portField('SVC_PORT', 8080, 'HTTP port.'),
@@ -49,6 +49,30 @@ describe('loadConfig', () => {
 
   it('reports variables with the prefix that no field reads', () => {
     expect(loadConfig(spec, 'SVC_', { SVC_PROT: '1', OTHER: '2' }).unknown).toEqual(['SVC_PROT']);
+  });
+});
+
+describe('secret and withCheck', () => {
+  const checked = {
+    room: field(z.string(), 'SVC_ROOM', '', 'A room.'),
+    key: secret(
+      withCheck(field(z.string().min(4), 'SVC_KEY', '', 'A key of the room.'), (key, config) =>
+        key.startsWith(`${String(config.room)}_`) ? undefined : 'must start with the room',
+      ),
+    ),
+  };
+
+  it('names a secret that fails its schema without echoing its value', () => {
+    expect(() => loadConfig(checked, 'SVC_', { SVC_KEY: 'abc' })).toThrow(/SVC_KEY: /);
+    expect(() => loadConfig(checked, 'SVC_', { SVC_KEY: 'abc' })).not.toThrow(/abc/);
+  });
+
+  it('checks a value that was set against the rest of the configuration', () => {
+    expect(loadConfig(checked, 'SVC_', { SVC_ROOM: 'demo', SVC_KEY: 'demo_x' }).config.key).toBe('demo_x');
+    expect(loadConfig(checked, 'SVC_', {}).config.key).toBe('');
+    expect(() => loadConfig(checked, 'SVC_', { SVC_ROOM: 'demo', SVC_KEY: 'other_x' })).toThrow(
+      'SVC_KEY: must start with the room',
+    );
   });
 });
 

@@ -8,6 +8,13 @@ export interface ConfigField<T> {
   readonly doc: string;
   /** How the default is written in docs when `String(default)` would not read well (parsed objects). */
   readonly defaultText?: string;
+  /** A secret (token, key): its value is never written in an error or a log line. See {@link secret}. */
+  readonly secret?: boolean;
+  /**
+   * A rule across fields, run once every field parsed (see {@link withCheck}): why the value does not fit the rest
+   * of the configuration, or undefined when it does.
+   */
+  check?(value: T, config: Readonly<Record<string, unknown>>): string | undefined;
 }
 
 /** A service's configuration spec: field name → field. */
@@ -43,6 +50,23 @@ export function field<T>(
   return defaultText === undefined
     ? { schema, env, default: defaultValue, doc }
     : { schema, env, default: defaultValue, doc, defaultText };
+}
+
+/** `f` as a secret: a value that fails validation is named by its variable only, never echoed. */
+export function secret<T>(f: ConfigField<T>): ConfigField<T> {
+  return { ...f, secret: true };
+}
+
+/**
+ * `f` with a rule across fields: `check` sees the field's value and the whole parsed configuration, and returns
+ * the problem (reported as `<ENV>: <problem>`) or undefined. It runs only when every field parsed, and only for a
+ * value that was set (not the default).
+ */
+export function withCheck<T>(
+  f: ConfigField<T>,
+  check: (value: T, config: Readonly<Record<string, unknown>>) => string | undefined,
+): ConfigField<T> {
+  return { ...f, check };
 }
 
 /** Integer port field, 0 to 65535 (0 asks the OS for a free port). */
@@ -85,6 +109,7 @@ export function loadConfig<S extends ConfigSpec>(
 ): LoadedConfig<S> {
   const out: Record<string, unknown> = {};
   const problems: string[] = [];
+  const set: Array<[string, ConfigField<unknown>]> = [];
   for (const [key, f] of Object.entries(spec)) {
     const raw = env[f.env];
     if (raw === undefined || raw === '') {
@@ -92,8 +117,19 @@ export function loadConfig<S extends ConfigSpec>(
       continue;
     }
     const parsed = f.schema.safeParse(raw);
-    if (parsed.success) out[key] = parsed.data;
-    else problems.push(`${f.env}=${JSON.stringify(raw)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    if (parsed.success) {
+      out[key] = parsed.data;
+      set.push([key, f]);
+    } else {
+      const shown = f.secret ? f.env : `${f.env}=${JSON.stringify(raw)}`;
+      problems.push(`${shown}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    }
+  }
+  if (problems.length === 0) {
+    for (const [key, f] of set) {
+      const problem = f.check?.(out[key], out);
+      if (problem !== undefined) problems.push(`${f.env}: ${problem}`);
+    }
   }
   if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join(', ')}`, problems);
   const known = new Set(Object.values(spec).map((f) => f.env));

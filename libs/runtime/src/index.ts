@@ -6,6 +6,8 @@ export {
   portField,
   boolField,
   logLevelField,
+  secret,
+  withCheck,
   LOG_LEVELS,
   ConfigError,
   type ConfigField,
@@ -14,6 +16,16 @@ export {
   type LoadedConfig,
 } from './config.js';
 export { ERROR_CODES, OnairError, toOnairError, type ErrorCode } from './errors.js';
-export { runUntilSignal, stopAll, type Runnable, type RunOptions } from './shutdown.js';
+export {
+  runService,
+  serviceApp,
+  stopInOrder,
+  envPrefix,
+  type ServiceApp,
+  type ServiceDefinition,
+  type AppParts,
+  type BoundPorts,
+  type RunServiceOptions,
+} from './service.js';
 export { createMetricsRegistry, registerMetricsRoute } from './metrics.js';
 export { listenHttp, closeHttp } from './http.js';

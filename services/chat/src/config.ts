@@ -1,11 +1,8 @@
 import { realtimeConfigSpec, type RealtimeConfig } from '@onair/realtime';
 
-/** Prefix of every chat environment variable. */
-export const CHAT_ENV_PREFIX = 'CHAT_';
-
 /** The chat service's configuration: one field per `CHAT_*` variable, with its default and meaning. */
-export const chatConfigSpec = realtimeConfigSpec({
-  prefix: CHAT_ENV_PREFIX,
+export const configSpec = realtimeConfigSpec({
+  prefix: 'CHAT_',
   httpPort: 8082,
   grpcPort: 50054,
   maxTextLength: 500,
@@ -16,4 +13,4 @@ export const chatConfigSpec = realtimeConfigSpec({
 });
 
 /** The chat service's validated, frozen configuration. */
-export type ChatConfig = RealtimeConfig;
+export type Config = RealtimeConfig;

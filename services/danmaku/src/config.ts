@@ -1,11 +1,8 @@
 import { realtimeConfigSpec, type RealtimeConfig } from '@onair/realtime';
 
-/** Prefix of every danmaku environment variable. */
-export const DANMAKU_ENV_PREFIX = 'DANMAKU_';
-
 /** The danmaku service's configuration: one field per `DANMAKU_*` variable, with its default and meaning. */
-export const danmakuConfigSpec = realtimeConfigSpec({
-  prefix: DANMAKU_ENV_PREFIX,
+export const configSpec = realtimeConfigSpec({
+  prefix: 'DANMAKU_',
   httpPort: 8081,
   grpcPort: 50053,
   maxTextLength: 100,
@@ -16,4 +13,4 @@ export const danmakuConfigSpec = realtimeConfigSpec({
 });
 
 /** The danmaku service's validated, frozen configuration. */
-export type DanmakuConfig = RealtimeConfig;
+export type Config = RealtimeConfig;

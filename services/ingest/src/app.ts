@@ -9,11 +9,12 @@ import {
   listenHttp,
   createMetricsRegistry,
   registerMetricsRoute,
-  stopAll,
+  serviceApp,
+  stopInOrder,
   type Logger,
-  type Runnable,
+  type ServiceApp,
 } from '@onair/runtime';
-import type { IngestConfig } from './config.js';
+import type { Config } from './config.js';
 import { createPublishPipeline } from './publish/pipeline.js';
 import { LiveRegistry } from './rooms/live-registry.js';
 import { ensureDemoRoom } from './rooms/demo-room.js';
@@ -23,29 +24,20 @@ import { roomsServiceHandlers } from './rooms/rooms-service.js';
 import { createRtmpMetrics } from './servers/rtmp/rtmp-metrics.js';
 import { RtmpServer } from './servers/rtmp/server.js';
 
-/** The ports ingest bound (the configured ones, or the OS's choice for 0). */
-export interface IngestPorts {
-  readonly rtmpPort: number;
-  readonly grpcPort: number;
-  readonly httpPort: number;
-}
-
-/** The ingest service: a Runnable that also reports its bound ports once started. */
-export interface IngestApp extends Runnable {
-  /** @throws Error before start() resolved. */
-  ports(): IngestPorts;
-}
-
 /**
  * The composition root of ingest: NATS (rooms and live buckets), the MediaHub fed by the publish pipeline,
  * the RTMP server, the gRPC server (RoomsService, MediaService, Telemetry, health) and HTTP /metrics.
+ * Ports: `rtmpPort`, `grpcPort`, `httpPort`.
  */
-export function createApp(config: IngestConfig, log: Logger): IngestApp {
-  let bound: IngestPorts | undefined;
-  let stop: (() => Promise<void>) | undefined;
-  return {
+export function createApp(
+  config: Config,
+  log: Logger,
+): ServiceApp<{ rtmpPort: number; grpcPort: number; httpPort: number }> {
+  let stop: () => Promise<void> = async () => undefined;
+  return serviceApp('ingest', {
     async start() {
       const nc = await connectNats({ servers: config.natsUrl, name: `ingest-${INSTANCE_ID}`, log });
+      stop = () => nc.drain();
       const kvm = new Kvm(nc);
       const store = await RoomStore.open(kvm);
       if (config.demoRoom)
@@ -84,32 +76,27 @@ export function createApp(config: IngestConfig, log: Logger): IngestApp {
       const http = Fastify({ logger: false });
       registerMetricsRoute(http, registry);
       http.get('/healthz', async () => ({ status: 'ok', liveStreams: hub.list().length }));
+      const httpLog = log.child({ component: 'http' });
+      stop = () =>
+        stopInOrder([
+          [
+            () => grpc.stop(),
+            async () => {
+              await rtmp.stop();
+              await pipeline.close();
+            },
+            () => closeHttp(http, httpLog),
+          ],
+          [() => nc.drain()],
+        ]);
 
       const grpcPort = await grpc.listen(config.host, config.grpcPort);
-      const httpPort = await listenHttp(http, config.host, config.httpPort, log.child({ component: 'http' }));
+      const httpPort = await listenHttp(http, config.host, config.httpPort, httpLog);
       const rtmpPort = await rtmp.listen();
-      bound = { rtmpPort, grpcPort, httpPort };
-      stop = async () => {
-        await stopAll([
-          () => grpc.stop(),
-          async () => {
-            await rtmp.stop();
-            await pipeline.close();
-          },
-          () => closeHttp(http, log.child({ component: 'http' })),
-        ]);
-        await nc.drain();
-      };
-      log.info(bound, 'started');
+      return { rtmpPort, grpcPort, httpPort };
     },
-    async stop() {
-      await stop?.();
-    },
-    ports() {
-      if (!bound) throw new Error('ingest has not started');
-      return bound;
-    },
-  };
+    stop: () => stop(),
+  });
 }
 
 /** Telemetry.GetStats rooms: per live stream, each rendition's measured bit rate and fps from its window. */

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeConfig } from '@onair/runtime';
-import { INGEST_CONFIG, loadIngestConfig } from './config.js';
+import { ConfigError, describeConfig, loadConfig } from '@onair/runtime';
+import { configSpec } from './config.js';
+
+const loadIngestConfig = (env: NodeJS.ProcessEnv) => loadConfig(configSpec, 'INGEST_', env);
 
 describe('ingest configuration', () => {
   it('has the documented defaults', () => {
@@ -64,6 +66,6 @@ describe('ingest configuration', () => {
 
   it('is documented in the README: the table describeConfig renders', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    expect(readme).toContain(describeConfig(INGEST_CONFIG));
+    expect(readme).toContain(describeConfig(configSpec));
   });
 });

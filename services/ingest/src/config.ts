@@ -1,23 +1,12 @@
 import { z } from 'zod';
-import {
-  ConfigError,
-  logLevelField,
-  field,
-  loadConfig,
-  portField,
-  type ConfigOf,
-  type LoadedConfig,
-} from '@onair/runtime';
+import { logLevelField, field, portField, secret, withCheck, type ConfigOf } from '@onair/runtime';
 import { ROOM_ID_PATTERN, chosenStreamKeyProblem } from './rooms/stream-key.js';
 import { DEFAULT_LADDER, ladderSchema } from './transcode/ladder.js';
-
-/** Prefix of every ingest environment variable. */
-export const INGEST_PREFIX = 'INGEST_';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 /** The ingest service's configuration: every field with its environment variable, default and meaning. */
-export const INGEST_CONFIG = {
+export const configSpec = {
   host: field(z.string().min(1), 'INGEST_HOST', '0.0.0.0', 'Bind address of the RTMP, gRPC and HTTP listeners.'),
   rtmpPort: portField('INGEST_RTMP_PORT', 1935, 'RTMP port publishers push to (0 = any free port).'),
   grpcPort: portField(
@@ -70,13 +59,15 @@ export const INGEST_CONFIG = {
     256,
     'Open RTMP connections allowed; connections beyond it are closed at once.',
   ),
-  adminToken: field(
-    z.string(),
-    'INGEST_ADMIN_TOKEN',
-    '',
-    'Token RoomsService callers must send as gRPC metadata "authorization: Bearer <token>" (use a long random ' +
-      'value, e.g. `openssl rand -hex 32`). Unset: RoomsService answers loopback callers only.',
-    '(unset)',
+  adminToken: secret(
+    field(
+      z.string(),
+      'INGEST_ADMIN_TOKEN',
+      '',
+      'Token RoomsService callers must send as gRPC metadata "authorization: Bearer <token>" (use a long random ' +
+        'value, e.g. `openssl rand -hex 32`). Unset: RoomsService answers loopback callers only.',
+      '(unset)',
+    ),
   ),
   demoRoom: field(
     z.union([z.literal(''), z.string().regex(ROOM_ID_PATTERN, '1 to 64 lower-case letters, digits or "-"')]),
@@ -85,36 +76,25 @@ export const INGEST_CONFIG = {
     'Room created at start when missing; its new stream key is logged once as demoStreamKey. Empty: none.',
     '(unset)',
   ),
-  demoStreamKey: field(
-    z.string(),
-    'INGEST_DEMO_STREAM_KEY',
-    '',
-    'Stream key of the demo room instead of a generated one: "<INGEST_DEMO_ROOM>_<secret>", the secret 32+ ' +
-      'letters, digits, - or _ (e.g. `openssl rand -hex 16`). Replaces the stored key at start when it differs.',
-    '(unset)',
+  demoStreamKey: secret(
+    withCheck(
+      field(
+        z.string(),
+        'INGEST_DEMO_STREAM_KEY',
+        '',
+        'Stream key of the demo room instead of a generated one: "<INGEST_DEMO_ROOM>_<secret>", the secret 32+ ' +
+          'letters, digits, - or _ (e.g. `openssl rand -hex 16`). Replaces the stored key at start when it differs.',
+        '(unset)',
+      ),
+      // The key itself is never in the problem.
+      (key, config) =>
+        typeof config.demoRoom === 'string' && config.demoRoom !== ''
+          ? chosenStreamKeyProblem(config.demoRoom, key)
+          : 'set INGEST_DEMO_ROOM too, or unset this',
+    ),
   ),
   logLevel: logLevelField('INGEST_LOG_LEVEL'),
 };
 
-/** The loaded, frozen ingest configuration. */
-export type IngestConfig = ConfigOf<typeof INGEST_CONFIG>;
-
-/**
- * Reads the ingest configuration from `env`.
- * @throws ConfigError naming each invalid variable, including an INGEST_DEMO_STREAM_KEY that does not fit
- * INGEST_DEMO_ROOM (the key itself is never in the message).
- */
-export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig<typeof INGEST_CONFIG> {
-  const loaded = loadConfig(INGEST_CONFIG, INGEST_PREFIX, env);
-  const { demoRoom, demoStreamKey } = loaded.config;
-  if (demoStreamKey) {
-    const problem = demoRoom
-      ? chosenStreamKeyProblem(demoRoom, demoStreamKey)
-      : 'set INGEST_DEMO_ROOM too, or unset this';
-    if (problem) {
-      const problems = [`INGEST_DEMO_STREAM_KEY: ${problem}`];
-      throw new ConfigError(`invalid configuration: ${problems.join(', ')}`, problems);
-    }
-  }
-  return loaded;
-}
+/** The validated, frozen ingest configuration. */
+export type Config = ConfigOf<typeof configSpec>;

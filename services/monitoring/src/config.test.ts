@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '@onair/runtime';
-import { configSpec, PREFIX } from './config.js';
+import { configSpec } from './config.js';
 
 describe('monitoring config', () => {
   it('has the documented defaults', () => {
-    const { config } = loadConfig(configSpec, PREFIX, {});
+    const { config } = loadConfig(configSpec, 'MONITORING_', {});
     expect(config).toMatchObject({
       host: '0.0.0.0',
       httpPort: 3000,
@@ -31,12 +31,12 @@ describe('monitoring config', () => {
     [{ MONITORING_LOG_LEVEL: 'loud' }, /MONITORING_LOG_LEVEL/],
   ];
   it.each(cases)('rejects %o naming the variable', (env, message) => {
-    expect(() => loadConfig(configSpec, PREFIX, env)).toThrow(ConfigError);
-    expect(() => loadConfig(configSpec, PREFIX, env)).toThrow(message);
+    expect(() => loadConfig(configSpec, 'MONITORING_', env)).toThrow(ConfigError);
+    expect(() => loadConfig(configSpec, 'MONITORING_', env)).toThrow(message);
   });
 
   it('reads the variables and reports unknown ones with the prefix', () => {
-    const { config, unknown } = loadConfig(configSpec, PREFIX, {
+    const { config, unknown } = loadConfig(configSpec, 'MONITORING_', {
       MONITORING_TARGETS: 'chat=a:1,chat=b:2',
       MONITORING_POLL_MS: '500',
       MONITORING_POLL_TIMEOUT_MS: '400',

@@ -2,9 +2,6 @@ import { z } from 'zod';
 import { logLevelField, field, portField, type ConfigOf } from '@onair/runtime';
 import { DEFAULT_TARGETS, parseTargets, targetsSchema } from './poller/targets.js';
 
-/** Prefix of every monitoring environment variable. */
-export const PREFIX = 'MONITORING_';
-
 /** Monitoring's configuration: one field per `MONITORING_*` variable. */
 export const configSpec = {
   host: field(z.string().min(1), 'MONITORING_HOST', '0.0.0.0', 'Address the HTTP and gRPC servers bind to.'),

@@ -1,8 +1,8 @@
 import { onair } from '@onair/proto';
 import { createGrpcServer } from '@onair/grpc-kit';
 import { MediaHub, mediaServiceHandlers } from '@onair/media';
-import { createMetricsRegistry, stopAll, type Logger, type Runnable } from '@onair/runtime';
-import type { RelayConfig } from './config.js';
+import { createMetricsRegistry, serviceApp, stopInOrder, type Logger, type ServiceApp } from '@onair/runtime';
+import type { Config } from './config.js';
 import { RoomStreams } from './hls/room-streams.js';
 import { createHttpServer } from './http/http-server.js';
 import { createRelayMetrics } from './telemetry/relay-metrics.js';
@@ -10,17 +10,11 @@ import { relayRoomStats } from './telemetry/room-stats.js';
 import { Upstream } from './upstream/upstream.js';
 import { ViewerTracker } from './viewers/viewer-tracker.js';
 
-/** The relay as a {@link Runnable}, with the ports it bound once started (0 before). */
-export interface RelayApp extends Runnable {
-  readonly httpPort: number;
-  readonly grpcPort: number;
-}
-
 /**
  * The relay's composition root: a MediaHub fed by the upstream, served as HLS over HTTP and as
- * MediaService over gRPC (so edges can chain), with viewers, metrics and telemetry.
+ * MediaService over gRPC (so edges can chain), with viewers, metrics and telemetry. Ports: `httpPort`, `grpcPort`.
  */
-export function createApp(config: RelayConfig, log: Logger): RelayApp {
+export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: number; grpcPort: number }> {
   const hub = new MediaHub({ windowSize: config.windowSegments });
   const streams = new RoomStreams(hub, { lingerMs: config.endedLingerMs });
   const viewers = new ViewerTracker();
@@ -40,24 +34,14 @@ export function createApp(config: RelayConfig, log: Logger): RelayApp {
     onair().media.v1.MediaService.service,
     mediaServiceHandlers(hub, log, { ready: () => upstream.ready }),
   );
-  const ports = { httpPort: 0, grpcPort: 0 };
-
-  return {
-    get httpPort() {
-      return ports.httpPort;
-    },
-    get grpcPort() {
-      return ports.grpcPort;
-    },
+  return serviceApp('relay', {
     async start() {
-      ports.grpcPort = await grpc.listen(config.host, config.grpcPort);
-      ports.httpPort = await http.listen(config.host, config.httpPort);
+      const grpcPort = await grpc.listen(config.host, config.grpcPort);
+      const httpPort = await http.listen(config.host, config.httpPort);
       upstream.start();
-      log.info({ ...ports, upstream: config.upstream }, 'started');
+      return { httpPort, grpcPort };
     },
-    async stop() {
-      await stopAll([() => grpc.stop(), () => http.stop(), () => upstream.stop()]);
-      streams.clear();
-    },
-  };
+    stop: () =>
+      stopInOrder([[() => grpc.stop(), () => http.stop(), () => upstream.stop()], [async () => streams.clear()]]),
+  });
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '@onair/runtime';
-import { RELAY_ENV_PREFIX, relayConfigSpec } from './config.js';
+import { configSpec } from './config.js';
 
 describe('relay config', () => {
   it('has the documented defaults', () => {
-    expect(loadConfig(relayConfigSpec, RELAY_ENV_PREFIX, {}).config).toEqual({
+    expect(loadConfig(configSpec, 'RELAY_', {}).config).toEqual({
       host: '0.0.0.0',
       httpPort: 8080,
       grpcPort: 50052,
@@ -33,7 +33,7 @@ describe('relay config', () => {
     ],
   ];
   it.each(valid)('reads %j', (env, want) => {
-    expect(loadConfig(relayConfigSpec, RELAY_ENV_PREFIX, env).config).toMatchObject(want);
+    expect(loadConfig(configSpec, 'RELAY_', env).config).toMatchObject(want);
   });
 
   const invalid: Array<[Record<string, string>, string]> = [
@@ -45,11 +45,11 @@ describe('relay config', () => {
     [{ RELAY_LOG_LEVEL: 'loud' }, 'RELAY_LOG_LEVEL'],
   ];
   it.each(invalid)('rejects %j naming %s', (env, name) => {
-    expect(() => loadConfig(relayConfigSpec, RELAY_ENV_PREFIX, env)).toThrow(ConfigError);
-    expect(() => loadConfig(relayConfigSpec, RELAY_ENV_PREFIX, env)).toThrow(name);
+    expect(() => loadConfig(configSpec, 'RELAY_', env)).toThrow(ConfigError);
+    expect(() => loadConfig(configSpec, 'RELAY_', env)).toThrow(name);
   });
 
   it('reports unknown RELAY_ variables', () => {
-    expect(loadConfig(relayConfigSpec, RELAY_ENV_PREFIX, { RELAY_UPSTREM: 'x:1' }).unknown).toEqual(['RELAY_UPSTREM']);
+    expect(loadConfig(configSpec, 'RELAY_', { RELAY_UPSTREM: 'x:1' }).unknown).toEqual(['RELAY_UPSTREM']);
   });
 });

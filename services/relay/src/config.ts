@@ -1,16 +1,13 @@
 import { z } from 'zod';
 import { logLevelField, field, portField, type ConfigOf } from '@onair/runtime';
 
-/** Prefix of every relay environment variable. */
-export const RELAY_ENV_PREFIX = 'RELAY_';
-
 /** "host:port", "[v6]:port"; the form gRPC client targets take. */
 const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/;
 
 const ms = (min: number, max: number): z.ZodType<number> => z.coerce.number().int().min(min).max(max);
 
 /** The relay's configuration: one field per `RELAY_*` variable, with its default and meaning. */
-export const relayConfigSpec = {
+export const configSpec = {
   host: field(z.string().min(1), 'RELAY_HOST', '0.0.0.0', 'Bind address of the HTTP and gRPC servers.'),
   httpPort: portField('RELAY_HTTP_PORT', 8080, 'HTTP port: HLS under /hls, /healthz, /metrics.'),
   grpcPort: portField('RELAY_GRPC_PORT', 50052, 'gRPC port: MediaService for edge relays, health, Telemetry.'),
@@ -37,4 +34,4 @@ export const relayConfigSpec = {
 };
 
 /** The relay's validated, frozen configuration. */
-export type RelayConfig = ConfigOf<typeof relayConfigSpec>;
+export type Config = ConfigOf<typeof configSpec>;

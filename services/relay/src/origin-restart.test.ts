@@ -5,9 +5,9 @@ import { createGrpcServer, type GrpcServer } from '@onair/grpc-kit';
 import { MediaHub, NOT_READY, mediaServiceHandlers } from '@onair/media';
 import { createLogger, type Logger } from '@onair/runtime';
 import { waitFor } from '@onair/testing';
-import { createApp, type RelayApp } from './app.js';
+import { createApp } from './app.js';
 import { hubFeeder } from './testing/hub-feeder.js';
-import type { RelayConfig } from './config.js';
+import type { Config } from './config.js';
 
 // ingest → origin relay → edge relay, in-process over real gRPC; the origin restarts while ingest is away.
 
@@ -26,7 +26,7 @@ function recordingLogger(): { log: Logger; lines: Array<Record<string, unknown>>
   return { log: createLogger({ service: 'relay', level: 'info', destination }), lines };
 }
 
-function relayConfig(upstream: string, grpcPort: number): RelayConfig {
+function relayConfig(upstream: string, grpcPort: number): Config {
   return {
     host: '127.0.0.1',
     httpPort: 0,
@@ -60,16 +60,16 @@ describe('an origin relay restarting', () => {
     feed.init('init');
     [0, 1, 2].forEach((seq) => feed.segment(seq));
 
-    let origin: RelayApp = createApp(relayConfig(`127.0.0.1:${ingest.port}`, 0), quiet);
+    let origin = createApp(relayConfig(`127.0.0.1:${ingest.port}`, 0), quiet);
     await origin.start();
     // The restarted origin and ingest come back on the ports the first ones bound, as a restarted service would.
-    const originConfig = relayConfig(`127.0.0.1:${ingest.port}`, origin.grpcPort);
+    const originConfig = relayConfig(`127.0.0.1:${ingest.port}`, origin.ports().grpcPort);
     const edgeLogs = recordingLogger();
-    const edge = createApp(relayConfig(`127.0.0.1:${origin.grpcPort}`, 0), edgeLogs.log);
+    const edge = createApp(relayConfig(`127.0.0.1:${origin.ports().grpcPort}`, 0), edgeLogs.log);
     await edge.start();
     running.push({ stop: () => ingest.server.stop(100) }, { stop: () => origin.stop() }, edge);
     const playlist = async (): Promise<{ status: number; text: string }> => {
-      const res = await fetch(`http://127.0.0.1:${edge.httpPort}/hls/demo/source/index.m3u8`);
+      const res = await fetch(`http://127.0.0.1:${edge.ports().httpPort}/hls/demo/source/index.m3u8`);
       return { status: res.status, text: await res.text() };
     };
     await waitFor(async () => (await playlist()).text.includes('seg-2.m4s'), { what: 'the edge serving' });

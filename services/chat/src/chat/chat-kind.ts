@@ -16,11 +16,17 @@ export function chatPostSchema(maxTextLength: number): z.ZodType<ChatPost> {
   return z.object({ text: textSchema('text', maxTextLength) });
 }
 
-/** The chat message kind: validation of posts and the delivered message. */
+/**
+ * The chat message kind: validation of posts and the delivered message, kept in JetStream CHAT (and CHAT_HISTORY)
+ * on `chat.room.<room>`; a joining viewer gets its room's history first.
+ */
 export function chatKind(maxTextLength: number): MessageKind<ChatPost, ChatMessage> {
   return {
     type: 'message',
     schema: chatPostSchema(maxTextLength),
     shape: (stamp, post) => ({ ...stamp, type: 'message', text: post.text }),
+    stream: 'CHAT',
+    subjectPrefix: 'chat.room',
+    historyOnJoin: true,
   };
 }

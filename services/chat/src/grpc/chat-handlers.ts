@@ -1,6 +1,6 @@
-import type { chat } from '@onair/proto';
+import { onair, type chat } from '@onair/proto';
 import { unary } from '@onair/grpc-kit';
-import { unwrap, type Poster } from '@onair/realtime';
+import { unwrap, type GrpcServiceOf, type Poster } from '@onair/realtime';
 import type { Logger } from '@onair/runtime';
 import type { ChatMessage, ChatPost } from '../chat/chat-kind.js';
 
@@ -28,4 +28,12 @@ export function chatServiceHandlers(poster: Poster<ChatPost, ChatMessage>, log: 
       return { messages: recent.map(toProtoMessage) };
     }),
   };
+}
+
+/** ChatService as the realtime core serves it: its definition and the handlers over the sockets' poster. */
+export function chatGrpcService(log: Logger): GrpcServiceOf<ChatPost, ChatMessage> {
+  return (poster) => ({
+    definition: onair().chat.v1.ChatService.service,
+    implementation: chatServiceHandlers(poster, log),
+  });
 }

@@ -37,7 +37,8 @@ export function danmakuPostSchema(maxTextLength: number): z.ZodType<DanmakuPost>
 }
 
 /**
- * The danmaku message kind: validation of posts and the delivered danmaku, stamped with its stream time.
+ * The danmaku message kind: validation of posts and the delivered danmaku, stamped with its stream time, kept in
+ * JetStream DANMAKU on `danmaku.room.<room>` (viewers get no history on join).
  * @param streamTimeMs stream time of `room` at wall-clock `atMs` (see LiveClock)
  */
 export function danmakuKind(
@@ -55,5 +56,8 @@ export function danmakuKind(
       color: post.color,
       streamTimeMs: streamTimeMs(stamp.room, stamp.sentAtMs),
     }),
+    stream: 'DANMAKU',
+    subjectPrefix: 'danmaku.room',
+    historyOnJoin: false,
   };
 }

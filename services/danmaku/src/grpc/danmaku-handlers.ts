@@ -1,6 +1,6 @@
-import type { danmaku } from '@onair/proto';
+import { onair, type danmaku } from '@onair/proto';
 import { unary } from '@onair/grpc-kit';
-import { unwrap, type Poster } from '@onair/realtime';
+import { unwrap, type GrpcServiceOf, type Poster } from '@onair/realtime';
 import type { Logger } from '@onair/runtime';
 import type { Danmaku, DanmakuMode, DanmakuPost } from '../danmaku/danmaku-kind.js';
 
@@ -46,4 +46,12 @@ export function danmakuServiceHandlers(
       return { danmaku: recent.map(toProtoDanmaku) };
     }),
   };
+}
+
+/** DanmakuService as the realtime core serves it: its definition and the handlers over the sockets' poster. */
+export function danmakuGrpcService(log: Logger): GrpcServiceOf<DanmakuPost, Danmaku> {
+  return (poster) => ({
+    definition: onair().danmaku.v1.DanmakuService.service,
+    implementation: danmakuServiceHandlers(poster, log),
+  });
 }

@@ -48,7 +48,7 @@ describe('createPublishPipeline socket directory (in TMPDIR)', () => {
   });
 
   it('is removed when the process exits with a publish still open (a stop that timed out)', async () => {
-    // Runs the built pipeline (dist, from tsc -b) in a child process that exits as runUntilSignal does on timeout.
+    // Runs the built pipeline (dist, from tsc -b) in a child process that exits as runService does when a stop times out.
     const script = `
       const { createPublishPipeline } = await import(${JSON.stringify(`${INGEST_DIR}dist/publish/pipeline.js`)});
       const { MediaHub } = await import('@onair/media');

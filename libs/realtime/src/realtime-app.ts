@@ -1,0 +1,91 @@
+import type { ServiceDefinition as GrpcServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { telemetry } from '@onair/proto';
+import { createGrpcServer } from '@onair/grpc-kit';
+import { connectNats, type NatsConnection } from '@onair/nats-kit';
+import {
+  createMetricsRegistry,
+  INSTANCE_ID,
+  serviceApp,
+  stopInOrder,
+  type Logger,
+  type ServiceApp,
+} from '@onair/runtime';
+import type { RoomMessage } from './frames.js';
+import type { MessageKind, Poster } from './poster.js';
+import type { RealtimeConfig } from './realtime-config.js';
+import { startRealtime, type Realtime, type RoomActivity } from './realtime.js';
+
+/** The ports a realtime service binds. */
+export interface RealtimePorts {
+  readonly [name: string]: number;
+  readonly httpPort: number;
+  readonly grpcPort: number;
+}
+
+/** Something a realtime service runs beside the core while NATS is connected (danmaku: the live watcher). */
+export interface Companion {
+  stop(): Promise<void>;
+}
+
+/** A realtime service's own gRPC service, built over the poster its sockets use. */
+export type GrpcServiceOf<P extends { text: string }, M extends RoomMessage> = (poster: Poster<P, M>) => {
+  definition: GrpcServiceDefinition;
+  implementation: UntypedServiceImplementation;
+};
+
+/** Options of {@link realtimeApp}: what a room message service adds to the shared core. */
+export interface RealtimeAppOptions<P extends { text: string }, M extends RoomMessage> {
+  /** Service kind: metrics label, Telemetry `service`, NATS connection name. */
+  name: string;
+  config: RealtimeConfig;
+  log: Logger;
+  kind: MessageKind<P, M>;
+  /** The service's own gRPC service (ChatService, DanmakuService) over the poster the sockets use. */
+  grpcService: GrpcServiceOf<P, M>;
+  /** Started once NATS is connected, stopped with the servers. */
+  companion?(nc: NatsConnection): Companion;
+  /** Telemetry rooms from the core's activity. @default the activity as it is */
+  roomStats?(activity: RoomActivity[]): telemetry.RoomStats[];
+}
+
+/**
+ * The composition root every room message service shares (danmaku, chat): NATS, the realtime core (WebSocket
+ * `/ws`, fan-out, JetStream capture and history, `/healthz`, `/metrics`) and a gRPC server with health,
+ * Telemetry and the service's own API. Ports: `httpPort`, `grpcPort`.
+ */
+export function realtimeApp<P extends { text: string }, M extends RoomMessage>(
+  options: RealtimeAppOptions<P, M>,
+): ServiceApp<RealtimePorts> {
+  const { name, config, log } = options;
+  const registry = createMetricsRegistry(name);
+  let realtime: Realtime<P, M> | undefined;
+  const activity = (): RoomActivity[] => realtime?.activity() ?? [];
+  const grpc = createGrpcServer({
+    log,
+    service: name,
+    roomStats: () => options.roomStats?.(activity()) ?? activity(),
+  });
+  let stop: () => Promise<void> = async () => undefined;
+  return serviceApp(name, {
+    async start() {
+      const nc = await connectNats({ servers: config.natsUrl, name: `${name}-${INSTANCE_ID}`, log });
+      const companion = options.companion?.(nc);
+      const serving: Array<() => Promise<void>> = [() => grpc.stop(), async () => companion?.stop()];
+      stop = () => stopInOrder([serving, [() => nc.drain()]]);
+      const core = await startRealtime({
+        config,
+        log,
+        registry,
+        nc,
+        kind: options.kind,
+      });
+      realtime = core;
+      serving.push(() => core.stop());
+      const { definition, implementation } = options.grpcService(core.poster);
+      grpc.addService(definition, implementation);
+      const grpcPort = await grpc.listen(config.host, config.grpcPort);
+      return { httpPort: core.httpPort, grpcPort };
+    },
+    stop: () => stop(),
+  });
+}
