@@ -1,7 +1,7 @@
-import { status, type ServerWritableStream } from '@grpc/grpc-js';
+import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { media } from '@onair/proto';
 import { OnairError, type Logger } from '@onair/runtime';
-import { unary } from '@onair/grpc-kit';
+import { toServiceError, unary } from '@onair/grpc-kit';
 import type { MediaEvent } from './events.js';
 import type { MediaHub } from './media-hub.js';
 
@@ -53,16 +53,11 @@ export function mediaServiceHandlers(
     }),
     Subscribe(call: ServerWritableStream<media.SubscribeRequest__Output, media.SubscribeResponse>) {
       const room = call.request.room;
-      if (!ready()) {
-        call.emit('error', { code: status.UNAVAILABLE, details: NOT_READY });
-        return;
-      }
+      const fail = (err: OnairError): void => void call.emit('error', toServiceError(err, svcLog));
+      if (!ready()) return fail(new OnairError('UNAVAILABLE', NOT_READY));
       const stream = hub.get(room);
       const subLog = svcLog.child({ room, peer: call.getPeer() });
-      if (!stream) {
-        call.emit('error', { code: status.NOT_FOUND, details: `room ${room} is not live` });
-        return;
-      }
+      if (!stream) return fail(new OnairError('NOT_FOUND', `room ${room} is not live`));
       let stop = (): void => undefined;
       let open = true;
       // grpc-js counts a server stream's backlog in messages, not bytes: count the media bytes written and not yet
@@ -78,7 +73,7 @@ export function mediaServiceHandlers(
         if (!open) return;
         if (backlogBytes > maxBacklogBytes) {
           close('backlog');
-          call.emit('error', { code: status.RESOURCE_EXHAUSTED, details: 'subscriber too slow' });
+          fail(new OnairError('TOO_SLOW', 'subscriber too slow'));
           return;
         }
         const bytes = mediaBytes(event);

@@ -1,6 +1,5 @@
-import Fastify from 'fastify';
 import type { Registry } from 'prom-client';
-import { closeHttp, listenHttp, registerMetricsRoute, type Logger } from '@onair/runtime';
+import { closeHttp, createHttpApp, listenHttp, type Logger } from '@onair/runtime';
 import type { RealtimeWsServer } from './ws-server.js';
 
 /** Options of {@link createRealtimeHttp}. */
@@ -20,15 +19,13 @@ export interface RealtimeHttp {
   stop(): Promise<void>;
 }
 
-/** Creates the HTTP server; WebSocket upgrades go to `ws`, unknown errors are answered 500 without detail. */
+/** Creates the HTTP server on the shared error path (`createHttpApp`); WebSocket upgrades go to `ws`. */
 export function createRealtimeHttp({ log, registry, ws, health }: RealtimeHttpOptions): RealtimeHttp {
   const httpLog = log.child({ component: 'http' });
-  const app = Fastify({ logger: false });
-  registerMetricsRoute(app, registry);
-  app.get('/healthz', async () => ({ status: 'ok', connections: ws.size, ...health() }));
-  app.setErrorHandler((err, _req, reply) => {
-    httpLog.error({ err }, 'request failed');
-    return reply.code(500).send({ error: 'INTERNAL', message: 'internal error' });
+  const app = createHttpApp({
+    log: httpLog,
+    registry,
+    health: () => ({ status: 'ok', connections: ws.size, ...health() }),
   });
   ws.attach(app.server);
   return {

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ERROR_CODES } from '@onair/runtime';
+import { ERROR_CODES, errorBody } from '@onair/runtime';
 import { nameSchema, roomIdSchema } from './fields.js';
 import { accepted, rejected, type Rejection, type Result } from './result.js';
 import { validate } from './validate.js';
@@ -25,14 +25,17 @@ export function parseUpgradeTarget(target: string | undefined, path: string): Re
   return accepted({ room: room.value, name: name.value });
 }
 
-/** Answers a refused upgrade with a plain-text HTTP response (RFC 9110 §15 status of the code) and closes the socket. */
+/**
+ * Answers a refused upgrade with the catalogue's HTTP status (RFC 9110 §15) and the one error body,
+ * `{ error, message, field? }` as JSON, and closes the socket.
+ */
 export function refuseUpgrade(socket: Duplex, rejection: Rejection): void {
   const status = ERROR_CODES[rejection.code].http;
-  const body = `${rejection.message}\n`;
+  const body = JSON.stringify(errorBody(rejection.code, rejection.message, rejection.field));
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
       'Connection: close\r\n' +
-      'Content-Type: text/plain; charset=utf-8\r\n' +
+      'Content-Type: application/json; charset=utf-8\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }

@@ -1,5 +1,5 @@
 import { WebSocket, type RawData } from 'ws';
-import type { Logger } from '@onair/runtime';
+import { CLOSE_CODES, type CloseCode, type Logger } from '@onair/runtime';
 import { postKeySchema } from './fields.js';
 import {
   errorFrame,
@@ -42,14 +42,6 @@ export interface ConnContext {
   readonly metrics: RealtimeMetrics;
 }
 
-/** WebSocket close codes used here (RFC 6455 §7.4.1, IANA registry). */
-export const CLOSE_CODES = {
-  GOING_AWAY: 1001,
-  POLICY_VIOLATION: 1008,
-  INTERNAL_ERROR: 1011,
-  TRY_AGAIN_LATER: 1013,
-} as const;
-
 /** What a connection needs of its socket: the part of ws' WebSocket it uses. */
 export interface ViewerSocket {
   readonly readyState: number;
@@ -82,7 +74,7 @@ function messageId(frame: string): string | undefined {
 /**
  * One viewer's WebSocket in one room: joins the room (join frames, then welcome, then live frames),
  * reads the client's frames (hello, posts) under a per-connection rate limit, answers bad input with
- * error frames, and closes itself when it floods (1008) or falls too far behind (1013). Posts are
+ * error frames, and closes itself when it floods (POLICY_VIOLATION) or falls too far behind (TRY_AGAIN_LATER). Posts are
  * stamped when received and stored one at a time in arrival order, at most `maxPendingPosts` waiting;
  * those still waiting when the socket closes are dropped.
  */
@@ -129,9 +121,13 @@ export class WsConn implements RoomMember {
     } else if (this.send(frame)) this.ctx.metrics.deliveries.inc();
   }
 
-  /** Drops the posts still waiting and starts the closing handshake (RFC 6455 §7.1.2); a no-op once closing. */
-  close(code: number, reason: string): void {
+  /**
+   * Drops the posts still waiting and starts the closing handshake (RFC 6455 §7.1.2) with the catalogue's code and
+   * reason for `why`; a no-op once closing.
+   */
+  close(why: CloseCode): void {
     this.posts.close();
+    const { code, reason } = CLOSE_CODES[why];
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING)
       this.ws.close(code, reason);
   }
@@ -157,7 +153,7 @@ export class WsConn implements RoomMember {
       }
     } catch (err) {
       this.log.error({ err }, 'join failed');
-      this.close(CLOSE_CODES.INTERNAL_ERROR, 'internal error');
+      this.close('INTERNAL_ERROR');
     }
   }
 
@@ -168,7 +164,7 @@ export class WsConn implements RoomMember {
     if (verdict === RATE_VERDICT.FLOOD) {
       this.ctx.observer.rejected('flood');
       this.log.warn('flooding');
-      this.close(CLOSE_CODES.POLICY_VIOLATION, 'rate limit exceeded');
+      this.close('POLICY_VIOLATION');
       return;
     }
     if (verdict === RATE_VERDICT.LIMITED)
@@ -240,7 +236,7 @@ export class WsConn implements RoomMember {
   private closeSlow(): void {
     this.ctx.metrics.slowViewersClosed.inc();
     this.log.warn({ bufferedBytes: this.ws.bufferedAmount, backlog: this.backlog.length }, 'slow viewer');
-    this.close(CLOSE_CODES.TRY_AGAIN_LATER, 'too far behind');
+    this.close('TRY_AGAIN_LATER');
   }
 
   private onClose(code: number, reason: string): void {

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '@onair/runtime';
 import { parseUpgradeTarget, refuseUpgrade } from './upgrade-request.js';
-import { CLOSE_CODES, WsConn, type ConnContext } from './ws-conn.js';
+import { WsConn, type ConnContext } from './ws-conn.js';
 
 /** Options of {@link RealtimeWsServer}. */
 export interface WsServerOptions {
@@ -52,7 +52,7 @@ export class RealtimeWsServer {
     this.closing = true;
     this.log.info({ connections: this.conns.size }, 'closing');
     const conns = [...this.conns];
-    for (const conn of conns) conn.close(CLOSE_CODES.GOING_AWAY, 'server shutting down');
+    for (const conn of conns) conn.close('GOING_AWAY');
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)));
     const timedOutFirst = await Promise.race([Promise.all(conns.map((c) => c.closed)).then(() => false), timedOut]);

@@ -15,7 +15,17 @@ export {
   type ConfigOf,
   type LoadedConfig,
 } from './config.js';
-export { ERROR_CODES, OnairError, toOnairError, type ErrorCode } from './errors.js';
+export {
+  ERROR_CODES,
+  CLOSE_CODES,
+  OnairError,
+  toOnairError,
+  errorBody,
+  codeOfGrpcStatus,
+  type ErrorCode,
+  type CloseCode,
+  type ErrorBody,
+} from './errors.js';
 export {
   runService,
   serviceApp,
@@ -28,4 +38,4 @@ export {
   type RunServiceOptions,
 } from './service.js';
 export { createMetricsRegistry, registerMetricsRoute } from './metrics.js';
-export { listenHttp, closeHttp } from './http.js';
+export { createHttpApp, replyError, listenHttp, closeHttp, type HttpAppOptions } from './http.js';

@@ -1,4 +1,3 @@
-import Fastify from 'fastify';
 import { onair, type telemetry } from '@onair/proto';
 import { createGrpcServer } from '@onair/grpc-kit';
 import { MediaHub, mediaServiceHandlers } from '@onair/media';
@@ -7,8 +6,8 @@ import {
   INSTANCE_ID,
   closeHttp,
   listenHttp,
+  createHttpApp,
   createMetricsRegistry,
-  registerMetricsRoute,
   serviceApp,
   stopInOrder,
   type Logger,
@@ -73,10 +72,12 @@ export function createApp(
         roomsServiceHandlers(store, live, log, { adminToken: config.adminToken }),
       );
       grpc.addService(onair().media.v1.MediaService.service, mediaServiceHandlers(hub, log));
-      const http = Fastify({ logger: false });
-      registerMetricsRoute(http, registry);
-      http.get('/healthz', async () => ({ status: 'ok', liveStreams: hub.list().length }));
       const httpLog = log.child({ component: 'http' });
+      const http = createHttpApp({
+        log: httpLog,
+        registry,
+        health: () => ({ status: 'ok', liveStreams: hub.list().length }),
+      });
       stop = () =>
         stopInOrder([
           [

@@ -1,6 +1,6 @@
-import { fastify, type FastifyError, type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import { closeHttp, listenHttp, registerMetricsRoute, type Logger } from '@onair/runtime';
+import { closeHttp, createHttpApp, listenHttp, type Logger } from '@onair/runtime';
 import type { StatusReport } from '../status/status-report.js';
 import { DASHBOARD_HTML } from './dashboard-page.js';
 
@@ -28,19 +28,12 @@ export interface HttpServer {
  */
 export function createHttpServer({ log, registry, report }: HttpServerOptions): HttpServer {
   const httpLog = log.child({ component: 'http' });
-  const app = fastify({ logger: false });
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    const status = err.statusCode ?? 500;
-    if (status < 500) return reply.status(status).send({ error: err.message });
-    httpLog.error({ err, method: req.method, url: req.url }, 'request failed');
-    return reply.status(500).send({ error: 'internal error' });
-  });
+  const app = createHttpApp({ log: httpLog, registry });
   app.get('/', (_req, reply) =>
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(DASHBOARD_HTML),
   );
   app.get('/api/status', (_req, reply) => reply.header('cache-control', 'no-store').send(report()));
   app.get('/healthz', (_req, reply) => reply.type('text/plain; charset=utf-8').send('ok\n'));
-  registerMetricsRoute(app, registry);
   return {
     app,
     listen: (host, port) => listenHttp(app, host, port, httpLog),

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LiveStream, RenditionWindow, Segment } from '@onair/media';
+import { OnairError, replyError } from '@onair/runtime';
 import type { ViewerTracker } from '../viewers/viewer-tracker.js';
 import { renderMasterPlaylist, type MasterVariant } from './master-playlist.js';
 import { renderMediaPlaylist } from './media-playlist.js';
@@ -37,9 +38,9 @@ function segmentBody(seg: Segment | undefined): Buffer | undefined {
   return body;
 }
 
-/** Answers 404 with a JSON body; the no-store header is set for every error by the server's hook. */
+/** Answers 404 NOT_FOUND; the no-store header is set for every error by the server's hook. */
 export function notFound(reply: FastifyReply, what: string): FastifyReply {
-  return reply.code(404).send({ error: 'NOT_FOUND', message: `${what} not found` });
+  return replyError(reply, new OnairError('NOT_FOUND', `${what} not found`));
 }
 
 function variants(stream: LiveStream): MasterVariant[] {

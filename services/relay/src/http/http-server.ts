@@ -1,6 +1,6 @@
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import { closeHttp, listenHttp, registerMetricsRoute, type Logger } from '@onair/runtime';
+import { closeHttp, createHttpApp, listenHttp, type Logger } from '@onair/runtime';
 import { registerHlsRoutes, type HlsRoutesDeps } from '../hls/hls-routes.js';
 import type { RelayMetrics } from '../telemetry/relay-metrics.js';
 
@@ -29,26 +29,19 @@ const CORS_PREFLIGHT = {
 } as const;
 
 /**
- * Creates the HTTP server. Every response carries `Access-Control-Allow-Origin: *`; error responses carry
- * `Cache-Control: no-store` so a 404 for a segment that is about to exist is never cached. Unknown errors
- * are logged and answered 500 with a generic body.
+ * Creates the HTTP server on the shared error path (`createHttpApp`). Every response carries
+ * `Access-Control-Allow-Origin: *`; error responses carry `Cache-Control: no-store` so a 404 for a segment that is
+ * about to exist is never cached.
  */
 export function createHttpServer({ log, registry, metrics, health, ...hls }: HttpServerOptions): HttpServer {
   const httpLog = log.child({ component: 'http' });
-  const app = Fastify({
-    logger: false,
-    requestTimeout: 30_000,
-    // Malformed percent-encoding or an over-long parameter never reaches a route: answer it here, without
-    // echoing the path back.
-    frameworkErrors: (err, _req, reply) => {
-      const status = err.statusCode ?? 400;
-      void (reply as FastifyReply)
-        .code(status)
-        .headers({ 'access-control-allow-origin': '*', 'cache-control': 'no-store' })
-        .send({ error: 'INVALID_ARGUMENT', message: 'bad request' });
-    },
+  const app = createHttpApp({
+    log: httpLog,
+    registry,
+    health: () => ({ status: 'ok', ...health() }),
+    errorHeaders: { 'access-control-allow-origin': '*', 'cache-control': 'no-store' },
+    server: { requestTimeout: 30_000 },
   });
-
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('access-control-allow-origin', '*');
     if (reply.statusCode >= 400) reply.header('cache-control', 'no-store');
@@ -60,24 +53,12 @@ export function createHttpServer({ log, registry, metrics, health, ...hls }: Htt
     const length = Number(reply.getHeader('content-length'));
     if (req.method !== 'HEAD' && length > 0) metrics.bytes.inc({ route }, length);
   });
-  app.setNotFoundHandler(async (_req, reply) => reply.code(404).send({ error: 'NOT_FOUND', message: 'not found' }));
-  app.setErrorHandler(async (err: FastifyError, req, reply) => {
-    const status = err.statusCode ?? 500;
-    if (status >= 500) {
-      httpLog.error({ err, method: req.method, url: req.url }, 'request failed');
-      return reply.code(500).send({ error: 'INTERNAL', message: 'internal error' });
-    }
-    return reply.code(status).send({ error: 'INVALID_ARGUMENT', message: 'bad request' });
-  });
-
   app.options('/*', async (req, reply) => {
     const headers = req.headers['access-control-request-headers'];
     reply.headers(CORS_PREFLIGHT);
     if (headers) reply.header('access-control-allow-headers', headers);
     return reply.code(204).send();
   });
-  app.get('/healthz', (_req, reply) => reply.send({ status: 'ok', ...health() }));
-  registerMetricsRoute(app, registry);
   registerHlsRoutes(app, hls);
 
   return {
