@@ -1,5 +1,6 @@
 import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
+import type { ServiceKind } from '@onair/contracts';
 import { onair } from '@onair/proto';
 import type { telemetry } from '@onair/proto';
 import { INSTANCE_ID, type Logger } from '@onair/runtime';
@@ -9,7 +10,7 @@ import { unary } from './handlers.js';
 export interface GrpcServerOptions {
   log: Logger;
   /** Service kind reported by Telemetry.GetStats, e.g. "relay". */
-  service: string;
+  service: ServiceKind;
   /** Per-room statistics for Telemetry.GetStats; called on every poll. */
   roomStats: () => telemetry.RoomStats[];
   version?: string;

@@ -8,7 +8,7 @@ import type { Part, StreamStarted } from './events.js';
 import { MediaHub } from './media-hub.js';
 import { mediaServiceHandlers } from './media-service.js';
 
-const log = createLogger({ service: 'test', level: 'silent' });
+const log = createLogger({ service: 'relay', level: 'silent' });
 const started: StreamStarted = {
   room: 'demo',
   publishId: 'p1',
@@ -36,7 +36,7 @@ describe('MediaService over real gRPC', () => {
 
   beforeEach(async () => {
     hub = new MediaHub({ windowSize: 2 });
-    server = createGrpcServer({ log, service: 'test', roomStats: () => [] });
+    server = createGrpcServer({ log, service: 'relay', roomStats: () => [] });
     server.addService(onair().media.v1.MediaService.service, mediaServiceHandlers(hub, log));
     const port = await server.listen('127.0.0.1', 0);
     client = createClient(onair().media.v1.MediaService, `127.0.0.1:${port}`);
@@ -113,7 +113,7 @@ describe('MediaService over real gRPC', () => {
 
   it('answers UNAVAILABLE to both calls until it is ready, so followers keep what they have', async () => {
     let ready = false;
-    const gated = createGrpcServer({ log, service: 'test', roomStats: () => [] });
+    const gated = createGrpcServer({ log, service: 'relay', roomStats: () => [] });
     gated.addService(onair().media.v1.MediaService.service, mediaServiceHandlers(hub, log, { ready: () => ready }));
     const port = await gated.listen('127.0.0.1', 0);
     const follower = createClient(onair().media.v1.MediaService, `127.0.0.1:${port}`);
@@ -140,7 +140,7 @@ describe('MediaService over real gRPC', () => {
   });
 
   it('cuts off a subscriber that stops reading once its unsent media passes the backlog bound', async () => {
-    const bounded = createGrpcServer({ log, service: 'test', roomStats: () => [] });
+    const bounded = createGrpcServer({ log, service: 'relay', roomStats: () => [] });
     bounded.addService(
       onair().media.v1.MediaService.service,
       mediaServiceHandlers(hub, log, { maxBacklogBytes: 1 << 20 }),

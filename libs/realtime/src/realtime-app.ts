@@ -1,4 +1,5 @@
 import type { ServiceDefinition as GrpcServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { ServiceKind } from '@onair/contracts';
 import type { telemetry } from '@onair/proto';
 import { createGrpcServer } from '@onair/grpc-kit';
 import { connectNats, type NatsConnection } from '@onair/nats-kit';
@@ -36,7 +37,7 @@ export type GrpcServiceOf<P extends { text: string }, M extends RoomMessage> = (
 /** Options of {@link realtimeApp}: what a room message service adds to the shared core. */
 export interface RealtimeAppOptions<P extends { text: string }, M extends RoomMessage> {
   /** Service kind: metrics label, Telemetry `service`, NATS connection name. */
-  name: string;
+  name: ServiceKind;
   config: RealtimeConfig;
   log: Logger;
   kind: MessageKind<P, M>;

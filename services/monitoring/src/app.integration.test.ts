@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServiceKind } from '@onair/contracts';
 import type { telemetry } from '@onair/proto';
 import { createGrpcServer, type GrpcServer } from '@onair/grpc-kit';
 import { createLogger, INSTANCE_ID } from '@onair/runtime';
@@ -14,7 +15,7 @@ const renditions = [
 ];
 
 /** Stand-ins of the other services: real gRPC servers (health + Telemetry) reporting chosen room stats. */
-const STAND_INS: Array<{ name: string; service: string; rooms: telemetry.RoomStats[] }> = [
+const STAND_INS: Array<{ name: string; service: ServiceKind; rooms: telemetry.RoomStats[] }> = [
   {
     name: 'ingest',
     service: 'ingest',

@@ -1,23 +1,12 @@
-import { z } from 'zod';
+import { decodeLiveEntry, type LiveEntry } from '@onair/contracts';
 import type { Logger } from '@onair/runtime';
 
-/** A room's current publish, as ingest writes it to the "live" KV bucket (key = room id). */
-export interface LivePublish {
-  readonly publishId: string;
-  /** When the publish started, unix epoch ms. */
-  readonly startedAtMs: number;
-}
-
-interface LiveEntry {
-  readonly publish: LivePublish;
+/** A live room as the clock keeps it: its bucket entry and when that was written. */
+interface ClockEntry {
+  readonly publish: LiveEntry;
   /** When the entry was last written (NATS server time), unix epoch ms. */
   readonly updatedAtMs: number;
 }
-
-const livePublishSchema = z.object({
-  publishId: z.string().min(1),
-  startedAtMs: z.number().int().nonnegative(),
-});
 
 /**
  * Which rooms are live and since when, from the "live" bucket's entries, so the stream time of a room
@@ -26,7 +15,7 @@ const livePublishSchema = z.object({
  * delete marker (nats-server 2.9), so an entry older than the max age counts as not live here too.
  */
 export class LiveClock {
-  private readonly entries = new Map<string, LiveEntry>();
+  private readonly entries = new Map<string, ClockEntry>();
   private maxAgeMs = 0;
 
   constructor(private readonly log: Logger) {}
@@ -47,14 +36,8 @@ export class LiveClock {
       this.entries.delete(room);
       return;
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      parsed = undefined;
-    }
-    const publish = livePublishSchema.safeParse(parsed);
-    if (publish.success) this.entries.set(room, { publish: publish.data, updatedAtMs });
+    const publish = decodeLiveEntry(value);
+    if (publish) this.entries.set(room, { publish, updatedAtMs });
     else {
       this.entries.delete(room);
       this.log.warn({ room }, 'unreadable live entry');
@@ -62,7 +45,7 @@ export class LiveClock {
   }
 
   /** The room's current publish at wall-clock `atMs` (ms), if live. */
-  publish(room: string, atMs: number): LivePublish | undefined {
+  publish(room: string, atMs: number): LiveEntry | undefined {
     const entry = this.entries.get(room);
     if (!entry || (this.maxAgeMs > 0 && atMs - entry.updatedAtMs > this.maxAgeMs)) return undefined;
     return entry.publish;

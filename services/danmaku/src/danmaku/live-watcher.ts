@@ -1,9 +1,7 @@
+import { LIVE_BUCKET } from '@onair/contracts';
 import { Kvm, type NatsConnection } from '@onair/nats-kit';
 import type { Logger } from '@onair/runtime';
 import type { LiveClock } from './live-clock.js';
-
-/** The KV bucket ingest writes live publishes to (ingest creates it, with its max age). */
-export const LIVE_BUCKET = 'live';
 
 /** Options of {@link watchLive}. */
 export interface LiveWatchOptions {

@@ -1,18 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import { decodeLiveEntry, encodeLiveEntry, type LiveEntry } from '@onair/contracts';
 import type { KV } from '@onair/nats-kit';
 import type { Logger } from '@onair/runtime';
 import type { PublishLease } from '../servers/rtmp/publish-gate.js';
-
-/** The value under a live room's key in the "live" bucket; the danmaku service reads it for stream time. */
-export interface LiveEntry {
-  readonly publishId: string;
-  /** Unix epoch ms. */
-  readonly startedAtMs: number;
-}
-
-/** Parses a "live" bucket value. */
-export const liveEntrySchema = z.object({ publishId: z.string(), startedAtMs: z.number() });
 
 /** Options of {@link LiveLease.acquire}. */
 export interface LeaseOptions {
@@ -65,7 +55,7 @@ export class LiveLease implements PublishLease {
   static async acquire(options: LeaseOptions): Promise<LiveLease | undefined> {
     const entry: LiveEntry = { publishId: randomUUID(), startedAtMs: Date.now() };
     try {
-      const revision = await options.kv.create(options.room, JSON.stringify(entry));
+      const revision = await options.kv.create(options.room, encodeLiveEntry(entry));
       return new LiveLease(options, entry, revision);
     } catch (err) {
       const current = await options.kv.get(options.room);
@@ -103,7 +93,7 @@ export class LiveLease implements PublishLease {
 
   private async put(): Promise<void> {
     const { kv, room, log } = this.options;
-    const value = JSON.stringify(this.entry);
+    const value = encodeLiveEntry(this.entry);
     try {
       this.revision = await kv.update(room, value, this.revision);
     } catch (err) {
@@ -113,7 +103,7 @@ export class LiveLease implements PublishLease {
           if (this.done) return; // released meanwhile: the entry must not come back
           this.revision = await kv.create(room, value);
           log.warn({ err }, 'live entry had expired and was re-created');
-        } else if (liveEntrySchema.parse(current.json()).publishId === this.entry.publishId) {
+        } else if (decodeLiveEntry(current.string())?.publishId === this.entry.publishId) {
           this.revision = current.revision;
         } else {
           this.lose();

@@ -1,9 +1,7 @@
 import type { KV, Kvm } from '@onair/nats-kit';
 import type { Logger } from '@onair/runtime';
-import { LiveLease, liveEntrySchema, type LiveEntry } from './live-lease.js';
-
-/** Bucket of live rooms. */
-export const LIVE_BUCKET = 'live';
+import { LIVE_BUCKET, decodeLiveEntry, type LiveEntry } from '@onair/contracts';
+import { LiveLease } from './live-lease.js';
 
 /** Options of {@link LiveRegistry.open}. */
 export interface LiveRegistryOptions {
@@ -54,7 +52,7 @@ export class LiveRegistry {
   async get(room: string): Promise<LiveEntry | undefined> {
     const e = await this.kv.get(room);
     if (!e || e.operation !== 'PUT') return undefined;
-    return liveEntrySchema.parse(e.json());
+    return decodeLiveEntry(e.string());
   }
 
   /** Ids of every live room. */

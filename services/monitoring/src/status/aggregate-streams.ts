@@ -1,3 +1,4 @@
+import { SERVICE_KINDS } from '@onair/contracts';
 import type { telemetry } from '@onair/proto';
 
 /** One rendition of a live stream, as its ingest measures it. */
@@ -34,9 +35,6 @@ export interface StreamStatus {
   chatSockets: number;
 }
 
-/** Service kinds whose GetStats feed the streams (GetStatsResponse.service). */
-export const SERVICE_KIND = { INGEST: 'ingest', RELAY: 'relay', DANMAKU: 'danmaku', CHAT: 'chat' } as const;
-
 /** A live room as its ingest reports it, with nothing summed yet. */
 function streamFromIngest(ingest: telemetry.RoomStats__Output): StreamStatus {
   return {
@@ -67,7 +65,7 @@ function streamFromIngest(ingest: telemetry.RoomStats__Output): StreamStatus {
  */
 export function aggregateStreams(responses: readonly telemetry.GetStatsResponse__Output[]): StreamStatus[] {
   const streams = new Map<string, StreamStatus>();
-  for (const res of responses.filter((r) => r.service === SERVICE_KIND.INGEST)) {
+  for (const res of responses.filter((r) => r.service === SERVICE_KINDS.INGEST)) {
     for (const room of res.rooms.filter((r) => r.live)) {
       const current = streams.get(room.room);
       if (!current || room.publishStartedAtMs > current.publishStartedAtMs)
@@ -78,11 +76,11 @@ export function aggregateStreams(responses: readonly telemetry.GetStatsResponse_
     for (const room of res.rooms) {
       const stream = streams.get(room.room);
       if (!stream) continue;
-      if (res.service === SERVICE_KIND.RELAY) stream.viewers += room.viewers;
-      else if (res.service === SERVICE_KIND.DANMAKU) {
+      if (res.service === SERVICE_KINDS.RELAY) stream.viewers += room.viewers;
+      else if (res.service === SERVICE_KINDS.DANMAKU) {
         stream.danmakuPerSecond += room.messagesPerSecond;
         stream.danmakuSockets += room.viewers;
-      } else if (res.service === SERVICE_KIND.CHAT) {
+      } else if (res.service === SERVICE_KINDS.CHAT) {
         stream.chatPerSecond += room.messagesPerSecond;
         stream.chatSockets += room.viewers;
       }

@@ -1,0 +1,2 @@
+export { LIVE_BUCKET, liveEntrySchema, encodeLiveEntry, decodeLiveEntry, type LiveEntry } from './live-bucket.js';
+export { SERVICE_KINDS, type ServiceKind } from './service-kinds.js';
