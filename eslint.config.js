@@ -25,6 +25,11 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs'],
+    ignores: ['services/*/public/**'],
     languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    files: ['services/*/public/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: { ...globals.browser } },
   },
 );

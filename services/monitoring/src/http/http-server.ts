@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { closeHttp, createHttpApp, listenHttp, type Logger } from '@onair/runtime';
 import type { StatusReport } from '../status/status-report.js';
-import { DASHBOARD_HTML } from './dashboard-page.js';
+import { loadDashboardPage } from './dashboard-page.js';
 
 /** Options of {@link createHttpServer}. */
 export interface HttpServerOptions {
@@ -28,9 +28,10 @@ export interface HttpServer {
  */
 export function createHttpServer({ log, registry, report }: HttpServerOptions): HttpServer {
   const httpLog = log.child({ component: 'http' });
+  const dashboard = loadDashboardPage();
   const app = createHttpApp({ log: httpLog, registry });
   app.get('/', (_req, reply) =>
-    reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(DASHBOARD_HTML),
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(dashboard),
   );
   app.get('/api/status', (_req, reply) => reply.header('cache-control', 'no-store').send(report()));
   app.get('/healthz', (_req, reply) => reply.type('text/plain; charset=utf-8').send('ok\n'));

@@ -1,8 +1,5 @@
-/**
- * The dashboard's browser script (ES2020, no dependencies): fetches `/api/status` every 2 s and renders
- * services and live streams with DOM calls and `textContent` only, so no reported value is parsed as HTML.
- */
-export const DASHBOARD_SCRIPT = String.raw`
+// The dashboard's browser script (ES2020, no dependencies): fetches `/api/status` every 2 s and renders services and
+// live streams with DOM calls and `textContent` only, so no reported value is parsed as HTML.
 const REFRESH_MS = 2000;
 const $ = (id) => document.getElementById(id);
 
@@ -53,7 +50,9 @@ function renderServices(services, now) {
     if (s.instance) name.append(el('span', 'muted mono', ' ' + s.instance.slice(0, 8)));
     const health = el('span', 'badge ' + s.health.toLowerCase(), s.health.replace('_', ' '));
     const error = el('span', 'error', s.error || '');
-    body.append(row([name, el('span', 'mono', s.address), health, ago(s.lastSeenMs, now), duration(s.uptimeMs), error]));
+    body.append(
+      row([name, el('span', 'mono', s.address), health, ago(s.lastSeenMs, now), duration(s.uptimeMs), error]),
+    );
   }
   const up = services.filter((s) => s.health === 'SERVING').length;
   $('services-summary').textContent = up + ' of ' + services.length + ' serving';
@@ -68,7 +67,11 @@ function tile(label, value) {
 function renderStream(s, now) {
   const card = el('section', 'card stream');
   const head = el('div', 'stream-head');
-  head.append(el('h3', '', s.room), el('span', 'badge serving', 'LIVE'), el('span', 'muted', 'for ' + duration(now - s.publishStartedAtMs)));
+  head.append(
+    el('h3', '', s.room),
+    el('span', 'badge serving', 'LIVE'),
+    el('span', 'muted', 'for ' + duration(now - s.publishStartedAtMs)),
+  );
   const tiles = el('div', 'tiles');
   const total = s.renditions.reduce((sum, r) => sum + r.bitrateKbps, 0);
   tiles.append(
@@ -118,4 +121,3 @@ async function refresh() {
 }
 
 refresh();
-`;
