@@ -12,7 +12,7 @@ import {
   type ServiceApp,
 } from '@onair/runtime';
 import type { RoomMessage } from './frames.js';
-import type { MessageKind, Poster } from './poster.js';
+import type { MessageKind, RoomMessages } from './room-messages.js';
 import type { RealtimeConfig } from './realtime-config.js';
 import { startRealtime, type Realtime, type RoomActivity } from './realtime.js';
 
@@ -28,8 +28,8 @@ export interface Companion {
   stop(): Promise<void>;
 }
 
-/** A realtime service's own gRPC service, built over the poster its sockets use. */
-export type GrpcServiceOf<P extends { text: string }, M extends RoomMessage> = (poster: Poster<P, M>) => {
+/** A realtime service's own gRPC service, built over the messages its sockets use. */
+export type GrpcServiceOf<P extends { text: string }, M extends RoomMessage> = (messages: RoomMessages<P, M>) => {
   definition: GrpcServiceDefinition;
   implementation: UntypedServiceImplementation;
 };
@@ -41,7 +41,7 @@ export interface RealtimeAppOptions<P extends { text: string }, M extends RoomMe
   config: RealtimeConfig;
   log: Logger;
   kind: MessageKind<P, M>;
-  /** The service's own gRPC service (ChatService, DanmakuService) over the poster the sockets use. */
+  /** The service's own gRPC service (ChatService, DanmakuService) over the messages the sockets use. */
   grpcService: GrpcServiceOf<P, M>;
   /** Started once NATS is connected, stopped with the servers. */
   companion?(nc: NatsConnection): Companion;
@@ -82,7 +82,7 @@ export function realtimeApp<P extends { text: string }, M extends RoomMessage>(
       });
       realtime = core;
       serving.push(() => core.stop());
-      const { definition, implementation } = options.grpcService(core.poster);
+      const { definition, implementation } = options.grpcService(core.messages);
       grpc.addService(definition, implementation);
       const grpcPort = await grpc.listen(config.host, config.grpcPort);
       return { httpPort: core.httpPort, grpcPort };

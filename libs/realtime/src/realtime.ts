@@ -3,7 +3,7 @@ import { jetstream, jetstreamManager, type NatsConnection } from '@onair/nats-ki
 import type { Logger } from '@onair/runtime';
 import { errorFrame, historyFrame, type ClientLimits, type RoomMessage } from './frames.js';
 import { MessageRate } from './message-rate.js';
-import { Poster, type MessageKind, type PostObserver } from './poster.js';
+import { RoomMessages, type MessageKind, type PostObserver } from './room-messages.js';
 import { durationMs, type RealtimeConfig } from './realtime-config.js';
 import { createRealtimeHttp } from './realtime-http.js';
 import { createRealtimeMetrics } from './realtime-metrics.js';
@@ -38,7 +38,7 @@ export interface RoomActivity {
 /** A running realtime service core. */
 export interface Realtime<P extends { text: string }, M extends RoomMessage> {
   /** Posts and history reads, for the gRPC handlers. */
-  readonly poster: Poster<P, M>;
+  readonly messages: RoomMessages<P, M>;
   /** The bound HTTP/WebSocket port. */
   readonly httpPort: number;
   /** Rooms with viewers here or recent messages. */
@@ -79,12 +79,12 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
     historySize: config.historySize,
     retentionMs: durationMs(config.retention),
   });
-  const poster = new Poster({ kind: options.kind, store, observer, log });
+  const messages = new RoomMessages({ kind: options.kind, store, observer, log });
   const bus = streamBus({ js: jetstream(nc), jsm: await jetstreamManager(nc), stream: options.kind.stream, log });
   const fanout = new RoomFanout(bus, (room) => store.subject(room), log);
   const join = async (room: string): Promise<JoinFrames> => {
     if (!options.kind.historyOnJoin) return NO_JOIN_FRAMES;
-    const history = await poster.recent(room, config.historySize);
+    const history = await messages.recent(room, config.historySize);
     if (!history.ok) return { frames: [errorFrame(history.rejection)], ids: new Set() };
     return { frames: [historyFrame(history.value)], ids: new Set(history.value.map((m) => m.id)) };
   };
@@ -98,7 +98,7 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
     log,
     maxFrameBytes: config.maxFrameBytes,
     context: {
-      poster,
+      messages,
       fanout,
       join,
       limits,
@@ -114,7 +114,7 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
   const httpPort = await http.listen(config.host, config.httpPort);
 
   return {
-    poster,
+    messages,
     httpPort,
     activity() {
       const viewers = fanout.viewerCounts();

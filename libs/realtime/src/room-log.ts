@@ -9,7 +9,7 @@ import type { Logger } from '@onair/runtime';
 import type { RoomMessage } from './frames.js';
 
 /** Where a room's messages are kept; {@link RoomLog} is the JetStream one. */
-export interface RoomStore {
+export interface MessageStore {
   /**
    * Stores `message` under `dedupId` unless a message was stored under that id within the duplicate
    * window; resolves, once captured, to the stored message: `message`, or the earlier one (parsed JSON).
@@ -62,7 +62,7 @@ const LIMITS = ['max_age', 'max_msgs_per_subject', 'duplicate_window'] as const;
  * until the history stream holds the capture stream's last message of the room, so a message that was
  * acknowledged before the read is in it.
  */
-export class RoomLog implements RoomStore {
+export class RoomLog implements MessageStore {
   private readonly js: JetStreamClient;
   private readonly history: string;
   private readonly log: Logger;

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '@onair/runtime';
 import type { RoomMessage } from './frames.js';
 import { createRealtimeMetrics } from './realtime-metrics.js';
-import type { PostRequest } from './poster.js';
+import type { PostRequest } from './room-messages.js';
 import { accepted, rejected, type Result } from './result.js';
 import { RoomFanout, type Bus } from './room-fanout.js';
 import { WsConn, type JoinFrames, type ViewerSocket } from './ws-conn.js';
@@ -66,7 +66,7 @@ const message = (id: string, text: string): RoomMessage => ({
 
 interface SetupOptions {
   join?: (room: string) => Promise<JoinFrames>;
-  /** The poster's answer to a post. @default accepted at once */
+  /** The answer to a post. @default accepted at once */
   post?: (request: PostRequest) => Promise<Result<RoomMessage>>;
   rateBurst?: number;
   maxPendingPosts?: number;
@@ -91,7 +91,7 @@ function setup({
     'demo',
     'alice',
     {
-      poster: {
+      messages: {
         type: 'message',
         post: (request) => {
           posts.push(request.fields);
@@ -114,7 +114,7 @@ function setup({
   return { socket, bus, conn, posts, requests, registry };
 }
 
-/** A poster answer that waits until the test releases it. */
+/** An answer to a post that waits until the test releases it. */
 function gate(): { post: () => Promise<Result<RoomMessage>>; release(): void } {
   const waiting: Array<() => void> = [];
   return {

@@ -10,7 +10,7 @@ import {
   type ClientLimits,
   type RoomMessage,
 } from './frames.js';
-import type { PostObserver, PostRequest } from './poster.js';
+import type { PostObserver, PostRequest } from './room-messages.js';
 import { PostQueue } from './post-queue.js';
 import { RATE_VERDICT, RateLimiter } from './rate-limiter.js';
 import type { Rejection, Result } from './result.js';
@@ -27,7 +27,7 @@ export interface JoinFrames {
 /** Everything a connection needs from its server; shared by all connections. */
 export interface ConnContext {
   /** Accepts a post; `type` is the client frame type that posts. */
-  readonly poster: { readonly type: string; post(request: PostRequest): Promise<Result<RoomMessage>> };
+  readonly messages: { readonly type: string; post(request: PostRequest): Promise<Result<RoomMessage>> };
   readonly fanout: RoomFanout;
   /** Frames for a viewer joining `room`, sent before the welcome. */
   join(room: string): Promise<JoinFrames>;
@@ -174,7 +174,7 @@ export class WsConn implements RoomMember {
     const frame = parseClientFrame(frameText(data));
     if (!frame.ok) return this.reject(frame.rejection);
     if (frame.value.type === 'hello') return this.hello(frame.value);
-    if (frame.value.type !== this.ctx.poster.type)
+    if (frame.value.type !== this.ctx.messages.type)
       return this.reject({ code: 'INVALID_ARGUMENT', message: 'unknown frame type', field: 'type' });
     const name = this.name;
     if (name === null)
@@ -205,7 +205,7 @@ export class WsConn implements RoomMember {
   /** Stores one post; a failure is answered with an error frame carrying the post's key. Never rejects. */
   private async post(request: PostRequest): Promise<void> {
     try {
-      const result = await this.ctx.poster.post(request);
+      const result = await this.ctx.messages.post(request);
       if (!result.ok) this.send(errorFrame(result.rejection, request.key));
     } catch (err) {
       this.log.error({ err }, 'post failed');

@@ -1,6 +1,6 @@
 import { onair, type chat } from '@onair/proto';
 import { unary } from '@onair/grpc-kit';
-import { unwrap, type GrpcServiceOf, type Poster } from '@onair/realtime';
+import { unwrap, type GrpcServiceOf, type RoomMessages } from '@onair/realtime';
 import type { Logger } from '@onair/runtime';
 import type { ChatMessage, ChatPost } from '../chat/chat-kind.js';
 
@@ -13,27 +13,30 @@ export function toProtoMessage({ id, room, name, text, sentAtMs }: ChatMessage):
 }
 
 /**
- * onair.chat.v1.ChatService on the same poster the WebSocket viewers use: a posted message is validated,
+ * onair.chat.v1.ChatService on the same RoomMessages the WebSocket viewers use: a posted message is validated,
  * captured and fanned out exactly like one sent over a socket; INVALID_ARGUMENT names the field at fault.
  */
-export function chatServiceHandlers(poster: Poster<ChatPost, ChatMessage>, log: Logger): chat.ChatServiceHandlers {
+export function chatServiceHandlers(
+  messages: RoomMessages<ChatPost, ChatMessage>,
+  log: Logger,
+): chat.ChatServiceHandlers {
   const grpcLog = log.child({ component: 'chat-service' });
   return {
     PostMessage: unary(grpcLog, async (req: chat.PostMessageRequest__Output) => {
-      const posted = unwrap(await poster.post({ room: req.room, name: req.name, fields: { text: req.text } }));
+      const posted = unwrap(await messages.post({ room: req.room, name: req.name, fields: { text: req.text } }));
       return { message: toProtoMessage(posted) };
     }),
     GetHistory: unary(grpcLog, async (req: chat.GetHistoryRequest__Output) => {
-      const recent = unwrap(await poster.recent(req.room, req.limit === 0 ? DEFAULT_HISTORY_LIMIT : req.limit));
+      const recent = unwrap(await messages.recent(req.room, req.limit === 0 ? DEFAULT_HISTORY_LIMIT : req.limit));
       return { messages: recent.map(toProtoMessage) };
     }),
   };
 }
 
-/** ChatService as the realtime core serves it: its definition and the handlers over the sockets' poster. */
+/** ChatService as the realtime core serves it: its definition and the handlers over the sockets' messages. */
 export function chatGrpcService(log: Logger): GrpcServiceOf<ChatPost, ChatMessage> {
-  return (poster) => ({
+  return (messages) => ({
     definition: onair().chat.v1.ChatService.service,
-    implementation: chatServiceHandlers(poster, log),
+    implementation: chatServiceHandlers(messages, log),
   });
 }

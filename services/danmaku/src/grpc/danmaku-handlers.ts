@@ -1,6 +1,6 @@
 import { onair, type danmaku } from '@onair/proto';
 import { unary } from '@onair/grpc-kit';
-import { unwrap, type GrpcServiceOf, type Poster } from '@onair/realtime';
+import { unwrap, type GrpcServiceOf, type RoomMessages } from '@onair/realtime';
 import type { Logger } from '@onair/runtime';
 import type { Danmaku, DanmakuMode, DanmakuPost } from '../danmaku/danmaku-kind.js';
 
@@ -26,32 +26,32 @@ export function toProtoDanmaku(d: Danmaku): danmaku.Danmaku {
 }
 
 /**
- * onair.danmaku.v1.DanmakuService on the same poster the WebSocket viewers use: a posted danmaku is
+ * onair.danmaku.v1.DanmakuService on the same RoomMessages the WebSocket viewers use: a posted danmaku is
  * validated, captured and fanned out exactly like one sent over a socket. MODE_UNSPECIFIED and an empty
  * colour take the defaults (scroll, white); INVALID_ARGUMENT names the field at fault.
  */
 export function danmakuServiceHandlers(
-  poster: Poster<DanmakuPost, Danmaku>,
+  messages: RoomMessages<DanmakuPost, Danmaku>,
   log: Logger,
 ): danmaku.DanmakuServiceHandlers {
   const grpcLog = log.child({ component: 'danmaku-service' });
   return {
     PostDanmaku: unary(grpcLog, async (req: danmaku.PostDanmakuRequest__Output) => {
       const fields = { text: req.text, mode: FROM_PROTO[req.mode], color: req.color === '' ? undefined : req.color };
-      const posted = unwrap(await poster.post({ room: req.room, name: req.name, fields }));
+      const posted = unwrap(await messages.post({ room: req.room, name: req.name, fields }));
       return { danmaku: toProtoDanmaku(posted) };
     }),
     ListDanmaku: unary(grpcLog, async (req: danmaku.ListDanmakuRequest__Output) => {
-      const recent = unwrap(await poster.recent(req.room, req.limit === 0 ? DEFAULT_LIST_LIMIT : req.limit));
+      const recent = unwrap(await messages.recent(req.room, req.limit === 0 ? DEFAULT_LIST_LIMIT : req.limit));
       return { danmaku: recent.map(toProtoDanmaku) };
     }),
   };
 }
 
-/** DanmakuService as the realtime core serves it: its definition and the handlers over the sockets' poster. */
+/** DanmakuService as the realtime core serves it: its definition and the handlers over the sockets' messages. */
 export function danmakuGrpcService(log: Logger): GrpcServiceOf<DanmakuPost, Danmaku> {
-  return (poster) => ({
+  return (messages) => ({
     definition: onair().danmaku.v1.DanmakuService.service,
-    implementation: danmakuServiceHandlers(poster, log),
+    implementation: danmakuServiceHandlers(messages, log),
   });
 }

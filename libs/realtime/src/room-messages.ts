@@ -4,7 +4,7 @@ import type { Logger } from '@onair/runtime';
 import { nameSchema, postKeySchema, roomIdSchema } from './fields.js';
 import { isRoomMessage, PROTOCOL_VERSION, type RoomMessage } from './frames.js';
 import { accepted, rejected, type Result } from './result.js';
-import type { RoomStore } from './room-log.js';
+import type { MessageStore } from './room-log.js';
 import { validate } from './validate.js';
 
 /** The fields the server stamps on every accepted message. */
@@ -40,7 +40,7 @@ export interface PostRequest {
    * key within the stream's duplicate window (2 min) are one post, stored and delivered once.
    */
   readonly key?: string | undefined;
-  /** When the post was received, unix epoch ms: the message's `sentAtMs`. @default the poster's clock at the post */
+  /** When the post was received, unix epoch ms: the message's `sentAtMs`. @default the clock at the post */
   readonly receivedAtMs?: number | undefined;
 }
 
@@ -51,10 +51,10 @@ export interface PostObserver {
   rejected(reason: string): void;
 }
 
-/** Options of {@link Poster}. */
-export interface PosterOptions<P extends { text: string }, M extends RoomMessage> {
+/** Options of {@link RoomMessages}. */
+export interface RoomMessagesOptions<P extends { text: string }, M extends RoomMessage> {
   kind: MessageKind<P, M>;
-  store: RoomStore;
+  store: MessageStore;
   observer: PostObserver;
   log: Logger;
   /** Wall clock, unix epoch ms. @default Date.now */
@@ -76,16 +76,16 @@ function keyedDedupId(room: string, name: string, key: string): string {
  * stamps it (id, receipt time), shapes it and stores it; viewers get what the store accepted (see
  * RoomFanout). Used alike by the WebSocket connections and the gRPC handlers.
  */
-export class Poster<P extends { text: string }, M extends RoomMessage> {
+export class RoomMessages<P extends { text: string }, M extends RoomMessage> {
   private readonly log: Logger;
   private readonly now: () => number;
 
-  constructor(private readonly options: PosterOptions<P, M>) {
-    this.log = options.log.child({ component: 'poster' });
+  constructor(private readonly options: RoomMessagesOptions<P, M>) {
+    this.log = options.log.child({ component: 'room-messages' });
     this.now = options.now ?? Date.now;
   }
 
-  /** Type of the messages this poster accepts, e.g. "danmaku". */
+  /** Type of the messages this accepts, e.g. "danmaku". */
   get type(): M['type'] {
     return this.options.kind.type;
   }

@@ -3,13 +3,13 @@ import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { textSchema } from './fields.js';
 import type { RoomMessage } from './frames.js';
-import { Poster, type PostObserver } from './poster.js';
-import type { RoomStore } from './room-log.js';
+import { RoomMessages, type PostObserver } from './room-messages.js';
+import type { MessageStore } from './room-log.js';
 
 type Shout = RoomMessage & { type: 'shout'; loud: boolean };
 
 /** A store that keeps the first message appended under each dedup id, like JetStream's duplicate window. */
-class MemoryStore implements RoomStore {
+class MemoryStore implements MessageStore {
   readonly rooms = new Map<string, unknown[]>();
   readonly byDedupId = new Map<string, RoomMessage>();
   failing = false;
@@ -28,14 +28,18 @@ class MemoryStore implements RoomStore {
   }
 }
 
-function setup(): { poster: Poster<{ text: string; loud: boolean }, Shout>; store: MemoryStore; outcomes: string[] } {
+function setup(): {
+  messages: RoomMessages<{ text: string; loud: boolean }, Shout>;
+  store: MemoryStore;
+  outcomes: string[];
+} {
   const store = new MemoryStore();
   const outcomes: string[] = [];
   const observer: PostObserver = {
     accepted: (room) => outcomes.push(`ok:${room}`),
     rejected: (reason) => outcomes.push(reason),
   };
-  const poster = new Poster({
+  const messages = new RoomMessages({
     kind: {
       type: 'shout',
       schema: z.object({ text: textSchema('text', 10), loud: z.boolean().default(false) }),
@@ -49,13 +53,13 @@ function setup(): { poster: Poster<{ text: string; loud: boolean }, Shout>; stor
     log: createLogger({ service: 'test', level: 'silent' }),
     now: () => 1234,
   });
-  return { poster, store, outcomes };
+  return { messages, store, outcomes };
 }
 
-describe('Poster', () => {
+describe('RoomMessages', () => {
   it('stamps, shapes and stores an accepted post', async () => {
-    const { poster, store, outcomes } = setup();
-    const result = await poster.post({
+    const { messages, store, outcomes } = setup();
+    const result = await messages.post({
       room: 'demo',
       name: ' alice ',
       fields: { type: 'shout', text: ' hi ', loud: true },
@@ -78,17 +82,17 @@ describe('Poster', () => {
   });
 
   it('stamps sentAtMs with the time the post was received', async () => {
-    const { poster } = setup();
-    const result = await poster.post({ room: 'demo', name: 'a', fields: { text: 'x' }, receivedAtMs: 1000 });
+    const { messages } = setup();
+    const result = await messages.post({ room: 'demo', name: 'a', fields: { text: 'x' }, receivedAtMs: 1000 });
     expect(result.ok && result.value.sentAtMs).toBe(1000);
   });
 
   it('stores a repeated key of the same room and name once and answers with the first message', async () => {
-    const { poster, store } = setup();
-    const first = await poster.post({ room: 'demo', name: 'a', fields: { text: 'x' }, key: 'k1' });
-    const retry = await poster.post({ room: 'demo', name: 'a', fields: { text: 'x' }, key: 'k1' });
-    const otherName = await poster.post({ room: 'demo', name: 'b', fields: { text: 'x' }, key: 'k1' });
-    const otherRoom = await poster.post({ room: 'lobby', name: 'a', fields: { text: 'x' }, key: 'k1' });
+    const { messages, store } = setup();
+    const first = await messages.post({ room: 'demo', name: 'a', fields: { text: 'x' }, key: 'k1' });
+    const retry = await messages.post({ room: 'demo', name: 'a', fields: { text: 'x' }, key: 'k1' });
+    const otherName = await messages.post({ room: 'demo', name: 'b', fields: { text: 'x' }, key: 'k1' });
+    const otherRoom = await messages.post({ room: 'lobby', name: 'a', fields: { text: 'x' }, key: 'k1' });
     expect(first.ok && retry.ok && otherName.ok && otherRoom.ok).toBe(true);
     if (!first.ok || !retry.ok || !otherName.ok) return;
     expect(retry.value).toEqual(first.value);
@@ -106,8 +110,8 @@ describe('Poster', () => {
     [{ room: 'demo', name: 'a', fields: {} }, 'text'],
     [{ room: 'demo', name: 'a', fields: { text: 'x' }, key: 'a b' }, 'key'],
   ])('rejects %j naming %s', async (request, field) => {
-    const { poster, store, outcomes } = setup();
-    const result = await poster.post(request);
+    const { messages, store, outcomes } = setup();
+    const result = await messages.post(request);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.rejection).toMatchObject({ code: 'INVALID_ARGUMENT', field });
@@ -116,9 +120,9 @@ describe('Poster', () => {
   });
 
   it('answers UNAVAILABLE when the store fails, without the store error', async () => {
-    const { poster, store, outcomes } = setup();
+    const { messages, store, outcomes } = setup();
     store.failing = true;
-    const result = await poster.post({ room: 'demo', name: 'a', fields: { text: 'x' } });
+    const result = await messages.post({ room: 'demo', name: 'a', fields: { text: 'x' } });
     expect(result).toEqual({
       ok: false,
       rejection: { code: 'UNAVAILABLE', message: 'the message could not be stored; try again' },
@@ -127,12 +131,12 @@ describe('Poster', () => {
   });
 
   it('reads back the recent messages of its type', async () => {
-    const { poster, store } = setup();
-    await poster.post({ room: 'demo', name: 'a', fields: { text: 'one' } });
-    await poster.post({ room: 'demo', name: 'a', fields: { text: 'two' } });
+    const { messages, store } = setup();
+    await messages.post({ room: 'demo', name: 'a', fields: { text: 'one' } });
+    await messages.post({ room: 'demo', name: 'a', fields: { text: 'two' } });
     store.rooms.get('demo')?.push({ type: 'other', id: 'z', room: 'demo', sentAtMs: 1 });
-    const recent = await poster.recent('demo', 10);
+    const recent = await messages.recent('demo', 10);
     expect(recent.ok && recent.value.map((m) => m.text)).toEqual(['one', 'two']);
-    expect((await poster.recent('BAD', 10)).ok).toBe(false);
+    expect((await messages.recent('BAD', 10)).ok).toBe(false);
   });
 });
