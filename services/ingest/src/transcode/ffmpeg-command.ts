@@ -1,22 +1,23 @@
-import ffmpeg, { type FfmpegCommand } from 'fluent-ffmpeg';
-import type { Readable } from 'node:stream';
 import type { LadderEntry, TranscodedRendition } from './ladder.js';
 
-/** Options of {@link buildFfmpegCommand}. */
+/** Options of {@link ffmpegOptions}. */
 export interface FfmpegCommandOptions {
-  /** ffmpeg binary. */
-  ffmpegPath: string;
   ladder: readonly LadderEntry[];
-  /** The FLV stream (fed to ffmpeg's stdin). */
-  input: Readable;
   /** One output URL per ladder entry, same order. */
   outputs: readonly string[];
   /** Tracks of the input (from the FLV header). */
   tracks: { audio: boolean; video: boolean };
   /** Target fragment (part) duration, ms (`-frag_duration`). */
   fragmentDurationMs: number;
-  /** Lines of ffmpeg output fluent-ffmpeg keeps for its error messages. @default 20 */
-  keptLines?: number;
+}
+
+/** The options of the one ffmpeg command of a live stream, as data; `FfmpegRun` hands them to fluent-ffmpeg. */
+export interface FfmpegOptions {
+  /** Format of the input on stdin. */
+  readonly inputFormat: 'flv';
+  readonly inputOptions: readonly string[];
+  /** One per rendition, in ladder order. */
+  readonly outputs: ReadonlyArray<{ readonly url: string; readonly options: readonly string[] }>;
 }
 
 /**
@@ -26,40 +27,28 @@ export interface FfmpegCommandOptions {
 const MOVFLAGS = '+frag_keyframe+empty_moov+default_base_moof';
 
 /**
- * Builds the one ffmpeg command of a live stream: FLV from stdin, decoded once, one fragmented MP4 output per
- * rendition. `source` copies the publisher's streams; a transcoded rendition is libx264 `veryfast` scaled to
- * fit its size (letterboxed, square pixels), keyframes forced where the source has them
- * (`-force_key_frames source` with `-fps_mode passthrough`, so frames are neither dropped nor duplicated and
- * segments line up across renditions), no scene-cut keyframes, capped bit rate, AAC audio.
+ * The one ffmpeg command of a live stream: FLV from stdin, decoded once, one fragmented MP4 output per rendition.
+ * `source` copies the publisher's streams; a transcoded rendition is libx264 `veryfast` scaled to fit its size
+ * (letterboxed, square pixels), keyframes forced where the source has them (`-force_key_frames source` with
+ * `-fps_mode passthrough`, so frames are neither dropped nor duplicated and segments line up across renditions),
+ * no scene-cut keyframes, capped bit rate, AAC audio.
+ * @throws Error when a rendition has no output URL.
  */
-export function buildFfmpegCommand(o: FfmpegCommandOptions): FfmpegCommand {
-  const command = ffmpeg({ stdoutLines: o.keptLines ?? 20 })
-    .setFfmpegPath(o.ffmpegPath)
-    .input(o.input)
-    .inputFormat('flv')
-    // The sequence headers come first, so half a second of probing is enough and saves a second of latency.
-    .inputOptions(['-hide_banner', '-nostats', '-loglevel', 'warning', '-analyzeduration', '500000']);
-  o.ladder.forEach((entry, i) => {
-    const target = o.outputs[i];
-    if (target === undefined) throw new Error(`no output URL for rendition ${entry.name}`);
+export function ffmpegOptions(o: FfmpegCommandOptions): FfmpegOptions {
+  const outputs = o.ladder.map((entry, i) => {
+    const url = o.outputs[i];
+    if (url === undefined) throw new Error(`no output URL for rendition ${entry.name}`);
     const maps = [...(o.tracks.video ? ['-map', '0:v:0'] : []), ...(o.tracks.audio ? ['-map', '0:a:0'] : [])];
     const codecs = entry.kind === 'source' ? ['-c', 'copy'] : transcodeOptions(entry, o.tracks);
-    command
-      .output(target)
-      .outputOptions([
-        ...maps,
-        ...codecs,
-        '-f',
-        'mp4',
-        '-movflags',
-        MOVFLAGS,
-        '-frag_duration',
-        String(o.fragmentDurationMs * 1000),
-        '-flush_packets',
-        '1',
-      ]);
+    const fragments = ['-f', 'mp4', '-movflags', MOVFLAGS, '-frag_duration', String(o.fragmentDurationMs * 1000)];
+    return { url, options: [...maps, ...codecs, ...fragments, '-flush_packets', '1'] };
   });
-  return command;
+  return {
+    inputFormat: 'flv',
+    // The sequence headers come first, so half a second of probing is enough and saves a second of latency.
+    inputOptions: ['-hide_banner', '-nostats', '-loglevel', 'warning', '-analyzeduration', '500000'],
+    outputs,
+  };
 }
 
 function transcodeOptions(r: TranscodedRendition, tracks: { audio: boolean; video: boolean }): string[] {

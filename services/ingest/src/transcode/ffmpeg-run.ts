@@ -1,10 +1,10 @@
-import type { FfmpegCommand } from 'fluent-ffmpeg';
+import ffmpeg, { type FfmpegCommand } from 'fluent-ffmpeg';
 import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import type { Logger } from '@onair/runtime';
 import { Fmp4Reader, type Fmp4Item } from '../fmp4/fmp4-reader.js';
-import { buildFfmpegCommand } from './ffmpeg-command.js';
+import { ffmpegOptions, type FfmpegCommandOptions } from './ffmpeg-command.js';
 import type { LadderEntry } from './ladder.js';
 import { listenOutputSockets, type OutputSockets } from './output-sockets.js';
 
@@ -35,6 +35,25 @@ export interface RunExit {
   /** "exited" (status 0), "failed" (non-zero status, signal, spawn error) or "bad output" (malformed fMP4). */
   readonly outcome: 'exited' | 'failed' | 'bad output';
   readonly err?: Error;
+}
+
+/**
+ * The fluent-ffmpeg command of {@link ffmpegOptions}: the only place fluent-ffmpeg is used, so swapping it out
+ * touches this module alone.
+ * @param input the FLV stream fed to ffmpeg's stdin.
+ * @param keptLines lines of ffmpeg output fluent-ffmpeg keeps for its error messages.
+ */
+export function buildFfmpegCommand(
+  o: FfmpegCommandOptions & { ffmpegPath: string; input: Readable; keptLines?: number },
+): FfmpegCommand {
+  const options = ffmpegOptions(o);
+  const command = ffmpeg({ stdoutLines: o.keptLines ?? 20 })
+    .setFfmpegPath(o.ffmpegPath)
+    .input(o.input)
+    .inputFormat(options.inputFormat)
+    .inputOptions([...options.inputOptions]);
+  for (const output of options.outputs) command.output(output.url).outputOptions([...output.options]);
+  return command;
 }
 
 /** Longest stderr line logged, characters. */

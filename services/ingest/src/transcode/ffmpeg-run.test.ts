@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { buildFfmpegCommand } from './ffmpeg-command.js';
+import { buildFfmpegCommand } from './ffmpeg-run.js';
 import { ladderSchema } from './ladder.js';
 
 const args = (ladder: string, tracks: { audio: boolean; video: boolean }): string =>
