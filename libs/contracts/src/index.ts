@@ -1,2 +1,3 @@
 export { LIVE_BUCKET, liveEntrySchema, encodeLiveEntry, decodeLiveEntry, type LiveEntry } from './live-bucket.js';
 export { SERVICE_KINDS, type ServiceKind } from './service-kinds.js';
+export { ROOM_ID_PATTERN } from './room-id.js';

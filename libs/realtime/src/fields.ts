@@ -1,7 +1,5 @@
+import { ROOM_ID_PATTERN } from '@onair/contracts';
 import { z } from 'zod';
-
-/** A room id: 1 to 64 characters of a-z, 0-9 and "-" (also a valid NATS subject token and KV key). */
-export const ROOM_ID_PATTERN = /^[a-z0-9-]{1,64}$/;
 
 /** Zod schema of a room id ({@link ROOM_ID_PATTERN}). */
 export const roomIdSchema = z.string({ error: 'room must be a string' }).regex(ROOM_ID_PATTERN, {

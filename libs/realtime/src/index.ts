@@ -1,7 +1,7 @@
 export { startRealtime, type Realtime, type RealtimeOptions, type RoomActivity } from './realtime.js';
 export { realtimeConfigSpec, type RealtimeConfig, type RealtimeConfigDefaults } from './realtime-config.js';
 export { RoomMessages, type MessageKind, type MessageStamp, type PostRequest } from './room-messages.js';
-export { ROOM_ID_PATTERN, roomIdSchema, nameSchema, textSchema, colorSchema, NAME_MAX_CHARS } from './fields.js';
+export { roomIdSchema, nameSchema, textSchema, colorSchema, NAME_MAX_CHARS } from './fields.js';
 export { PROTOCOL_VERSION, type RoomMessage, type ClientLimits, type Welcome } from './frames.js';
 export { unwrap, type Rejection, type Result } from './result.js';
 export { validate } from './validate.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { logLevelField, field, portField, secret, withCheck, type ConfigOf } from '@onair/runtime';
-import { ROOM_ID_PATTERN, chosenStreamKeyProblem } from './rooms/stream-key.js';
+import { ROOM_ID_PATTERN } from '@onair/contracts';
+import { chosenStreamKeyProblem } from './rooms/stream-key.js';
 import { DEFAULT_LADDER, ladderSchema } from './transcode/ladder.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);

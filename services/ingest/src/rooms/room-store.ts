@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { KV, Kvm } from '@onair/nats-kit';
 import { OnairError } from '@onair/runtime';
+import { ROOM_ID_PATTERN } from '@onair/contracts';
 import {
-  ROOM_ID_PATTERN,
   chosenStreamKeyProblem,
   generateStreamKey,
   hashStreamKey,

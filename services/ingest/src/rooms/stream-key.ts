@@ -1,7 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-
-/** Room ids are slugs: lower-case letters, digits and '-', 1 to 64 characters (rooms.proto `Room.id`). */
-export const ROOM_ID_PATTERN = /^[a-z0-9-]{1,64}$/;
+import { ROOM_ID_PATTERN } from '@onair/contracts';
 
 /** Random bytes in a stream key's secret (256 bits). */
 const SECRET_BYTES = 32;

@@ -1,5 +1,5 @@
-/** Room slug in a URL: lowercase letters, digits and dashes, 1 to 64 characters. */
-const ROOM = /^[a-z0-9-]{1,64}$/;
+import { ROOM_ID_PATTERN } from '@onair/contracts';
+
 /** Rendition name in a URL: lowercase letters, digits, underscores and dashes, 1 to 32 characters. */
 const RENDITION = /^[a-z0-9_-]{1,32}$/;
 /** Digits only, short enough to stay an exact integer. */
@@ -16,7 +16,7 @@ export type RenditionFile =
 
 /** The room slug when `value` is one, else undefined. */
 export function parseRoom(value: string): string | undefined {
-  return ROOM.test(value) ? value : undefined;
+  return ROOM_ID_PATTERN.test(value) ? value : undefined;
 }
 
 /** The rendition name when `value` is one, else undefined. */
