@@ -9,6 +9,7 @@ const info: StreamStarted = {
   publishId: 'p1',
   startedAtMs: 1_700_000_000_000,
   targetSegmentDurationMs: 2000,
+  partTargetMs: 0,
   renditions: [
     { name: 'source', codecs: 'avc1.64001f', bandwidth: 2_000_000, width: 1280, height: 720, frameRate: 25 },
     { name: '480p', codecs: 'avc1.64001e', bandwidth: 1_000_000, width: 854, height: 480, frameRate: 25 },
@@ -33,6 +34,7 @@ function feeder(hub: MediaHub, rendition: string) {
           independent: partIndex === 0,
           programDateTimeMs: info.startedAtMs + segmentSequence * 2000 + partIndex * 1000,
           videoFrames: 25,
+          partSequence: segmentSequence * 100 + partIndex,
         },
       }),
     end: (segmentSequence: number) =>

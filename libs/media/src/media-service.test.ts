@@ -17,6 +17,7 @@ const started: StreamStarted = {
     { name: 'source', codecs: 'avc1.64001f,mp4a.40.2', bandwidth: 1_200_000, width: 640, height: 360, frameRate: 25 },
   ],
   targetSegmentDurationMs: 2000,
+  partTargetMs: 0,
 };
 const part = (segmentSequence: number, partIndex: number): Part => ({
   rendition: 'source',
@@ -27,6 +28,7 @@ const part = (segmentSequence: number, partIndex: number): Part => ({
   independent: partIndex === 0,
   programDateTimeMs: started.startedAtMs + segmentSequence * 1000 + partIndex * 500,
   videoFrames: 12,
+  partSequence: segmentSequence * 100 + partIndex,
 });
 
 describe('MediaService over real gRPC', () => {

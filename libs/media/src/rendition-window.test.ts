@@ -12,6 +12,7 @@ const part = (segmentSequence: number, partIndex: number, durationMs = 500, byte
   independent: partIndex === 0,
   programDateTimeMs: 1_700_000_000_000 + segmentSequence * 2000 + partIndex * 500,
   videoFrames: 12,
+  partSequence: segmentSequence * 100 + partIndex,
 });
 
 function fill(w: RenditionWindow, sequences: number[], durationMs = 2000): void {
@@ -83,12 +84,15 @@ describe('RenditionWindow', () => {
     { name: 'empty window uses the nominal target', durations: [], nominalMs: 2000, want: 2 },
     { name: 'exact seconds stay', durations: [2000, 2000], nominalMs: 2000, want: 2 },
     { name: 'noise below EXTINF precision does not round up', durations: [2000.0004], nominalMs: 0, want: 2 },
-    { name: 'a millisecond over rounds up', durations: [2001], nominalMs: 2000, want: 3 },
-    { name: 'the longest segment decides', durations: [1000, 4200, 2000], nominalMs: 2000, want: 5 },
+    // RFC 8216 §4.3.3.1 compares the EXTINF rounded to the nearest integer with the target duration.
+    { name: 'a few ms over stays (2.021 s rounds to 2)', durations: [2021], nominalMs: 2000, want: 2 },
+    { name: 'half a second over rounds up', durations: [2500], nominalMs: 2000, want: 3 },
+    { name: 'the longest segment decides', durations: [1000, 4200, 2000], nominalMs: 2000, want: 4 },
+    { name: 'a longer one decides upwards', durations: [1000, 4600, 2000], nominalMs: 2000, want: 5 },
     { name: 'short segments keep the nominal target', durations: [500, 700], nominalMs: 2000, want: 2 },
     {
       name: 'a long segment that slid out still counts',
-      durations: [4200, 2000, 2000, 2000],
+      durations: [4600, 2000, 2000, 2000],
       nominalMs: 2000,
       want: 5,
     },

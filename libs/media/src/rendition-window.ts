@@ -43,9 +43,12 @@ export function initId(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex').slice(0, 16);
 }
 
-/** EXT-X-TARGETDURATION for a segment (RFC 8216 §4.3.3.1): its duration as EXTINF writes it (ms), rounded up, s. */
+/**
+ * EXT-X-TARGETDURATION for a segment, s (RFC 8216 §4.3.3.1): its EXTINF duration (written with 3 decimals)
+ * rounded to the nearest integer, which the target duration must not be below.
+ */
 function targetOf(durationMs: number): number {
-  return Math.ceil(Math.round(durationMs) / 1000);
+  return Math.round(Math.round(durationMs) / 1000);
 }
 
 /**
@@ -62,6 +65,9 @@ export class RenditionWindow {
   private pendingDiscontinuity = false;
   private evictedDiscontinuities: number;
   private maxTargetS: number;
+  /** Every part of the window, the current segment and the retired segments, by part sequence. */
+  private readonly parts = new Map<number, Part>();
+  private last: Part | undefined;
 
   /** @param capacity complete segments kept, ≥ 1. */
   constructor(
@@ -71,7 +77,7 @@ export class RenditionWindow {
   ) {
     if (capacity < 1) throw new RangeError('window capacity must be at least 1');
     this.evictedDiscontinuities = discontinuitySequence;
-    this.maxTargetS = Math.max(1, Math.ceil(nominalTargetMs / 1000));
+    this.maxTargetS = Math.max(1, Math.round(nominalTargetMs / 1000));
   }
 
   /** Sets the init segment that the next segments use; bytes identical to the current init keep its ref. */
@@ -117,6 +123,8 @@ export class RenditionWindow {
     this.current.parts.push(part);
     this.current.durationMs += part.durationMs;
     this.current.bytes += part.data.length;
+    this.parts.set(part.partSequence, part);
+    this.last = part;
   }
 
   /** Completes segment `sequence` (ignored when it is not the current one) and slides the window. */
@@ -146,6 +154,19 @@ export class RenditionWindow {
     return this.init;
   }
 
+  /** The last part added, if any: the live edge (rfc8216bis §4.4.5.4 LAST-MSN, LAST-PART). */
+  lastPart(): Part | undefined {
+    return this.last;
+  }
+
+  /**
+   * A part by its part sequence: of the window, the current segment or a retired segment, so a part stays
+   * fetchable after its EXT-X-PART tag left the playlist (rfc8216bis §6.2.2).
+   */
+  part(partSequence: number): Part | undefined {
+    return this.parts.get(partSequence);
+  }
+
   /** Media sequence number of the first complete segment (EXT-X-MEDIA-SEQUENCE). */
   mediaSequence(): number {
     return this.segments[0]?.sequence ?? this.current?.sequence ?? 0;
@@ -157,9 +178,9 @@ export class RenditionWindow {
   }
 
   /**
-   * EXT-X-TARGETDURATION, s (RFC 8216 §4.3.3.1): the longest complete segment this window ever held, rounded
-   * up, never below the publisher's target and at least 1. It never decreases, since a server must not change
-   * it (RFC 8216 §6.2.1).
+   * EXT-X-TARGETDURATION, s (RFC 8216 §4.3.3.1): the longest complete segment this window ever held, its EXTINF
+   * rounded to the nearest integer, never below the publisher's target (rounded likewise) and at least 1. It never
+   * decreases, since a server must not change it (RFC 8216 §6.2.1).
    */
   targetDurationS(): number {
     return this.maxTargetS;
@@ -208,6 +229,9 @@ export class RenditionWindow {
     if (!gone) return;
     if (gone.discontinuity) this.evictedDiscontinuities++;
     this.retired.push(gone);
-    if (this.retired.length > this.capacity + 1) this.retired.shift();
+    if (this.retired.length > this.capacity + 1) {
+      const dropped = this.retired.shift();
+      for (const p of dropped?.parts ?? []) this.parts.delete(p.partSequence);
+    }
   }
 }

@@ -52,6 +52,7 @@ export function createApp(
         ladder: [...config.ladder],
         ffmpegPath: config.ffmpegPath,
         targetSegmentMs: config.segmentTargetMs,
+        partTargetMs: config.partTargetMs,
         log,
       });
       const registry = createMetricsRegistry('ingest');

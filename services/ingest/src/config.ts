@@ -41,6 +41,13 @@ export const configSpec = {
     2000,
     'Target segment duration, ms; segments are cut on the first keyframe after it.',
   ),
+  partTargetMs: field(
+    int(100, 500),
+    'INGEST_PART_TARGET_MS',
+    334,
+    'Part Target Duration of Low-Latency HLS, ms (EXT-X-PART-INF PART-TARGET): every segment is cut into parts of ' +
+      'at most this long, the first on a keyframe.',
+  ),
   windowSegments: field(
     int(1, 100),
     'INGEST_WINDOW_SEGMENTS',

@@ -34,6 +34,7 @@ function segmentEvents(media: Fmp4Cut, index: number, startedAtMs: number): Medi
         independent: true,
         programDateTimeMs: startedAtMs + (index * FRAGMENTS_PER_SEGMENT + partIndex) * FRAGMENT_MS,
         videoFrames: 25,
+        partSequence: sequence * 100 + partIndex,
       },
     })),
     {
@@ -86,6 +87,7 @@ describe('relay origin and edge over real gRPC and real media', () => {
         startedAtMs,
         renditions: RENDITIONS,
         targetSegmentDurationMs: 2000,
+        partTargetMs: 0,
       },
     });
     for (const { name } of RENDITIONS) {

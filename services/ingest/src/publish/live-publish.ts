@@ -1,7 +1,8 @@
 import type { MediaHub } from '@onair/media';
 import type { Logger } from '@onair/runtime';
 import type { Fmp4Item } from '../fmp4/fmp4-reader.js';
-import { firstMediaSequence, Segmenter } from '../segmenter/segmenter.js';
+import { firstMediaSequence, firstPartSequence, Segmenter } from '../segmenter/segmenter.js';
+import { fragmentDurationFor } from '../transcode/ffmpeg-command.js';
 import { FfmpegRun, type RunExit } from '../transcode/ffmpeg-run.js';
 import { fitLadder, type LadderEntry } from '../transcode/ladder.js';
 import { FlvFeed, MAX_METADATA_BYTES, type FeedAttachment, type FlvTracks } from './flv-feed.js';
@@ -15,7 +16,7 @@ export interface LivePublishSettings {
   ladder: readonly LadderEntry[];
   ffmpegPath: string;
   targetSegmentMs: number;
-  fragmentDurationMs: number;
+  partTargetMs: number;
   startTimeoutMs: number;
   maxPendingBytes: number;
   endTimeoutMs: number;
@@ -134,7 +135,7 @@ export class LivePublish implements PublishSink {
       tracks,
       socketDir: this.o.socketDir,
       runId: this.o.nextRunId(),
-      fragmentDurationMs: this.o.fragmentDurationMs,
+      fragmentDurationMs: fragmentDurationFor(this.o.partTargetMs),
       maxBoxBytes: this.o.maxBoxBytes,
       maxLoggedLines: this.o.maxLoggedLines,
       drainTimeoutMs: DRAIN_TIMEOUT_MS,
@@ -208,8 +209,11 @@ export class LivePublish implements PublishSink {
   }
 
   private resetSegmenters(): void {
-    const first = firstMediaSequence(this.o.publish.startedAtMs);
-    this.segmenters = new Map(this.ladder.map((e) => [e.name, new Segmenter(e.name, this.o.targetSegmentMs, first)]));
+    const { startedAtMs } = this.o.publish;
+    const [first, firstPart] = [firstMediaSequence(startedAtMs), firstPartSequence(startedAtMs)];
+    this.segmenters = new Map(
+      this.ladder.map((e) => [e.name, new Segmenter(e.name, this.o.targetSegmentMs, first, firstPart)]),
+    );
   }
 
   private createWriter(): LiveStreamWriter {
@@ -218,6 +222,7 @@ export class LivePublish implements PublishSink {
       publish: this.o.publish,
       ladder: this.ladder,
       targetSegmentMs: this.o.targetSegmentMs,
+      partTargetMs: this.o.partTargetMs,
       log: this.o.log,
       onRejected: (err) => {
         this.o.log.error({ err }, 'media hub rejected the live stream');

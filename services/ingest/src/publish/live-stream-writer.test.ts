@@ -34,6 +34,7 @@ const part = (rendition: string): MediaEvent => ({
     independent: true,
     programDateTimeMs: publish.startedAtMs,
     videoFrames: 12,
+    partSequence: 0,
   },
 });
 
@@ -53,6 +54,7 @@ function setup(): { hub: MediaHub; writer: LiveStreamWriter; seen: string[]; rej
     publish,
     ladder,
     targetSegmentMs: 2000,
+    partTargetMs: 500,
     log: createLogger({ service: 'test', level: 'silent' }),
     onRejected: (err) => rejected.push(err),
   });

@@ -12,6 +12,8 @@ export interface LiveStreamWriterOptions {
   ladder: readonly LadderEntry[];
   /** ms. */
   targetSegmentMs: number;
+  /** Part Target Duration, ms (rfc8216bis §4.4.3.7). */
+  partTargetMs: number;
   log: Logger;
   /** Called when the hub refuses an event (the live stream was replaced or ended elsewhere). */
   onRejected: (err: unknown) => void;
@@ -99,7 +101,14 @@ export class LiveStreamWriter {
     const { room, publishId, startedAtMs } = this.o.publish;
     const renditions = ready.map(({ entry, init, first }) => describeRendition(entry, init.info, first, this.meta));
     try {
-      this.o.hub.start({ room, publishId, startedAtMs, renditions, targetSegmentDurationMs: this.o.targetSegmentMs });
+      this.o.hub.start({
+        room,
+        publishId,
+        startedAtMs,
+        renditions,
+        targetSegmentDurationMs: this.o.targetSegmentMs,
+        partTargetMs: this.o.partTargetMs,
+      });
     } catch (err) {
       this.o.onRejected(err);
       return;

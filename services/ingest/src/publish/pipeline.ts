@@ -18,8 +18,8 @@ export interface PublishPipelineOptions {
   /** A segment is cut at the first keyframe once it lasts this long, ms. */
   targetSegmentMs: number;
   log: Logger;
-  /** Target part duration (ffmpeg `-frag_duration`), ms. @default 500 */
-  fragmentDurationMs?: number;
+  /** Part Target Duration (rfc8216bis §4.4.3.7), ms: no part lasts longer. @default 334 */
+  partTargetMs?: number;
   /** How long to wait for a missing audio or video sequence header before starting ffmpeg, ms. @default 1500 */
   startTimeoutMs?: number;
   /** FLV bytes ffmpeg may leave untaken before the publish is dropped as stalled. @default 8388608 (8 MiB) */
@@ -55,7 +55,7 @@ export function createPublishPipeline({
   ffmpegPath,
   targetSegmentMs,
   log,
-  fragmentDurationMs = 500,
+  partTargetMs = 334,
   startTimeoutMs = 1500,
   maxPendingBytes = 8 * 1024 * 1024,
   endTimeoutMs = 5000,
@@ -91,7 +91,7 @@ export function createPublishPipeline({
     ladder,
     ffmpegPath,
     targetSegmentMs,
-    fragmentDurationMs,
+    partTargetMs,
     startTimeoutMs,
     maxPendingBytes,
     endTimeoutMs,

@@ -81,7 +81,7 @@ describe('Segmenter', () => {
   });
 
   it('carries the part fields through', () => {
-    const [event] = new Segmenter('480p', 2000).push({
+    const [event] = new Segmenter('480p', 2000, 0, 1_700_000_000_000).push({
       data: Buffer.from('x'),
       durationMs: 520,
       independent: true,
@@ -99,8 +99,34 @@ describe('Segmenter', () => {
         independent: true,
         programDateTimeMs: 1235,
         videoFrames: 13,
+        partSequence: 1_700_000_000_000,
       },
     });
+  });
+
+  it('numbers parts on across segments and discontinuities', () => {
+    const s = new Segmenter('source', 1000, 10, 500);
+    const p = (independent: boolean) => ({
+      data: Buffer.alloc(1),
+      durationMs: 500,
+      independent,
+      videoFrames: 1,
+      programDateTimeMs: 0,
+    });
+    const events = [
+      ...s.push(p(true)),
+      ...s.push(p(false)),
+      ...s.push(p(true)),
+      ...s.discontinuity(),
+      ...s.push(p(true)),
+    ];
+    const parts = events.flatMap((e) => (e.event === 'part' ? [e.part] : []));
+    expect(parts.map((x) => [x.segmentSequence, x.partIndex, x.partSequence])).toEqual([
+      [10, 0, 500],
+      [10, 1, 501],
+      [11, 0, 502],
+      [12, 0, 503],
+    ]);
   });
 });
 

@@ -26,31 +26,49 @@ export function firstMediaSequence(startedAtMs: number): number {
 }
 
 /**
+ * The first part sequence of a publish: its start time in ms. Parts last well over a millisecond, so a publish
+ * numbers fewer parts than the ms that pass before the room's next publish: part numbers never repeat in a room,
+ * and a part URL (named by its part sequence) names one part forever.
+ * @param startedAtMs publish start, unix epoch ms.
+ */
+export function firstPartSequence(startedAtMs: number): number {
+  return Math.floor(startedAtMs);
+}
+
+/**
  * Groups one rendition's parts into segments (RFC 8216 §3, §6.2.1): a new segment starts on an independent
- * part once the current one lasts at least `targetSegmentMs`, so every segment starts on a keyframe and lasts
- * about one GOP multiple of the target. Media sequence numbers count from `firstSequence` and continue across
- * discontinuities (RFC 8216 §6.2.2). Pure: it returns the MediaEvents to apply, in order.
+ * part once the current one is as near `targetSegmentMs` as it gets (it lasts at least the target less half the
+ * part), so every segment starts on a keyframe and lasts about the GOP multiple nearest the target (audio-only:
+ * the part multiple nearest it). Media sequence numbers count from `firstSequence` and continue across
+ * discontinuities (RFC 8216 §6.2.2), part sequences likewise (rfc8216bis §4.4.4.9 parts named so their URIs are
+ * known ahead, for EXT-X-PRELOAD-HINT). Pure: it returns the MediaEvents to apply, in order.
  */
 export class Segmenter {
   private sequence: number;
+  private partSequence: number;
   private open: { partCount: number; durationMs: number } | undefined;
 
   /**
    * @param targetSegmentMs segment duration to reach before cutting, ms.
    * @param firstSequence media sequence number of the first segment (see {@link firstMediaSequence}).
+   * @param firstPart part sequence of the first part (see {@link firstPartSequence}).
    */
   constructor(
     readonly rendition: string,
     readonly targetSegmentMs: number,
     firstSequence = 0,
+    firstPart = 0,
   ) {
     this.sequence = firstSequence;
+    this.partSequence = firstPart;
   }
 
   /** Adds a part: a SegmentEnd first when the part opens a new segment, then the Part. */
   push(part: SegmenterPart): MediaEvent[] {
     const out: MediaEvent[] = [];
-    if (this.open && part.independent && this.open.durationMs >= this.targetSegmentMs) out.push(...this.close());
+    // Cut where the segment lands nearest the target: before this part unless ending after it is closer.
+    if (this.open && part.independent && this.open.durationMs + part.durationMs / 2 >= this.targetSegmentMs)
+      out.push(...this.close());
     const open = (this.open ??= { partCount: 0, durationMs: 0 });
     out.push({
       event: 'part',
@@ -63,6 +81,7 @@ export class Segmenter {
         independent: part.independent,
         programDateTimeMs: Math.round(part.programDateTimeMs),
         videoFrames: part.videoFrames,
+        partSequence: this.partSequence++,
       },
     });
     open.partCount++;

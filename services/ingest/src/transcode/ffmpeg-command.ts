@@ -11,6 +11,17 @@ export interface FfmpegCommandOptions {
   fragmentDurationMs: number;
 }
 
+/**
+ * ffmpeg's `-frag_duration` for a Part Target Duration, ms. The mp4 muxer closes a fragment before the first
+ * packet at or past the fragment duration, so a part holds whole frames and lasts up to one frame interval more
+ * than that: 90% of the target keeps parts within the target (rfc8216bis §4.4.4.9) for frame intervals up to a
+ * tenth of it (30 ms for the default 334 ms: 30 fps and above), and within 85% of it (its lower bound, but for the
+ * last part of a segment) at those rates.
+ */
+export function fragmentDurationFor(partTargetMs: number): number {
+  return Math.floor(0.9 * partTargetMs);
+}
+
 /** The options of the one ffmpeg command of a live stream, as data; `FfmpegRun` hands them to fluent-ffmpeg. */
 export interface FfmpegOptions {
   /** Format of the input on stdin. */

@@ -74,7 +74,7 @@ describe('HLS routes', () => {
     feed.init('INIT-A');
     feed.segment(0);
     expect(await target()).toBe('2');
-    feed.segment(1, 4200);
+    feed.segment(1, 4600);
     expect(await target()).toBe('5');
     [2, 3, 4, 5].forEach((seq) => feed.segment(seq));
     expect(await target()).toBe('5');

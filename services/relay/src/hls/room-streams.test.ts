@@ -8,6 +8,7 @@ const started = (room: string, publishId: string): StreamStarted => ({
   startedAtMs: 1,
   renditions: [],
   targetSegmentDurationMs: 2000,
+  partTargetMs: 0,
 });
 
 describe('RoomStreams', () => {

@@ -1,4 +1,5 @@
 import type { LiveStream, MediaHub } from '@onair/media';
+import { StreamPlaylists } from './stream-playlists.js';
 
 /** Options of {@link RoomStreams}. */
 export interface RoomStreamsOptions {
@@ -13,6 +14,7 @@ export interface RoomStreamsOptions {
  */
 export class RoomStreams {
   private readonly ended = new Map<string, { stream: LiveStream; timer: NodeJS.Timeout }>();
+  private readonly playlistsByStream = new WeakMap<LiveStream, StreamPlaylists>();
   private readonly lingerMs: number;
 
   constructor(
@@ -21,7 +23,20 @@ export class RoomStreams {
   ) {
     this.lingerMs = lingerMs;
     hub.onEnded((stream) => this.linger(stream));
-    hub.onStarted((stream) => this.forget(stream.room));
+    hub.onStarted((stream) => {
+      this.forget(stream.room);
+      this.playlistsByStream.set(stream, new StreamPlaylists(stream));
+    });
+  }
+
+  /** The playlists and held requests of a served stream. */
+  playlists(stream: LiveStream): StreamPlaylists {
+    let playlists = this.playlistsByStream.get(stream);
+    if (!playlists) {
+      playlists = new StreamPlaylists(stream);
+      this.playlistsByStream.set(stream, playlists);
+    }
+    return playlists;
   }
 
   /** The stream served for `room`: live, or ended and still lingering (then `stream.ended` is set). */

@@ -43,6 +43,7 @@ function feed(hub: MediaHub): void {
       publishId: 'p1',
       startedAtMs: 1_700_000_000_000,
       targetSegmentDurationMs: 2000,
+      partTargetMs: 0,
       renditions: [
         { name: 'source', codecs: 'avc1.64001e', bandwidth: 1_000_000, width: 640, height: 360, frameRate: 25 },
       ],
@@ -61,6 +62,7 @@ function feed(hub: MediaHub): void {
         independent: partIndex === 0,
         programDateTimeMs: 1_700_000_000_000 + partIndex * 1000,
         videoFrames: 25,
+        partSequence: 300 + partIndex,
       },
     }),
   );

@@ -32,6 +32,7 @@ export function hubFeeder(hub: MediaHub, { room = 'demo', segmentMs = 2000 } = {
           publishId,
           startedAtMs: FEED_STARTED_AT_MS,
           targetSegmentDurationMs: segmentMs,
+          partTargetMs: 0,
           renditions: [
             { name: 'source', codecs: 'avc1.64001f', bandwidth: 1_000_000, width: 2, height: 2, frameRate: 25 },
           ],
@@ -51,6 +52,7 @@ export function hubFeeder(hub: MediaHub, { room = 'demo', segmentMs = 2000 } = {
           independent: true,
           programDateTimeMs: FEED_STARTED_AT_MS + sequence * segmentMs,
           videoFrames: 25,
+          partSequence: sequence,
         },
       });
       apply({ event: 'segmentEnd', segmentEnd: { rendition: 'source', segmentSequence: sequence, durationMs } });

@@ -20,6 +20,7 @@ function opening(publishId: string): MediaEvent[] {
         publishId,
         startedAtMs: 1,
         targetSegmentDurationMs: 1000,
+        partTargetMs: 0,
         renditions: [{ name: 'source', codecs: 'avc1.64001e', bandwidth: 1000, width: 2, height: 2, frameRate: 25 }],
       },
     },
@@ -28,7 +29,14 @@ function opening(publishId: string): MediaEvent[] {
 }
 
 function segment(sequence: number): MediaEvent[] {
-  const part = { segmentSequence: sequence, partIndex: 0, durationMs: 1000, independent: true, videoFrames: 25 };
+  const part = {
+    segmentSequence: sequence,
+    partIndex: 0,
+    durationMs: 1000,
+    independent: true,
+    videoFrames: 25,
+    partSequence: sequence,
+  };
   return [
     { event: 'part', part: { ...part, rendition: 'source', data: Buffer.from(`s${sequence}`), programDateTimeMs: 1 } },
     { event: 'segmentEnd', segmentEnd: { rendition: 'source', segmentSequence: sequence, durationMs: 1000 } },
@@ -131,6 +139,7 @@ describe('Upstream', () => {
         independent: true,
         programDateTimeMs: 1,
         videoFrames: 1,
+        partSequence: 1,
       },
     };
     up.scripts.push(send([...opening('p1'), ...segment(0), unknownRendition]));

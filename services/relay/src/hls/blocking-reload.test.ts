@@ -1,0 +1,195 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MediaHub } from '@onair/media';
+import { llFeeder, LL_FIRST_MSN, LL_FIRST_PART, type LlFeeder } from '../testing/ll-feeder.js';
+import { ViewerTracker } from '../viewers/viewer-tracker.js';
+import { registerHlsRoutes } from './hls-routes.js';
+import { RoomStreams } from './room-streams.js';
+
+const SOURCE = '/hls/demo/source/index.m3u8';
+const LOW = '/hls/demo/480p/index.m3u8';
+const M = LL_FIRST_MSN;
+
+interface Answer {
+  status: number;
+  body: string;
+  cache: string | undefined;
+}
+
+/** Blocking playlist reload and preload hints over fastify's inject, on a hub fed 1 s segments of 250 ms parts. */
+describe('blocking playlist reload and preload hints (rfc8216bis §6.2.5.2, §6.2.6)', () => {
+  const apps: FastifyInstance[] = [];
+  afterEach(async () => {
+    vi.useRealTimers();
+    await Promise.all(apps.splice(0).map((a) => a.close()));
+  });
+
+  function setup(renditions = ['source']): { get: (url: string) => Promise<Answer>; feed: LlFeeder; hub: MediaHub } {
+    const hub = new MediaHub({ windowSize: 6 });
+    const app = Fastify();
+    apps.push(app);
+    registerHlsRoutes(app, { streams: new RoomStreams(hub, { lingerMs: 60_000 }), viewers: new ViewerTracker() });
+    const feed = llFeeder(hub, { renditions });
+    feed.start();
+    for (const r of renditions) feed.init(r);
+    const get = async (url: string): Promise<Answer> => {
+      const res = await app.inject({ method: 'GET', url });
+      return { status: res.statusCode, body: res.body, cache: res.headers['cache-control'] };
+    };
+    return { get, feed, hub };
+  }
+
+  /** Lets the held request reach its wait before the test feeds more. */
+  const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+  it('holds a request for the next part until it is listed, and answers every waiter the same bytes', async () => {
+    const { get, feed } = setup();
+    feed.part('source');
+    feed.part('source');
+    const url = `${SOURCE}?_HLS_msn=${M}&_HLS_part=2`;
+    const [a, b] = [get(url), get(url)];
+    let answered = false;
+    void a.then(() => (answered = true));
+    await settle();
+    expect(answered).toBe(false);
+    feed.part('source');
+    const [first, second] = await Promise.all([a, b]);
+    expect(first.status).toBe(200);
+    expect(first.body).toContain(`URI="part-${LL_FIRST_PART + 2}.m4s"`);
+    expect(first.body).toContain(`#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part-${LL_FIRST_PART + 3}.m4s"`);
+    expect(second.body).toBe(first.body);
+    expect(first.cache).toBe('public, max-age=6');
+  });
+
+  it('answers at once what the playlist already has, and a plain request as it is now', async () => {
+    const { get, feed } = setup();
+    for (let i = 0; i < 6; i++) feed.part('source');
+    expect((await get(`${SOURCE}?_HLS_msn=${M}&_HLS_part=1`)).status).toBe(200);
+    expect((await get(`${SOURCE}?_HLS_msn=${M}`)).body).toContain(`seg-${M}.m4s`);
+    const plain = await get(SOURCE);
+    expect(plain).toMatchObject({ status: 200, cache: 'public, max-age=0' });
+    expect(plain.body).toContain('#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES');
+  });
+
+  it('treats a part index past a segment’s last part as part 0 of the next segment', async () => {
+    const { get, feed } = setup();
+    for (let i = 0; i < 4; i++) feed.part('source');
+    const held = get(`${SOURCE}?_HLS_msn=${M}&_HLS_part=7`);
+    await settle();
+    feed.part('source');
+    expect((await held).body).toContain(`URI="part-${LL_FIRST_PART + 4}.m4s",INDEPENDENT=YES`);
+  });
+
+  it.each([
+    ['a segment beyond the last plus two', `_HLS_msn=${M + 3}`, '_HLS_msn'],
+    ['a part beyond the advance part limit', `_HLS_msn=${M}&_HLS_part=14`, '_HLS_msn'],
+    ['_HLS_part without _HLS_msn', '_HLS_part=1', '_HLS_part'],
+    ['a malformed _HLS_msn', '_HLS_msn=abc', '_HLS_msn'],
+  ])('answers %s with 400 at once', async (_name, query, field) => {
+    const { get, feed } = setup();
+    feed.part('source');
+    const res = await get(`${SOURCE}?${query}`);
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({ error: 'INVALID_ARGUMENT', field });
+  });
+
+  it('gives up after three target durations with 503', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { get, feed } = setup();
+    feed.part('source');
+    const held = get(`${SOURCE}?_HLS_msn=${M}&_HLS_part=1`);
+    await settle();
+    vi.advanceTimersByTime(2999);
+    await settle();
+    vi.advanceTimersByTime(1);
+    const res = await held;
+    expect(res.status).toBe(503);
+    expect(JSON.parse(res.body)).toMatchObject({ error: 'UNAVAILABLE' });
+  });
+
+  it('holds a request on a rendition that lags another until that rendition has the part', async () => {
+    const { get, feed } = setup(['source', '480p']);
+    for (let i = 0; i < 3; i++) feed.part('source');
+    feed.part('480p');
+    const held = get(`${LOW}?_HLS_msn=${M}&_HLS_part=2`);
+    let answered = false;
+    void held.then(() => (answered = true));
+    feed.part('480p');
+    await settle();
+    expect(answered).toBe(false);
+    feed.part('480p');
+    const res = await held;
+    expect(res.body).toContain(`URI="part-${LL_FIRST_PART + 2}.m4s"`);
+    // The report names the other rendition's live edge.
+    expect(res.body).toContain(`#EXT-X-RENDITION-REPORT:URI="../source/index.m3u8",LAST-MSN=${M},LAST-PART=2`);
+  });
+
+  it('wakes a held request across a discontinuity, with the new segment after it', async () => {
+    const { get, feed } = setup();
+    feed.part('source');
+    const held = get(`${SOURCE}?_HLS_msn=${M + 1}&_HLS_part=0`);
+    await settle();
+    feed.discontinuity('source');
+    feed.init('source', 'init-restarted');
+    feed.part('source');
+    const res = await held;
+    expect(res.status).toBe(200);
+    expect(res.body).toMatch(
+      /#EXTINF:0\.250,\nseg-100\.m4s\n#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI="init-[0-9a-f]{16}\.mp4"/,
+    );
+  });
+
+  it('answers requests held when the stream ends with the final playlist, and a hinted part with 404', async () => {
+    const { get, feed } = setup();
+    feed.part('source');
+    const playlist = get(`${SOURCE}?_HLS_msn=${M}&_HLS_part=1`);
+    const hinted = get(`/hls/demo/source/part-${LL_FIRST_PART + 1}.m4s`);
+    await settle();
+    feed.end();
+    const [p, h] = await Promise.all([playlist, hinted]);
+    expect(p.status).toBe(200);
+    expect(p.body).toMatch(/#EXT-X-ENDLIST\n$/);
+    expect(h.status).toBe(404);
+  });
+
+  it('goes on waiting on the new stream when the room’s stream is replaced while a request is held', async () => {
+    const { get, feed, hub } = setup();
+    feed.part('source');
+    const held = get(`${SOURCE}?_HLS_msn=${M}&_HLS_part=1`);
+    await settle();
+    // An upstream re-subscribe: the same publish replayed into a new stream of the room, then its next part.
+    const replay = llFeeder(hub);
+    replay.start();
+    replay.init('source');
+    replay.part('source');
+    await settle();
+    replay.part('source');
+    const res = await held;
+    expect(res.status).toBe(200);
+    expect(res.body).toContain(`URI="part-${LL_FIRST_PART + 1}.m4s"`);
+    expect(res.body).not.toContain('#EXT-X-ENDLIST');
+  });
+
+  it('holds a request for the preload-hinted part until it exists, and serves listed parts as immutable', async () => {
+    const { get, feed } = setup();
+    feed.part('source');
+    const hinted = get(`/hls/demo/source/part-${LL_FIRST_PART + 1}.m4s`);
+    expect((await get(`/hls/demo/source/part-${LL_FIRST_PART + 2}.m4s`)).status).toBe(404);
+    await settle();
+    feed.part('source');
+    expect(await hinted).toEqual({
+      status: 200,
+      body: `source-${LL_FIRST_PART + 1}`,
+      cache: 'public, max-age=3600, immutable',
+    });
+    expect((await get(`/hls/demo/source/part-${LL_FIRST_PART}.m4s`)).body).toBe(`source-${LL_FIRST_PART}`);
+  });
+
+  it('keeps a part fetchable after its segment slid out of the window', async () => {
+    const { get, feed } = setup();
+    for (let i = 0; i < 4 * 8; i++) feed.part('source');
+    const playlist = (await get(SOURCE)).body;
+    expect(playlist).not.toContain(`part-${LL_FIRST_PART}.m4s`);
+    expect((await get(`/hls/demo/source/part-${LL_FIRST_PART}.m4s`)).status).toBe(200);
+  });
+});
