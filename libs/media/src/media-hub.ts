@@ -30,14 +30,14 @@ export class MediaHub {
     this.windowSize = windowSize;
   }
 
-  /** Calls `cb` whenever a stream starts. */
-  onStarted(cb: StreamCallback): void {
-    this.startedCallbacks.push(cb);
+  /** Calls `cb` whenever a stream starts; returns the function that stops calling it. */
+  onStarted(cb: StreamCallback): () => void {
+    return subscribe(this.startedCallbacks, cb);
   }
 
-  /** Calls `cb` whenever a stream ends (after its StreamEnded reached the listeners). */
-  onEnded(cb: StreamCallback): void {
-    this.endedCallbacks.push(cb);
+  /** Calls `cb` whenever a stream ends (after its StreamEnded reached the listeners); returns the function that stops. */
+  onEnded(cb: StreamCallback): () => void {
+    return subscribe(this.endedCallbacks, cb);
   }
 
   /** The live stream of a room. */
@@ -71,7 +71,7 @@ export class MediaHub {
     this.end(info.room, REPLACED_REASON);
     const stream = new LiveStream(info, this.windowSize);
     this.streams.set(info.room, stream);
-    for (const cb of this.startedCallbacks) cb(stream);
+    for (const cb of [...this.startedCallbacks]) cb(stream);
     return stream;
   }
 
@@ -85,6 +85,15 @@ export class MediaHub {
 
   private forget(stream: LiveStream): void {
     if (this.streams.get(stream.room) === stream) this.streams.delete(stream.room);
-    for (const cb of this.endedCallbacks) cb(stream);
+    for (const cb of [...this.endedCallbacks]) cb(stream);
   }
+}
+
+/** Adds `cb` to `list`; returns the function that removes it again. */
+function subscribe(list: StreamCallback[], cb: StreamCallback): () => void {
+  list.push(cb);
+  return () => {
+    const at = list.indexOf(cb);
+    if (at >= 0) list.splice(at, 1);
+  };
 }

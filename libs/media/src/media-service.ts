@@ -19,6 +19,12 @@ export interface MediaServiceOptions {
    * (they keep serving what they have and retry). @default () => true
    */
   ready?: () => boolean;
+  /**
+   * On a server that follows rooms only while they are asked for (an on-demand relay): a Subscribe first acquires
+   * its room (resolving once the room's stream started, or it is known not to, bounded), and releases it when the
+   * call ends. @default none: Subscribe answers from the hub as it is
+   */
+  demand?: { acquire(room: string): Promise<void>; release(room: string): void };
 }
 
 /** The UNAVAILABLE details while the server is not ready. */
@@ -39,7 +45,7 @@ function mediaBytes(event: MediaEvent): number {
 export function mediaServiceHandlers(
   hub: MediaHub,
   log: Logger,
-  { maxBacklogBytes = 32 * 1024 * 1024, ready = () => true }: MediaServiceOptions = {},
+  { maxBacklogBytes = 32 * 1024 * 1024, ready = () => true, demand }: MediaServiceOptions = {},
 ): media.MediaServiceHandlers {
   const svcLog = log.child({ component: 'media-service' });
   return {
@@ -55,40 +61,65 @@ export function mediaServiceHandlers(
       const room = call.request.room;
       const fail = (err: OnairError): void => void call.emit('error', toServiceError(err, svcLog));
       if (!ready()) return fail(new OnairError('UNAVAILABLE', NOT_READY));
-      const stream = hub.get(room);
-      const subLog = svcLog.child({ room, peer: call.getPeer() });
-      if (!stream) return fail(new OnairError('NOT_FOUND', `room ${room} is not live`));
-      let stop = (): void => undefined;
-      let open = true;
-      // grpc-js counts a server stream's backlog in messages, not bytes: count the media bytes written and not yet
-      // flushed to the transport ourselves.
-      let backlogBytes = 0;
-      const close = (reason: string): void => {
-        if (!open) return;
-        open = false;
-        stop();
-        subLog.info({ reason }, 'subscriber closed');
+      if (!demand) return follow(call, room, fail);
+      let ended = false;
+      const end = (): void => {
+        if (ended) return;
+        ended = true;
+        demand.release(room);
       };
-      const send = (event: MediaEvent): void => {
-        if (!open) return;
-        if (backlogBytes > maxBacklogBytes) {
-          close('backlog');
-          fail(new OnairError('TOO_SLOW', 'subscriber too slow'));
-          return;
-        }
-        const bytes = mediaBytes(event);
-        backlogBytes += bytes;
-        call.write(event, () => (backlogBytes -= bytes));
-        if (event.event === 'streamEnded') {
-          close('stream ended');
-          call.end();
-        }
-      };
-      subLog.info('subscriber opened');
-      for (const e of stream.snapshot()) send(e);
-      if (open) stop = stream.listen(send);
-      call.on('cancelled', () => close('cancelled'));
-      call.on('error', () => close('error'));
+      call.on('cancelled', end);
+      call.on('error', end);
+      call.on('finish', end);
+      demand.acquire(room).then(
+        () => (call.cancelled ? end() : follow(call, room, fail)),
+        (err: unknown) => {
+          end();
+          fail(err instanceof OnairError ? err : new OnairError('INTERNAL', 'internal error', { cause: err }));
+        },
+      );
     },
   };
+
+  /** Replays the room's stream to the call, then follows it live. */
+  function follow(
+    call: ServerWritableStream<media.SubscribeRequest__Output, media.SubscribeResponse>,
+    room: string,
+    fail: (err: OnairError) => void,
+  ): void {
+    const stream = hub.get(room);
+    const subLog = svcLog.child({ room, peer: call.getPeer() });
+    if (!stream) return fail(new OnairError('NOT_FOUND', `room ${room} is not live`));
+    let stop = (): void => undefined;
+    let open = true;
+    // grpc-js counts a server stream's backlog in messages, not bytes: count the media bytes written and not yet
+    // flushed to the transport ourselves.
+    let backlogBytes = 0;
+    const close = (reason: string): void => {
+      if (!open) return;
+      open = false;
+      stop();
+      subLog.info({ reason }, 'subscriber closed');
+    };
+    const send = (event: MediaEvent): void => {
+      if (!open) return;
+      if (backlogBytes > maxBacklogBytes) {
+        close('backlog');
+        fail(new OnairError('TOO_SLOW', 'subscriber too slow'));
+        return;
+      }
+      const bytes = mediaBytes(event);
+      backlogBytes += bytes;
+      call.write(event, () => (backlogBytes -= bytes));
+      if (event.event === 'streamEnded') {
+        close('stream ended');
+        call.end();
+      }
+    };
+    subLog.info('subscriber opened');
+    for (const e of stream.snapshot()) send(e);
+    if (open) stop = stream.listen(send);
+    call.on('cancelled', () => close('cancelled'));
+    call.on('error', () => close('error'));
+  }
 }
