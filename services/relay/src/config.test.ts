@@ -8,8 +8,14 @@ describe('relay config', () => {
       host: '0.0.0.0',
       httpPort: 8080,
       grpcPort: 50052,
+      httpsPort: 8443,
+      tlsCertFile: '',
+      tlsKeyFile: '',
       upstream: '127.0.0.1:50051',
+      follow: 'all',
       upstreamPollMs: 1000,
+      firstRequestWaitMs: 5000,
+      idleMs: 30_000,
       windowSegments: 6,
       endedLingerMs: 30_000,
       logLevel: 'info',
@@ -31,6 +37,10 @@ describe('relay config', () => {
       { RELAY_UPSTREAM_POLL_MS: '250', RELAY_LOG_LEVEL: 'debug' },
       { upstreamPollMs: 250, logLevel: 'debug' },
     ],
+    [
+      { RELAY_FOLLOW: 'on-demand', RELAY_IDLE_MS: '5000', RELAY_FIRST_REQUEST_WAIT_MS: '0' },
+      { follow: 'on-demand', idleMs: 5000, firstRequestWaitMs: 0 },
+    ],
   ];
   it.each(valid)('reads %j', (env, want) => {
     expect(loadConfig(configSpec, 'RELAY_', env).config).toMatchObject(want);
@@ -40,6 +50,10 @@ describe('relay config', () => {
     [{ RELAY_UPSTREAM: 'ingest' }, 'RELAY_UPSTREAM'],
     [{ RELAY_UPSTREAM: 'http://ingest:50051' }, 'RELAY_UPSTREAM'],
     [{ RELAY_HTTP_PORT: '70000' }, 'RELAY_HTTP_PORT'],
+    [{ RELAY_FOLLOW: 'some' }, 'RELAY_FOLLOW'],
+    [{ RELAY_TLS_CERT_FILE: '/etc/relay.crt' }, 'RELAY_TLS_CERT_FILE'],
+    [{ RELAY_TLS_KEY_FILE: '/etc/relay.key' }, 'RELAY_TLS_KEY_FILE'],
+    [{ RELAY_IDLE_MS: '10' }, 'RELAY_IDLE_MS'],
     [{ RELAY_WINDOW_SEGMENTS: '0' }, 'RELAY_WINDOW_SEGMENTS'],
     [{ RELAY_UPSTREAM_POLL_MS: 'soon' }, 'RELAY_UPSTREAM_POLL_MS'],
     [{ RELAY_LOG_LEVEL: 'loud' }, 'RELAY_LOG_LEVEL'],

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { logLevelField, field, portField, type ConfigOf } from '@onair/runtime';
+import { logLevelField, field, portField, withCheck, type ConfigOf } from '@onair/runtime';
 
 /** "host:port", "[v6]:port"; the form gRPC client targets take. */
 const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/;
@@ -11,13 +11,56 @@ export const configSpec = {
   host: field(z.string().min(1), 'RELAY_HOST', '0.0.0.0', 'Bind address of the HTTP and gRPC servers.'),
   httpPort: portField('RELAY_HTTP_PORT', 8080, 'HTTP port: HLS under /hls, /healthz, /metrics.'),
   grpcPort: portField('RELAY_GRPC_PORT', 50052, 'gRPC port: MediaService for edge relays, health, Telemetry.'),
+  httpsPort: portField(
+    'RELAY_HTTPS_PORT',
+    8443,
+    'HTTPS port (HTTP/2 and HTTP/1.1 over TLS), served when RELAY_TLS_CERT_FILE and RELAY_TLS_KEY_FILE are set.',
+  ),
+  tlsCertFile: withCheck(
+    field(
+      z.string(),
+      'RELAY_TLS_CERT_FILE',
+      '',
+      'PEM certificate (chain) of the HTTPS listener; unset: no HTTPS.',
+      '(unset)',
+    ),
+    (file, config) => (config.tlsKeyFile ? undefined : file ? 'set RELAY_TLS_KEY_FILE too' : undefined),
+  ),
+  tlsKeyFile: withCheck(
+    field(z.string(), 'RELAY_TLS_KEY_FILE', '', 'PEM private key of the HTTPS listener.', '(unset)'),
+    (file, config) => (config.tlsCertFile ? undefined : file ? 'set RELAY_TLS_CERT_FILE too' : undefined),
+  ),
   upstream: field(
     z.string().regex(HOST_PORT, 'expected host:port'),
     'RELAY_UPSTREAM',
     '127.0.0.1:50051',
     "MediaService to follow (host:port): ingest's gRPC port, or another relay's to run as an edge.",
   ),
-  upstreamPollMs: field(ms(50, 60_000), 'RELAY_UPSTREAM_POLL_MS', 1000, 'Interval of ListLiveStreams polls, ms.'),
+  follow: field(
+    z.enum(['all', 'on-demand']),
+    'RELAY_FOLLOW',
+    'all',
+    'Which rooms to follow: "all" that are live upstream (an origin), or "on-demand", a room only while it is ' +
+      'asked for (an edge: one upstream subscription per room however many viewers, let go when idle).',
+  ),
+  upstreamPollMs: field(
+    ms(50, 60_000),
+    'RELAY_UPSTREAM_POLL_MS',
+    1000,
+    'Interval of ListLiveStreams polls, ms (RELAY_FOLLOW=all).',
+  ),
+  firstRequestWaitMs: field(
+    ms(0, 60_000),
+    'RELAY_FIRST_REQUEST_WAIT_MS',
+    5000,
+    'How long the first request for a room not followed yet waits for its stream, ms (RELAY_FOLLOW=on-demand).',
+  ),
+  idleMs: field(
+    ms(1000, 3_600_000),
+    'RELAY_IDLE_MS',
+    30_000,
+    'A room nobody asked for this long is let go, ms (RELAY_FOLLOW=on-demand).',
+  ),
   windowSegments: field(
     z.coerce.number().int().min(1).max(100),
     'RELAY_WINDOW_SEGMENTS',

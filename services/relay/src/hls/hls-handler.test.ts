@@ -1,30 +1,25 @@
 import { createHash } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MediaHub } from '@onair/media';
+import { serveHls, type HlsTestServer } from '../testing/hls-server.js';
 import { hubFeeder } from '../testing/hub-feeder.js';
 import { ViewerTracker } from '../viewers/viewer-tracker.js';
-import { registerHlsRoutes } from './hls-routes.js';
 import { RoomStreams } from './room-streams.js';
 
 const PLAYLIST = '/hls/demo/source/index.m3u8';
 
 const initFile = (data: string): string => `init-${createHash('sha256').update(data).digest('hex').slice(0, 16)}.mp4`;
 
-describe('HLS routes', () => {
-  const apps: FastifyInstance[] = [];
+describe('HLS handler', () => {
+  const servers: Array<Promise<HlsTestServer>> = [];
   afterEach(async () => {
-    await Promise.all(apps.splice(0).map((a) => a.close()));
+    await Promise.all(servers.splice(0).map(async (s) => (await s).close()));
   });
 
   function serve(hub: MediaHub) {
-    const app = Fastify();
-    apps.push(app);
-    registerHlsRoutes(app, { streams: new RoomStreams(hub, { lingerMs: 60_000 }), viewers: new ViewerTracker() });
-    return async (url: string) => {
-      const res = await app.inject({ method: 'GET', url });
-      return { status: res.statusCode, body: res.body, cache: res.headers['cache-control'] };
-    };
+    const server = serveHls({ streams: new RoomStreams(hub, { lingerMs: 60_000 }), viewers: new ViewerTracker() });
+    servers.push(server);
+    return async (url: string) => (await server).get(url);
   }
 
   it('names init segments by their content, so an init URL never serves other bytes', async () => {

@@ -1,10 +1,22 @@
 import type { LiveStream, MediaHub } from '@onair/media';
 import { StreamPlaylists } from './stream-playlists.js';
 
+/** How an on-demand relay is asked for a room (see OnDemandUpstream). */
+export interface RoomDemand {
+  /** Follows the room if needed; resolves once its stream started, or it is known not to, bounded. */
+  want(room: string): Promise<void>;
+  /** The room was asked for again (it is not idle). */
+  touch(room: string): void;
+}
+
 /** Options of {@link RoomStreams}. */
 export interface RoomStreamsOptions {
   /** How long an ended stream stays served (with EXT-X-ENDLIST), ms. */
   lingerMs: number;
+  /** On an on-demand relay: asked for rooms the hub does not hold. */
+  demand?: RoomDemand | undefined;
+  /** Streams that end with this reason are not served after their end (an on-demand relay letting a room go). */
+  noLingerReason?: string;
 }
 
 /**
@@ -19,9 +31,9 @@ export class RoomStreams {
 
   constructor(
     private readonly hub: MediaHub,
-    { lingerMs }: RoomStreamsOptions,
+    private readonly options: RoomStreamsOptions,
   ) {
-    this.lingerMs = lingerMs;
+    this.lingerMs = options.lingerMs;
     hub.onEnded((stream) => this.linger(stream));
     hub.onStarted((stream) => {
       this.forget(stream.room);
@@ -44,6 +56,18 @@ export class RoomStreams {
     return this.hub.get(room) ?? this.ended.get(room)?.stream;
   }
 
+  /**
+   * The stream served for `room`, as {@link get}; on an on-demand relay a room the hub does not hold live is asked
+   * for first (the request waits, bounded, for its stream), and every call counts as the room being asked for.
+   */
+  async resolve(room: string): Promise<LiveStream | undefined> {
+    const demand = this.options.demand;
+    if (!demand) return this.get(room);
+    if (this.hub.get(room)) demand.touch(room);
+    else await demand.want(room);
+    return this.get(room);
+  }
+
   /** Every served stream: live ones, then lingering ended ones of rooms that are not live. */
   list(): LiveStream[] {
     const live = this.hub.list();
@@ -58,7 +82,7 @@ export class RoomStreams {
 
   private linger(stream: LiveStream): void {
     this.forget(stream.room);
-    if (this.lingerMs <= 0 || this.hub.get(stream.room)) return;
+    if (this.lingerMs <= 0 || this.hub.get(stream.room) || stream.ended === this.options.noLingerReason) return;
     const timer = setTimeout(() => {
       if (this.ended.get(stream.room)?.stream === stream) this.ended.delete(stream.room);
     }, this.lingerMs);

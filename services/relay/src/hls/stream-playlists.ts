@@ -15,6 +15,8 @@ interface Waiter {
 interface RenderCache {
   version: number;
   readonly bytes: Map<string, Buffer>;
+  /** The rendition's live edge at this version, worked out once: every held request checks it on every event. */
+  edge?: LiveEdge | undefined;
 }
 
 /**
@@ -38,11 +40,7 @@ export class StreamPlaylists {
   playlist(rendition: string, skip?: SkipRequest): Buffer | undefined {
     const window = this.stream.window(rendition);
     if (!window) return undefined;
-    let entry = this.cache.get(rendition);
-    if (!entry || entry.version !== this.version) {
-      entry = { version: this.version, bytes: new Map() };
-      this.cache.set(rendition, entry);
-    }
+    const entry = this.current(rendition);
     const key = skip ?? '';
     let bytes = entry.bytes.get(key);
     if (!bytes) {
@@ -56,6 +54,22 @@ export class StreamPlaylists {
   edge(rendition: string): LiveEdge | undefined {
     const window = this.stream.window(rendition);
     if (!window) return undefined;
+    const entry = this.current(rendition);
+    entry.edge ??= this.edgeOf(window);
+    return entry.edge;
+  }
+
+  /** The rendition's cache entry at the stream's current version. */
+  private current(rendition: string): RenderCache {
+    let entry = this.cache.get(rendition);
+    if (!entry || entry.version !== this.version) {
+      entry = { version: this.version, bytes: new Map() };
+      this.cache.set(rendition, entry);
+    }
+    return entry;
+  }
+
+  private edgeOf(window: RenditionWindow): LiveEdge {
     const last = window.lastPart();
     const complete = window.completeSegments();
     const { targetSegmentDurationMs, partTargetMs } = this.stream.info;

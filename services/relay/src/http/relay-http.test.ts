@@ -5,7 +5,7 @@ import { createLogger, createMetricsRegistry } from '@onair/runtime';
 import { RoomStreams } from '../hls/room-streams.js';
 import { createRelayMetrics } from '../telemetry/relay-metrics.js';
 import { ViewerTracker } from '../viewers/viewer-tracker.js';
-import { createHttpServer, type HttpServer } from './http-server.js';
+import { createRelayHttp, type RelayHttp } from './relay-http.js';
 
 interface Res {
   status: number;
@@ -73,12 +73,12 @@ describe('relay HTTP server', () => {
   const hub = new MediaHub({ windowSize: 3 });
   const viewers = new ViewerTracker();
   const registry = createMetricsRegistry('relay');
-  let server: HttpServer;
+  let server: RelayHttp;
   let port: number;
 
   beforeAll(async () => {
     feed(hub);
-    server = createHttpServer({
+    server = createRelayHttp({
       log: createLogger({ service: 'relay', level: 'silent' }),
       registry,
       metrics: createRelayMetrics(registry, viewers),

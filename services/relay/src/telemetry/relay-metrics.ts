@@ -3,10 +3,8 @@ import type { ViewerTracker } from '../viewers/viewer-tracker.js';
 
 /** The relay's own Prometheus series, registered on the service registry. */
 export interface RelayMetrics {
-  /** HTTP responses by route pattern and status code. */
-  readonly requests: Counter<'route' | 'status'>;
-  /** Response body bytes sent, by route pattern. */
-  readonly bytes: Counter<'route'>;
+  /** Counts one HTTP response: its route pattern (e.g. "/hls/:room/:file"), status code and body bytes. */
+  responded(route: string, status: number, bytes: number): void;
 }
 
 /**
@@ -15,17 +13,34 @@ export interface RelayMetrics {
  * every scrape, so rooms without viewers drop out).
  */
 export function createRelayMetrics(registry: Registry, viewers: ViewerTracker): RelayMetrics {
+  // Counted in plain numbers per response (a label lookup in prom-client costs more than the rest of an answer
+  // to a playlist request) and handed to the counters when Prometheus scrapes.
+  const tallies = new Map<string, Map<number, { route: string; status: number; responses: number; bytes: number }>>();
+  const reported = new WeakMap<object, { responses: number; bytes: number }>();
+  const flush = (): void => {
+    for (const byStatus of tallies.values()) {
+      for (const tally of byStatus.values()) {
+        const last = reported.get(tally) ?? { responses: 0, bytes: 0 };
+        const labels = { route: tally.route, status: String(tally.status) };
+        if (tally.responses > last.responses) requests.inc(labels, tally.responses - last.responses);
+        if (tally.bytes > last.bytes) bytes.inc({ route: tally.route }, tally.bytes - last.bytes);
+        reported.set(tally, { responses: tally.responses, bytes: tally.bytes });
+      }
+    }
+  };
   const requests = new Counter({
     name: 'onair_relay_http_requests_total',
     help: 'HTTP responses by route pattern and status code.',
     labelNames: ['route', 'status'] as const,
     registers: [registry],
+    collect: flush,
   });
   const bytes = new Counter({
     name: 'onair_relay_http_response_bytes_total',
     help: 'HTTP response body bytes sent, by route pattern.',
     labelNames: ['route'] as const,
     registers: [registry],
+    collect: flush,
   });
   new Gauge({
     name: 'onair_relay_viewers',
@@ -37,5 +52,20 @@ export function createRelayMetrics(registry: Registry, viewers: ViewerTracker): 
       for (const [room, count] of viewers.counts()) this.set({ room }, count);
     },
   });
-  return { requests, bytes };
+  return {
+    responded(route, status, length) {
+      let byStatus = tallies.get(route);
+      if (!byStatus) {
+        byStatus = new Map();
+        tallies.set(route, byStatus);
+      }
+      let tally = byStatus.get(status);
+      if (!tally) {
+        tally = { route, status, responses: 0, bytes: 0 };
+        byStatus.set(status, tally);
+      }
+      tally.responses++;
+      tally.bytes += length;
+    },
+  };
 }

@@ -1,8 +1,9 @@
-import { onair, type media } from '@onair/proto';
-import { call, createClient, deadlineIn } from '@onair/grpc-kit';
+import type { media } from '@onair/proto';
+import { call, deadlineIn } from '@onair/grpc-kit';
 import type { MediaHub } from '@onair/media';
 import type { Logger } from '@onair/runtime';
 import type { BackoffOptions } from './backoff.js';
+import { mediaClient } from './media-client.js';
 import { RoomSubscription } from './room-subscription.js';
 
 /** Options of {@link Upstream}. */
@@ -16,15 +17,6 @@ export interface UpstreamOptions {
   /** Re-subscribe backoff of each room. */
   backoff?: BackoffOptions;
 }
-
-/**
- * Channel options: a reconnect backoff bounded at 5 s (grpc-js' default grows to 120 s) so a restarted upstream
- * is followed again within seconds.
- */
-const CHANNEL_OPTIONS = {
-  'grpc.initial_reconnect_backoff_ms': 250,
-  'grpc.max_reconnect_backoff_ms': 5000,
-};
 
 /**
  * The relay's upstream: polls `ListLiveStreams` every `pollMs` (each under a deadline), follows every new
@@ -45,7 +37,7 @@ export class Upstream {
 
   constructor(private readonly options: UpstreamOptions) {
     this.log = options.log.child({ component: 'upstream', upstream: options.address });
-    this.client = createClient(onair().media.v1.MediaService, options.address, CHANNEL_OPTIONS);
+    this.client = mediaClient(options.address);
   }
 
   /** True when the last poll succeeded. */

@@ -25,8 +25,12 @@ export class ViewerTracker {
 
   /** Records a request of `room` by the client at `ip` with `userAgent` (may be empty). */
   record(room: string, ip: string, userAgent: string): void {
+    this.recordKey(room, viewerKey(ip, userAgent));
+  }
+
+  /** Records a request of `room` by the viewer {@link viewerKey} names (for callers that keep the key per connection). */
+  recordKey(room: string, key: string): void {
     const now = this.now();
-    const key = createHash('sha256').update(ip).update('\n').update(userAgent).digest('base64url');
     let viewers = this.rooms.get(room);
     if (!viewers) {
       viewers = new Map();
@@ -56,4 +60,9 @@ export class ViewerTracker {
       if (viewers.size === 0) this.rooms.delete(room);
     }
   }
+}
+
+/** A viewer's key: the SHA-256 (base64url) of its client IP and User-Agent, so neither is kept in clear. */
+export function viewerKey(ip: string, userAgent: string): string {
+  return createHash('sha256').update(ip).update('\n').update(userAgent).digest('base64url');
 }

@@ -1,0 +1,51 @@
+import type { MediaHub, MediaServiceOptions } from '@onair/media';
+import type { Logger } from '@onair/runtime';
+import type { Config } from '../config.js';
+import type { RoomDemand } from '../hls/room-streams.js';
+import { OnDemandUpstream } from './on-demand-upstream.js';
+import { Upstream } from './upstream.js';
+
+/** How a relay follows its upstream, as the composition root wires it. */
+export interface Follower {
+  start(): void;
+  stop(): Promise<void>;
+  /** Fields of `GET /healthz`. */
+  health(): Record<string, unknown>;
+  /** The MediaService options for followers of this relay (readiness, or rooms followed on demand). */
+  readonly media: MediaServiceOptions;
+  /** On an on-demand relay: how HLS requests ask for a room. */
+  readonly demand: RoomDemand | undefined;
+}
+
+/**
+ * The relay's follower of its upstream for `config.follow`: "all" polls ListLiveStreams and follows every live
+ * room (an origin; its MediaService answers UNAVAILABLE until it has caught up), "on-demand" follows a room while
+ * HTTP requests or MediaService subscribers ask for it (an edge).
+ */
+export function createFollower(config: Config, hub: MediaHub, log: Logger): Follower {
+  const { upstream: address } = config;
+  if (config.follow === 'on-demand') {
+    const onDemand = new OnDemandUpstream({
+      address,
+      hub,
+      log,
+      firstRequestWaitMs: config.firstRequestWaitMs,
+      idleMs: config.idleMs,
+    });
+    return {
+      start: () => onDemand.start(),
+      stop: () => onDemand.stop(),
+      health: () => ({ upstream: address, follow: config.follow, followedRooms: onDemand.rooms.length }),
+      media: { demand: onDemand },
+      demand: onDemand,
+    };
+  }
+  const all = new Upstream({ address, pollMs: config.upstreamPollMs, hub, log });
+  return {
+    start: () => all.start(),
+    stop: () => all.stop(),
+    health: () => ({ upstream: address, follow: config.follow, upstreamReachable: all.reachable }),
+    media: { ready: () => all.ready },
+    demand: undefined,
+  };
+}
