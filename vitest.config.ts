@@ -4,8 +4,9 @@ import { defineConfig } from 'vitest/config';
 const INTEGRATION = ['libs/*/src/**/*.integration.test.ts', 'services/*/src/**/*.integration.test.ts'];
 
 /**
- * `npm test` runs both projects: `unit` (no process started, seconds: `npm run test:unit`) and `integration`
- * (real processes, and the whole-path e2e over every service: `npm run test:integration`).
+ * `npm test` runs three projects in turn: `unit` (no process started, seconds: `npm run test:unit`), `integration`
+ * (real processes) and `e2e` (the whole path over every service, hls.js in Chromium), which runs alone so that
+ * players measure playback, not a machine busy with other tests (`npm run test:integration` runs the last two).
  */
 export default defineConfig({
   test: {
@@ -20,6 +21,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['libs/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts'],
           exclude: [...INTEGRATION, '**/node_modules/**', '**/dist/**'],
         },
@@ -28,7 +30,17 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: [...INTEGRATION, 'deploy/*.integration.test.ts', 'e2e/src/*.test.ts'],
+          sequence: { groupOrder: 1 },
+          include: [...INTEGRATION, 'deploy/*.integration.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          sequence: { groupOrder: 2 },
+          include: ['e2e/src/*.test.ts'],
+          maxWorkers: 1,
         },
       },
     ],

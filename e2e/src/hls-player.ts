@@ -8,27 +8,64 @@ import { chromium, type Browser } from 'playwright-core';
 export interface PlaybackReport {
   /** "<width>x<height>" of every level (rendition) hls.js parsed from the master playlist. */
   levels: string[];
-  /** Seconds of media played. */
+  /** Position of the playhead, s of the stream's media timeline. */
   currentTime: number;
+  /** Seconds of media played since playback started (a live player starts near the live edge, not at 0). */
+  played: number;
   videoWidth: number;
   videoHeight: number;
   /** Fatal hls.js errors, "<type>:<details>". */
   fatalErrors: string[];
+  /** Times playback stalled after it started: the video's `waiting` events, and hls.js BUFFER_STALLED_ERROR. */
+  stalls: number;
+  /** hls.js `latency` samples (distance to the live edge, s), one per 500 ms once playing. */
+  edgeLatencies: number[];
+  /** Latency by EXT-X-PROGRAM-DATE-TIME samples (wall clock minus the date of the playhead, s). */
+  clockLatencies: number[];
+}
+
+/** Options of {@link playInHlsJs}. */
+export interface PlayOptions {
+  /** Play at least this many seconds of media. */
+  minSeconds: number;
+  /** Give up after this long, ms. */
+  timeoutMs: number;
+  /** hls.js `lowLatencyMode`: parts, blocking reload, preload hints (draft-pantos-hls-rfc8216bis). */
+  lowLatency?: boolean;
+  /** Pin a level by its height (e.g. 480); hls.js's ABR otherwise. */
+  height?: number;
 }
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>onair e2e player</title>
 <video id="v" muted autoplay playsinline></video>
 <script src="/hls.js"></script>
 <script>
+  const q = new URLSearchParams(location.search);
   const v = document.getElementById('v');
-  window.report = { levels: [], fatalErrors: [] };
-  const hls = new Hls();
-  hls.on(Hls.Events.ERROR, (_e, d) => { if (d.fatal) window.report.fatalErrors.push(d.type + ':' + d.details); });
+  const r = (window.report = { levels: [], fatalErrors: [], stalls: 0, edgeLatencies: [], clockLatencies: [], startedAt: null });
+  const hls = new Hls({ lowLatencyMode: q.get('ll') === '1' });
+  let playing = false;
+  v.addEventListener('playing', () => {
+    playing = true;
+    if (r.startedAt === null) r.startedAt = v.currentTime;
+  });
+  v.addEventListener('waiting', () => { if (playing) r.stalls++; });
+  hls.on(Hls.Events.ERROR, (_e, d) => {
+    if (d.fatal) r.fatalErrors.push(d.type + ':' + d.details);
+    else if (d.details === Hls.ErrorDetails.BUFFER_STALLED_ERROR && playing) r.stalls++;
+  });
   hls.on(Hls.Events.MANIFEST_PARSED, (_e, d) => {
-    window.report.levels = d.levels.map((l) => l.width + 'x' + l.height);
+    r.levels = d.levels.map((l) => l.width + 'x' + l.height);
+    const height = Number(q.get('height'));
+    if (height) hls.currentLevel = d.levels.findIndex((l) => l.height === height);
     void v.play();
   });
-  hls.loadSource(new URLSearchParams(location.search).get('src'));
+  setInterval(() => {
+    if (!playing || v.paused) return;
+    if (Number.isFinite(hls.latency)) r.edgeLatencies.push(hls.latency);
+    if (hls.playingDate) r.clockLatencies.push((Date.now() - hls.playingDate.getTime()) / 1000);
+  }, 500);
+  hls.loadSource(q.get('src'));
   hls.attachMedia(v);
 </script>`;
 
@@ -36,6 +73,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>onair e2e player</titl
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
+  '--disable-quic',
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
@@ -53,10 +91,11 @@ function servePlayer(): Promise<Server> {
 }
 
 /**
- * Plays an HLS URL with hls.js in Debian's Chromium (/usr/bin/chromium, or CHROMIUM_BIN) from a page on another
- * origin, so CORS is exercised, and waits until `minSeconds` of media have played or `timeoutMs` passes.
+ * Plays HLS URLs with hls.js in Debian's Chromium (/usr/bin/chromium, or CHROMIUM_BIN), each in its own page of one
+ * browser, from a page on another origin so CORS is exercised, and waits until each has played `minSeconds` of
+ * media (or hit a fatal error) or `timeoutMs` passes.
  */
-export async function playInHlsJs(src: string, minSeconds: number, timeoutMs: number): Promise<PlaybackReport> {
+export async function playInHlsJs(sources: readonly string[], options: PlayOptions): Promise<PlaybackReport[]> {
   const server = await servePlayer();
   let browser: Browser | undefined;
   try {
@@ -64,24 +103,41 @@ export async function playInHlsJs(src: string, minSeconds: number, timeoutMs: nu
       executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
       args: CHROMIUM_ARGS,
     });
-    const page = await browser.newPage();
     const { port } = server.address() as AddressInfo;
-    await page.goto(`http://127.0.0.1:${port}/?src=${encodeURIComponent(src)}`);
-    const read = (): Promise<PlaybackReport> =>
-      page.evaluate(() => {
-        const v = document.getElementById('v') as HTMLVideoElement;
-        const r = (window as unknown as { report: { levels: string[]; fatalErrors: string[] } }).report;
-        return { ...r, currentTime: v.currentTime, videoWidth: v.videoWidth, videoHeight: v.videoHeight };
-      });
-    const deadline = Date.now() + timeoutMs;
-    let report = await read();
-    while (report.currentTime < minSeconds && report.fatalErrors.length === 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 250));
-      report = await read();
-    }
-    return report;
+    const launched = browser;
+    return await Promise.all(
+      sources.map(async (src) => {
+        const page = await launched.newPage();
+        const query = new URLSearchParams({ src, ll: options.lowLatency ? '1' : '0' });
+        if (options.height) query.set('height', String(options.height));
+        await page.goto(`http://127.0.0.1:${port}/?${query.toString()}`);
+        const read = (): Promise<PlaybackReport> =>
+          page.evaluate(() => {
+            const v = document.getElementById('v') as HTMLVideoElement;
+            type PageReport = Omit<PlaybackReport, 'currentTime' | 'played' | 'videoWidth' | 'videoHeight'> & {
+              startedAt: number | null;
+            };
+            const { startedAt, ...r } = (window as unknown as { report: PageReport }).report;
+            const played = startedAt === null ? 0 : v.currentTime - startedAt;
+            return { ...r, currentTime: v.currentTime, played, videoWidth: v.videoWidth, videoHeight: v.videoHeight };
+          });
+        const deadline = Date.now() + options.timeoutMs;
+        let report = await read();
+        while (report.played < options.minSeconds && report.fatalErrors.length === 0 && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 250));
+          report = await read();
+        }
+        return report;
+      }),
+    );
   } finally {
     await browser?.close();
     server.close();
   }
+}
+
+/** The median of samples; NaN when there are none. */
+export function median(samples: readonly number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : (sorted[Math.floor((sorted.length - 1) / 2)] ?? NaN);
 }

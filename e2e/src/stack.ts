@@ -13,7 +13,10 @@ export interface StackPorts {
   monitoringHttp: number;
 }
 
-/** nats-server and every service as real processes: ingest, an origin and an edge relay, two danmaku, two chat, monitoring. */
+/**
+ * nats-server and every service as real processes: ingest, an origin relay (following every live room) and an edge
+ * relay (following rooms on demand), two danmaku, two chat, monitoring.
+ */
 export interface Stack {
   readonly nats: TestNats;
   readonly services: Record<string, TestService>;
@@ -47,15 +50,16 @@ export async function startStack(): Promise<Stack> {
       INGEST_HTTP_PORT: '0',
       INGEST_NATS_URL: nats.url,
     });
-    const relayEnv = (upstream: string): NodeJS.ProcessEnv => ({
+    const relayEnv = (upstream: string, follow: string): NodeJS.ProcessEnv => ({
       RELAY_HOST: LOOPBACK,
       RELAY_HTTP_PORT: '0',
       RELAY_GRPC_PORT: '0',
       RELAY_UPSTREAM: grpc(upstream),
       RELAY_UPSTREAM_POLL_MS: '300',
+      RELAY_FOLLOW: follow,
     });
-    await start('origin', 'relay', relayEnv('ingest'));
-    await start('edge', 'relay', relayEnv('origin'));
+    await start('origin', 'relay', relayEnv('ingest', 'all'));
+    await start('edge', 'relay', relayEnv('origin', 'on-demand'));
     const realtimeEnv = (prefix: string): NodeJS.ProcessEnv => ({
       [`${prefix}_HOST`]: LOOPBACK,
       [`${prefix}_HTTP_PORT`]: '0',
