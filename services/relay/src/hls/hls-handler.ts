@@ -128,7 +128,7 @@ export function createHlsHandler({
     }
     viewers.recordKey(room, known.key);
   };
-  const streamOf = (room: string): Maybe<LiveStream | undefined> => streams.get(room) ?? streams.resolve(room);
+  const streamOf = (room: string): Maybe<LiveStream | undefined> => streams.request(room) ?? streams.resolve(room);
 
   const master = (req: HlsRequest, room: string, stream: LiveStream | undefined): Answer => {
     if (!stream) return notFoundAnswer('playlist');

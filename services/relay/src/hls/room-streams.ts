@@ -57,6 +57,16 @@ export class RoomStreams {
   }
 
   /**
+   * The stream served for `room` now, as {@link get}, counted as the room being asked for (on an on-demand relay it
+   * is then not let go as idle): what every HLS request calls first.
+   */
+  request(room: string): LiveStream | undefined {
+    const stream = this.get(room);
+    if (stream) this.options.demand?.touch(room);
+    return stream;
+  }
+
+  /**
    * The stream served for `room`, as {@link get}; on an on-demand relay a room the hub does not hold live is asked
    * for first (the request waits, bounded, for its stream), and every call counts as the room being asked for.
    */

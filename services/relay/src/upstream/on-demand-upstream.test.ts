@@ -79,6 +79,25 @@ describe('OnDemandUpstream: an edge follows a room only while it is asked for', 
     expect(edge.get('demo')).toBeDefined();
   });
 
+  it('keeps a room while players keep asking for it over HLS, then lets it go', async () => {
+    const { edge, upstream } = await setup(300);
+    const streams = new RoomStreams(edge, { lingerMs: 30_000, demand: upstream, noLingerReason: IDLE_REASON });
+    const server = await serveHls({ streams, viewers: new ViewerTracker() });
+    cleanups.push(() => server.close());
+    expect((await server.get('/hls/demo/source/index.m3u8')).status).toBe(200);
+    const followed = edge.get('demo');
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      expect((await server.get('/hls/demo/source/index.m3u8')).status).toBe(200);
+    }
+    expect(edge.get('demo')).toBe(followed);
+    await waitFor(() => (edge.get('demo') === undefined ? true : undefined), {
+      timeoutMs: 3000,
+      what: 'the room to be let go once nobody asks',
+    });
+    expect((await server.get('/hls/demo/source/index.m3u8')).status).toBe(200);
+  });
+
   it('serves LL-HLS on the first request, waking blocking requests on parts from upstream', async () => {
     const { edge, upstream, feed } = await setup();
     const streams = new RoomStreams(edge, { lingerMs: 30_000, demand: upstream, noLingerReason: IDLE_REASON });

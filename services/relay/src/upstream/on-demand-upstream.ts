@@ -35,8 +35,7 @@ interface Followed {
  * An edge's upstream: follows a room only while it is asked for. The first request for a room (an HTTP request or a
  * MediaService Subscribe) opens one {@link RoomSubscription} however many requests come together (request
  * coalescing) and waits, bounded, for the stream to reach its live edge; a room nobody asked for during `idleMs` is
- * let go (its
- * stream ends with {@link IDLE_REASON}). The upstream is asked nothing else: no polling.
+ * let go (its stream ends with {@link IDLE_REASON}). The upstream is asked nothing else: no polling.
  */
 export class OnDemandUpstream {
   private readonly client: media.MediaServiceClient;
