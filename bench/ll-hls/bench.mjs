@@ -15,7 +15,7 @@ import { parseMediaPlaylist } from './playlist.mjs';
 import { pinToCpu, raiseFileLimit } from './proc.mjs';
 import { startRtmpProxy } from './proxy.mjs';
 import { encodeInputFile, publishFileLoop, publishTee } from './publisher.mjs';
-import { renderHeader, renderHeld, renderLag, renderPlayer, renderThroughput } from './report.mjs';
+import { renderHeader, renderHeld, renderLag, renderPlayer, renderThroughput, renderWarnings } from './report.mjs';
 import { measureThroughput } from './throughput.mjs';
 
 /** The ladder: the source (codec copy) and a 240p transcode, below the 360p input so that it is served. */
@@ -123,6 +123,7 @@ async function liveSession({ seconds, size, lag, player }) {
       });
       result.player = await measurePlayers(stack, nginxPlaylist, seconds);
     }
+    result.warnings = stack.warnings();
     const parseErrors = [onairProxy, nginxProxy].map((p) => p.frames.parseError()).filter(Boolean);
     if (parseErrors.length > 0) throw new Error(`proxy could not read RTMP: ${parseErrors.join('; ')}`);
     return result;
@@ -206,6 +207,7 @@ export async function runBench({ seconds, size, only }) {
     renderHeader(machine, { seconds, size, chromium: live.player?.chromium }),
     live.lag && renderLag(live.lag),
     live.player && renderPlayer(live.player.results),
+    live.warnings && renderWarnings(live.warnings),
     pinned.throughput && renderThroughput(pinned.throughput),
     pinned.held && renderHeld(pinned.held),
   ]

@@ -12,6 +12,7 @@ const ROOM = 'bench';
  * @property {{ nats: number, ingest: number, origin: number, edge?: number }} pids
  * @property {string} originHls `http://127.0.0.1:<origin httpPort>/hls/bench/`.
  * @property {string | undefined} edgeHls the same on the edge, when there is one.
+ * @property {() => string[]} warnings the services' log lines at warn level or above so far, as "<service>: <msg>".
  * @property {() => Promise<void>} stop stops the services, then nats-server.
  */
 
@@ -29,9 +30,11 @@ export async function startOnairStack({ ladder, edge }) {
   const streamKey = `${ROOM}_${randomBytes(16).toString('hex')}`;
   const nats = await startNats();
   const stops = [onCleanup(() => nats.stop())];
+  const services = [];
   const start = async (name, env) => {
     const service = await startService(name, env, 30_000);
     stops.push(onCleanup(() => service.stop()));
+    services.push({ name, service });
     return service;
   };
   const relayEnv = (upstreamGrpcPort) => ({
@@ -67,8 +70,24 @@ export async function startOnairStack({ ladder, edge }) {
     },
     originHls: hls(origin),
     edgeHls: edgeRelay && hls(edgeRelay),
+    warnings: () => services.flatMap(({ name, service }) => warningsOf(name, service.output())),
     async stop() {
       for (const stop of stops.reverse()) await stop();
     },
   };
+}
+
+/** pino lines at warn (40) or above in a service's output, as "<service>: <msg>". */
+function warningsOf(name, output) {
+  const lines = [];
+  for (const line of output.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const entry = JSON.parse(line);
+      if (entry.level >= 40) lines.push(`${name}: ${entry.msg}${entry.room ? ` (room ${entry.room})` : ''}`);
+    } catch {
+      // not a log line
+    }
+  }
+  return lines;
 }

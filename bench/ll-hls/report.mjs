@@ -213,3 +213,18 @@ at once, read by the same client: spread p50 / p95 / max per batch ${result.floo
     .map((x) => `${ms(x.median)} / ${ms(x.p95)} / ${ms(x.max)}`)
     .join('; ')} ms.`;
 }
+
+/**
+ * What the services of the lag and player stack logged at warn level or above (an ffmpeg restart, an upstream
+ * re-subscribe…), counted by line: what may explain an outlier in the figures above.
+ * @param {string[]} warnings "<service>: <msg>" lines.
+ * @returns {string} Markdown.
+ */
+export function renderWarnings(warnings) {
+  const counts = new Map();
+  for (const w of warnings) counts.set(w, (counts.get(w) ?? 0) + 1);
+  const lines = [...counts].map(([w, n]) => `- ${w}${n > 1 ? ` ×${n}` : ''}`);
+  return `### Service warnings during the lag and player parts
+
+${lines.length > 0 ? lines.join('\n') : 'None.'}`;
+}
