@@ -18,7 +18,7 @@ import { encodeInputFile, publishFileLoop, publishTee } from './publisher.mjs';
 import { renderHeader, renderHeld, renderLag, renderPlayer, renderThroughput, renderWarnings } from './report.mjs';
 import { measureThroughput } from './throughput.mjs';
 
-/** The ladder: the source (codec copy) and a 240p transcode, below the 360p input so that it is served. */
+/** The ladder: the source (repackaged by ingest) and a 240p transcode, below the 360p input so that it is served. */
 const LADDER = 'source,240p=426x240@400k';
 /** Blocking requests held at once, and how many consecutive parts they are held for. */
 const HELD_CONNECTIONS = 5000;
@@ -137,7 +137,7 @@ async function liveSession({ seconds, size, lag, player }) {
 
 /**
  * The throughput and held-request parts: the origin relay alone on CPU 0 (open-files limit raised); nats-server,
- * ingest (source rendition only, codec copy) and a stream-copy publisher of a pre-encoded file on CPU 1 with the
+ * ingest (source rendition only, repackaged) and a stream-copy publisher of a pre-encoded file on CPU 1 with the
  * load generator, so the relay's CPU is all its own.
  */
 async function pinnedSession({ size, throughput, held }) {

@@ -66,7 +66,15 @@ export function publishTestStream({
 
 /** What `ffprobe -show_streams -show_format -of json` reports. */
 export interface ProbeResult {
-  streams: Array<{ codec_type: string; codec_name: string; width?: number; height?: number; profile?: string }>;
+  streams: Array<{
+    codec_type: string;
+    codec_name: string;
+    width?: number;
+    height?: number;
+    profile?: string;
+    sample_rate?: string;
+    channels?: number;
+  }>;
   format: { duration?: string; format_name: string };
 }
 

@@ -32,7 +32,7 @@ export const configSpec = {
     ladderSchema,
     'INGEST_LADDER',
     ladderSchema.parse(DEFAULT_LADDER),
-    'Rendition ladder, comma-separated: "source" (codec copy) or <name>=<width>x<height>@<kbit/s>k.',
+    'Rendition ladder, comma-separated: "source" (the publisher\'s own streams, repackaged) or <name>=<width>x<height>@<kbit/s>k.',
     DEFAULT_LADDER,
   ),
   segmentTargetMs: field(

@@ -4,7 +4,9 @@ import type { Fmp4Item } from '../fmp4/fmp4-reader.js';
 import { firstMediaSequence, firstPartSequence, Segmenter } from '../segmenter/segmenter.js';
 import { fragmentDurationFor } from '../transcode/ffmpeg-command.js';
 import { FfmpegRun, type RunExit } from '../transcode/ffmpeg-run.js';
-import { fitLadder, type LadderEntry } from '../transcode/ladder.js';
+import { fitLadder, type LadderEntry, type TranscodedRendition } from '../transcode/ladder.js';
+import { RemuxError } from '../remux/remux-error.js';
+import { SourceRemux } from '../remux/source-remux.js';
 import { FlvFeed, MAX_METADATA_BYTES, type FeedAttachment, type FlvTracks } from './flv-feed.js';
 import { LiveStreamWriter } from './live-stream-writer.js';
 import type { Publish, PublishSink } from './publish-sink.js';
@@ -43,14 +45,17 @@ export interface LivePublishOptions extends LivePublishSettings {
 const DRAIN_TIMEOUT_MS = 2000;
 
 /**
- * One accepted publish: its FLV goes to one ffmpeg (restarted, within a budget, when it exits while the
- * publisher is still there), its outputs are cut into segments per rendition and written to the MediaHub.
+ * One accepted publish. The source rendition is repackaged in process (SourceRemux); only when the ladder has
+ * transcoded renditions does its FLV go to one ffmpeg for them (restarted, within a budget, when it exits while
+ * the publisher is still there). Every rendition's parts are cut into segments and written to the MediaHub.
  */
 export class LivePublish implements PublishSink {
   private state: 'open' | 'ending' | 'ended' = 'open';
   private run: FfmpegRun | undefined;
   private runFeed: FeedAttachment | undefined;
   private readonly feed: FlvFeed;
+  private readonly remux: SourceRemux | undefined;
+  private sourceInitSeen = false;
   private writer: LiveStreamWriter;
   private ladder: readonly LadderEntry[];
   private readonly budget: RestartBudget;
@@ -61,8 +66,15 @@ export class LivePublish implements PublishSink {
     this.feed = new FlvFeed({
       startTimeoutMs: o.startTimeoutMs,
       maxStartBufferBytes: o.maxPendingBytes,
-      onReady: (tracks) => this.guarded(() => this.startRun(tracks)),
+      onReady: (tracks) => this.guarded(() => this.onTracksReady(tracks)),
     });
+    this.remux = o.ladder.some((e) => e.kind === 'source')
+      ? new SourceRemux({
+          partTargetMs: o.partTargetMs,
+          log: o.log,
+          onItem: (item) => this.onSourceItem(item),
+        })
+      : undefined;
     this.ladder = o.ladder;
     this.writer = this.createWriter();
     this.budget = new RestartBudget(o.maxRestarts, o.restartWindowMs);
@@ -83,12 +95,14 @@ export class LivePublish implements PublishSink {
   audio(timestampMs: number, payload: Buffer): void {
     if (this.state !== 'open') return;
     this.feed.audio(timestampMs, payload);
+    this.remuxStep(() => this.remux?.audio(timestampMs, payload));
     this.checkBacklog();
   }
 
   video(timestampMs: number, payload: Buffer): void {
     if (this.state !== 'open') return;
     this.feed.video(timestampMs, payload);
+    this.remuxStep(() => this.remux?.video(timestampMs, payload));
     this.checkBacklog();
   }
 
@@ -120,6 +134,7 @@ export class LivePublish implements PublishSink {
       if (result === 'expired') this.o.log.error({ boundMs: bound }, 'ffmpeg did not finish in time');
       this.run = undefined;
     }
+    this.remuxStep(() => this.remux?.finish());
     this.state = 'ended';
     for (const [rendition, seg] of this.segmenters) this.writer.events(rendition, seg.finish());
     this.writer.end(reason);
@@ -127,11 +142,22 @@ export class LivePublish implements PublishSink {
     this.o.onClosed();
   }
 
+  /** The tracks are settled: the remux starts, and ffmpeg when there is something to transcode. */
+  private onTracksReady(tracks: FlvTracks): void {
+    this.remuxStep(() => this.remux?.start());
+    if (this.transcodes().length > 0) this.startRun(tracks);
+    else this.feed.dispose();
+  }
+
+  private transcodes(): TranscodedRendition[] {
+    return this.ladder.filter((e): e is TranscodedRendition => e.kind === 'transcode');
+  }
+
   private startRun(tracks: FlvTracks): void {
     if (this.state !== 'open') return;
     const run: FfmpegRun = new FfmpegRun({
       ffmpegPath: this.o.ffmpegPath,
-      ladder: this.ladder,
+      ladder: this.transcodes(),
       tracks,
       socketDir: this.o.socketDir,
       runId: this.o.nextRunId(),
@@ -140,7 +166,9 @@ export class LivePublish implements PublishSink {
       maxLoggedLines: this.o.maxLoggedLines,
       drainTimeoutMs: DRAIN_TIMEOUT_MS,
       log: this.o.log,
-      onItem: (rendition, item) => this.onItem(run, rendition, item),
+      onItem: (rendition, item) => {
+        if (run === this.run) this.onItem(rendition, item, this.runFeed?.offsetMs() ?? 0);
+      },
     });
     this.run = run;
     this.runFeed = this.feed.attach((chunk) => run.write(chunk));
@@ -160,8 +188,40 @@ export class LivePublish implements PublishSink {
     }
   }
 
-  private onItem(run: FfmpegRun, rendition: string, item: Fmp4Item): void {
-    if (run !== this.run || this.state === 'ended') return;
+  /**
+   * Runs a step of the source remux: media it cannot repackage (RemuxError) drops the publish with a warning, a
+   * bug drops it as an internal error; either way the publisher is closed and nothing escapes.
+   */
+  private remuxStep(step: () => void): void {
+    try {
+      step();
+    } catch (err) {
+      if (err instanceof RemuxError) {
+        this.o.log.warn({ err }, 'source media not repackaged');
+        this.drop('bad media');
+        return;
+      }
+      this.o.log.error({ err }, 'publish failed');
+      this.drop('internal error');
+    }
+  }
+
+  /** An item of the source remux; a later init segment (new codec settings) starts a discontinuity. */
+  private onSourceItem(item: Fmp4Item): void {
+    if (item.kind === 'init' && this.sourceInitSeen) {
+      const seg = this.segmenters.get('source');
+      if (seg) this.writer.events('source', seg.discontinuity());
+    }
+    if (item.kind === 'init') this.sourceInitSeen = true;
+    this.onItem('source', item, 0);
+  }
+
+  /**
+   * @param offsetMs where the item's media timeline starts on the publish's, ms (a later ffmpeg run's media starts
+   *   at 0 where it joined the publish).
+   */
+  private onItem(rendition: string, item: Fmp4Item, offsetMs: number): void {
+    if (this.state === 'ended') return;
     if (item.kind === 'init') {
       this.writer.init(rendition, item.data, item.info);
       return;
@@ -169,7 +229,7 @@ export class LivePublish implements PublishSink {
     const seg = this.segmenters.get(rendition);
     if (!seg) throw new Error(`no segmenter for rendition ${rendition}`);
     const { durationMs, independent, videoFrames, startMs } = item.info;
-    const programDateTimeMs = this.o.publish.startedAtMs + (this.runFeed?.offsetMs() ?? 0) + startMs;
+    const programDateTimeMs = this.o.publish.startedAtMs + offsetMs + startMs;
     this.writer.partSeen(rendition, { bytes: item.data.length, durationMs, videoFrames });
     this.writer.events(
       rendition,
@@ -190,11 +250,15 @@ export class LivePublish implements PublishSink {
       return;
     }
     this.o.log.warn({ err: exit.err, outcome: exit.outcome }, 'ffmpeg restarting');
+    const transcoded = this.transcodes().map((e) => e.name);
     if (this.writer.started) {
-      for (const [rendition, seg] of this.segmenters) this.writer.events(rendition, seg.discontinuity());
+      for (const rendition of transcoded) {
+        const seg = this.segmenters.get(rendition);
+        if (seg) this.writer.events(rendition, seg.discontinuity());
+      }
     } else {
-      this.writer.reset();
-      this.resetSegmenters();
+      this.writer.reset(transcoded);
+      this.resetSegmenters(transcoded);
     }
     const tracks = this.feed.tracks;
     if (tracks) this.startRun(tracks);
@@ -208,12 +272,12 @@ export class LivePublish implements PublishSink {
     this.drop('ffmpeg stalled');
   }
 
-  private resetSegmenters(): void {
+  /** New segmenters for `renditions` (all of the ladder's by default). */
+  private resetSegmenters(renditions: readonly string[] = this.ladder.map((e) => e.name)): void {
     const { startedAtMs } = this.o.publish;
     const [first, firstPart] = [firstMediaSequence(startedAtMs), firstPartSequence(startedAtMs)];
-    this.segmenters = new Map(
-      this.ladder.map((e) => [e.name, new Segmenter(e.name, this.o.targetSegmentMs, first, firstPart)]),
-    );
+    for (const name of renditions)
+      this.segmenters.set(name, new Segmenter(name, this.o.targetSegmentMs, first, firstPart));
   }
 
   private createWriter(): LiveStreamWriter {
@@ -238,6 +302,7 @@ export class LivePublish implements PublishSink {
     if (ladder.length === this.ladder.length) return;
     this.ladder = ladder;
     this.writer = this.createWriter();
+    this.segmenters.clear();
     this.resetSegmenters();
     this.o.log.info({ sourceHeight, ladder: ladder.map((e) => e.name) }, 'ladder fitted to the source');
   }

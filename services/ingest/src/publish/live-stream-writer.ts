@@ -50,10 +50,12 @@ export class LiveStreamWriter {
     this.meta = meta;
   }
 
-  /** Forgets everything held before the start (an ffmpeg restart before the stream could start). */
-  reset(): void {
-    for (const entry of this.o.ladder)
-      this.renditions.set(entry.name, { init: undefined, first: undefined, queued: [] });
+  /**
+   * Forgets what `renditions` (all of the ladder's by default) held before the start: an ffmpeg restart before the
+   * stream could start.
+   */
+  reset(renditions: readonly string[] = this.o.ladder.map((e) => e.name)): void {
+    for (const name of renditions) this.renditions.set(name, { init: undefined, first: undefined, queued: [] });
   }
 
   /** A rendition's init segment (a new one after a restart). */

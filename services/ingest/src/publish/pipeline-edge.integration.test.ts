@@ -73,15 +73,21 @@ describe('createPublishPipeline with real ffmpeg on unusual publishes', () => {
 
   it('drops the publish when ffmpeg stops taking its input', async () => {
     const harness = (h = openHarness(
-      'source',
+      '240p=426x240@300k',
       { width: 1280, videocodecid: 7, audiocodecid: 10 },
       { maxPendingBytes: 200 * 1024 },
     ));
-    replay(harness.sink, tags, 0, 1000);
+    // The encoder holds frames back (lookahead, B-frames) before its first part: media goes in at about real time,
+    // below the pending bound, until the stream starts.
+    let fed = 0;
+    for (; !harness.started() && fed < 8000; fed += 200) {
+      replay(harness.sink, tags, fed, fed + 200);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     await waitFor(() => harness.started(), { timeoutMs: 30_000, what: 'stream start' });
     const [pid] = harness.ffmpegPids();
     process.kill(pid ?? NaN, 'SIGSTOP');
-    replay(harness.sink, tags, 1000, Infinity);
+    replay(harness.sink, tags, fed, Infinity);
     await harness.sink.end('publisher left');
     expect(harness.logs.find((l) => l.msg === 'ffmpeg stalled')).toMatchObject({
       level: 'warn',

@@ -92,7 +92,7 @@ describe('createPublishPipeline with real ffmpeg and the default ladder', () => 
     expect(h.hub.get(ROOM)).toBeUndefined();
   }, 60_000);
 
-  it('restarts a killed ffmpeg: a discontinuity per rendition, new init segments, continued sequence numbers', async () => {
+  it('restarts a killed ffmpeg: a discontinuity in the transcode only, a new init, continued sequence numbers', async () => {
     const harness = (h = openHarness(LADDER, META));
     replay(harness.sink, tags, 0, 4000);
     await waitFor(() => ['source', '480p'].every((r) => eventsOf(harness.events, 'segmentEnd', r).length > 0), {
@@ -101,28 +101,46 @@ describe('createPublishPipeline with real ffmpeg and the default ladder', () => 
     });
     const [pid] = harness.ffmpegPids();
     process.kill(pid ?? NaN, 'SIGKILL');
-    await waitFor(() => ['source', '480p'].every((r) => eventsOf(harness.events, 'discontinuity', r).length === 1), {
+    await waitFor(() => eventsOf(harness.events, 'discontinuity', '480p').length === 1, {
       timeoutMs: 10_000,
-      what: 'discontinuities',
+      what: 'discontinuity',
     });
     replay(harness.sink, tags, 4000, Infinity);
     await harness.sink.end('publisher left');
     expect(harness.logs.filter((l) => l.msg === 'ffmpeg restarting')).toMatchObject([{ level: 'warn' }]);
     expect(new Set(harness.ffmpegPids()).size).toBe(2);
-    for (const rendition of ['source', '480p']) {
-      const mine = harness.events.filter((e) => JSON.stringify(e).includes(`"rendition":"${rendition}"`));
-      const d = mine.findIndex((e) => e.event === 'discontinuity');
-      const [lastBefore, ...after] = [mine[d - 1], ...mine.slice(d + 1)];
-      // The segment open at the kill is closed first; the new init comes before any part.
-      if (lastBefore?.event !== 'segmentEnd' || after[0]?.event !== 'initSegment')
-        throw new Error(`order: ${rendition}`);
-      const next = lastBefore.segmentEnd.segmentSequence + 1;
-      const parts = partsOf(harness.events, rendition, next);
-      expect(parts[0]).toMatchObject({ partIndex: 0, independent: true });
-      expect(parts[0]?.programDateTimeMs).toBeCloseTo(STARTED_AT_MS + 4000, -2);
-      const probe = await probeSegment(dir, `${rendition}-restarted`, after[0].initSegment.data, parts);
-      expect(probe.streams.map((s) => s.codec_name)).toEqual(['h264', 'aac']);
-      expect(probe.videoFrames).toBe(parts.reduce((n, p) => n + p.videoFrames, 0));
-    }
+    // The source rendition never went through ffmpeg: it runs on without a break.
+    expect(eventsOf(harness.events, 'discontinuity', 'source')).toEqual([]);
+    expect(eventsOf(harness.events, 'segmentEnd', 'source').map((e) => e.segmentEnd.durationMs)).toEqual([
+      2000, 2000, 2000, 2000,
+    ]);
+    const mine = harness.events.filter((e) => JSON.stringify(e).includes('"rendition":"480p"'));
+    const d = mine.findIndex((e) => e.event === 'discontinuity');
+    const [lastBefore, ...after] = [mine[d - 1], ...mine.slice(d + 1)];
+    // The segment open at the kill is closed first; the new init comes before any part.
+    if (lastBefore?.event !== 'segmentEnd' || after[0]?.event !== 'initSegment') throw new Error('order: 480p');
+    const next = lastBefore.segmentEnd.segmentSequence + 1;
+    const parts = partsOf(harness.events, '480p', next);
+    expect(parts[0]).toMatchObject({ partIndex: 0, independent: true });
+    expect(parts[0]?.programDateTimeMs).toBeCloseTo(STARTED_AT_MS + 4000, -2);
+    const probe = await probeSegment(dir, '480p-restarted', after[0].initSegment.data, parts);
+    expect(probe.streams.map((s) => s.codec_name)).toEqual(['h264', 'aac']);
+    expect(probe.videoFrames).toBe(parts.reduce((n, p) => n + p.videoFrames, 0));
+  }, 60_000);
+
+  it('publishes a source-only ladder in process: no ffmpeg, every frame in playable parts', async () => {
+    h = openHarness('source', META);
+    replay(h.sink, tags, 0, Infinity);
+    await h.sink.end('publisher left');
+    expect(h.ffmpegPids()).toEqual([]);
+    expect(h.started()?.renditions.map((r) => [r.name, r.codecs, r.width, r.height])).toEqual([
+      ['source', expect.stringMatching(/^avc1\.64[0-9a-f]{4},mp4a\.40\.2$/), 1280, 720],
+    ]);
+    const parts = eventsOf(h.events, 'part', 'source').map((e) => e.part);
+    expect(parts.reduce((n, p) => n + p.videoFrames, 0)).toBe(200);
+    for (const p of parts) expect(p.durationMs).toBeLessThanOrEqual(334);
+    const [init] = eventsOf(h.events, 'initSegment', 'source');
+    const probe = await probeSegment(dir, 'source-only', init?.initSegment.data ?? Buffer.alloc(0), parts);
+    expect(probe.videoFrames).toBe(200);
   }, 60_000);
 });

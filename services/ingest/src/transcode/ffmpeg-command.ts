@@ -1,8 +1,9 @@
-import type { LadderEntry, TranscodedRendition } from './ladder.js';
+import type { TranscodedRendition } from './ladder.js';
 
 /** Options of {@link ffmpegOptions}. */
 export interface FfmpegCommandOptions {
-  ladder: readonly LadderEntry[];
+  /** The transcoded renditions; the source rendition is repackaged in process and never reaches ffmpeg. */
+  ladder: readonly TranscodedRendition[];
   /** One output URL per ladder entry, same order. */
   outputs: readonly string[];
   /** Tracks of the input (from the FLV header). */
@@ -38,8 +39,8 @@ export interface FfmpegOptions {
 const MOVFLAGS = '+frag_keyframe+empty_moov+default_base_moof';
 
 /**
- * The one ffmpeg command of a live stream: FLV from stdin, decoded once, one fragmented MP4 output per rendition.
- * `source` copies the publisher's streams; a transcoded rendition is libx264 `veryfast` scaled to fit its size
+ * The one ffmpeg command of a live stream's transcodes: FLV from stdin, decoded once, one fragmented MP4 output
+ * per transcoded rendition. Each is libx264 `veryfast` scaled to fit its size
  * (letterboxed, square pixels), keyframes forced where the source has them (`-force_key_frames source` with
  * `-fps_mode passthrough`, so frames are neither dropped nor duplicated and segments line up across renditions),
  * no scene-cut keyframes, capped bit rate, AAC audio.
@@ -50,7 +51,7 @@ export function ffmpegOptions(o: FfmpegCommandOptions): FfmpegOptions {
     const url = o.outputs[i];
     if (url === undefined) throw new Error(`no output URL for rendition ${entry.name}`);
     const maps = [...(o.tracks.video ? ['-map', '0:v:0'] : []), ...(o.tracks.audio ? ['-map', '0:a:0'] : [])];
-    const codecs = entry.kind === 'source' ? ['-c', 'copy'] : transcodeOptions(entry, o.tracks);
+    const codecs = transcodeOptions(entry, o.tracks);
     const fragments = ['-f', 'mp4', '-movflags', MOVFLAGS, '-frag_duration', String(o.fragmentDurationMs * 1000)];
     return { url, options: [...maps, ...codecs, ...fragments, '-flush_packets', '1'] };
   });

@@ -5,13 +5,14 @@ import { PassThrough, type Readable } from 'node:stream';
 import type { Logger } from '@onair/runtime';
 import { Fmp4Reader, type Fmp4Item } from '../fmp4/fmp4-reader.js';
 import { ffmpegOptions, type FfmpegCommandOptions } from './ffmpeg-command.js';
-import type { LadderEntry } from './ladder.js';
+import type { TranscodedRendition } from './ladder.js';
 import { listenOutputSockets, type OutputSockets } from './output-sockets.js';
 
 /** Options of {@link FfmpegRun}. */
 export interface FfmpegRunOptions {
   ffmpegPath: string;
-  ladder: readonly LadderEntry[];
+  /** The transcoded renditions, one output each. */
+  ladder: readonly TranscodedRendition[];
   tracks: { audio: boolean; video: boolean };
   /** Private directory for the output sockets. */
   socketDir: string;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The codec-copy rendition: the publisher's own streams, repackaged. */
+/** The source rendition: the publisher's own streams, repackaged by ingest without re-encoding. */
 export interface SourceRendition {
   readonly kind: 'source';
   readonly name: 'source';
@@ -55,7 +55,7 @@ function parseEntry(text: string): LadderEntry | string {
 }
 
 /**
- * Parses INGEST_LADDER: comma-separated entries, each `source` (codec copy of the publisher's streams) or
+ * Parses INGEST_LADDER: comma-separated entries, each `source` (the publisher's own streams, repackaged by ingest) or
  * `<name>=<width>x<height>@<video kbit/s>k` (libx264 veryfast + AAC). Whitespace around entries is ignored.
  * Errors name the entry and what is wrong (unknown form, bad name or size, duplicate names, empty ladder).
  * @example ladderSchema.parse('source,720p=1280x720@2800k,480p=854x480@1200k')
