@@ -20,9 +20,8 @@ import { measureThroughput } from './throughput.mjs';
 
 /** The ladder: the source (repackaged by ingest) and a 240p transcode, below the 360p input so that it is served. */
 const LADDER = 'source,240p=426x240@400k';
-/** Blocking requests held at once, and how many consecutive parts they are held for. */
+/** Blocking requests held at once. */
 const HELD_CONNECTIONS = 5000;
-const HELD_BATCHES = 8;
 
 const log = (msg) => console.error(`[ll-hls] ${msg}`);
 
@@ -140,7 +139,7 @@ async function liveSession({ seconds, size, lag, player }) {
  * ingest (source rendition only, repackaged) and a stream-copy publisher of a pre-encoded file on CPU 1 with the
  * load generator, so the relay's CPU is all its own.
  */
-async function pinnedSession({ size, throughput, held }) {
+async function pinnedSession({ size, throughput, held, heldBatches }) {
   const dir = mkdtempSync(join(tmpdir(), 'onair-bench-'));
   const removeDir = onCleanup(() => rmSync(dir, { recursive: true, force: true }));
   log('encoding the input file');
@@ -170,12 +169,12 @@ async function pinnedSession({ size, throughput, held }) {
       result.throughput = await measureThroughput({ playlistUrl, relayPid: stack.pids.origin });
     }
     if (held) {
-      log(`held: ${HELD_CONNECTIONS} connections, ${HELD_BATCHES} parts`);
+      log(`held: ${HELD_CONNECTIONS} connections, ${heldBatches} parts`);
       const options = {
         playlistUrl,
         relayPid: stack.pids.origin,
         connections: HELD_CONNECTIONS,
-        batches: HELD_BATCHES,
+        batches: heldBatches,
       };
       result.held = await measureHeldRequests(options);
     }
@@ -189,11 +188,12 @@ async function pinnedSession({ size, throughput, held }) {
 
 /**
  * Runs the selected parts and renders the results.
- * @param {{ seconds: number, size: string, only: Set<'lag' | 'player' | 'throughput' | 'held'> }} options seconds:
- *   measuring time of the lag part and of each player target; size: the test picture, "<width>x<height>".
+ * @param {{ seconds: number, size: string, only: Set<'lag' | 'player' | 'throughput' | 'held'>, heldBatches: number }}
+ *   options seconds: measuring time of the lag part and of each player target; size: the test picture,
+ *   "<width>x<height>"; heldBatches: consecutive parts the held requests wait for.
  * @returns {Promise<string>} the results as a Markdown section.
  */
-export async function runBench({ seconds, size, only }) {
+export async function runBench({ seconds, size, only, heldBatches }) {
   const machine = describeMachine();
   const live =
     only.has('lag') || only.has('player')
@@ -201,7 +201,7 @@ export async function runBench({ seconds, size, only }) {
       : {};
   const pinned =
     only.has('throughput') || only.has('held')
-      ? await pinnedSession({ size, throughput: only.has('throughput'), held: only.has('held') })
+      ? await pinnedSession({ size, throughput: only.has('throughput'), held: only.has('held'), heldBatches })
       : {};
   return [
     renderHeader(machine, { seconds, size, chromium: live.player?.chromium }),

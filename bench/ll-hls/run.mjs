@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * LL-HLS benchmark of Onair against nginx-rtmp: `node bench/ll-hls/run.mjs [--seconds 60] [--only
- * lag,player,throughput,held] [--size 640x360]`. Prints the results as Markdown on stdout, progress on stderr.
+ * lag,player,throughput,held] [--size 640x360] [--held-batches 8]`. Prints the results as Markdown on stdout, progress on stderr.
  * See README.md beside it.
  */
 import { existsSync } from 'node:fs';
@@ -21,13 +21,18 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '60' },
     only: { type: 'string', default: PARTS.join(',') },
     size: { type: 'string', default: '640x360' },
+    'held-batches': { type: 'string', default: '8' },
   },
 });
 const seconds = Number(values.seconds);
 const only = new Set(values.only.split(',').filter(Boolean));
+const heldBatches = Number(values['held-batches']);
 const unknown = [...only].filter((p) => !PARTS.includes(p));
-if (!Number.isInteger(seconds) || seconds < 1 || unknown.length > 0 || !/^\d+x\d+$/.test(values.size)) {
-  console.error(`usage: node bench/ll-hls/run.mjs [--seconds N] [--only ${PARTS.join(',')}] [--size WxH]`);
+const badBatches = !Number.isInteger(heldBatches) || heldBatches < 1;
+if (!Number.isInteger(seconds) || seconds < 1 || unknown.length > 0 || !/^\d+x\d+$/.test(values.size) || badBatches) {
+  console.error(
+    `usage: node bench/ll-hls/run.mjs [--seconds N] [--only ${PARTS.join(',')}] [--size WxH] [--held-batches N]`,
+  );
   process.exit(2);
 }
 const root = new URL('../../', import.meta.url);
@@ -53,7 +58,7 @@ process.once('uncaughtException', (err) => {
 
 const { runBench } = await import('./bench.mjs');
 try {
-  console.log(await runBench({ seconds, size: values.size, only }));
+  console.log(await runBench({ seconds, size: values.size, only, heldBatches }));
 } catch (err) {
   if (!interrupted) console.error(err);
   process.exitCode = 1;
