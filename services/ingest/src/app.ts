@@ -66,6 +66,9 @@ export function createApp(
         metrics: createRtmpMetrics(registry),
         maxMessageBytes: config.maxMessageBytes,
         maxConnections: config.maxConnections,
+        publishPolicy: config.publishPolicy,
+        reconnectGraceMs: config.reconnectGraceMs,
+        idleTimeoutMs: config.idleTimeoutMs,
       });
       const grpc = createGrpcServer({ log, service: 'ingest', roomStats: () => roomStats(hub) });
       grpc.addService(

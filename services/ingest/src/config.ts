@@ -67,6 +67,26 @@ export const configSpec = {
     256,
     'Open RTMP connections allowed; connections beyond it are closed at once.',
   ),
+  publishPolicy: field(
+    z.enum(['replace', 'reject']),
+    'INGEST_PUBLISH_POLICY',
+    'replace',
+    'A publish with a live room\'s key: "replace" hands the stream to the new publisher and closes the old one, ' +
+      '"reject" refuses it (NetStream.Publish.BadName).',
+  ),
+  reconnectGraceMs: field(
+    int(0, 300_000),
+    'INGEST_RECONNECT_GRACE_MS',
+    10_000,
+    'How long a stream whose publisher vanished (connection lost, idle) waits for a publish with its key, ms; that ' +
+      'publish continues the same HLS stream after a discontinuity. 0 ends the stream at once.',
+  ),
+  idleTimeoutMs: field(
+    int(1000, 600_000),
+    'INGEST_IDLE_TIMEOUT_MS',
+    10_000,
+    'An RTMP connection that sends nothing for this long is dropped, ms (TCP keepalive is on as well).',
+  ),
   adminToken: secret(
     field(
       z.string(),

@@ -53,9 +53,11 @@ export class LivePublish implements PublishSink {
   private state: 'open' | 'ending' | 'ended' = 'open';
   private run: FfmpegRun | undefined;
   private runFeed: FeedAttachment | undefined;
-  private readonly feed: FlvFeed;
-  private readonly remux: SourceRemux | undefined;
+  private feed: FlvFeed;
+  private remux: SourceRemux | undefined;
   private sourceInitSeen = false;
+  /** Where the current publisher's media starts on the publish's timeline, ms (0 until a reconnect). */
+  private inputStartMs = 0;
   private writer: LiveStreamWriter;
   private ladder: readonly LadderEntry[];
   private readonly budget: RestartBudget;
@@ -63,18 +65,8 @@ export class LivePublish implements PublishSink {
   private ending: Promise<void> | undefined;
 
   constructor(private readonly o: LivePublishOptions) {
-    this.feed = new FlvFeed({
-      startTimeoutMs: o.startTimeoutMs,
-      maxStartBufferBytes: o.maxPendingBytes,
-      onReady: (tracks) => this.guarded(() => this.onTracksReady(tracks)),
-    });
-    this.remux = o.ladder.some((e) => e.kind === 'source')
-      ? new SourceRemux({
-          partTargetMs: o.partTargetMs,
-          log: o.log,
-          onItem: (item) => this.onSourceItem(item),
-        })
-      : undefined;
+    this.feed = this.createFeed();
+    this.remux = this.createRemux();
     this.ladder = o.ladder;
     this.writer = this.createWriter();
     this.budget = new RestartBudget(o.maxRestarts, o.restartWindowMs);
@@ -104,6 +96,34 @@ export class LivePublish implements PublishSink {
     this.feed.video(timestampMs, payload);
     this.remuxStep(() => this.remux?.video(timestampMs, payload));
     this.checkBacklog();
+  }
+
+  /**
+   * A new publisher continues this stream (a reconnect, or a publisher replaced by one with the same key): what
+   * the previous one left is written out, every rendition gets a discontinuity (RFC 8216 §4.3.2.3) and the media
+   * sequence continues; the new publisher's media is taken from its sequence headers on, on a timeline that
+   * continues where the wall clock is. A transcode's ffmpeg is replaced by a new one.
+   * @returns false when the publish is already ending: the caller opens a new one.
+   */
+  reconnect(): boolean {
+    if (this.state !== 'open') return false;
+    this.feed.dispose();
+    const run = this.run;
+    this.run = undefined;
+    run?.kill();
+    this.remuxStep(() => this.remux?.finish());
+    if (this.writer.started) {
+      for (const [rendition, seg] of this.segmenters) this.writer.events(rendition, seg.discontinuity());
+    } else {
+      this.writer.reset();
+      this.resetSegmenters();
+    }
+    this.inputStartMs = Date.now() - this.o.publish.startedAtMs;
+    this.feed = this.createFeed();
+    this.remux = this.createRemux();
+    this.sourceInitSeen = false;
+    this.o.log.info({ inputStartMs: this.inputStartMs }, 'publish continued by a new publisher');
+    return true;
   }
 
   end(reason: string): Promise<void> {
@@ -167,7 +187,7 @@ export class LivePublish implements PublishSink {
       drainTimeoutMs: DRAIN_TIMEOUT_MS,
       log: this.o.log,
       onItem: (rendition, item) => {
-        if (run === this.run) this.onItem(rendition, item, this.runFeed?.offsetMs() ?? 0);
+        if (run === this.run) this.onItem(rendition, item, this.inputStartMs + (this.runFeed?.offsetMs() ?? 0));
       },
     });
     this.run = run;
@@ -278,6 +298,25 @@ export class LivePublish implements PublishSink {
     const [first, firstPart] = [firstMediaSequence(startedAtMs), firstPartSequence(startedAtMs)];
     for (const name of renditions)
       this.segmenters.set(name, new Segmenter(name, this.o.targetSegmentMs, first, firstPart));
+  }
+
+  private createFeed(): FlvFeed {
+    return new FlvFeed({
+      startTimeoutMs: this.o.startTimeoutMs,
+      maxStartBufferBytes: this.o.maxPendingBytes,
+      onReady: (tracks) => this.guarded(() => this.onTracksReady(tracks)),
+    });
+  }
+
+  /** The source rendition's remux, when the ladder has it, its timeline starting where the current input does. */
+  private createRemux(): SourceRemux | undefined {
+    if (!this.o.ladder.some((e) => e.kind === 'source')) return undefined;
+    return new SourceRemux({
+      partTargetMs: this.o.partTargetMs,
+      log: this.o.log,
+      timelineStartMs: this.inputStartMs,
+      onItem: (item) => this.onSourceItem(item),
+    });
   }
 
   private createWriter(): LiveStreamWriter {

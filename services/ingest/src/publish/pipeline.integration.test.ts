@@ -143,4 +143,36 @@ describe('createPublishPipeline with real ffmpeg and the default ladder', () => 
     const probe = await probeSegment(dir, 'source-only', init?.initSegment.data ?? Buffer.alloc(0), parts);
     expect(probe.videoFrames).toBe(200);
   }, 60_000);
+
+  it('continues the stream for a reconnecting publisher: a discontinuity per rendition, sequences going on', async () => {
+    h = openHarness(LADDER, META, { endTimeoutMs: 60_000 });
+    const harness = h;
+    replay(harness.sink, tags, 0, 4000);
+    await waitFor(() => ['source', '480p'].every((r) => eventsOf(harness.events, 'segmentEnd', r).length > 0), {
+      timeoutMs: 30_000,
+      what: 'first segments',
+    });
+    const reconnectedAtMs = Date.now();
+    expect(harness.sink.reconnect()).toBe(true);
+    // The new publisher's timestamps start from 0 again, as a reconnecting encoder's do.
+    replay(harness.sink, tags, 0, Infinity);
+    await harness.sink.end('publisher left');
+    expect(new Set(harness.ffmpegPids()).size).toBe(2);
+    for (const rendition of ['source', '480p']) {
+      expect(eventsOf(harness.events, 'discontinuity', rendition)).toHaveLength(1);
+      const sequences = eventsOf(harness.events, 'segmentEnd', rendition).map((e) => e.segmentEnd.segmentSequence);
+      expect(sequences).toEqual(sequences.map((_, i) => (sequences[0] ?? 0) + i));
+      const mine = harness.events.filter((e) => JSON.stringify(e).includes(`"rendition":"${rendition}"`));
+      const d = mine.findIndex((e) => e.event === 'discontinuity');
+      const [before, init] = [mine[d - 1], mine[d + 1]];
+      if (before?.event !== 'segmentEnd' || init?.event !== 'initSegment') throw new Error(`order: ${rendition}`);
+      const next = before.segmentEnd.segmentSequence + 1;
+      const parts = partsOf(harness.events, rendition, next);
+      expect(parts[0]).toMatchObject({ partIndex: 0, independent: true });
+      // Program date-time follows the wall clock across the reconnect.
+      expect(parts[0]?.programDateTimeMs).toBeGreaterThanOrEqual(reconnectedAtMs - 1000);
+      const probe = await probeSegment(dir, `${rendition}-reconnected`, init.initSegment.data, parts);
+      expect(probe.videoFrames).toBe(parts.reduce((n, p) => n + p.videoFrames, 0));
+    }
+  }, 90_000);
 });

@@ -18,7 +18,12 @@ export interface PublishSink {
   audio(timestampMs: number, payload: Buffer): void;
   /** A video message; `timestampMs` is the RTMP message timestamp. */
   video(timestampMs: number, payload: Buffer): void;
-  /** The publisher is gone (FCUnpublish/deleteStream/socket close); resolves once the stream has ended. */
+  /**
+   * A new publisher continues the stream after the previous one left or was replaced: a discontinuity, then its
+   * media from its sequence headers on. False when the stream is already ending (open a new publish instead).
+   */
+  reconnect(): boolean;
+  /** The publish is over (FCUnpublish/deleteStream, a grace period that ran out, shutdown); resolves once ended. */
   end(reason: string): Promise<void>;
 }
 

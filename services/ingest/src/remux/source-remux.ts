@@ -15,6 +15,12 @@ export interface SourceRemuxOptions {
   log: Logger;
   /** Each init segment and part, in stream order; a new init segment means the media changed codec settings. */
   onItem: (item: Fmp4Item) => void;
+  /**
+   * Where this remux's timeline starts on the publish's, ms: 0 for the first publisher, the time since the publish
+   * started for one that continues it after a reconnect, so decode times keep growing across the discontinuity.
+   * @default 0
+   */
+  timelineStartMs?: number;
 }
 
 /** Video media time: 90 kHz, so every millisecond of an RTMP timestamp is a whole number of ticks. */
@@ -52,7 +58,7 @@ interface HeldMessage {
  * (so every keyframe starts one, INDEPENDENT=YES) and before the frame that would take it past the Part Target
  * Duration; audio goes to the part its decode time falls in. Audio-only streams cut parts from audio frames.
  *
- * The timeline starts at the earliest timestamp held before {@link start}; video runs at 90 kHz with each frame
+ * The timeline starts at the earliest timestamp held before {@link start} (plus `timelineStartMs`); video runs at 90 kHz with each frame
  * lasting until the next one's timestamp (so a frame is written once its successor arrives), composition
  * offsets from the AVC CompositionTime. AAC runs at its sample rate, 1024 (or 960) samples a frame, following the
  * RTMP timestamps unless they drift more than a frame away. Video before the first keyframe is dropped; a changed
@@ -60,6 +66,7 @@ interface HeldMessage {
  */
 export class SourceRemux {
   private held: HeldMessage[] | undefined = [];
+  /** The RTMP timestamp that lands on `timelineStartMs`, ms. */
   private originMs = 0;
   private avc: AvcConfig | undefined;
   private aac: AacConfig | undefined;
@@ -104,7 +111,8 @@ export class SourceRemux {
     const held = this.held;
     if (!held) return;
     this.held = undefined;
-    this.originMs = held.reduce((min, m) => Math.min(min, m.timestampMs), held[0]?.timestampMs ?? 0);
+    const earliest = held.reduce((min, m) => Math.min(min, m.timestampMs), held[0]?.timestampMs ?? 0);
+    this.originMs = earliest - (this.o.timelineStartMs ?? 0);
     for (const m of held) {
       if (m.type === 'video') this.takeVideo(m.timestampMs, m.body);
       else this.takeAudio(m.timestampMs, m.body);
@@ -139,7 +147,7 @@ export class SourceRemux {
       this.awaitingKeyframe = false;
     }
     const sample = {
-      dtsMs: Math.max(0, timestampMs - this.originMs),
+      dtsMs: Math.max(this.o.timelineStartMs ?? 0, timestampMs - this.originMs),
       compositionMs: msg.compositionMs,
       keyframe: msg.keyframe,
       data: msg.data,
@@ -184,7 +192,8 @@ export class SourceRemux {
     }
     const aac = this.aac;
     if (!aac || msg.data.length === 0) return;
-    const stamped = Math.round((Math.max(0, timestampMs - this.originMs) * aac.sampleRate) / 1000);
+    const dtsMs = Math.max(this.o.timelineStartMs ?? 0, timestampMs - this.originMs);
+    const stamped = Math.round((dtsMs * aac.sampleRate) / 1000);
     if (this.audioNext === undefined || Math.abs(stamped - this.audioNext) > aac.frameSamples) this.audioNext = stamped;
     this.audioQueue.push({ dts: this.audioNext, data: msg.data });
     this.audioNext += aac.frameSamples;

@@ -11,6 +11,8 @@ export interface LeaseOptions {
   /** Re-put interval, ms; well under the bucket's max age so the entry never expires while live. */
   refreshMs: number;
   log: Logger;
+  /** When another publish holds the room, overwrite its entry instead of giving up. @default false */
+  takeOver?: boolean;
 }
 
 /**
@@ -49,7 +51,8 @@ export class LiveLease implements PublishLease {
   }
 
   /**
-   * Takes the room's live lock; undefined when another publish holds it.
+   * Takes the room's live lock; undefined when another publish holds it, unless `takeOver` puts this publish's
+   * entry over it: the holder's next refresh finds another publishId and gives the room up (see `put`).
    * @throws when NATS cannot be reached.
    */
   static async acquire(options: LeaseOptions): Promise<LiveLease | undefined> {
@@ -59,8 +62,14 @@ export class LiveLease implements PublishLease {
       return new LiveLease(options, entry, revision);
     } catch (err) {
       const current = await options.kv.get(options.room);
-      if (current?.operation === 'PUT') return undefined;
-      throw err;
+      if (current?.operation !== 'PUT') throw err;
+      if (!options.takeOver) return undefined;
+      const revision = await options.kv.put(options.room, encodeLiveEntry(entry));
+      options.log.warn(
+        { previous: decodeLiveEntry(current.string())?.publishId },
+        'room taken over from another publish',
+      );
+      return new LiveLease(options, entry, revision);
     }
   }
 

@@ -41,11 +41,12 @@ export class LiveRegistry {
   }
 
   /**
-   * Marks a room live for a new publish; undefined when it already is (here or on another instance).
+   * Marks a room live for a new publish; undefined when it already is (here or on another instance), unless
+   * `takeOver` overwrites the other publish's entry (its instance loses the lock at its next refresh).
    * @throws when NATS cannot be reached.
    */
-  acquire(room: string, log: Logger = this.log): Promise<LiveLease | undefined> {
-    return LiveLease.acquire({ kv: this.kv, room, refreshMs: this.refreshMs, log });
+  acquire(room: string, log: Logger = this.log, takeOver = false): Promise<LiveLease | undefined> {
+    return LiveLease.acquire({ kv: this.kv, room, refreshMs: this.refreshMs, log, takeOver });
   }
 
   /** The live entry of a room, if it is live. */

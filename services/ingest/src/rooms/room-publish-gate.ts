@@ -4,16 +4,17 @@ import type { RoomStore } from './room-store.js';
 
 /**
  * The RTMP server's publish gate backed by rooms: the stream key must match a room's stored hash, and the
- * room's live lock must be free (one publisher per room across every ingest instance).
+ * room's live lock (one publisher per room across every ingest instance) must be free or taken over.
  */
 export function createRoomPublishGate(store: RoomStore, live: LiveRegistry): PublishGate {
   return {
-    async admit(streamKey, log) {
+    async verify(streamKey) {
       const room = await store.verifyStreamKey(streamKey);
       if (!room) return { ok: false, reason: 'bad_stream_key', description: 'unknown stream key' };
-      const lease = await live.acquire(room.id, log.child({ room: room.id }));
-      if (!lease) return { ok: false, reason: 'room_live', description: `room ${room.id} is already live` };
-      return { ok: true, lease };
+      return { ok: true, room: room.id };
+    },
+    acquire(room, log, takeOver) {
+      return live.acquire(room, log, takeOver);
     },
   };
 }

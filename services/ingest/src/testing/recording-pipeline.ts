@@ -7,6 +7,8 @@ export interface RecordedPublish {
   readonly audio: Array<{ timestampMs: number; bytes: number }>;
   readonly video: Array<{ timestampMs: number; bytes: number; keyframe: boolean }>;
   endReason: string | undefined;
+  /** How many times a new publisher continued it. */
+  reconnects: number;
 }
 
 /**
@@ -21,15 +23,20 @@ export class RecordingPipeline implements PublishPipeline {
 
   open(publish: Publish): PublishSink {
     if (this.failOpen) throw new Error('pipeline open failed');
-    const rec: RecordedPublish = { publish, metadata: [], audio: [], video: [], endReason: undefined };
+    const rec: RecordedPublish = { publish, metadata: [], audio: [], video: [], endReason: undefined, reconnects: 0 };
     this.publishes.push(rec);
     return {
       metadata: (meta) => rec.metadata.push(meta),
       audio: (timestampMs, payload) => rec.audio.push({ timestampMs, bytes: payload.length }),
       video: (timestampMs, payload) =>
         rec.video.push({ timestampMs, bytes: payload.length, keyframe: (payload[0] ?? 0) >> 4 === 1 }),
+      reconnect: () => {
+        if (rec.endReason !== undefined) return false;
+        rec.reconnects++;
+        return true;
+      },
       end: async (reason) => {
-        rec.endReason = reason;
+        rec.endReason ??= reason;
       },
     };
   }

@@ -3,34 +3,47 @@ import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '@onair/runtime';
 import { encodeAmf0 } from '../protocols/rtmp/amf0-encode.js';
 import { setChunkSizeMessage } from '../protocols/rtmp/messages.js';
-import type { Admission, PublishGate } from '../servers/rtmp/publish-gate.js';
+import type { KeyCheck, PublishGate, PublishLease } from '../servers/rtmp/publish-gate.js';
 import { RecordingPipeline } from './recording-pipeline.js';
 import { RtmpTestClient, clientCommand } from './rtmp-test-client.js';
 import { RtmpServer, type RtmpServerOptions } from '../servers/rtmp/server.js';
 
-/** Keys "good-<room>" open <room>; a room admits one publish at a time; anything else is a bad key. */
+/**
+ * Keys "good-<room>" open <room>; a room has one live lock at a time, taken over when asked (the holder's onLost
+ * then fires, as another instance's refresh would find); anything else is a bad key.
+ */
 export class FakeGate implements PublishGate {
   readonly live = new Set<string>();
   readonly released: string[] = [];
   readonly lost = new Map<string, () => void>();
 
-  async admit(streamKey: string): Promise<Admission> {
+  async verify(streamKey: string): Promise<KeyCheck> {
     if (!streamKey.startsWith('good-'))
       return { ok: false, reason: 'bad_stream_key', description: 'unknown stream key' };
-    const room = streamKey.slice(5);
-    if (this.live.has(room)) return { ok: false, reason: 'room_live', description: `room ${room} is already live` };
+    return { ok: true, room: streamKey.slice(5) };
+  }
+
+  async acquire(room: string, _log: Logger, takeOver: boolean): Promise<PublishLease | undefined> {
+    if (this.live.has(room)) {
+      if (!takeOver) return undefined;
+      this.lost.get(room)?.();
+    }
     this.live.add(room);
+    let held = true;
     return {
-      ok: true,
-      lease: {
-        room,
-        publishId: randomUUID(),
-        startedAtMs: Date.now(),
-        onLost: (cb) => this.lost.set(room, cb),
-        release: async () => {
-          this.live.delete(room);
-          this.released.push(room);
-        },
+      room,
+      publishId: randomUUID(),
+      startedAtMs: Date.now(),
+      onLost: (cb) =>
+        this.lost.set(room, () => {
+          held = false;
+          cb();
+        }),
+      release: async () => {
+        if (!held) return;
+        held = false;
+        this.live.delete(room);
+        this.released.push(room);
       },
     };
   }

@@ -15,6 +15,7 @@ import {
 } from '../../protocols/rtmp/messages.js';
 import { RtmpProtocolError } from '../../protocols/rtmp/protocol-error.js';
 import type { PublishGate } from './publish-gate.js';
+import type { PublishHandover, PublishPolicy } from './publish-handover.js';
 import type { RtmpMetrics } from './rtmp-metrics.js';
 import { RtmpSession } from './session.js';
 
@@ -26,6 +27,8 @@ export interface RtmpConnOptions {
   app: string;
   gate: PublishGate;
   pipeline: PublishPipeline;
+  handover: PublishHandover;
+  policy: PublishPolicy;
   metrics: RtmpMetrics;
   /** Largest RTMP message accepted, bytes. */
   maxMessageBytes: number;
@@ -36,6 +39,9 @@ export interface RtmpConnOptions {
   /** Replies the peer may leave unread in the socket's write buffer before it is disconnected, bytes. */
   maxUnreadBytes: number;
 }
+
+/** Idle time before TCP keepalive probes start, ms: a publisher whose host vanished is found by the kernel too. */
+const KEEPALIVE_DELAY_MS = 5000;
 
 /** Time allowed to flush the last writes (a status before a close) before the socket is destroyed, ms. */
 const FLUSH_GRACE_MS = 2000;
@@ -73,6 +79,8 @@ export class RtmpConn {
       app: options.app,
       gate: options.gate,
       pipeline: options.pipeline,
+      handover: options.handover,
+      policy: options.policy,
       metrics: options.metrics,
       log,
       io: { send: (msg) => this.send(msg), close: (reason) => void this.close(reason) },
@@ -81,6 +89,7 @@ export class RtmpConn {
     this.handshakeTimer = setTimeout(() => void this.close('handshake timeout'), handshakeTimeoutMs);
     socket.setTimeout(idleTimeoutMs);
     socket.setNoDelay(true);
+    socket.setKeepAlive(true, KEEPALIVE_DELAY_MS);
     socket.on('timeout', () => void this.close('idle timeout'));
     socket.on('data', (data: Buffer) => this.onData(data));
     socket.on('end', () => void this.close('peer closed'));
@@ -92,7 +101,10 @@ export class RtmpConn {
     log.info('opened');
   }
 
-  /** Ends the publish (if any), flushes and closes the socket; idempotent. Resolves once both are done. */
+  /**
+   * Closes the connection, handing its publish (if any) to the grace period, flushes and closes the socket;
+   * idempotent. Resolves once the socket is closed.
+   */
   close(reason: string): Promise<void> {
     this.closing ??= this.shutdown(reason);
     return this.closing;
@@ -105,7 +117,7 @@ export class RtmpConn {
     if (this.unread()) socket.destroy();
     else socket.end(() => socket.destroy());
     const force = setTimeout(() => socket.destroy(), FLUSH_GRACE_MS);
-    await this.session.close(reason);
+    this.session.close(reason);
     await this.socketClosed;
     clearTimeout(force);
     this.log.info({ reason, bytesIn: this.bytesIn }, 'closed');

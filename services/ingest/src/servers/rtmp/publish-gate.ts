@@ -3,7 +3,7 @@ import type { Publish } from '../../publish/publish-sink.js';
 
 /** An accepted publish holding its room's live lock until released. */
 export interface PublishLease extends Publish {
-  /** Calls `cb` once if the lock is lost while live (it expired and another publisher took the room). */
+  /** Calls `cb` once if the lock is lost while live (another publish took the room, here or elsewhere). */
   onLost(cb: () => void): void;
   /** Releases the lock; never rejects (failures are logged, the lock then expires on its own). */
   release(): Promise<void>;
@@ -12,16 +12,22 @@ export interface PublishLease extends Publish {
 /** Why a publish was refused: the stream key matches no room, or the room already has a publisher. */
 export type RefusalReason = 'bad_stream_key' | 'room_live';
 
-/** The answer to a publish request. */
-export type Admission =
-  | { readonly ok: true; readonly lease: PublishLease }
-  | { readonly ok: false; readonly reason: RefusalReason; readonly description: string };
+/** What a stream key opens. */
+export type KeyCheck =
+  | { readonly ok: true; readonly room: string }
+  | { readonly ok: false; readonly reason: 'bad_stream_key'; readonly description: string };
 
 /** Decides whether a stream key may publish; the RTMP server's only view of rooms. */
 export interface PublishGate {
   /**
-   * Checks `streamKey` and takes the room's live lock.
+   * Checks `streamKey` against the rooms' stored key hashes.
    * @throws when the room store cannot be reached (the publish then fails with an error status).
    */
-  admit(streamKey: string, log: Logger): Promise<Admission>;
+  verify(streamKey: string): Promise<KeyCheck>;
+  /**
+   * Takes the room's live lock for a new publish. When another instance holds it, `takeOver` overwrites its lock
+   * (that instance notices at its next refresh and closes its publisher); otherwise the answer is undefined.
+   * @throws when NATS cannot be reached.
+   */
+  acquire(room: string, log: Logger, takeOver: boolean): Promise<PublishLease | undefined>;
 }

@@ -96,22 +96,6 @@ describe('RtmpServer sessions with a fake gate and pipeline', () => {
     expect(t.pipeline.publishes).toHaveLength(0);
   });
 
-  it('refuses a second publisher to a live room while the first keeps publishing', async () => {
-    const first = await t.open();
-    await publishPipelined(first, 'good-beta');
-    const second = await t.open();
-    await publishPipelined(second, 'good-beta');
-    expect(statusOf(second)).toMatchObject({
-      code: 'NetStream.Publish.BadName',
-      description: 'room beta is already live',
-    });
-    await second.closed;
-    first.send(clientMessage(MESSAGE_TYPE.VIDEO, 1, 0, Buffer.from([0x17, 1])));
-    await first.until(() => (t.pipeline.publishes[0]?.video.length ?? 0) === 1);
-    expect(t.pipeline.publishes).toHaveLength(1);
-    expect(t.pipeline.publishes[0]?.endReason).toBeUndefined();
-  });
-
   it('rejects another application with NetConnection.Connect.Rejected', async () => {
     const client = await t.open();
     await client.handshake();
@@ -166,7 +150,8 @@ describe('RtmpServer sessions with a fake gate and pipeline', () => {
     );
     await client.closed;
     expect(t.gate.released).toEqual(['zeta']);
-    expect(t.lines.some((l) => l.msg === 'connection failed')).toBe(true);
+    expect(statusOf(client)).toMatchObject({ code: 'NetStream.Publish.BadName', description: 'internal error' });
+    expect(t.lines.some((l) => l.msg === 'publish admission failed')).toBe(true);
   });
 
   it('closes the publish when its live lock is lost', async () => {
@@ -183,7 +168,119 @@ describe('RtmpServer sessions with a fake gate and pipeline', () => {
     client.send(clientMessage(MESSAGE_TYPE.DATA_AMF0, 1, 0, referenceBombMetadata(16)));
     await client.until(() => t.lines.some((l) => l.msg === 'closed' && l.reason === 'protocol error'));
     expect(t.pipeline.publishes[0]?.metadata).toEqual([]);
-    expect(t.pipeline.publishes[0]?.endReason).toBe('protocol error');
+    // A broken publisher is gone, but its stream waits for a reconnect like any vanished publisher.
+    expect(t.lines.find((l) => l.msg === 'publisher gone; waiting for it to reconnect')).toMatchObject({
+      room: 'dag',
+      reason: 'protocol error',
+    });
+  });
+});
+
+describe('RtmpServer reconnects and second publishers', () => {
+  let t: TestServer | undefined;
+  afterEach(async () => {
+    await t?.stop();
+    t = undefined;
+  });
+  const video = (ts: number) => clientMessage(MESSAGE_TYPE.VIDEO, 1, ts, Buffer.from([0x17, 1, 0, 0, 0, 9]));
+
+  it('hands a live room to a second publisher with its key (policy replace) and closes the first', async () => {
+    const s = (t = await startTestServer());
+    const first = await s.open();
+    await publishPipelined(first, 'good-beta');
+    const second = await s.open();
+    await publishPipelined(second, 'good-beta');
+    expect(statusOf(second)).toMatchObject({ code: 'NetStream.Publish.Start' });
+    await first.closed;
+    expect(s.lines.find((l) => l.msg === 'closing' && l.reason === 'replaced')).toBeDefined();
+    second.send(video(0));
+    await second.until(() => (s.pipeline.publishes[0]?.video.length ?? 0) === 1);
+    expect(s.pipeline.publishes).toHaveLength(1);
+    expect(s.pipeline.publishes[0]).toMatchObject({ reconnects: 1, endReason: undefined });
+    expect(s.gate.released).toEqual([]);
+  });
+
+  it('refuses a second publisher while the first keeps publishing (policy reject)', async () => {
+    const s = (t = await startTestServer({ publishPolicy: 'reject' }));
+    const first = await s.open();
+    await publishPipelined(first, 'good-beta');
+    const second = await s.open();
+    await publishPipelined(second, 'good-beta');
+    expect(statusOf(second)).toMatchObject({
+      code: 'NetStream.Publish.BadName',
+      description: 'room beta is already live',
+    });
+    await second.closed;
+    first.send(video(0));
+    await first.until(() => (s.pipeline.publishes[0]?.video.length ?? 0) === 1);
+    expect(s.pipeline.publishes).toHaveLength(1);
+    expect(s.pipeline.publishes[0]).toMatchObject({ reconnects: 0, endReason: undefined });
+  });
+
+  it.each(['replace', 'reject'] as const)(
+    'continues the stream when the publisher reconnects within the grace period (policy %s)',
+    async (publishPolicy) => {
+      const s = (t = await startTestServer({ publishPolicy, reconnectGraceMs: 5000 }));
+      const first = await s.open();
+      await publishPipelined(first, 'good-kappa');
+      first.socket.destroy();
+      await first.until(() => s.lines.some((l) => l.msg === 'publisher gone; waiting for it to reconnect'));
+      const again = await s.open();
+      await publishPipelined(again, 'good-kappa');
+      expect(statusOf(again)).toMatchObject({ code: 'NetStream.Publish.Start' });
+      again.send(video(0));
+      await again.until(() => (s.pipeline.publishes[0]?.video.length ?? 0) === 1);
+      expect(s.pipeline.publishes).toHaveLength(1);
+      expect(s.pipeline.publishes[0]).toMatchObject({ reconnects: 1, endReason: undefined });
+    },
+  );
+
+  it('ends the stream and frees the room when nobody reconnects within the grace period', async () => {
+    const s = (t = await startTestServer({ reconnectGraceMs: 200 }));
+    const first = await s.open();
+    await publishPipelined(first, 'good-lambda');
+    first.socket.destroy();
+    await first.until(() => s.gate.released.includes('lambda'), 3000);
+    expect(s.pipeline.publishes[0]?.endReason).toMatch(/^(peer|socket) closed; no reconnect within 200 ms$/);
+    const next = await s.open();
+    await publishPipelined(next, 'good-lambda');
+    expect(s.pipeline.publishes).toHaveLength(2);
+  });
+
+  it('drops a publisher that sends nothing for the idle timeout, then waits for it to come back', async () => {
+    const s = (t = await startTestServer({ idleTimeoutMs: 300, reconnectGraceMs: 5000 }));
+    const first = await s.open();
+    await publishPipelined(first, 'good-mu');
+    await first.closed;
+    expect(s.lines.find((l) => l.msg === 'publisher gone; waiting for it to reconnect')).toMatchObject({
+      room: 'mu',
+      reason: 'idle timeout',
+    });
+    expect(s.pipeline.publishes[0]?.endReason).toBeUndefined();
+  });
+
+  it('takes over a room another instance holds (policy replace), or refuses (policy reject)', async () => {
+    for (const [publishPolicy, code] of [
+      ['reject', 'NetStream.Publish.BadName'],
+      ['replace', 'NetStream.Publish.Start'],
+    ] as const) {
+      const s = (t = await startTestServer({ publishPolicy }));
+      s.gate.live.add('nu'); // held elsewhere
+      const client = await s.open();
+      await publishPipelined(client, 'good-nu');
+      expect(statusOf(client)).toMatchObject({ code });
+      await s.stop();
+      t = undefined;
+    }
+  });
+
+  it('ends at once, without a grace period, when the publisher unpublishes', async () => {
+    const s = (t = await startTestServer({ reconnectGraceMs: 60_000 }));
+    const client = await s.open();
+    await publishPipelined(client, 'good-xi');
+    client.send(clientCommand(0, 'FCUnpublish', 6, null, 'good-xi'), clientCommand(0, 'deleteStream', 7, null, 1));
+    await client.until(() => s.gate.released.includes('xi'));
+    expect(s.pipeline.publishes[0]?.endReason).toBe('FCUnpublish');
   });
 });
 

@@ -4,6 +4,7 @@ import type { PublishPipeline } from '../../publish/publish-sink.js';
 import { RtmpConn } from './conn.js';
 import { listen, type Listener } from './listener.js';
 import type { PublishGate } from './publish-gate.js';
+import { PublishHandover, type PublishPolicy } from './publish-handover.js';
 import { NO_RTMP_METRICS, type RtmpMetrics } from './rtmp-metrics.js';
 
 /** Options of {@link RtmpServer}. */
@@ -17,11 +18,15 @@ export interface RtmpServerOptions {
   gate: PublishGate;
   pipeline: PublishPipeline;
   metrics?: RtmpMetrics;
+  /** A second publisher with a live room's key: "replace" hands it the stream, "reject" refuses it. @default "replace" */
+  publishPolicy?: PublishPolicy;
+  /** How long a stream whose publisher vanished waits for it to reconnect, ms; 0 ends it at once. @default 10000 */
+  reconnectGraceMs?: number;
   /** Largest RTMP message accepted, bytes. @default 8388608 (8 MiB) */
   maxMessageBytes?: number;
   /** Time from accept to a successful `connect`, ms. @default 10000 */
   handshakeTimeoutMs?: number;
-  /** A connection silent for this long is closed, ms. @default 30000 */
+  /** A connection silent for this long is closed, ms. @default 10000 */
   idleTimeoutMs?: number;
   /** Open connections allowed; sockets accepted beyond it are destroyed at once. @default 256 */
   maxConnections?: number;
@@ -41,9 +46,15 @@ export class RtmpServer {
   /** True from the first refused socket until a connection closes: the limit warning is logged once per episode. */
   private full = false;
   private readonly log: Logger;
+  private readonly handover: PublishHandover;
 
   constructor(private readonly options: RtmpServerOptions) {
     this.log = options.log.child({ component: 'rtmp' });
+    this.handover = new PublishHandover({
+      policy: options.publishPolicy ?? 'replace',
+      graceMs: options.reconnectGraceMs ?? 10_000,
+      log: options.log,
+    });
   }
 
   /** Open connections now. */
@@ -62,10 +73,14 @@ export class RtmpServer {
     return this.listener.port;
   }
 
-  /** Stops accepting, closes every connection (ending its publish) and resolves once all are closed. */
+  /**
+   * Stops accepting, ends every publish (those waiting for a reconnect too), closes every connection and resolves
+   * once all are closed.
+   */
   async stop(): Promise<void> {
     this.log.info({ connections: this.conns.size }, 'closing');
     const closed = this.listener?.close();
+    await this.handover.close();
     await Promise.all([...this.conns.values()].map((c) => c.close('server stopping')));
     await closed;
     this.log.info('closed');
@@ -90,10 +105,12 @@ export class RtmpServer {
       app: options.app ?? 'live',
       gate: options.gate,
       pipeline: options.pipeline,
+      handover: this.handover,
+      policy: options.publishPolicy ?? 'replace',
       metrics,
       maxMessageBytes: options.maxMessageBytes ?? 8 * 1024 * 1024,
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
-      idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
+      idleTimeoutMs: options.idleTimeoutMs ?? 10_000,
       maxUnreadBytes: options.maxUnreadBytes ?? 1024 * 1024,
     });
     this.conns.set(id, conn);

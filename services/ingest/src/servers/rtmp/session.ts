@@ -1,5 +1,5 @@
 import type { Logger } from '@onair/runtime';
-import type { PublishPipeline, PublishSink } from '../../publish/publish-sink.js';
+import type { PublishPipeline } from '../../publish/publish-sink.js';
 import { splitAggregate } from '../../protocols/rtmp/aggregate.js';
 import { Amf0EcmaArray, isAmf0Object, toPlainValue, type Amf0Value } from '../../protocols/rtmp/amf0.js';
 import { decodeAmf0Body, parseCommand, resultMessage, type RtmpCommand } from '../../protocols/rtmp/commands.js';
@@ -15,7 +15,8 @@ import {
   publishStarted,
   unpublished,
 } from '../../protocols/rtmp/replies.js';
-import type { PublishGate, PublishLease } from './publish-gate.js';
+import type { PublishGate, RefusalReason } from './publish-gate.js';
+import type { HeldPublish, PublishHandover, PublishOwner, PublishPolicy } from './publish-handover.js';
 import type { RtmpMetrics } from './rtmp-metrics.js';
 
 /** Message streams one connection may create (createStream); publishers use one. */
@@ -34,15 +35,15 @@ export interface SessionOptions {
   app: string;
   gate: PublishGate;
   pipeline: PublishPipeline;
+  handover: PublishHandover;
+  policy: PublishPolicy;
   metrics: RtmpMetrics;
   log: Logger;
   io: SessionIo;
 }
 
-interface ActivePublish {
+interface ActivePublish extends HeldPublish {
   readonly streamId: number;
-  readonly lease: PublishLease;
-  readonly sink: PublishSink;
   readonly log: Logger;
 }
 
@@ -52,12 +53,13 @@ interface ActivePublish {
  * returns a promise only while a publish is being admitted, and the connection feeds nothing else until it
  * settles, so commands are answered in order.
  */
-export class RtmpSession {
+export class RtmpSession implements PublishOwner {
   private state: 'connecting' | 'connected' | 'admitting' | 'publishing' | 'closed' = 'connecting';
   private readonly streams = new Set<number>();
   private nextStreamId = 1;
   private active: ActivePublish | undefined;
-  private ending: Promise<void> = Promise.resolve();
+  /** The message stream of the publish being admitted. */
+  private pendingStreamId = 0;
   private log: Logger;
 
   constructor(private readonly options: SessionOptions) {
@@ -110,10 +112,27 @@ export class RtmpSession {
     }
   }
 
-  /** Ends the publish, if any, and refuses everything after; resolves once the publish has ended. */
-  async close(reason: string): Promise<void> {
+  /**
+   * The connection is closing: refuses everything after. A publish still on it was not unpublished, so it waits for
+   * its publisher to reconnect (PublishHandover's grace period) instead of ending here.
+   */
+  close(reason: string): void {
     this.state = 'closed';
-    await this.endPublish(reason);
+    const active = this.active;
+    if (!active) return;
+    this.active = undefined;
+    this.options.metrics.liveChanged(-1);
+    this.options.handover.orphan(active.lease.room, this, reason);
+  }
+
+  /** PublishOwner: the publish went to a new publisher or ended elsewhere; this connection closes. */
+  release(reason: string): void {
+    if (this.active) {
+      this.active = undefined;
+      this.options.metrics.liveChanged(-1);
+      if (this.state === 'publishing') this.state = 'connected';
+    }
+    this.options.io.close(reason);
   }
 
   private command(msg: RtmpMessage, cmd: RtmpCommand): Promise<void> | undefined {
@@ -188,11 +207,12 @@ export class RtmpSession {
       throw new RtmpProtocolError(`publish on stream ${streamId}, which was not created`);
     const name = cmd.args[0];
     const streamKey = typeof name === 'string' ? (name.split('?')[0] ?? '') : '';
-    const { io, gate, metrics } = this.options;
+    const { io, metrics } = this.options;
     this.state = 'admitting';
-    let admission;
+    this.pendingStreamId = streamId;
+    let held: HeldPublish | 'refused' | undefined;
     try {
-      admission = await gate.admit(streamKey, this.log);
+      held = await this.admit(streamKey);
     } catch (err) {
       this.log.error({ err }, 'publish admission failed');
       metrics.publish('error');
@@ -200,68 +220,72 @@ export class RtmpSession {
       io.close('admission failed');
       return;
     }
-    if (this.state !== 'admitting') {
-      if (admission.ok) await admission.lease.release();
-      return;
-    }
-    if (!admission.ok) {
-      metrics.publish(admission.reason);
-      this.log.info({ reason: admission.reason }, 'publish refused');
-      io.send(publishRefused(streamId, admission.description));
-      this.state = 'connected';
-      io.close(admission.reason);
-      return;
-    }
-    const { lease } = admission;
-    const log = this.log.child({ room: lease.room });
+    if (held === undefined || held === 'refused') return;
+    const log = this.log.child({ room: held.lease.room });
     this.log = log;
-    let sink: PublishSink;
+    metrics.publish('accepted');
+    this.active = { ...held, streamId, log };
+    this.state = 'publishing';
+    metrics.liveChanged(1);
+    for (const reply of publishStarted(streamId, held.lease.room)) io.send(reply);
+    log.info({ publishId: held.lease.publishId }, 'publish started');
+  }
+
+  /**
+   * Checks the key, then continues the room's publish on this instance (a reconnect, or policy `replace`) or opens
+   * a new one under the room's live lock. A refusal is answered (NetStream.Publish.BadName) and closes the
+   * connection; then the result is "refused". Undefined when the session closed meanwhile.
+   * @throws when the room store or NATS cannot be reached, or the pipeline cannot open the publish.
+   */
+  private async admit(streamKey: string): Promise<HeldPublish | 'refused' | undefined> {
+    const { gate, handover, policy } = this.options;
+    const check = await gate.verify(streamKey);
+    if (this.state !== 'admitting') return undefined;
+    if (!check.ok) return this.refuse(check.reason, check.description);
+    const { room } = check;
+    const continued = handover.continueFor(room, this);
+    if (continued === 'refused') return this.refuse('room_live', `room ${room} is already live`);
+    if (continued) return continued;
+    const lease = await gate.acquire(room, this.log.child({ room }), policy === 'replace');
+    if (this.state !== 'admitting') {
+      await lease?.release();
+      return undefined;
+    }
+    if (!lease) return this.refuse('room_live', `room ${room} is already live`);
+    let sink;
     try {
       sink = this.options.pipeline.open(
-        { room: lease.room, publishId: lease.publishId, startedAtMs: lease.startedAtMs },
-        (reason) => io.close(reason),
+        { room, publishId: lease.publishId, startedAtMs: lease.startedAtMs },
+        (reason) => handover.dropped(room, reason),
       );
     } catch (err) {
-      metrics.publish('error');
       await lease.release();
       throw err;
     }
-    metrics.publish('accepted');
-    this.active = { streamId, lease, sink, log };
-    this.state = 'publishing';
-    metrics.liveChanged(1);
-    lease.onLost(() => io.close('live lock lost'));
-    for (const reply of publishStarted(streamId, lease.room)) io.send(reply);
-    log.info({ publishId: lease.publishId }, 'publish started');
+    const held = { lease, sink };
+    handover.add(held, this, this.log.child({ room }));
+    return held;
+  }
+
+  private refuse(reason: RefusalReason, description: string): 'refused' {
+    const { io, metrics } = this.options;
+    const streamId = this.pendingStreamId;
+    metrics.publish(reason);
+    this.log.info({ reason }, 'publish refused');
+    io.send(publishRefused(streamId, description));
+    this.state = 'connected';
+    io.close(reason);
+    return 'refused';
   }
 
   private async unpublish(streamId: number | undefined, command: string): Promise<void> {
     const active = this.active;
     if (!active || active.streamId !== streamId) return;
+    this.active = undefined;
+    this.options.metrics.liveChanged(-1);
     this.options.io.send(unpublished(active.streamId, command));
-    await this.endPublish(command);
+    await this.options.handover.end(active.lease.room, this, command);
     if (this.state === 'publishing') this.state = 'connected';
-  }
-
-  /** Ends the active publish, if any; resolves when the publish ending now (or already ending) has ended. */
-  private endPublish(reason: string): Promise<void> {
-    const active = this.active;
-    if (active) {
-      this.active = undefined;
-      this.options.metrics.liveChanged(-1);
-      this.ending = this.finish(active, reason);
-    }
-    return this.ending;
-  }
-
-  private async finish(active: ActivePublish, reason: string): Promise<void> {
-    try {
-      await active.sink.end(reason);
-    } catch (err) {
-      active.log.error({ err }, 'publish end failed');
-    }
-    await active.lease.release();
-    active.log.info({ publishId: active.lease.publishId, reason }, 'publish ended');
   }
 
   private data(msg: RtmpMessage): void {
