@@ -18,6 +18,10 @@ export interface PlaybackReport {
   fatalErrors: string[];
   /** Times playback stalled after it started: the video's `waiting` events, and hls.js BUFFER_STALLED_ERROR. */
   stalls: number;
+  /** Each stall: what reported it, the playhead (s) and the buffered ranges then. */
+  stallLog: string[];
+  /** The playhead at each stall, s. */
+  stallAt: number[];
   /** hls.js `latency` samples (distance to the live edge, s), one per 500 ms once playing. */
   edgeLatencies: number[];
   /** Latency by EXT-X-PROGRAM-DATE-TIME samples (wall clock minus the date of the playhead, s). */
@@ -42,17 +46,19 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>onair e2e player</titl
 <script>
   const q = new URLSearchParams(location.search);
   const v = document.getElementById('v');
-  const r = (window.report = { levels: [], fatalErrors: [], stalls: 0, edgeLatencies: [], clockLatencies: [], startedAt: null });
+  const r = (window.report = { levels: [], fatalErrors: [], stalls: 0, stallLog: [], stallAt: [], edgeLatencies: [], clockLatencies: [], startedAt: null });
+  const ranges = () => Array.from({ length: v.buffered.length }, (_, i) => v.buffered.start(i).toFixed(2) + '-' + v.buffered.end(i).toFixed(2)).join(' ');
+  const stalled = (what) => { r.stalls++; r.stallAt.push(v.currentTime); r.stallLog.push(what + ' at ' + v.currentTime.toFixed(2) + ' buffered ' + ranges()); };
   const hls = new Hls({ lowLatencyMode: q.get('ll') === '1' });
   let playing = false;
   v.addEventListener('playing', () => {
     playing = true;
     if (r.startedAt === null) r.startedAt = v.currentTime;
   });
-  v.addEventListener('waiting', () => { if (playing) r.stalls++; });
+  v.addEventListener('waiting', () => { if (playing) stalled('waiting'); });
   hls.on(Hls.Events.ERROR, (_e, d) => {
     if (d.fatal) r.fatalErrors.push(d.type + ':' + d.details);
-    else if (d.details === Hls.ErrorDetails.BUFFER_STALLED_ERROR && playing) r.stalls++;
+    else if (d.details === Hls.ErrorDetails.BUFFER_STALLED_ERROR && playing) stalled('BUFFER_STALLED_ERROR');
   });
   hls.on(Hls.Events.MANIFEST_PARSED, (_e, d) => {
     r.levels = d.levels.map((l) => l.width + 'x' + l.height);

@@ -13,14 +13,19 @@ export async function fetchText(url: string): Promise<string | undefined> {
 }
 
 /**
- * Waits until the master playlist at `url` lists the default ladder (`source/` and `480p/` media playlists).
+ * Waits until the master playlist at `url` lists the media playlists of `renditions` (by default the default
+ * ladder: `source/` and `480p/`).
  * @returns the playlist text. @throws Error after `timeoutMs`.
  */
-export function waitForLadder(url: string, timeoutMs: number): Promise<string> {
+export function waitForLadder(
+  url: string,
+  timeoutMs: number,
+  renditions: readonly string[] = ['source', '480p'],
+): Promise<string> {
   return waitFor(
     async () => {
       const text = await fetchText(url);
-      return text?.includes('source/index.m3u8') && text.includes('480p/index.m3u8') ? text : undefined;
+      return text && renditions.every((r) => text.includes(`${r}/index.m3u8`)) ? text : undefined;
     },
     { timeoutMs, what: `master playlist ${url}` },
   );
