@@ -14,6 +14,8 @@ export interface PublishOptions {
   fps?: number;
   /** Keyframe interval, frames. @default 50 (2 s at 25 fps) */
   gop?: number;
+  /** Added to every output timestamp (`-output_ts_offset`), s: e.g. 16770 starts just below 2^24 ms. @default 0 */
+  timestampOffsetS?: number;
 }
 
 /**
@@ -26,6 +28,7 @@ export function publishTestStream({
   size = '1280x720',
   fps = 25,
   gop = 50,
+  timestampOffsetS = 0,
 }: PublishOptions): TestProcess {
   return startProcess('ffmpeg', [
     '-hide_banner',
@@ -58,6 +61,7 @@ export function publishTestStream({
     'aac',
     '-b:a',
     '96k',
+    ...(timestampOffsetS ? ['-output_ts_offset', String(timestampOffsetS)] : []),
     '-f',
     'flv',
     url,

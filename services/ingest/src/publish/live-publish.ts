@@ -11,6 +11,7 @@ import { FlvFeed, MAX_METADATA_BYTES, type FeedAttachment, type FlvTracks } from
 import { LiveStreamWriter } from './live-stream-writer.js';
 import type { Publish, PublishSink } from './publish-sink.js';
 import { RestartBudget } from './restart-budget.js';
+import { TimestampRebaser } from './timestamp-rebaser.js';
 
 /** Settings shared by every publish of a pipeline (see PublishPipelineOptions for the meaning of each). */
 export interface LivePublishSettings {
@@ -58,6 +59,8 @@ export class LivePublish implements PublishSink {
   private sourceInitSeen = false;
   /** Where the current publisher's media starts on the publish's timeline, ms (0 until a reconnect). */
   private inputStartMs = 0;
+  /** The current publisher's timestamps, unwrapped and rebased for the source remux. */
+  private rebaser = new TimestampRebaser();
   private writer: LiveStreamWriter;
   private ladder: readonly LadderEntry[];
   private readonly budget: RestartBudget;
@@ -87,14 +90,16 @@ export class LivePublish implements PublishSink {
   audio(timestampMs: number, payload: Buffer): void {
     if (this.state !== 'open') return;
     this.feed.audio(timestampMs, payload);
-    this.remuxStep(() => this.remux?.audio(timestampMs, payload));
+    const t = this.rebase(timestampMs);
+    this.remuxStep(() => this.remux?.audio(t, payload));
     this.checkBacklog();
   }
 
   video(timestampMs: number, payload: Buffer): void {
     if (this.state !== 'open') return;
     this.feed.video(timestampMs, payload);
-    this.remuxStep(() => this.remux?.video(timestampMs, payload));
+    const t = this.rebase(timestampMs);
+    this.remuxStep(() => this.remux?.video(t, payload));
     this.checkBacklog();
   }
 
@@ -121,6 +126,7 @@ export class LivePublish implements PublishSink {
     this.inputStartMs = Date.now() - this.o.publish.startedAtMs;
     this.feed = this.createFeed();
     this.remux = this.createRemux();
+    this.rebaser = new TimestampRebaser();
     this.sourceInitSeen = false;
     this.o.log.info({ inputStartMs: this.inputStartMs }, 'publish continued by a new publisher');
     return true;
@@ -160,6 +166,15 @@ export class LivePublish implements PublishSink {
     this.writer.end(reason);
     this.o.log.info({ reason }, 'pipeline closed');
     this.o.onClosed();
+  }
+
+  /** A message timestamp on the current publisher's continuous timeline; a rebase is logged. */
+  private rebase(timestampMs: number): number {
+    const before = this.rebaser.rebaseCount;
+    const t = this.rebaser.map(timestampMs);
+    if (this.rebaser.rebaseCount !== before)
+      this.o.log.warn({ timestampMs, rebasedMs: t, rebases: this.rebaser.rebaseCount }, 'publisher timestamps rebased');
+    return t;
   }
 
   /** The tracks are settled: the remux starts, and ffmpeg when there is something to transcode. */

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { waitFor } from '@onair/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FlvTagRecord } from './flv-reader.js';
-import { eventsOf, openHarness, recordPublish, replay, type PipelineHarness } from '../testing/pipeline-harness.js';
+import {
+  eventsOf,
+  openHarness,
+  recordPublish,
+  replay,
+  STARTED_AT_MS,
+  type PipelineHarness,
+} from '../testing/pipeline-harness.js';
 import { DEFAULT_LADDER } from '../transcode/ladder.js';
 
 let dir: string;
@@ -110,5 +117,23 @@ describe('createPublishPipeline with real ffmpeg on unusual publishes', () => {
     const started = await waitFor(() => harness.started(), { timeoutMs: 30_000, what: 'stream start' });
     expect(started.renditions.map((r) => r.name)).toEqual(['source']);
     expect(harness.dropped).toEqual([]);
+  }, 60_000);
+
+  it('keeps program date-time on the wall clock when the encoder stamps media hours past its sequence headers', async () => {
+    const harness = (h = openHarness('source', { width: 1280, videocodecid: 7, audiocodecid: 10 }));
+    // ffmpeg with -output_ts_offset: sequence headers at 0, media from just below 2^24 ms on.
+    const offset = 2 ** 24 - 3000;
+    for (const t of tags) {
+      const header = t.body[1] === 0;
+      const ts = header ? 0 : t.timestampMs + offset;
+      if (t.type === 8) harness.sink.audio(ts, t.body);
+      if (t.type === 9) harness.sink.video(ts, t.body);
+    }
+    await harness.sink.end('publisher left');
+    const parts = eventsOf(harness.events, 'part', 'source').map((e) => e.part);
+    expect(parts[0]?.programDateTimeMs).toBeLessThan(STARTED_AT_MS + 1000);
+    const frames = tags.filter((t) => t.type === 9 && t.body[1] === 1).length;
+    expect(parts.reduce((n, p) => n + p.videoFrames, 0)).toBe(frames);
+    expect(harness.logs.filter((l) => l.msg === 'publisher timestamps rebased')).toHaveLength(1);
   }, 60_000);
 });

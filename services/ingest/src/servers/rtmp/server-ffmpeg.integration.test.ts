@@ -58,6 +58,25 @@ describe('RTMP server with real ffmpeg publishers and real NATS rooms', () => {
     expect(JSON.stringify(lines)).not.toContain(streamKey);
   });
 
+  it('reads extended timestamps across 2^24 ms (4.7 hours) from ffmpeg without a step', async () => {
+    const { streamKey } = await store.create('ff-ts24', 'long stream');
+    // Timestamps start 5 s below 2^24 ms = 16 777.216 s, so the 24-bit header field overflows mid-publish.
+    const ffmpeg = publishTestStream({ url: url(streamKey), durationS: 8, timestampOffsetS: 16_772 });
+    expect(await ffmpeg.exited).toBe(0);
+    await waitFor(() => pipeline.of('ff-ts24')[0]?.endReason !== undefined, { what: 'the publish to end' });
+    // ffmpeg stamps the sequence header 0 and the end of sequence like the last frame: the frames lie between.
+    const video =
+      pipeline
+        .of('ff-ts24')[0]
+        ?.video.slice(1, -1)
+        .map((v) => v.timestampMs) ?? [];
+    expect(video[0]).toBeLessThan(2 ** 24);
+    expect(video.at(-1)).toBeGreaterThan(2 ** 24 + 2000);
+    const steps = video.slice(1).map((t, i) => t - (video[i] ?? 0));
+    expect(Math.min(...steps)).toBeGreaterThan(0);
+    expect(Math.max(...steps)).toBeLessThan(100);
+  }, 30_000);
+
   it('refuses a wrong stream key: ffmpeg fails and the server logs BadName', async () => {
     const { streamKey } = await store.create('ff-bad', 'wrong key');
     const ffmpeg = publishTestStream({ url: url(`${streamKey}x`), durationS: 2 });
