@@ -18,6 +18,7 @@ import { createPublishPipeline } from './publish/pipeline.js';
 import { LiveRegistry } from './rooms/live-registry.js';
 import { ensureDemoRoom } from './rooms/demo-room.js';
 import { createRoomPublishGate } from './rooms/room-publish-gate.js';
+import { PublishHooks } from './hooks/publish-hooks.js';
 import { RoomStore } from './rooms/room-store.js';
 import { roomsServiceHandlers } from './rooms/rooms-service.js';
 import { createRtmpMetrics } from './servers/rtmp/rtmp-metrics.js';
@@ -66,6 +67,13 @@ export function createApp(
         metrics: createRtmpMetrics(registry),
         maxMessageBytes: config.maxMessageBytes,
         maxConnections: config.maxConnections,
+        hooks: new PublishHooks({
+          onPublishUrl: config.onPublishUrl || undefined,
+          onUnpublishUrl: config.onUnpublishUrl || undefined,
+          secret: config.webhookSecret || undefined,
+          timeoutMs: config.webhookTimeoutMs,
+          log: log.child({ component: 'publish-hooks' }),
+        }),
         publishPolicy: config.publishPolicy,
         reconnectGraceMs: config.reconnectGraceMs,
         idleTimeoutMs: config.idleTimeoutMs,

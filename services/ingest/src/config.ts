@@ -81,6 +81,37 @@ export const configSpec = {
     'How long a stream whose publisher vanished (connection lost, idle) waits for a publish with its key, ms; that ' +
       'publish continues the same HLS stream after a discontinuity. 0 ends the stream at once.',
   ),
+  onPublishUrl: field(
+    z.union([z.literal(''), z.url({ protocol: /^https?$/ })]),
+    'INGEST_ON_PUBLISH_URL',
+    '',
+    'Webhook asked before a publish is accepted (JSON POST: room, publishId, app, remoteAddress, encoder, ' +
+      'streamKeyId; never the key): a 2xx answer allows it, anything else or a timeout refuses it. Unset: no hook.',
+    '(unset)',
+  ),
+  onUnpublishUrl: field(
+    z.union([z.literal(''), z.url({ protocol: /^https?$/ })]),
+    'INGEST_ON_UNPUBLISH_URL',
+    '',
+    'Webhook told when a publish ends (JSON POST: room, publishId, reason, durationMs). Unset: no hook.',
+    '(unset)',
+  ),
+  webhookSecret: secret(
+    field(
+      z.string(),
+      'INGEST_WEBHOOK_SECRET',
+      '',
+      'Key of the HMAC-SHA256 signature of every webhook body, sent as "X-Onair-Signature: sha256=<hex>". ' +
+        'Unset: webhooks go unsigned.',
+      '(unset)',
+    ),
+  ),
+  webhookTimeoutMs: field(
+    int(100, 30_000),
+    'INGEST_WEBHOOK_TIMEOUT_MS',
+    3000,
+    'How long a webhook may take to answer, ms; on_publish refuses the publish after it.',
+  ),
   idleTimeoutMs: field(
     int(1000, 600_000),
     'INGEST_IDLE_TIMEOUT_MS',

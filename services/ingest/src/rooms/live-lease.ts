@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { decodeLiveEntry, encodeLiveEntry, type LiveEntry } from '@onair/contracts';
 import type { KV } from '@onair/nats-kit';
 import type { Logger } from '@onair/runtime';
@@ -8,6 +7,8 @@ import type { PublishLease } from '../servers/rtmp/publish-gate.js';
 export interface LeaseOptions {
   kv: KV;
   room: string;
+  /** The publish taking the lock (a UUID). */
+  publishId: string;
   /** Re-put interval, ms; well under the bucket's max age so the entry never expires while live. */
   refreshMs: number;
   log: Logger;
@@ -56,7 +57,7 @@ export class LiveLease implements PublishLease {
    * @throws when NATS cannot be reached.
    */
   static async acquire(options: LeaseOptions): Promise<LiveLease | undefined> {
-    const entry: LiveEntry = { publishId: randomUUID(), startedAtMs: Date.now() };
+    const entry: LiveEntry = { publishId: options.publishId, startedAtMs: Date.now() };
     try {
       const revision = await options.kv.create(options.room, encodeLiveEntry(entry));
       return new LiveLease(options, entry, revision);

@@ -36,6 +36,20 @@ describe('LiveRegistry on a real nats-server', () => {
     await again?.release();
   });
 
+  it('lets a publish on another instance take a room over; the holder lets go at its next refresh', async () => {
+    const a = await LiveRegistry.open(kvm, { log, bucket: 'live-takeover', refreshMs: 200 });
+    const b = await LiveRegistry.open(kvm, { log, bucket: 'live-takeover', refreshMs: 200 });
+    const held = await a.acquire('room-t');
+    let lost = false;
+    held?.onLost(() => (lost = true));
+    const taken = await b.acquire('room-t', 'b0000000-0000-4000-8000-000000000001', log, true);
+    expect(taken?.publishId).toBe('b0000000-0000-4000-8000-000000000001');
+    await waitFor(() => lost, { timeoutMs: 3000, what: 'the holder to lose the room' });
+    await held?.release(); // after losing: must not delete the new holder's entry
+    expect((await a.get('room-t'))?.publishId).toBe(taken?.publishId);
+    await taken?.release();
+  });
+
   it('keeps a live entry past the bucket max age by refreshing it', async () => {
     const registry = await LiveRegistry.open(kvm, { log, bucket: 'live-refresh', ttlMs: 1000, refreshMs: 250 });
     const lease = await registry.acquire('room-2');

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { KV, Kvm } from '@onair/nats-kit';
 import type { Logger } from '@onair/runtime';
 import { LIVE_BUCKET, decodeLiveEntry, type LiveEntry } from '@onair/contracts';
@@ -41,12 +42,17 @@ export class LiveRegistry {
   }
 
   /**
-   * Marks a room live for a new publish; undefined when it already is (here or on another instance), unless
+   * Marks a room live for a new publish (`publishId`, a UUID); undefined when it already is (here or on another instance), unless
    * `takeOver` overwrites the other publish's entry (its instance loses the lock at its next refresh).
    * @throws when NATS cannot be reached.
    */
-  acquire(room: string, log: Logger = this.log, takeOver = false): Promise<LiveLease | undefined> {
-    return LiveLease.acquire({ kv: this.kv, room, refreshMs: this.refreshMs, log, takeOver });
+  acquire(
+    room: string,
+    publishId: string = randomUUID(),
+    log: Logger = this.log,
+    takeOver = false,
+  ): Promise<LiveLease | undefined> {
+    return LiveLease.acquire({ kv: this.kv, room, publishId, refreshMs: this.refreshMs, log, takeOver });
   }
 
   /** The live entry of a room, if it is live. */

@@ -13,8 +13,8 @@ export function createRoomPublishGate(store: RoomStore, live: LiveRegistry): Pub
       if (!room) return { ok: false, reason: 'bad_stream_key', description: 'unknown stream key' };
       return { ok: true, room: room.id };
     },
-    acquire(room, log, takeOver) {
-      return live.acquire(room, log, takeOver);
+    acquire(room, publishId, log, takeOver) {
+      return live.acquire(room, publishId, log, takeOver);
     },
   };
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '@onair/runtime';
 import { encodeAmf0 } from '../protocols/rtmp/amf0-encode.js';
@@ -23,7 +22,7 @@ export class FakeGate implements PublishGate {
     return { ok: true, room: streamKey.slice(5) };
   }
 
-  async acquire(room: string, _log: Logger, takeOver: boolean): Promise<PublishLease | undefined> {
+  async acquire(room: string, publishId: string, _log: Logger, takeOver: boolean): Promise<PublishLease | undefined> {
     if (this.live.has(room)) {
       if (!takeOver) return undefined;
       this.lost.get(room)?.();
@@ -32,7 +31,7 @@ export class FakeGate implements PublishGate {
     let held = true;
     return {
       room,
-      publishId: randomUUID(),
+      publishId,
       startedAtMs: Date.now(),
       onLost: (cb) =>
         this.lost.set(room, () => {

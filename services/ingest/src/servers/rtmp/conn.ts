@@ -15,6 +15,7 @@ import {
 } from '../../protocols/rtmp/messages.js';
 import { RtmpProtocolError } from '../../protocols/rtmp/protocol-error.js';
 import type { PublishGate } from './publish-gate.js';
+import type { PublishHooks } from '../../hooks/publish-hooks.js';
 import type { PublishHandover, PublishPolicy } from './publish-handover.js';
 import type { RtmpMetrics } from './rtmp-metrics.js';
 import { RtmpSession } from './session.js';
@@ -29,6 +30,7 @@ export interface RtmpConnOptions {
   pipeline: PublishPipeline;
   handover: PublishHandover;
   policy: PublishPolicy;
+  hooks: PublishHooks;
   metrics: RtmpMetrics;
   /** Largest RTMP message accepted, bytes. */
   maxMessageBytes: number;
@@ -81,6 +83,8 @@ export class RtmpConn {
       pipeline: options.pipeline,
       handover: options.handover,
       policy: options.policy,
+      hooks: options.hooks,
+      remoteAddress: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`,
       metrics: options.metrics,
       log,
       io: { send: (msg) => this.send(msg), close: (reason) => void this.close(reason) },

@@ -9,8 +9,11 @@ export interface PublishLease extends Publish {
   release(): Promise<void>;
 }
 
-/** Why a publish was refused: the stream key matches no room, or the room already has a publisher. */
-export type RefusalReason = 'bad_stream_key' | 'room_live';
+/**
+ * Why a publish was refused: the stream key matches no room, the room already has a publisher (policy reject),
+ * or the on_publish hook said no.
+ */
+export type RefusalReason = 'bad_stream_key' | 'room_live' | 'hook_refused';
 
 /** What a stream key opens. */
 export type KeyCheck =
@@ -25,9 +28,10 @@ export interface PublishGate {
    */
   verify(streamKey: string): Promise<KeyCheck>;
   /**
-   * Takes the room's live lock for a new publish. When another instance holds it, `takeOver` overwrites its lock
-   * (that instance notices at its next refresh and closes its publisher); otherwise the answer is undefined.
+   * Takes the room's live lock for a new publish `publishId`. When another instance holds it, `takeOver` overwrites
+   * its lock (that instance notices at its next refresh and closes its publisher); otherwise the answer is
+   * undefined.
    * @throws when NATS cannot be reached.
    */
-  acquire(room: string, log: Logger, takeOver: boolean): Promise<PublishLease | undefined>;
+  acquire(room: string, publishId: string, log: Logger, takeOver: boolean): Promise<PublishLease | undefined>;
 }

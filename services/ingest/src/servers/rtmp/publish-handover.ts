@@ -1,4 +1,5 @@
 import type { Logger } from '@onair/runtime';
+import type { PublishHooks } from '../../hooks/publish-hooks.js';
 import type { PublishSink } from '../../publish/publish-sink.js';
 import type { PublishLease } from './publish-gate.js';
 
@@ -32,6 +33,8 @@ export interface PublishHandoverOptions {
   policy: PublishPolicy;
   /** How long a stream waits for a new publisher after its publisher vanished, ms; 0 ends it at once. */
   graceMs: number;
+  /** Told when a publish ends (on_unpublish). */
+  hooks: PublishHooks;
   log: Logger;
 }
 
@@ -49,6 +52,12 @@ export class PublishHandover {
 
   constructor(private readonly o: PublishHandoverOptions) {
     this.log = o.log.child({ component: 'publish-handover' });
+  }
+
+  /** The room's publish on this instance, if any: its id, and whether its publisher is still connected. */
+  current(room: string): { readonly publishId: string; readonly connected: boolean } | undefined {
+    const e = this.rooms.get(room);
+    return e && { publishId: e.held.lease.publishId, connected: e.owner !== undefined };
   }
 
   /**
@@ -123,10 +132,11 @@ export class PublishHandover {
   }
 
   private async finish(e: Entry, reason: string): Promise<void> {
-    const { room, publishId } = e.held.lease;
+    const { room, publishId, startedAtMs } = e.held.lease;
     if (this.rooms.get(room) !== e) return;
     this.rooms.delete(room);
     clearTimeout(e.grace);
+    this.o.hooks.onUnpublish({ room, publishId, reason, durationMs: Date.now() - startedAtMs });
     try {
       await e.held.sink.end(reason);
     } catch (err) {

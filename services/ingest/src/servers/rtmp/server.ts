@@ -4,6 +4,7 @@ import type { PublishPipeline } from '../../publish/publish-sink.js';
 import { RtmpConn } from './conn.js';
 import { listen, type Listener } from './listener.js';
 import type { PublishGate } from './publish-gate.js';
+import { PublishHooks } from '../../hooks/publish-hooks.js';
 import { PublishHandover, type PublishPolicy } from './publish-handover.js';
 import { NO_RTMP_METRICS, type RtmpMetrics } from './rtmp-metrics.js';
 
@@ -22,6 +23,8 @@ export interface RtmpServerOptions {
   publishPolicy?: PublishPolicy;
   /** How long a stream whose publisher vanished waits for it to reconnect, ms; 0 ends it at once. @default 10000 */
   reconnectGraceMs?: number;
+  /** on_publish / on_unpublish webhooks. @default none */
+  hooks?: PublishHooks;
   /** Largest RTMP message accepted, bytes. @default 8388608 (8 MiB) */
   maxMessageBytes?: number;
   /** Time from accept to a successful `connect`, ms. @default 10000 */
@@ -47,12 +50,23 @@ export class RtmpServer {
   private full = false;
   private readonly log: Logger;
   private readonly handover: PublishHandover;
+  private readonly hooks: PublishHooks;
 
   constructor(private readonly options: RtmpServerOptions) {
     this.log = options.log.child({ component: 'rtmp' });
+    this.hooks =
+      options.hooks ??
+      new PublishHooks({
+        onPublishUrl: undefined,
+        onUnpublishUrl: undefined,
+        secret: undefined,
+        timeoutMs: 0,
+        log: this.log,
+      });
     this.handover = new PublishHandover({
       policy: options.publishPolicy ?? 'replace',
       graceMs: options.reconnectGraceMs ?? 10_000,
+      hooks: this.hooks,
       log: options.log,
     });
   }
@@ -107,6 +121,7 @@ export class RtmpServer {
       pipeline: options.pipeline,
       handover: this.handover,
       policy: options.publishPolicy ?? 'replace',
+      hooks: this.hooks,
       metrics,
       maxMessageBytes: options.maxMessageBytes ?? 8 * 1024 * 1024,
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,

@@ -1,4 +1,6 @@
 import type { Logger } from '@onair/runtime';
+import { randomUUID } from 'node:crypto';
+import { streamKeyId, type PublishHooks } from '../../hooks/publish-hooks.js';
 import type { PublishPipeline } from '../../publish/publish-sink.js';
 import { splitAggregate } from '../../protocols/rtmp/aggregate.js';
 import { Amf0EcmaArray, isAmf0Object, toPlainValue, type Amf0Value } from '../../protocols/rtmp/amf0.js';
@@ -37,6 +39,9 @@ export interface SessionOptions {
   pipeline: PublishPipeline;
   handover: PublishHandover;
   policy: PublishPolicy;
+  hooks: PublishHooks;
+  /** The peer, "<ip>:<port>", for the on_publish hook. */
+  remoteAddress: string;
   metrics: RtmpMetrics;
   log: Logger;
   io: SessionIo;
@@ -61,6 +66,8 @@ export class RtmpSession implements PublishOwner {
   /** The message stream of the publish being admitted. */
   private pendingStreamId = 0;
   private log: Logger;
+  /** What the encoder called itself in `connect` (flashVer). */
+  private encoder: string | undefined;
 
   constructor(private readonly options: SessionOptions) {
     this.log = options.log;
@@ -187,6 +194,7 @@ export class RtmpSession implements PublishOwner {
       return;
     }
     this.state = 'connected';
+    this.encoder = str(props.flashVer);
     for (const reply of connectAccepted(cmd.transactionId)) io.send(reply);
   }
 
@@ -232,21 +240,38 @@ export class RtmpSession implements PublishOwner {
   }
 
   /**
-   * Checks the key, then continues the room's publish on this instance (a reconnect, or policy `replace`) or opens
-   * a new one under the room's live lock. A refusal is answered (NetStream.Publish.BadName) and closes the
-   * connection; then the result is "refused". Undefined when the session closed meanwhile.
+   * Checks the key and asks the on_publish hook, then continues the room's publish on this instance (a reconnect,
+   * or policy `replace`) or opens a new one under the room's live lock. A refusal is answered
+   * (NetStream.Publish.BadName) and closes the connection; then the result is "refused". Undefined when the
+   * session closed meanwhile.
    * @throws when the room store or NATS cannot be reached, or the pipeline cannot open the publish.
    */
   private async admit(streamKey: string): Promise<HeldPublish | 'refused' | undefined> {
-    const { gate, handover, policy } = this.options;
+    const { gate, handover, policy, hooks } = this.options;
     const check = await gate.verify(streamKey);
     if (this.state !== 'admitting') return undefined;
     if (!check.ok) return this.refuse(check.reason, check.description);
     const { room } = check;
+    const current = handover.current(room);
+    if (current?.connected && policy === 'reject') return this.refuse('room_live', `room ${room} is already live`);
+    const publishId = current?.publishId ?? randomUUID();
+    const verdict = await hooks.onPublish({
+      room,
+      publishId,
+      app: this.options.app,
+      remoteAddress: this.options.remoteAddress,
+      encoder: this.encoder,
+      streamKeyId: streamKeyId(streamKey),
+    });
+    if (this.state !== 'admitting') return undefined;
+    if (!verdict.ok) {
+      this.log.info({ room, why: verdict.why }, 'on_publish hook refused the publish');
+      return this.refuse('hook_refused', 'publish refused');
+    }
     const continued = handover.continueFor(room, this);
     if (continued === 'refused') return this.refuse('room_live', `room ${room} is already live`);
     if (continued) return continued;
-    const lease = await gate.acquire(room, this.log.child({ room }), policy === 'replace');
+    const lease = await gate.acquire(room, publishId, this.log.child({ room }), policy === 'replace');
     if (this.state !== 'admitting') {
       await lease?.release();
       return undefined;
