@@ -6,3 +6,4 @@ export { startMonitoring, startService, REPO_ROOT, type TestService } from './se
 export { publishTestStream, ffprobe, type PublishOptions, type ProbeResult } from './ffmpeg.js';
 export { FrameClient, UpgradeRefusedError, roomUrl, type ServerFrame, type CloseInfo } from './frame-client.js';
 export { startNatsFixture, type NatsFixture } from './nats-client.js';
+export { makeSelfSignedCert, type TlsFiles } from './tls.js';

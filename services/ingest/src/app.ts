@@ -27,12 +27,12 @@ import { RtmpServer } from './servers/rtmp/server.js';
 /**
  * The composition root of ingest: NATS (rooms and live buckets), the MediaHub fed by the publish pipeline,
  * the RTMP server, the gRPC server (RoomsService, MediaService, Telemetry, health) and HTTP /metrics.
- * Ports: `rtmpPort`, `grpcPort`, `httpPort`.
+ * Ports: `rtmpPort`, `rtmpsPort` (0 without TLS), `grpcPort`, `httpPort`.
  */
 export function createApp(
   config: Config,
   log: Logger,
-): ServiceApp<{ rtmpPort: number; grpcPort: number; httpPort: number }> {
+): ServiceApp<{ rtmpPort: number; rtmpsPort: number; grpcPort: number; httpPort: number }> {
   let stop: () => Promise<void> = async () => undefined;
   return serviceApp('ingest', {
     async start() {
@@ -106,7 +106,9 @@ export function createApp(
       const grpcPort = await grpc.listen(config.host, config.grpcPort);
       const httpPort = await listenHttp(http, config.host, config.httpPort, httpLog);
       const rtmpPort = await rtmp.listen();
-      return { rtmpPort, grpcPort, httpPort };
+      const { rtmpsPort: tlsPort, tlsCertFile: certFile, tlsKeyFile: keyFile } = config;
+      const rtmpsPort = certFile && keyFile ? await rtmp.listenTls(tlsPort, { certFile, keyFile }) : 0;
+      return { rtmpPort, rtmpsPort, grpcPort, httpPort };
     },
     stop: () => stop(),
   });

@@ -10,6 +10,26 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 export const configSpec = {
   host: field(z.string().min(1), 'INGEST_HOST', '0.0.0.0', 'Bind address of the RTMP, gRPC and HTTP listeners.'),
   rtmpPort: portField('INGEST_RTMP_PORT', 1935, 'RTMP port publishers push to (0 = any free port).'),
+  rtmpsPort: portField(
+    'INGEST_RTMPS_PORT',
+    1936,
+    'RTMPS port (RTMP over TLS, rtmps://host:<port>/live), served when INGEST_TLS_CERT_FILE and INGEST_TLS_KEY_FILE ' +
+      'are set.',
+  ),
+  tlsCertFile: withCheck(
+    field(
+      z.string(),
+      'INGEST_TLS_CERT_FILE',
+      '',
+      'PEM certificate (chain) of the RTMPS listener; unset: no RTMPS.',
+      '(unset)',
+    ),
+    (file, config) => (config.tlsKeyFile ? undefined : file ? 'set INGEST_TLS_KEY_FILE too' : undefined),
+  ),
+  tlsKeyFile: withCheck(
+    field(z.string(), 'INGEST_TLS_KEY_FILE', '', 'PEM private key of the RTMPS listener.', '(unset)'),
+    (file, config) => (config.tlsCertFile ? undefined : file ? 'set INGEST_TLS_CERT_FILE too' : undefined),
+  ),
   grpcPort: portField(
     'INGEST_GRPC_PORT',
     50051,

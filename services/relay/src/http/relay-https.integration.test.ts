@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:https';
 import { connect } from 'node:http2';
@@ -7,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaHub } from '@onair/media';
 import { createLogger, createMetricsRegistry } from '@onair/runtime';
+import { makeSelfSignedCert } from '@onair/testing';
 import { RoomStreams } from '../hls/room-streams.js';
 import { createRelayMetrics } from '../telemetry/relay-metrics.js';
 import { llFeeder } from '../testing/ll-feeder.js';
@@ -16,20 +16,11 @@ import { createRelayHttp, type RelayHttp } from './relay-http.js';
 /** The relay's HTTPS listener with a certificate openssl made for 127.0.0.1: HTTP/2 by ALPN, and HTTP/1.1. */
 describe('relay HTTPS (TLS, ALPN h2 and http/1.1)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'onair-tls-'));
-  const files = { certFile: join(dir, 'cert.pem'), keyFile: join(dir, 'key.pem') };
+  const files = makeSelfSignedCert(dir);
   let http: RelayHttp;
   let port: number;
 
   beforeAll(async () => {
-    execFileSync(
-      'openssl',
-      [
-        ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1'],
-        ...['-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
-        ...['-keyout', files.keyFile, '-out', files.certFile],
-      ],
-      { stdio: 'pipe' },
-    );
     const hub = new MediaHub();
     const feed = llFeeder(hub);
     feed.start();

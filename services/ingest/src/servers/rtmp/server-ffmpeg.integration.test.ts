@@ -1,9 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@onair/runtime';
-import { publishTestStream, startNatsFixture, waitFor, type NatsFixture } from '@onair/testing';
+import { makeSelfSignedCert, publishTestStream, startNatsFixture, waitFor, type NatsFixture } from '@onair/testing';
 import { LiveRegistry } from '../../rooms/live-registry.js';
 import { createRoomPublishGate } from '../../rooms/room-publish-gate.js';
 import { RoomStore } from '../../rooms/room-store.js';
@@ -26,6 +29,8 @@ describe('RTMP server with real ffmpeg publishers and real NATS rooms', () => {
   let live: LiveRegistry;
   let server: RtmpServer;
   let port: number;
+  let tlsPort: number;
+  const certDir = mkdtempSync(join(tmpdir(), 'onair-rtmps-'));
   const url = (key: string): string => `rtmp://127.0.0.1:${port}/live/${key}`;
 
   beforeAll(async () => {
@@ -35,11 +40,13 @@ describe('RTMP server with real ffmpeg publishers and real NATS rooms', () => {
     live = await LiveRegistry.open(kvm, { log });
     server = new RtmpServer({ host: '127.0.0.1', port: 0, log, gate: createRoomPublishGate(store, live), pipeline });
     port = await server.listen();
+    tlsPort = await server.listenTls(0, makeSelfSignedCert(certDir));
   });
 
   afterAll(async () => {
     await server?.stop();
     await nats?.stop();
+    rmSync(certDir, { recursive: true, force: true });
   });
 
   it('accepts the right stream key and hands metadata, audio and video to the pipeline', async () => {
@@ -75,6 +82,21 @@ describe('RTMP server with real ffmpeg publishers and real NATS rooms', () => {
     const steps = video.slice(1).map((t, i) => t - (video[i] ?? 0));
     expect(Math.min(...steps)).toBeGreaterThan(0);
     expect(Math.max(...steps)).toBeLessThan(100);
+  }, 30_000);
+
+  it('takes a publish over RTMPS (TLS) from ffmpeg, and closes a plain RTMP peer on the TLS port', async () => {
+    const { streamKey } = await store.create('ff-tls', 'rtmps');
+    const plain = connect(tlsPort, '127.0.0.1');
+    plain.on('error', () => undefined);
+    const plainClosed = new Promise((resolve) => plain.once('close', resolve));
+    plain.write(Buffer.concat([Buffer.of(3), randomBytes(1536)]));
+    const ffmpeg = publishTestStream({ url: `rtmps://127.0.0.1:${tlsPort}/live/${streamKey}`, durationS: 3 });
+    expect(await ffmpeg.exited).toBe(0);
+    await plainClosed;
+    await waitFor(() => pipeline.of('ff-tls')[0]?.endReason !== undefined, { what: 'the publish to end' });
+    const [rec] = pipeline.of('ff-tls');
+    expect(rec?.video.length).toBeGreaterThanOrEqual(70);
+    expect(lines.some((l) => l.msg === 'listening' && l.tls === true)).toBe(true);
   }, 30_000);
 
   it('refuses a wrong stream key: ffmpeg fails and the server logs BadName', async () => {

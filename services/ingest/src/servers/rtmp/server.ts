@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import type { Logger } from '@onair/runtime';
 import type { PublishPipeline } from '../../publish/publish-sink.js';
@@ -45,6 +46,7 @@ export interface RtmpServerOptions {
 export class RtmpServer {
   private readonly conns = new Map<string, RtmpConn>();
   private listener: Listener | undefined;
+  private tlsListener: Listener | undefined;
   private nextId = 1;
   /** True from the first refused socket until a connection closes: the limit warning is logged once per episode. */
   private full = false;
@@ -88,12 +90,31 @@ export class RtmpServer {
   }
 
   /**
+   * Also accepts RTMPS (RTMP over TLS, what OBS and ffmpeg publish to as `rtmps://`) on `port`; the connections
+   * are the same as plain ones once the TLS handshake is done.
+   * @param tls PEM files of the certificate (chain) and its private key.
+   * @returns the bound port.
+   * @throws when a file cannot be read, the certificate or key is unusable, or the port cannot be bound.
+   */
+  async listenTls(port: number, tls: { certFile: string; keyFile: string }): Promise<number> {
+    const [cert, key] = await Promise.all([readFile(tls.certFile), readFile(tls.keyFile)]);
+    this.tlsListener = await listen({
+      host: this.options.host,
+      port,
+      log: this.log,
+      onSocket: (socket) => this.accept(socket),
+      tls: { cert, key },
+    });
+    return this.tlsListener.port;
+  }
+
+  /**
    * Stops accepting, ends every publish (those waiting for a reconnect too), closes every connection and resolves
    * once all are closed.
    */
   async stop(): Promise<void> {
     this.log.info({ connections: this.conns.size }, 'closing');
-    const closed = this.listener?.close();
+    const closed = Promise.all([this.listener?.close(), this.tlsListener?.close()]);
     await this.handover.close();
     await Promise.all([...this.conns.values()].map((c) => c.close('server stopping')));
     await closed;
