@@ -42,6 +42,11 @@ export interface LivePublishOptions extends LivePublishSettings {
   onDropped: (reason: string) => void;
 }
 
+/** An Enhanced RTMP audio message: SoundFormat 9, ExHeader (enhanced-rtmp v2). */
+const ENHANCED_SOUND_FORMAT = 9;
+/** An Enhanced RTMP video message: the IsExHeader bit (enhanced-rtmp v1). */
+const ENHANCED_VIDEO_HEADER = 0x80;
+
 /** After ffmpeg is killed, how long to wait for its outputs to drain, ms. */
 const DRAIN_TIMEOUT_MS = 2000;
 
@@ -61,6 +66,8 @@ export class LivePublish implements PublishSink {
   private inputStartMs = 0;
   /** The current publisher's timestamps, unwrapped and rebased for the source remux. */
   private rebaser = new TimestampRebaser();
+  /** An Enhanced RTMP message came, which the ffmpeg FLV demuxer cannot read. */
+  private enhanced = false;
   private writer: LiveStreamWriter;
   private ladder: readonly LadderEntry[];
   private readonly budget: RestartBudget;
@@ -89,6 +96,7 @@ export class LivePublish implements PublishSink {
 
   audio(timestampMs: number, payload: Buffer): void {
     if (this.state !== 'open') return;
+    this.enhanced ||= (payload[0] ?? 0) >> 4 === ENHANCED_SOUND_FORMAT;
     this.feed.audio(timestampMs, payload);
     const t = this.rebase(timestampMs);
     this.remuxStep(() => this.remux?.audio(t, payload));
@@ -97,6 +105,7 @@ export class LivePublish implements PublishSink {
 
   video(timestampMs: number, payload: Buffer): void {
     if (this.state !== 'open') return;
+    this.enhanced ||= ((payload[0] ?? 0) & ENHANCED_VIDEO_HEADER) !== 0;
     this.feed.video(timestampMs, payload);
     const t = this.rebase(timestampMs);
     this.remuxStep(() => this.remux?.video(t, payload));
@@ -179,9 +188,30 @@ export class LivePublish implements PublishSink {
 
   /** The tracks are settled: the remux starts, and ffmpeg when there is something to transcode. */
   private onTracksReady(tracks: FlvTracks): void {
+    if (this.enhanced && this.transcodes().length > 0 && !this.keepSourceOnly()) return;
     this.remuxStep(() => this.remux?.start());
     if (this.transcodes().length > 0) this.startRun(tracks);
     else this.feed.dispose();
+  }
+
+  /**
+   * An Enhanced RTMP publish (HEVC, AV1, VP9, Opus, or any codec behind an ExHeader) goes out as the source
+   * rendition alone: the transcoder reads FLV with ffmpeg 5.1, whose demuxer knows legacy codecs only.
+   * @returns false when the ladder has no source rendition: the publish is dropped.
+   */
+  private keepSourceOnly(): boolean {
+    const skipped = this.transcodes().map((e) => e.name);
+    if (!this.ladder.some((e) => e.kind === 'source')) {
+      this.o.log.warn({ skipped }, 'enhanced RTMP publish cannot be transcoded and the ladder has no source');
+      this.drop('bad media');
+      return false;
+    }
+    this.ladder = this.ladder.filter((e) => e.kind === 'source');
+    this.writer = this.createWriter();
+    this.segmenters.clear();
+    this.resetSegmenters();
+    this.o.log.warn({ skipped }, 'enhanced RTMP publish: transcoded renditions left out, source only');
+    return true;
   }
 
   private transcodes(): TranscodedRendition[] {

@@ -70,3 +70,34 @@ export function opusConfigFromHead(head: Buffer): OpusConfig {
       throw new RemuxError(`OpusHead maps a channel to decoded channel ${index} of ${streams + coupled}`);
   return { ...config, mappingTable };
 }
+
+/** Frame length of each TOC configuration number (RFC 6716 §3.1, Table 2), in 48 kHz samples. */
+const OPUS_FRAME_SAMPLES = [
+  ...[480, 960, 1920, 2880, 480, 960, 1920, 2880, 480, 960, 1920, 2880], // SILK-only NB, MB, WB: 10/20/40/60 ms
+  ...[480, 960, 480, 960], // Hybrid SWB, FB: 10/20 ms
+  ...[120, 240, 480, 960, 120, 240, 480, 960, 120, 240, 480, 960, 120, 240, 480, 960], // CELT-only: 2.5/5/10/20 ms
+];
+
+/**
+ * The duration of an Opus packet in 48 kHz samples, from its TOC byte (RFC 6716 §3.1: configuration number and
+ * frame count code) and, for code 3, the frame count byte (§3.2.5). Of a multistream packet the first stream's
+ * packet tells, since all last as long (RFC 7845 §5.1.1).
+ * @throws RemuxError for an empty packet or a code 3 packet without its frame count byte.
+ */
+export function opusPacketSamples(packet: Buffer): number {
+  const toc = packet[0];
+  if (toc === undefined) throw new RemuxError('empty Opus packet');
+  const frameSamples = OPUS_FRAME_SAMPLES[toc >> 3] ?? 960;
+  switch (toc & 0x03) {
+    case 0:
+      return frameSamples;
+    case 1:
+    case 2:
+      return 2 * frameSamples;
+    default: {
+      const count = packet[1];
+      if (count === undefined) throw new RemuxError('Opus code 3 packet without its frame count');
+      return (count & 0x3f) * frameSamples;
+    }
+  }
+}

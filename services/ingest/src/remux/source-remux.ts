@@ -1,12 +1,12 @@
 import type { Logger } from '@onair/runtime';
 import type { Fmp4Item } from '../fmp4/fmp4-reader.js';
 import { parseInit } from '../fmp4/init-segment.js';
-import type { AacConfig } from './aac-config.js';
-import type { AvcConfig } from './avc-config.js';
-import { parseFlvAudio, parseFlvVideo } from './flv-media.js';
+import { parseFlvAudio, parseFlvVideo, type AudioConfig, type VideoConfig } from './flv-media.js';
 import { SAMPLE_FLAGS, writeFragment, type FragmentTrack } from './fragment-writer.js';
 import { writeInitSegment, type InitTrack } from './init-writer.js';
-import { avc1Entry, mp4aEntry } from './sample-entries.js';
+import { opusPacketSamples } from './opus-config.js';
+import { av01Entry, avc1Entry, hvc1Entry, mp4aEntry, opusEntry, vp09Entry } from './sample-entries.js';
+import { vp9FrameSize } from './vp9-config.js';
 
 /** Options of {@link SourceRemux}. */
 export interface SourceRemuxOptions {
@@ -43,8 +43,13 @@ interface VideoSample {
 interface AudioSample {
   /** Decode time, audio timescale units (the sample rate). */
   readonly dts: number;
+  /** Timescale units. */
+  readonly duration: number;
   readonly data: Buffer;
 }
+
+/** Opus decodes at 48 kHz whatever the input rate (RFC 7845 §4): its track timescale. */
+const OPUS_TIMESCALE = 48_000;
 interface HeldMessage {
   readonly type: 'audio' | 'video';
   readonly timestampMs: number;
@@ -68,9 +73,11 @@ export class SourceRemux {
   private held: HeldMessage[] | undefined = [];
   /** The RTMP timestamp that lands on `timelineStartMs`, ms. */
   private originMs = 0;
-  private avc: AvcConfig | undefined;
-  private aac: AacConfig | undefined;
-  private initWritten: { avc: AvcConfig | undefined; aac: AacConfig | undefined } | undefined;
+  private videoConfig: VideoConfig | undefined;
+  /** Picture size of the video: from its configuration record, or (VP9) its first keyframe. */
+  private videoSize = { width: 0, height: 0 };
+  private audioConfig: AudioConfig | undefined;
+  private initWritten: { video: VideoConfig | undefined; audio: AudioConfig | undefined } | undefined;
   private awaitingKeyframe = true;
   private pending: VideoSample | undefined;
   private partVideo: Array<VideoSample & { durationMs: number }> = [];
@@ -130,10 +137,12 @@ export class SourceRemux {
   private takeVideo(timestampMs: number, body: Buffer): void {
     const msg = parseFlvVideo(body);
     if (msg.kind === 'config') {
-      if (this.avc && this.avc.record.equals(msg.config.record)) return;
+      const current = this.videoConfig;
+      if (current?.codec === msg.config.codec && current.config.record.equals(msg.config.config.record)) return;
       this.closeVideo();
       if (this.partVideo.length > 0) this.flushVideoPart(Infinity);
-      this.avc = msg.config;
+      this.videoConfig = msg.config;
+      this.videoSize = { width: msg.config.config.width, height: msg.config.config.height };
       this.awaitingKeyframe = true;
       return;
     }
@@ -141,10 +150,11 @@ export class SourceRemux {
       this.closeVideo();
       return;
     }
-    if (msg.kind !== 'frame' || !this.avc) return;
+    if (msg.kind !== 'frame' || msg.codec !== this.videoConfig?.codec) return;
     if (this.awaitingKeyframe) {
       if (!msg.keyframe) return;
       this.awaitingKeyframe = false;
+      if (msg.codec === 'vp09') this.videoSize = vp9FrameSize(msg.data) ?? this.videoSize;
     }
     const sample = {
       dtsMs: Math.max(this.o.timelineStartMs ?? 0, timestampMs - this.originMs),
@@ -179,31 +189,33 @@ export class SourceRemux {
   private takeAudio(timestampMs: number, body: Buffer): void {
     const msg = parseFlvAudio(body);
     if (msg.kind === 'unsupported') {
-      if (!this.warnedAudioFormat) this.o.log.warn({ soundFormat: msg.soundFormat }, 'audio format not carried');
+      if (!this.warnedAudioFormat) this.o.log.warn({ format: msg.format }, 'audio format not carried');
       this.warnedAudioFormat = true;
       return;
     }
     if (msg.kind === 'config') {
-      if (this.aac && this.aac.config.equals(msg.config.config)) return;
-      if (this.audioQueue.length > 0 && !this.avc) this.flushAudioPart();
-      this.aac = msg.config;
+      if (this.audioConfig && sameAudioConfig(this.audioConfig, msg.config)) return;
+      if (this.audioQueue.length > 0 && !this.videoConfig) this.flushAudioPart();
+      this.audioConfig = msg.config;
       this.audioNext = undefined;
       return;
     }
-    const aac = this.aac;
-    if (!aac || msg.data.length === 0) return;
+    const audio = this.audioConfig;
+    if (msg.kind !== 'frame' || msg.codec !== audio?.codec) return;
+    const rate = audioTimescale(audio);
+    const duration = audio.codec === 'mp4a' ? audio.config.frameSamples : opusPacketSamples(msg.data);
     const dtsMs = Math.max(this.o.timelineStartMs ?? 0, timestampMs - this.originMs);
-    const stamped = Math.round((dtsMs * aac.sampleRate) / 1000);
-    if (this.audioNext === undefined || Math.abs(stamped - this.audioNext) > aac.frameSamples) this.audioNext = stamped;
-    this.audioQueue.push({ dts: this.audioNext, data: msg.data });
-    this.audioNext += aac.frameSamples;
-    if (!this.avc) {
-      if ((this.audioQueue.length + 1) * aac.frameSamples * 1000 > this.o.partTargetMs * aac.sampleRate)
-        this.flushAudioPart();
+    const stamped = Math.round((dtsMs * rate) / 1000);
+    if (this.audioNext === undefined || Math.abs(stamped - this.audioNext) > duration) this.audioNext = stamped;
+    this.audioQueue.push({ dts: this.audioNext, duration, data: msg.data });
+    this.audioNext += duration;
+    const first = this.audioQueue[0];
+    if (!this.videoConfig) {
+      // Audio-only: the part ends before the frame that would take it past the target.
+      if (first && ((this.audioNext - first.dts + duration) * 1000) / rate > this.o.partTargetMs) this.flushAudioPart();
       return;
     }
-    const first = this.audioQueue[0];
-    if (first && ((this.audioNext - first.dts) * 1000) / aac.sampleRate > MAX_AUDIO_WAIT_MS) this.audioQueue.shift();
+    if (first && ((this.audioNext - first.dts) * 1000) / rate > MAX_AUDIO_WAIT_MS) this.audioQueue.shift();
   }
 
   /** Writes the video part and the audio before `endMs` (ms on the stream's timeline). */
@@ -228,55 +240,37 @@ export class SourceRemux {
         compositionOffsets: true,
       },
     ];
-    const aac = this.aac;
-    if (aac) {
+    const audioConfig = this.audioConfig;
+    if (audioConfig) {
+      const rate = audioTimescale(audioConfig);
       // Audio from before the first keyframe has no picture to go with; the stream starts at the keyframe.
-      if (this.sequence === 1) this.dropAudioBefore((first.dtsMs * aac.sampleRate) / 1000);
-      const audio = this.takeAudioBefore((endMs * aac.sampleRate) / 1000);
-      const track = audio.length > 0 ? this.audioTrack(audio, aac) : undefined;
-      if (track) tracks.push(track);
+      if (this.sequence === 1) this.takeAudioBefore((first.dtsMs * rate) / 1000);
+      const audio = this.takeAudioBefore((endMs * rate) / 1000);
+      if (audio.length > 0) tracks.push(audioTrack(audio));
     }
     this.emit(tracks, { durationMs, independent: first.keyframe, videoFrames: frames.length, startMs: first.dtsMs });
   }
 
   /** Writes the queued audio as an audio-only part. */
   private flushAudioPart(): void {
-    const aac = this.aac;
+    const audio = this.audioConfig;
     const samples = this.audioQueue;
     const first = samples[0];
-    if (!aac || !first) return;
+    if (!audio || !first) return;
     this.audioQueue = [];
-    this.emit([this.audioTrack(samples, aac)], {
-      durationMs: (samples.length * aac.frameSamples * 1000) / aac.sampleRate,
+    const rate = audioTimescale(audio);
+    this.emit([audioTrack(samples)], {
+      durationMs: (samples.reduce((n, s) => n + s.duration, 0) * 1000) / rate,
       independent: true,
       videoFrames: 0,
-      startMs: (first.dts * 1000) / aac.sampleRate,
+      startMs: (first.dts * 1000) / rate,
     });
-  }
-
-  private audioTrack(samples: readonly AudioSample[], aac: AacConfig): FragmentTrack {
-    return {
-      trackId: TRACK.AUDIO,
-      baseMediaDecodeTime: samples[0]?.dts ?? 0,
-      samples: samples.map((s) => ({
-        duration: aac.frameSamples,
-        size: s.data.length,
-        flags: SAMPLE_FLAGS.SYNC,
-        compositionOffset: 0,
-      })),
-      data: samples.map((s) => s.data),
-      compositionOffsets: false,
-    };
   }
 
   private takeAudioBefore(end: number): AudioSample[] {
     let n = 0;
     while (n < this.audioQueue.length && (this.audioQueue[n]?.dts ?? Infinity) < end) n++;
     return this.audioQueue.splice(0, n);
-  }
-
-  private dropAudioBefore(start: number): void {
-    this.takeAudioBefore(start);
   }
 
   private emit(
@@ -288,32 +282,68 @@ export class SourceRemux {
   }
 
   private writeInitIfChanged(): void {
+    const [video, audio] = [this.videoConfig, this.audioConfig];
     const written = this.initWritten;
-    if (written && written.avc === this.avc && written.aac === this.aac) return;
+    if (written && written.video === video && written.audio === audio) return;
     const tracks: InitTrack[] = [];
-    if (this.avc) {
-      const { width, height } = this.avc;
-      tracks.push({
-        trackId: TRACK.VIDEO,
-        handler: 'vide',
-        timescale: VIDEO_TIMESCALE,
-        width,
-        height,
-        sampleEntry: avc1Entry(this.avc),
-      });
+    if (video) {
+      const { width, height } = this.videoSize;
+      const sampleEntry = videoSampleEntry(video, width, height);
+      tracks.push({ trackId: TRACK.VIDEO, handler: 'vide', timescale: VIDEO_TIMESCALE, width, height, sampleEntry });
     }
-    if (this.aac) {
-      tracks.push({
-        trackId: TRACK.AUDIO,
-        handler: 'soun',
-        timescale: this.aac.sampleRate,
-        width: 0,
-        height: 0,
-        sampleEntry: mp4aEntry(this.aac),
-      });
+    if (audio) {
+      const sampleEntry = audio.codec === 'mp4a' ? mp4aEntry(audio.config) : opusEntry(audio.config);
+      const timescale = audioTimescale(audio);
+      tracks.push({ trackId: TRACK.AUDIO, handler: 'soun', timescale, width: 0, height: 0, sampleEntry });
     }
-    this.initWritten = { avc: this.avc, aac: this.aac };
+    this.initWritten = { video, audio };
     const data = writeInitSegment(tracks);
-    this.o.onItem({ kind: 'init', data, info: parseInit(data) });
+    // The codecs strings come from the configuration records, which say more than a sample entry's FourCC.
+    const codecs = new Map<number, string | undefined>([
+      [TRACK.VIDEO, video?.config.codec],
+      [TRACK.AUDIO, audio?.config.codec],
+    ]);
+    const info = parseInit(data);
+    const tracksWithCodecs = info.tracks.map((t) => ({ ...t, codec: codecs.get(t.trackId) ?? t.codec }));
+    this.o.onItem({ kind: 'init', data, info: { tracks: tracksWithCodecs } });
   }
+}
+
+function videoSampleEntry(video: VideoConfig, width: number, height: number): Buffer {
+  switch (video.codec) {
+    case 'avc1':
+      return avc1Entry(video.config);
+    case 'hvc1':
+      return hvc1Entry(video.config);
+    case 'av01':
+      return av01Entry(video.config);
+    case 'vp09':
+      return vp09Entry(video.config, width, height);
+  }
+}
+
+/** Units per second of an audio track: AAC's sample rate, Opus's 48 kHz. */
+function audioTimescale(audio: AudioConfig): number {
+  return audio.codec === 'mp4a' ? audio.config.sampleRate : OPUS_TIMESCALE;
+}
+
+function sameAudioConfig(a: AudioConfig, b: AudioConfig): boolean {
+  if (a.codec === 'mp4a' && b.codec === 'mp4a') return a.config.config.equals(b.config.config);
+  if (a.codec === 'Opus' && b.codec === 'Opus') return a.config.head.equals(b.config.head);
+  return false;
+}
+
+function audioTrack(samples: readonly AudioSample[]): FragmentTrack {
+  return {
+    trackId: TRACK.AUDIO,
+    baseMediaDecodeTime: samples[0]?.dts ?? 0,
+    samples: samples.map((s) => ({
+      duration: s.duration,
+      size: s.data.length,
+      flags: SAMPLE_FLAGS.SYNC,
+      compositionOffset: 0,
+    })),
+    data: samples.map((s) => s.data),
+    compositionOffsets: false,
+  };
 }

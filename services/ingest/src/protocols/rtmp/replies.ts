@@ -14,18 +14,41 @@ export const WINDOW_BYTES = 2_500_000;
 /** Chunk size the server sends with after `connect`, bytes (§5.4.1). */
 export const OUT_CHUNK_SIZE = 4096;
 
+/** FourCcInfoMask (enhanced-rtmp v2, "Enhancing NetConnection connect Command"). */
+const FOURCC_INFO = { CAN_DECODE: 0x01, CAN_FORWARD: 0x04 } as const;
+/** CapsExMask (enhanced-rtmp v2): multitrack messages and ModEx signals are parsed. */
+const CAPS_EX = { MULTITRACK: 0x02, MOD_EX: 0x04 } as const;
+
+/**
+ * What ingest tells an Enhanced RTMP client it takes (enhanced-rtmp v2, "Enhancing NetConnection connect
+ * Command"): every codec the source rendition carries is forwarded; H.264 and AAC are also decoded for transcoded
+ * renditions. `fourCcList` for v1 clients, the info maps and `capsEx` for v2 ones.
+ */
+export const ENHANCED_RTMP_CAPABILITIES = {
+  fourCcList: ['avc1', 'hvc1', 'av01', 'vp09', 'mp4a', 'Opus'],
+  videoFourCcInfoMap: {
+    avc1: FOURCC_INFO.CAN_FORWARD | FOURCC_INFO.CAN_DECODE,
+    hvc1: FOURCC_INFO.CAN_FORWARD,
+    av01: FOURCC_INFO.CAN_FORWARD,
+    vp09: FOURCC_INFO.CAN_FORWARD,
+  },
+  audioFourCcInfoMap: { mp4a: FOURCC_INFO.CAN_FORWARD | FOURCC_INFO.CAN_DECODE, Opus: FOURCC_INFO.CAN_FORWARD },
+  capsEx: CAPS_EX.MULTITRACK | CAPS_EX.MOD_EX,
+};
+
 /**
  * Accepting `connect` (§7.2.1.1): Window Acknowledgement Size, Set Peer Bandwidth, Set Chunk Size, then
- * `_result` with the server properties and NetConnection.Connect.Success.
+ * `_result` with the server properties and NetConnection.Connect.Success. An Enhanced RTMP client (one that sent
+ * `fourCcList`, an info map or `capsEx`) also gets {@link ENHANCED_RTMP_CAPABILITIES} among the properties.
  */
-export function connectAccepted(transactionId: number): RtmpMessage[] {
+export function connectAccepted(transactionId: number, enhanced = false): RtmpMessage[] {
   return [
     windowAckSizeMessage(WINDOW_BYTES),
     setPeerBandwidthMessage(WINDOW_BYTES, PEER_BANDWIDTH_LIMIT.DYNAMIC),
     setChunkSizeMessage(OUT_CHUNK_SIZE),
     resultMessage(
       transactionId,
-      { fmsVer: 'FMS/3,5,7,7009', capabilities: 31, mode: 1 },
+      { fmsVer: 'FMS/3,5,7,7009', capabilities: 31, mode: 1, ...(enhanced ? ENHANCED_RTMP_CAPABILITIES : {}) },
       { level: 'status', code: NET_STATUS.CONNECT_SUCCESS, description: 'Connection succeeded.', objectEncoding: 0 },
     ),
   ];

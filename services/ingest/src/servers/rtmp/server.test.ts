@@ -99,6 +99,24 @@ describe('RtmpServer sessions with a fake gate and pipeline', () => {
     expect(t.pipeline.publishes).toHaveLength(0);
   });
 
+  it('tells an Enhanced RTMP client which codecs it takes, and a legacy one nothing new', async () => {
+    const enhanced = await t.open();
+    await enhanced.handshake();
+    enhanced.send(clientCommand(0, 'connect', 1, { app: 'live', fourCcList: ['hvc1', 'av01'], capsEx: 2 }));
+    const result = await enhanced.command((c) => c.name === '_result');
+    expect(result.commandObject).toMatchObject({
+      fourCcList: ['avc1', 'hvc1', 'av01', 'vp09', 'mp4a', 'Opus'],
+      videoFourCcInfoMap: { avc1: 5, hvc1: 4, av01: 4, vp09: 4 },
+      audioFourCcInfoMap: { mp4a: 5, Opus: 4 },
+      capsEx: 6,
+    });
+    const legacy = await t.open();
+    await legacy.handshake();
+    legacy.send(connectCmd());
+    const plain = await legacy.command((c) => c.name === '_result');
+    expect(plain.commandObject).not.toHaveProperty('videoFourCcInfoMap');
+  });
+
   it('rejects another application with NetConnection.Connect.Rejected', async () => {
     const client = await t.open();
     await client.handshake();

@@ -195,7 +195,8 @@ export class RtmpSession implements PublishOwner {
     }
     this.state = 'connected';
     this.encoder = str(props.flashVer);
-    for (const reply of connectAccepted(cmd.transactionId)) io.send(reply);
+    const enhanced = ['fourCcList', 'videoFourCcInfoMap', 'audioFourCcInfoMap', 'capsEx'].some((k) => k in props);
+    for (const reply of connectAccepted(cmd.transactionId, enhanced)) io.send(reply);
   }
 
   private createStream(cmd: RtmpCommand): void {
