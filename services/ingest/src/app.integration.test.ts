@@ -78,6 +78,11 @@ describe('ingest service', () => {
       ['480p', 854, 480],
     ]);
     expect(stats.renditions[0]?.codecs).toMatch(/^avc1\..+,mp4a\.40\.2$/);
+    // What ingest measures of the publisher (publishTestStream: 25 fps, GOP 50, zerolatency so no B-frames).
+    expect(stats.ingestHealth).toMatchObject({ keyframeIntervalMs: 2000, bFrames: false, reconnects: 0 });
+    expect(stats.ingestHealth?.measuredFps).toBeGreaterThan(15);
+    expect(stats.ingestHealth?.measuredBitrateKbps).toBeGreaterThan(100);
+    expect(Math.abs(Number(stats.ingestHealth?.driftMs))).toBeLessThan(2000);
     const health = await (await fetch(`http://127.0.0.1:${ports.httpPort}/healthz`)).json();
     expect(health).toEqual({ status: 'ok', liveStreams: 1 });
 

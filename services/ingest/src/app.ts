@@ -15,6 +15,7 @@ import {
 } from '@onair/runtime';
 import type { Config } from './config.js';
 import { createPublishPipeline } from './publish/pipeline.js';
+import type { PublishPipeline } from './publish/publish-sink.js';
 import { LiveRegistry } from './rooms/live-registry.js';
 import { ensureDemoRoom } from './rooms/demo-room.js';
 import { createRoomPublishGate } from './rooms/room-publish-gate.js';
@@ -78,7 +79,7 @@ export function createApp(
         reconnectGraceMs: config.reconnectGraceMs,
         idleTimeoutMs: config.idleTimeoutMs,
       });
-      const grpc = createGrpcServer({ log, service: 'ingest', roomStats: () => roomStats(hub) });
+      const grpc = createGrpcServer({ log, service: 'ingest', roomStats: () => roomStats(hub, pipeline) });
       grpc.addService(
         onair().rooms.v1.RoomsService.service,
         roomsServiceHandlers(store, live, log, { adminToken: config.adminToken }),
@@ -114,8 +115,11 @@ export function createApp(
   });
 }
 
-/** Telemetry.GetStats rooms: per live stream, each rendition's measured bit rate and fps from its window. */
-function roomStats(hub: MediaHub): telemetry.RoomStats[] {
+/**
+ * Telemetry.GetStats rooms: per live stream, each rendition's measured bit rate and fps from its window, and how
+ * the publisher's media arrives (IngestHealth).
+ */
+function roomStats(hub: MediaHub, pipeline: PublishPipeline): telemetry.RoomStats[] {
   return hub.list().map((stream) => ({
     room: stream.room,
     live: true,
@@ -133,5 +137,6 @@ function roomStats(hub: MediaHub): telemetry.RoomStats[] {
     }),
     viewers: 0,
     messagesPerSecond: 0,
+    ingestHealth: pipeline.health(stream.room),
   }));
 }

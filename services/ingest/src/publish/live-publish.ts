@@ -11,6 +11,7 @@ import { FlvFeed, MAX_METADATA_BYTES, type FeedAttachment, type FlvTracks } from
 import { LiveStreamWriter } from './live-stream-writer.js';
 import type { Publish, PublishSink } from './publish-sink.js';
 import { RestartBudget } from './restart-budget.js';
+import { PublishHealth, type PublishHealthSnapshot } from './publish-health.js';
 import { TimestampRebaser } from './timestamp-rebaser.js';
 
 /** Settings shared by every publish of a pipeline (see PublishPipelineOptions for the meaning of each). */
@@ -68,6 +69,7 @@ export class LivePublish implements PublishSink {
   private rebaser = new TimestampRebaser();
   /** An Enhanced RTMP message came, which the ffmpeg FLV demuxer cannot read. */
   private enhanced = false;
+  private readonly health = new PublishHealth();
   private writer: LiveStreamWriter;
   private ladder: readonly LadderEntry[];
   private readonly budget: RestartBudget;
@@ -86,6 +88,7 @@ export class LivePublish implements PublishSink {
 
   metadata(meta: Record<string, unknown>): void {
     if (this.state !== 'open') return;
+    this.health.metadata(meta);
     if (!this.feed.metadata(meta)) {
       this.o.log.warn({ maxBytes: MAX_METADATA_BYTES }, 'onMetaData over the size limit dropped');
       return;
@@ -99,6 +102,7 @@ export class LivePublish implements PublishSink {
     this.enhanced ||= (payload[0] ?? 0) >> 4 === ENHANCED_SOUND_FORMAT;
     this.feed.audio(timestampMs, payload);
     const t = this.rebase(timestampMs);
+    this.health.audio(t, payload);
     this.remuxStep(() => this.remux?.audio(t, payload));
     this.checkBacklog();
   }
@@ -108,6 +112,7 @@ export class LivePublish implements PublishSink {
     this.enhanced ||= ((payload[0] ?? 0) & ENHANCED_VIDEO_HEADER) !== 0;
     this.feed.video(timestampMs, payload);
     const t = this.rebase(timestampMs);
+    this.health.video(t, payload);
     this.remuxStep(() => this.remux?.video(t, payload));
     this.checkBacklog();
   }
@@ -136,9 +141,20 @@ export class LivePublish implements PublishSink {
     this.feed = this.createFeed();
     this.remux = this.createRemux();
     this.rebaser = new TimestampRebaser();
+    this.health.reconnected();
     this.sourceInitSeen = false;
     this.o.log.info({ inputStartMs: this.inputStartMs }, 'publish continued by a new publisher');
     return true;
+  }
+
+  /** The room this publish is of. */
+  get room(): string {
+    return this.o.publish.room;
+  }
+
+  /** How the publisher's media arrives (IngestHealth of the Telemetry service). */
+  healthSnapshot(): PublishHealthSnapshot {
+    return this.health.snapshot();
   }
 
   end(reason: string): Promise<void> {
@@ -278,6 +294,7 @@ export class LivePublish implements PublishSink {
       if (seg) this.writer.events('source', seg.discontinuity());
     }
     if (item.kind === 'init') this.sourceInitSeen = true;
+    else this.health.partListed(this.o.publish.startedAtMs + item.info.startMs + item.info.durationMs);
     this.onItem('source', item, 0);
   }
 

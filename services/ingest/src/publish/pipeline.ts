@@ -122,6 +122,10 @@ export function createPublishPipeline({
       open.add(live);
       return live;
     },
+    health(room: string) {
+      for (const live of open) if (live.room === room) return live.healthSnapshot();
+      return undefined;
+    },
     async close(): Promise<void> {
       closed = true;
       pipelineLog.info({ publishes: open.size }, 'pipeline closing');

@@ -1,3 +1,5 @@
+import type { PublishHealthSnapshot } from './publish-health.js';
+
 /** One accepted publish: which room, which publish of it, and since when. */
 export interface Publish {
   readonly room: string;
@@ -29,6 +31,8 @@ export interface PublishSink {
 
 /** Turns accepted publishes into live streams (transcoding, segmenting, MediaService). */
 export interface PublishPipeline {
+  /** How the open publish of `room` receives its media, if there is one. */
+  health(room: string): PublishHealthSnapshot | undefined;
   /**
    * Opens a publish. `onDropped` is called once if the pipeline ends the publish on its own (ffmpeg stalled or
    * keeps failing): the publisher's connection should then be closed, since its media goes nowhere.

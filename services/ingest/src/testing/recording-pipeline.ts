@@ -41,6 +41,10 @@ export class RecordingPipeline implements PublishPipeline {
     };
   }
 
+  health(): undefined {
+    return undefined;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
   }
