@@ -62,7 +62,7 @@ describe('RtmpConn: protocol control, timeouts and bad input', () => {
     await badClosed;
     publisher.send(clientMessage(MESSAGE_TYPE.VIDEO, 1, 0, Buffer.from([0x17, 1])));
     await publisher.until(() => (t.pipeline.publishes[0]?.video.length ?? 0) === 1);
-    expect(t.lines.some((l) => l.msg === 'protocol error')).toBe(true);
+    expect(t.lines.some((l) => l.msg === 'closed' && l.reason === 'protocol error' && l.level === 'warn')).toBe(true);
     expect(t.server.connectionCount).toBe(1);
   });
 

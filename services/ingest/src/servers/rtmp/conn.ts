@@ -68,6 +68,8 @@ export class RtmpConn {
   private ackedAt = 0;
   private ackWindow = 0;
   private closing: Promise<void> | undefined;
+  /** Why the connection failed, logged with its closing line. */
+  private failure: { err?: unknown; writableLength?: number } | undefined;
   private readonly handshakeTimer: NodeJS.Timeout;
   private readonly socketClosed: Promise<void>;
   private log: Logger;
@@ -102,7 +104,7 @@ export class RtmpConn {
       this.log.debug({ err }, 'socket error');
       void this.close('socket error');
     });
-    log.info('opened');
+    log.debug('opened');
   }
 
   /**
@@ -117,21 +119,26 @@ export class RtmpConn {
   private async shutdown(reason: string): Promise<void> {
     clearTimeout(this.handshakeTimer);
     const { socket } = this.options;
-    this.log.info({ reason }, 'closing');
+    this.log.debug({ reason }, 'closing');
     if (this.unread()) socket.destroy();
     else socket.end(() => socket.destroy());
     const force = setTimeout(() => socket.destroy(), FLUSH_GRACE_MS);
     this.session.close(reason);
     await this.socketClosed;
     clearTimeout(force);
-    this.log.info({ reason, bytesIn: this.bytesIn }, 'closed');
+    // One line per connection, whatever went wrong on it: a flood of bad sessions cannot flood the log more.
+    const fields = { reason, bytesIn: this.bytesIn, ...this.failure };
+    if (this.failure?.err instanceof RtmpProtocolError || reason === 'peer not reading')
+      this.log.warn(fields, 'closed');
+    else if (this.failure) this.log.error(fields, 'closed');
+    else this.log.info(fields, 'closed');
   }
 
   private send(msg: RtmpMessage): void {
     if (this.closing) return;
     this.options.socket.write(this.writer.encode(msg));
     if (this.unread()) {
-      this.log.warn({ writableLength: this.options.socket.writableLength }, 'peer not reading');
+      this.failure ??= { writableLength: this.options.socket.writableLength };
       void this.close('peer not reading');
     }
   }
@@ -240,13 +247,9 @@ export class RtmpConn {
     }
   }
 
+  /** Closes the connection for `err`, logged once with the closing line (a protocol error at warn, a bug at error). */
   private fail(err: unknown): void {
-    if (err instanceof RtmpProtocolError) {
-      this.log.warn({ err }, 'protocol error');
-      void this.close('protocol error');
-    } else {
-      this.log.error({ err }, 'connection failed');
-      void this.close('internal error');
-    }
+    this.failure ??= { err };
+    void this.close(err instanceof RtmpProtocolError ? 'protocol error' : 'internal error');
   }
 }

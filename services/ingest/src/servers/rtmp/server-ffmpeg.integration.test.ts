@@ -122,7 +122,9 @@ describe('RTMP server with real ffmpeg publishers and real NATS rooms', () => {
     const garbageClosed = new Promise((resolve) => garbage.once('close', resolve));
     garbage.write(Buffer.concat([Buffer.of(3), randomBytes(3072), Buffer.of(0xc5), randomBytes(2048)]));
     await garbageClosed;
-    expect(lines.some((l) => l.msg === 'protocol error')).toBe(true);
+    await waitFor(() => lines.some((l) => l.msg === 'closed' && l.reason === 'protocol error'), {
+      what: 'the garbage connection to be closed',
+    });
 
     // An encoder reconnecting while its old connection is still up: the new one takes the stream over at once.
     const second = publishTestStream({ url: url(streamKey), durationS: 3 });
@@ -131,7 +133,7 @@ describe('RTMP server with real ffmpeg publishers and real NATS rooms', () => {
     await waitFor(() => publish.endReason !== undefined, { what: 'the publish to end' });
     expect(pipeline.of('ff-live')).toHaveLength(1);
     expect(publish.reconnects).toBe(1);
-    expect(lines.some((l) => l.msg === 'closing' && l.reason === 'replaced')).toBe(true);
+    expect(lines.some((l) => l.msg === 'closed' && l.reason === 'replaced')).toBe(true);
     expect(publish.video.at(-1)?.timestampMs).toBeGreaterThan(2500);
     expect(await live.get('ff-live')).toBeUndefined();
   }, 60_000);

@@ -213,7 +213,7 @@ describe('RtmpServer reconnects and second publishers', () => {
     await publishPipelined(second, 'good-beta');
     expect(statusOf(second)).toMatchObject({ code: 'NetStream.Publish.Start' });
     await first.closed;
-    expect(s.lines.find((l) => l.msg === 'closing' && l.reason === 'replaced')).toBeDefined();
+    expect(s.lines.find((l) => l.msg === 'closed' && l.reason === 'replaced')).toBeDefined();
     second.send(video(0));
     await second.until(() => (s.pipeline.publishes[0]?.video.length ?? 0) === 1);
     expect(s.pipeline.publishes).toHaveLength(1);

@@ -187,7 +187,7 @@ export class RtmpSession implements PublishOwner {
     const props = isAmf0Object(cmd.commandObject) ? cmd.commandObject : {};
     const app = typeof props.app === 'string' ? props.app.split('?')[0]?.replace(/\/+$/, '') : undefined;
     const { io } = this.options;
-    this.log.info({ app, flashVer: str(props.flashVer), tcUrl: str(props.tcUrl) }, 'connect');
+    this.log.debug({ app, flashVer: str(props.flashVer), tcUrl: str(props.tcUrl) }, 'connect');
     if (app !== this.options.app) {
       io.send(connectRejected(cmd.transactionId, app ?? ''));
       io.close('unknown application');
@@ -237,7 +237,7 @@ export class RtmpSession implements PublishOwner {
     this.state = 'publishing';
     metrics.liveChanged(1);
     for (const reply of publishStarted(streamId, held.lease.room)) io.send(reply);
-    log.info({ publishId: held.lease.publishId }, 'publish started');
+    log.info({ publishId: held.lease.publishId, encoder: this.encoder }, 'publish started');
   }
 
   /**
