@@ -118,7 +118,8 @@ describe('the whole path: RTMP push → ffmpeg → HLS, danmaku and chat through
       ['edge', reports[1]],
     ] as const) {
       console.info(
-        `${where}: played ${report?.played.toFixed(1)} s, ${report?.stalls} stalls, latency to the live edge ` +
+        `${where}: played ${report?.played.toFixed(1)} s, ${report?.stalls} stalls (${report?.stallLog.join('; ')}), ` +
+          `latency to the live edge ` +
           `${median(report?.edgeLatencies ?? []).toFixed(2)} s, by PROGRAM-DATE-TIME ${median(report?.clockLatencies ?? []).toFixed(2)} s (medians)`,
       );
       expect(report).toMatchObject({ fatalErrors: [], stalls: 0 });
