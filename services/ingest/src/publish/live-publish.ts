@@ -7,6 +7,7 @@ import { FfmpegRun, type RunExit } from '../transcode/ffmpeg-run.js';
 import { fitLadder, type LadderEntry, type TranscodedRendition } from '../transcode/ladder.js';
 import { RemuxError } from '../remux/remux-error.js';
 import { SourceRemux } from '../remux/source-remux.js';
+import { Fmp4Feed } from './fmp4-feed.js';
 import { FlvFeed, MAX_METADATA_BYTES, type FeedAttachment, type FlvTracks } from './flv-feed.js';
 import { LiveStreamWriter } from './live-stream-writer.js';
 import type { Publish, PublishSink } from './publish-sink.js';
@@ -69,6 +70,8 @@ export class LivePublish implements PublishSink {
   private rebaser = new TimestampRebaser();
   /** An Enhanced RTMP message came, which the ffmpeg FLV demuxer cannot read. */
   private enhanced = false;
+  /** Set for an Enhanced RTMP publish with transcodes: ffmpeg is fed the source's fMP4 instead of FLV. */
+  private mp4Feed: Fmp4Feed | undefined;
   private readonly health = new PublishHealth();
   private writer: LiveStreamWriter;
   private ladder: readonly LadderEntry[];
@@ -202,32 +205,23 @@ export class LivePublish implements PublishSink {
     return t;
   }
 
-  /** The tracks are settled: the remux starts, and ffmpeg when there is something to transcode. */
+  /**
+   * The tracks are settled: the remux starts, and ffmpeg when there is something to transcode. An Enhanced RTMP
+   * publish (HEVC, AV1, VP9, Opus…) is transcoded from the source rendition's fMP4, since ffmpeg 5.1's FLV demuxer
+   * knows legacy codecs only; without a source rendition in the ladder it cannot be, and is dropped.
+   */
   private onTracksReady(tracks: FlvTracks): void {
-    if (this.enhanced && this.transcodes().length > 0 && !this.keepSourceOnly()) return;
+    if (this.enhanced && this.transcodes().length > 0) {
+      if (!this.remux) {
+        this.o.log.warn({ ladder: this.ladder.map((e) => e.name) }, 'enhanced RTMP publish needs the source rendition');
+        this.drop('bad media');
+        return;
+      }
+      this.mp4Feed = new Fmp4Feed();
+    }
     this.remuxStep(() => this.remux?.start());
     if (this.transcodes().length > 0) this.startRun(tracks);
-    else this.feed.dispose();
-  }
-
-  /**
-   * An Enhanced RTMP publish (HEVC, AV1, VP9, Opus, or any codec behind an ExHeader) goes out as the source
-   * rendition alone: the transcoder reads FLV with ffmpeg 5.1, whose demuxer knows legacy codecs only.
-   * @returns false when the ladder has no source rendition: the publish is dropped.
-   */
-  private keepSourceOnly(): boolean {
-    const skipped = this.transcodes().map((e) => e.name);
-    if (!this.ladder.some((e) => e.kind === 'source')) {
-      this.o.log.warn({ skipped }, 'enhanced RTMP publish cannot be transcoded and the ladder has no source');
-      this.drop('bad media');
-      return false;
-    }
-    this.ladder = this.ladder.filter((e) => e.kind === 'source');
-    this.writer = this.createWriter();
-    this.segmenters.clear();
-    this.resetSegmenters();
-    this.o.log.warn({ skipped }, 'enhanced RTMP publish: transcoded renditions left out, source only');
-    return true;
+    if (this.transcodes().length === 0 || this.mp4Feed) this.feed.dispose();
   }
 
   private transcodes(): TranscodedRendition[] {
@@ -247,12 +241,17 @@ export class LivePublish implements PublishSink {
       maxLoggedLines: this.o.maxLoggedLines,
       drainTimeoutMs: DRAIN_TIMEOUT_MS,
       log: this.o.log,
+      inputFormat: this.mp4Feed ? 'mp4' : 'flv',
       onItem: (rendition, item) => {
-        if (run === this.run) this.onItem(rendition, item, this.inputStartMs + (this.runFeed?.offsetMs() ?? 0));
+        if (run !== this.run) return;
+        // The FLV feed's offset is on the current publisher's timeline; the fMP4 feed's is the source's, the publish's.
+        const offsetMs = this.runFeed?.offsetMs() ?? 0;
+        this.onItem(rendition, item, this.mp4Feed ? offsetMs : this.inputStartMs + offsetMs);
       },
     });
     this.run = run;
-    this.runFeed = this.feed.attach((chunk) => run.write(chunk));
+    const write = (chunk: Buffer): void => run.write(chunk);
+    this.runFeed = this.mp4Feed ? this.mp4Feed.attach(write) : this.feed.attach(write);
     void run.finished.then((exit) => this.guarded(() => this.onRunFinished(run, exit)));
   }
 
@@ -295,6 +294,7 @@ export class LivePublish implements PublishSink {
     }
     if (item.kind === 'init') this.sourceInitSeen = true;
     else this.health.partListed(this.o.publish.startedAtMs + item.info.startMs + item.info.durationMs);
+    this.mp4Feed?.take(item);
     this.onItem('source', item, 0);
   }
 
@@ -323,6 +323,7 @@ export class LivePublish implements PublishSink {
     if (run !== this.run || this.state !== 'open') return;
     this.run = undefined;
     this.feed.detach();
+    this.mp4Feed?.detach();
     if (!this.budget.take()) {
       this.o.log.error(
         { err: exit.err, outcome: exit.outcome, maxRestarts: this.o.maxRestarts, windowMs: this.o.restartWindowMs },

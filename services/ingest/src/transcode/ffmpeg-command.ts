@@ -8,6 +8,11 @@ export interface FfmpegCommandOptions {
   outputs: readonly string[];
   /** Tracks of the input (from the FLV header). */
   tracks: { audio: boolean; video: boolean };
+  /**
+   * What comes on stdin: the publisher's FLV, or (an Enhanced RTMP publish, which ffmpeg 5.1's FLV demuxer cannot
+   * read) the source rendition's fragmented MP4. @default "flv"
+   */
+  inputFormat?: 'flv' | 'mp4';
   /** Target fragment (part) duration, ms (`-frag_duration`). */
   fragmentDurationMs: number;
 }
@@ -26,7 +31,7 @@ export function fragmentDurationFor(partTargetMs: number): number {
 /** The options of the one ffmpeg command of a live stream, as data; `FfmpegRun` hands them to fluent-ffmpeg. */
 export interface FfmpegOptions {
   /** Format of the input on stdin. */
-  readonly inputFormat: 'flv';
+  readonly inputFormat: 'flv' | 'mp4';
   readonly inputOptions: readonly string[];
   /** One per rendition, in ladder order. */
   readonly outputs: ReadonlyArray<{ readonly url: string; readonly options: readonly string[] }>;
@@ -39,7 +44,7 @@ export interface FfmpegOptions {
 const MOVFLAGS = '+frag_keyframe+empty_moov+default_base_moof';
 
 /**
- * The one ffmpeg command of a live stream's transcodes: FLV from stdin, decoded once, one fragmented MP4 output
+ * The one ffmpeg command of a live stream's transcodes: FLV (or fMP4) from stdin, decoded once, one fragmented MP4 output
  * per transcoded rendition. Each is libx264 `veryfast` scaled to fit its size
  * (letterboxed, square pixels), keyframes forced where the source has them (`-force_key_frames source` with
  * `-fps_mode passthrough`, so frames are neither dropped nor duplicated and segments line up across renditions),
@@ -56,7 +61,7 @@ export function ffmpegOptions(o: FfmpegCommandOptions): FfmpegOptions {
     return { url, options: [...maps, ...codecs, ...fragments, '-flush_packets', '1'] };
   });
   return {
-    inputFormat: 'flv',
+    inputFormat: o.inputFormat ?? 'flv',
     // The sequence headers come first, so half a second of probing is enough and saves a second of latency.
     inputOptions: ['-hide_banner', '-nostats', '-loglevel', 'warning', '-analyzeduration', '500000'],
     outputs,

@@ -14,6 +14,8 @@ export interface FfmpegRunOptions {
   /** The transcoded renditions, one output each. */
   ladder: readonly TranscodedRendition[];
   tracks: { audio: boolean; video: boolean };
+  /** What the run is fed: FLV, or fragmented MP4. @default "flv" */
+  inputFormat?: 'flv' | 'mp4';
   /** Private directory for the output sockets. */
   socketDir: string;
   /** Unique among the runs sharing `socketDir`; names the sockets. */
