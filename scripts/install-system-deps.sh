@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Installs the system programs Onair runs: ffmpeg and nats-server; with --with-test-tools also what the tests
-# use: promtool (Debian's prometheus package) and chromium. Uses apt when run as root; otherwise says what to
-# install and exits 1.
+# use: promtool (Debian's prometheus package), chromium, and OBS Studio with what it needs to publish headless
+# (Xvfb and xauth for xvfb-run, Mesa's DRI drivers for llvmpipe software GL, obs-plugins for x264 and RTMP).
+# Uses apt when run as root; otherwise says what to install and exits 1.
 set -euo pipefail
+
+# True when the Debian package $1 is installed (for packages that put no program on PATH).
+installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }
 
 packages=()
 command -v ffmpeg >/dev/null 2>&1 || packages+=(ffmpeg)
@@ -11,6 +15,11 @@ command -v nats-server >/dev/null 2>&1 || packages+=(nats-server)
 if [ "${1:-}" = "--with-test-tools" ]; then
   command -v promtool >/dev/null 2>&1 || packages+=(prometheus)
   command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+  command -v obs >/dev/null 2>&1 || packages+=(obs-studio)
+  installed obs-plugins || packages+=(obs-plugins)
+  command -v xvfb-run >/dev/null 2>&1 || packages+=(xvfb)
+  command -v xauth >/dev/null 2>&1 || packages+=(xauth)
+  installed libgl1-mesa-dri || packages+=(libgl1-mesa-dri)
 fi
 [ ${#packages[@]} -eq 0 ] && exit 0
 
