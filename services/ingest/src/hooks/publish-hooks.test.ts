@@ -32,7 +32,7 @@ const SUBJECT = {
   publishId: '6a8f1e9c-0000-4000-8000-000000000001',
   app: 'live',
   remoteAddress: '203.0.113.7:51234',
-  encoder: 'FMLE/3.0 (compatible; obs-studio/30.2.3)',
+  encoder: 'FMLE/3.0 (compatible; FMSc/1.0)',
   streamKeyId: streamKeyId('demo_s3cr3t'),
 };
 const log = createLogger({ service: 'test', level: 'silent' });

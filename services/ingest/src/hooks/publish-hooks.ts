@@ -10,7 +10,7 @@ export interface PublishHookSubject {
   readonly app: string;
   /** The publisher's address, "<ip>:<port>". */
   readonly remoteAddress: string;
-  /** The encoder as it names itself (connect `flashVer`, e.g. "FMLE/3.0 (compatible; obs-studio/30.2.3)"). */
+  /** The encoder as it names itself (connect `flashVer`, e.g. "FMLE/3.0 (compatible; FMSc/1.0)"). */
   readonly encoder: string | undefined;
   /** A non-secret id of the stream key used: the first 16 hex digits of its SHA-256 (see {@link streamKeyId}). */
   readonly streamKeyId: string;
