@@ -4,8 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MediaHub, type MediaEvent, type StreamStarted } from '@onair/media';
+import { createLogger } from '@onair/runtime';
+import { MESSAGE_TYPE, setChunkSizeMessage } from '../protocols/rtmp/messages.js';
+import { createPublishPipeline } from '../publish/pipeline.js';
 import { eventsOf, openHarness, probeSegment, type PipelineHarness } from '../testing/pipeline-harness.js';
 import { readFmp4Track } from '../testing/fmp4-samples.js';
+import { clientCommand, clientMessage } from '../testing/rtmp-test-client.js';
+import { startTestServer } from '../testing/test-server.js';
+import { ladderSchema } from '../transcode/ladder.js';
 
 // Enhanced RTMP publishes of real encoder output (x265, SVT-AV1, libvpx, libopus) through the whole pipeline
 // with the source-only ladder: the publish is replayed as E-RTMP messages (SequenceStart, CodedFrames and
@@ -166,5 +173,70 @@ describe('Enhanced RTMP publishes through the source remux', () => {
     const [first] = parts;
     const [sourceFirst] = eventsOf(harness.events, 'part', 'source').map((e) => e.part);
     expect(Math.abs((first?.programDateTimeMs ?? 0) - (sourceFirst?.programDateTimeMs ?? 0))).toBeLessThan(1000);
+  }, 60_000);
+
+  it('takes HEVC from an E-RTMP publisher over an RTMP connection', async () => {
+    const track = readFmp4Track(
+      await encode('hevc-rtmp', VIDEO_INPUT, [
+        '-c:v',
+        'libx265',
+        '-x265-params',
+        'bframes=0:log-level=error',
+        '-g',
+        '25',
+      ]),
+      'hvcC',
+      78,
+    );
+    const hub = new MediaHub();
+    const events: MediaEvent[] = [];
+    let started: StreamStarted | undefined;
+    hub.onStarted((stream) => {
+      started = stream.info;
+      stream.listen((e) => events.push(e));
+    });
+    const log = createLogger({ service: 'test', level: 'silent' });
+    const pipeline = createPublishPipeline({
+      hub,
+      ladder: ladderSchema.parse('source'),
+      ffmpegPath: 'ffmpeg',
+      targetSegmentMs: 2000,
+      log,
+    });
+    const server = await startTestServer({ pipeline });
+    try {
+      const client = await server.open();
+      await client.handshake();
+      client.send(
+        setChunkSizeMessage(4096),
+        clientCommand(0, 'connect', 1, { app: 'live', fourCcList: ['hvc1'], capsEx: 6 }),
+        clientCommand(0, 'createStream', 2, null),
+        clientCommand(1, 'publish', 3, null, 'good-hevc', 'live'),
+      );
+      const status = await client.command((c) => c.name === 'onStatus');
+      expect(status.args[0]).toMatchObject({ code: 'NetStream.Publish.Start' });
+      const tag = Buffer.from('hvc1', 'latin1');
+      client.send(clientMessage(MESSAGE_TYPE.VIDEO, 1, 0, Buffer.concat([exVideo(1, 0), tag, track.config])));
+      for (const s of track.samples)
+        client.send(
+          clientMessage(
+            MESSAGE_TYPE.VIDEO,
+            1,
+            s.dtsMs,
+            Buffer.concat([exVideo(s.keyframe ? 1 : 2, 1), tag, u24(0), s.data]),
+          ),
+        );
+      client.send(clientCommand(0, 'FCUnpublish', 4, null, 'good-hevc'), clientCommand(0, 'deleteStream', 5, null, 1));
+      await client.until(() => events.some((e) => e.event === 'streamEnded'), 20_000);
+      expect(started?.renditions[0]?.codecs.startsWith('hvc1.')).toBe(true);
+      const [init] = eventsOf(events, 'initSegment', 'source');
+      const parts = eventsOf(events, 'part', 'source').map((e) => e.part);
+      const probe = await probeSegment(dir, 'hevc-rtmp-out', init?.initSegment.data ?? Buffer.alloc(0), parts);
+      expect(probe.streams.map((p) => [p.codec_name, p.width, p.height])).toEqual([['hevc', 640, 360]]);
+      expect(probe.videoFrames).toBe(track.samples.length);
+    } finally {
+      await server.stop();
+      await pipeline.close();
+    }
   }, 60_000);
 });
