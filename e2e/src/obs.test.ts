@@ -1,8 +1,7 @@
-import { call, createClient } from '@onair/grpc-kit';
-import { onair } from '@onair/proto';
-import { ffprobe, startNats, startService, waitFor, type TestNats, type TestService } from '@onair/testing';
+import { ffprobe, waitFor } from '@onair/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fetchText, waitForEndlist, waitForLadder } from './hls-waits.js';
+import { startMediaStack, type MediaStack } from './media-stack.js';
 import { launchObs, OBS_FLASH_VER, requireObs, type ObsRun } from './obs.js';
 
 const ROOM = 'obs-room';
@@ -28,46 +27,21 @@ function variantOf(master: string, uri: string): string {
 }
 
 describe('OBS Studio (Debian’s, headless under Xvfb, x264) publishing to ingest for 30 s', () => {
-  let nats: TestNats | undefined;
-  let ingest: TestService;
-  let origin: TestService;
+  let stack: MediaStack | undefined;
   let obs: ObsRun | undefined;
   let publishStartedAt: number;
-  const hls = (path: string): string => `http://${LOOPBACK}:${origin.port('httpPort')}/hls/${ROOM}/${path}`;
+  const hls = (path: string): string => stack?.hls(path) ?? '';
+  const ingestLogs = (): Array<Record<string, unknown>> => stack?.ingest.logs() ?? [];
+  const rtmpPort = (): number => stack?.ingest.port('rtmpPort') ?? 0;
   const roomLogs = (msg: string): Array<Record<string, unknown>> =>
-    ingest.logs().filter((l) => l.msg === msg && l.room === ROOM);
+    ingestLogs().filter((l) => l.msg === msg && l.room === ROOM);
 
   beforeAll(async () => {
     requireObs();
-    nats = await startNats();
-    ingest = await startService(
-      'ingest',
-      {
-        INGEST_HOST: LOOPBACK,
-        INGEST_RTMP_PORT: '0',
-        INGEST_GRPC_PORT: '0',
-        INGEST_HTTP_PORT: '0',
-        INGEST_NATS_URL: nats.url,
-        INGEST_LADDER: 'source,240p=426x240@300k',
-      },
-      30_000,
-    );
-    origin = await startService(
-      'relay',
-      {
-        RELAY_HOST: LOOPBACK,
-        RELAY_HTTP_PORT: '0',
-        RELAY_GRPC_PORT: '0',
-        RELAY_UPSTREAM: `${LOOPBACK}:${ingest.port('grpcPort')}`,
-        RELAY_UPSTREAM_POLL_MS: '300',
-      },
-      30_000,
-    );
-    const rooms = createClient(onair().rooms.v1.RoomsService, `${LOOPBACK}:${ingest.port('grpcPort')}`);
-    const { streamKey } = await call<{ streamKey: string }>((cb) => rooms.CreateRoom({ id: ROOM, title: 'OBS' }, cb));
-    rooms.close();
+    stack = await startMediaStack(ROOM, 'source,240p=426x240@300k');
+    const { streamKey } = stack;
     obs = launchObs({
-      server: `rtmp://${LOOPBACK}:${ingest.port('rtmpPort')}/live`,
+      server: `rtmp://${LOOPBACK}:${rtmpPort()}/live`,
       streamKey,
       width: WIDTH,
       height: HEIGHT,
@@ -78,9 +52,7 @@ describe('OBS Studio (Debian’s, headless under Xvfb, x264) publishing to inges
 
   afterAll(async () => {
     await obs?.stop();
-    await origin?.stop();
-    await ingest?.stop();
-    await nats?.stop();
+    await stack?.stop();
   }, 40_000);
 
   it('publishes to the room, sending OBS’s connect flashVer', async () => {
@@ -91,7 +63,7 @@ describe('OBS Studio (Debian’s, headless under Xvfb, x264) publishing to inges
     publishStartedAt = Date.parse(String(started.time));
     expect(started.encoder).toBe(OBS_FLASH_VER);
     const output = obs?.output() ?? '';
-    expect(output).toContain(`Connection to rtmp://${LOOPBACK}:${ingest.port('rtmpPort')}/live successful`);
+    expect(output).toContain(`Connection to rtmp://${LOOPBACK}:${rtmpPort()}/live successful`);
     expect(output).toMatch(/\[x264 encoder: '\w+'\] settings:[\s\S]*keyint:\s+60\b/);
   }, 40_000);
 

@@ -1,75 +1,34 @@
-import { call, createClient } from '@onair/grpc-kit';
-import { onair } from '@onair/proto';
-import {
-  publishTestStream,
-  startNats,
-  startService,
-  waitFor,
-  type TestNats,
-  type TestProcess,
-  type TestService,
-} from '@onair/testing';
+import { publishTestStream, waitFor, type TestProcess } from '@onair/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { playInHlsJs } from './hls-player.js';
 import { waitForLadder } from './hls-waits.js';
+import { startMediaStack, type MediaStack } from './media-stack.js';
 import { startTcpCutter, type TcpCutter } from './tcp-cutter.js';
 
 const ROOM = 'reconnect-room';
 const LOOPBACK = '127.0.0.1';
 
 describe('a publisher whose connection drops and who publishes again within the grace period', () => {
-  let nats: TestNats;
-  let ingest: TestService;
-  let origin: TestService;
+  let stack: MediaStack;
   let cutter: TcpCutter;
-  let streamKey: string;
   const publishers: TestProcess[] = [];
-  const hls = (path: string): string => `http://${LOOPBACK}:${origin.port('httpPort')}/hls/${ROOM}/${path}`;
+  const hls = (path: string): string => stack.hls(path);
 
   beforeAll(async () => {
-    nats = await startNats();
-    ingest = await startService(
-      'ingest',
-      {
-        INGEST_HOST: LOOPBACK,
-        INGEST_RTMP_PORT: '0',
-        INGEST_GRPC_PORT: '0',
-        INGEST_HTTP_PORT: '0',
-        INGEST_NATS_URL: nats.url,
-        INGEST_LADDER: 'source,240p=426x240@300k',
-      },
-      30_000,
-    );
-    origin = await startService(
-      'relay',
-      {
-        RELAY_HOST: LOOPBACK,
-        RELAY_HTTP_PORT: '0',
-        RELAY_GRPC_PORT: '0',
-        RELAY_UPSTREAM: `${LOOPBACK}:${ingest.port('grpcPort')}`,
-        RELAY_UPSTREAM_POLL_MS: '300',
-      },
-      30_000,
-    );
-    const rooms = createClient(onair().rooms.v1.RoomsService, `${LOOPBACK}:${ingest.port('grpcPort')}`);
-    streamKey = (await call<{ streamKey: string }>((cb) => rooms.CreateRoom({ id: ROOM, title: 'reconnect' }, cb)))
-      .streamKey;
-    rooms.close();
-    cutter = await startTcpCutter(ingest.port('rtmpPort'));
+    stack = await startMediaStack(ROOM, 'source,240p=426x240@300k');
+    cutter = await startTcpCutter(stack.ingest.port('rtmpPort'));
   }, 60_000);
 
   afterAll(async () => {
     await Promise.all(publishers.map((p) => p.stop()));
     await cutter?.close();
-    await origin?.stop();
-    await ingest?.stop();
-    await nats?.stop();
+    await stack?.stop();
   }, 30_000);
 
   it('keeps hls.js playing across it, the playlist carrying one discontinuity', async () => {
     const publish = (): TestProcess => {
       const p = publishTestStream({
-        url: `rtmp://${LOOPBACK}:${cutter.port}/live/${streamKey}`,
+        url: `rtmp://${LOOPBACK}:${cutter.port}/live/${stack.streamKey}`,
         size: '640x360',
         durationS: 60,
       });
@@ -111,7 +70,7 @@ describe('a publisher whose connection drops and who publishes again within the 
       expect(lastStall - firstStall).toBeLessThanOrEqual(1);
       expect((report?.currentTime ?? 0) - lastStall).toBeGreaterThanOrEqual(8);
     }
-    expect(ingest.logs().some((l) => l.msg === 'publish continued' && l.replaced === false)).toBe(true);
-    expect(ingest.logs().some((l) => l.msg === 'publish ended')).toBe(false);
+    expect(stack.ingest.logs().some((l) => l.msg === 'publish continued' && l.replaced === false)).toBe(true);
+    expect(stack.ingest.logs().some((l) => l.msg === 'publish ended')).toBe(false);
   }, 90_000);
 });
