@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+
 /** Stops of everything the benchmark started and has not stopped yet. */
 const stops = new Set();
 
@@ -21,5 +23,41 @@ export function onCleanup(stop) {
 export async function cleanUpAll() {
   for (const run of [...stops].reverse()) {
     await run().catch((err) => console.error(`cleanup: ${String(err)}`));
+  }
+}
+
+/**
+ * The entry point of a benchmark: checks the services are built, stops everything the run started on SIGINT,
+ * SIGTERM or an uncaught exception, and prints what `run` returns (the Markdown results) on stdout.
+ * @param {{ tag: string, built: readonly string[], run: () => Promise<string> }} options tag: the benchmark's name in
+ *   progress lines; built: paths under the repository root that `npm run build` makes and the run needs.
+ * @returns {Promise<void>} once the results are printed (process.exitCode 1 when the run failed).
+ */
+export async function benchMain({ tag, built, run }) {
+  const root = new URL('../../', import.meta.url);
+  const missing = built.filter((path) => !existsSync(new URL(path, root)));
+  if (missing.length > 0) {
+    console.error(`not built: ${missing.join(', ')}; run \`npm run build\` at the repository root`);
+    process.exit(2);
+  }
+  let interrupted = false;
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      interrupted = true;
+      console.error(`[${tag}] ${signal}: stopping what was started`);
+      void cleanUpAll().finally(() => process.exit(130));
+    });
+  }
+  process.once('uncaughtException', (err) => {
+    console.error(err);
+    void cleanUpAll().finally(() => process.exit(1));
+  });
+  try {
+    console.log(await run());
+  } catch (err) {
+    if (!interrupted) console.error(err);
+    process.exitCode = 1;
+  } finally {
+    await cleanUpAll();
   }
 }

@@ -4,9 +4,8 @@
  * lag,player,throughput,held] [--size 640x360] [--held-batches 8]`. Prints the results as Markdown on stdout, progress on stderr.
  * See README.md beside it.
  */
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { cleanUpAll } from './cleanup.mjs';
+import { benchMain } from './cleanup.mjs';
 
 const PARTS = ['lag', 'player', 'throughput', 'held'];
 const BUILT = [
@@ -35,33 +34,11 @@ if (!Number.isInteger(seconds) || seconds < 1 || unknown.length > 0 || !/^\d+x\d
   );
   process.exit(2);
 }
-const root = new URL('../../', import.meta.url);
-const missing = BUILT.filter((path) => !existsSync(new URL(path, root)));
-if (missing.length > 0) {
-  console.error(`not built: ${missing.join(', ')}; run \`npm run build\` at the repository root`);
-  process.exit(2);
-}
-
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    interrupted = true;
-    console.error(`[ll-hls] ${signal}: stopping what was started`);
-    void cleanUpAll().finally(() => process.exit(130));
-  });
-}
-
-process.once('uncaughtException', (err) => {
-  console.error(err);
-  void cleanUpAll().finally(() => process.exit(1));
+await benchMain({
+  tag: 'll-hls',
+  built: BUILT,
+  run: async () => {
+    const { runBench } = await import('./bench.mjs');
+    return runBench({ seconds, size: values.size, only, heldBatches });
+  },
 });
-
-const { runBench } = await import('./bench.mjs');
-try {
-  console.log(await runBench({ seconds, size: values.size, only, heldBatches }));
-} catch (err) {
-  if (!interrupted) console.error(err);
-  process.exitCode = 1;
-} finally {
-  await cleanUpAll();
-}
