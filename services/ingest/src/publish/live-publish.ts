@@ -12,8 +12,8 @@ import { FlvFeed, MAX_METADATA_BYTES, type FeedAttachment, type FlvTracks } from
 import { LiveStreamWriter } from './live-stream-writer.js';
 import type { Publish, PublishSink } from './publish-sink.js';
 import { RestartBudget } from './restart-budget.js';
-import { PublishHealth, type PublishHealthSnapshot } from './publish-health.js';
-import { TimestampRebaser } from './timestamp-rebaser.js';
+import type { PublishHealthSnapshot } from './publish-health.js';
+import { PublisherInput } from './publisher-input.js';
 
 /** Settings shared by every publish of a pipeline (see PublishPipelineOptions for the meaning of each). */
 export interface LivePublishSettings {
@@ -44,11 +44,6 @@ export interface LivePublishOptions extends LivePublishSettings {
   onDropped: (reason: string) => void;
 }
 
-/** An Enhanced RTMP audio message: SoundFormat 9, ExHeader (enhanced-rtmp v2). */
-const ENHANCED_SOUND_FORMAT = 9;
-/** An Enhanced RTMP video message: the IsExHeader bit (enhanced-rtmp v1). */
-const ENHANCED_VIDEO_HEADER = 0x80;
-
 /** After ffmpeg is killed, how long to wait for its outputs to drain, ms. */
 const DRAIN_TIMEOUT_MS = 2000;
 
@@ -66,13 +61,9 @@ export class LivePublish implements PublishSink {
   private sourceInitSeen = false;
   /** Where the current publisher's media starts on the publish's timeline, ms (0 until a reconnect). */
   private inputStartMs = 0;
-  /** The current publisher's timestamps, unwrapped and rebased for the source remux. */
-  private rebaser = new TimestampRebaser();
-  /** An Enhanced RTMP message came, which the ffmpeg FLV demuxer cannot read. */
-  private enhanced = false;
   /** Set for an Enhanced RTMP publish with transcodes: ffmpeg is fed the source's fMP4 instead of FLV. */
   private mp4Feed: Fmp4Feed | undefined;
-  private readonly health = new PublishHealth();
+  private readonly input: PublisherInput;
   private writer: LiveStreamWriter;
   private ladder: readonly LadderEntry[];
   private readonly budget: RestartBudget;
@@ -80,6 +71,7 @@ export class LivePublish implements PublishSink {
   private ending: Promise<void> | undefined;
 
   constructor(private readonly o: LivePublishOptions) {
+    this.input = new PublisherInput(o.log);
     this.feed = this.createFeed();
     this.remux = this.createRemux();
     this.ladder = o.ladder;
@@ -91,7 +83,7 @@ export class LivePublish implements PublishSink {
 
   metadata(meta: Record<string, unknown>): void {
     if (this.state !== 'open') return;
-    this.health.metadata(meta);
+    this.input.health.metadata(meta);
     if (!this.feed.metadata(meta)) {
       this.o.log.warn({ maxBytes: MAX_METADATA_BYTES }, 'onMetaData over the size limit dropped');
       return;
@@ -102,20 +94,16 @@ export class LivePublish implements PublishSink {
 
   audio(timestampMs: number, payload: Buffer): void {
     if (this.state !== 'open') return;
-    this.enhanced ||= (payload[0] ?? 0) >> 4 === ENHANCED_SOUND_FORMAT;
     this.feed.audio(timestampMs, payload);
-    const t = this.rebase(timestampMs);
-    this.health.audio(t, payload);
+    const t = this.input.audio(timestampMs, payload);
     this.remuxStep(() => this.remux?.audio(t, payload));
     this.checkBacklog();
   }
 
   video(timestampMs: number, payload: Buffer): void {
     if (this.state !== 'open') return;
-    this.enhanced ||= ((payload[0] ?? 0) & ENHANCED_VIDEO_HEADER) !== 0;
     this.feed.video(timestampMs, payload);
-    const t = this.rebase(timestampMs);
-    this.health.video(t, payload);
+    const t = this.input.video(timestampMs, payload);
     this.remuxStep(() => this.remux?.video(t, payload));
     this.checkBacklog();
   }
@@ -143,8 +131,7 @@ export class LivePublish implements PublishSink {
     this.inputStartMs = Date.now() - this.o.publish.startedAtMs;
     this.feed = this.createFeed();
     this.remux = this.createRemux();
-    this.rebaser = new TimestampRebaser();
-    this.health.reconnected();
+    this.input.reconnected();
     this.sourceInitSeen = false;
     this.o.log.info({ inputStartMs: this.inputStartMs }, 'publish continued by a new publisher');
     return true;
@@ -157,7 +144,7 @@ export class LivePublish implements PublishSink {
 
   /** How the publisher's media arrives (IngestHealth of the Telemetry service). */
   healthSnapshot(): PublishHealthSnapshot {
-    return this.health.snapshot();
+    return this.input.health.snapshot();
   }
 
   end(reason: string): Promise<void> {
@@ -196,22 +183,13 @@ export class LivePublish implements PublishSink {
     this.o.onClosed();
   }
 
-  /** A message timestamp on the current publisher's continuous timeline; a rebase is logged. */
-  private rebase(timestampMs: number): number {
-    const before = this.rebaser.rebaseCount;
-    const t = this.rebaser.map(timestampMs);
-    if (this.rebaser.rebaseCount !== before)
-      this.o.log.warn({ timestampMs, rebasedMs: t, rebases: this.rebaser.rebaseCount }, 'publisher timestamps rebased');
-    return t;
-  }
-
   /**
    * The tracks are settled: the remux starts, and ffmpeg when there is something to transcode. An Enhanced RTMP
    * publish (HEVC, AV1, VP9, Opus…) is transcoded from the source rendition's fMP4, since ffmpeg 5.1's FLV demuxer
    * knows legacy codecs only; without a source rendition in the ladder it cannot be, and is dropped.
    */
   private onTracksReady(tracks: FlvTracks): void {
-    if (this.enhanced && this.transcodes().length > 0) {
+    if (this.input.enhanced && this.transcodes().length > 0) {
       if (!this.remux) {
         this.o.log.warn({ ladder: this.ladder.map((e) => e.name) }, 'enhanced RTMP publish needs the source rendition');
         this.drop('bad media');
@@ -293,7 +271,7 @@ export class LivePublish implements PublishSink {
       if (seg) this.writer.events('source', seg.discontinuity());
     }
     if (item.kind === 'init') this.sourceInitSeen = true;
-    else this.health.partListed(this.o.publish.startedAtMs + item.info.startMs + item.info.durationMs);
+    else this.input.health.partListed(this.o.publish.startedAtMs + item.info.startMs + item.info.durationMs);
     this.mp4Feed?.take(item);
     this.onItem('source', item, 0);
   }

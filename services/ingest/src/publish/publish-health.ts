@@ -57,14 +57,14 @@ export class PublishHealth {
 
   /** A video message, `mediaMs` on the publisher's continuous timeline. */
   video(mediaMs: number, body: Buffer): void {
-    this.count(mediaMs, body.length, isVideoFrame(body) ? 1 : 0);
-    const first = body[0] ?? 0;
-    if (((first >> 4) & 0x07) === 1 && isVideoFrame(body)) {
+    const frame = isVideoFrame(body);
+    this.count(mediaMs, body.length, frame ? 1 : 0);
+    if (frame && (((body[0] ?? 0) >> 4) & 0x07) === 1) {
       if (this.lastKeyframeMs !== undefined && mediaMs > this.lastKeyframeMs)
         this.keyframeIntervalMs = mediaMs - this.lastKeyframeMs;
       this.lastKeyframeMs = mediaMs;
     }
-    if (!this.bFrames && compositionMs(body) !== 0) this.bFrames = true;
+    if (frame && !this.bFrames && compositionMs(body) !== 0) this.bFrames = true;
   }
 
   /** An audio message. */
