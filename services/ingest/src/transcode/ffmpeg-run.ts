@@ -147,7 +147,9 @@ export class FfmpegRun {
         resolve({ outcome: 'exited' });
       });
       command.on('error', (err: Error) => {
-        log.warn({ err, stderrLines: lines }, 'ffmpeg failed');
+        // Killed on purpose (a stall, a new publisher, a flush that ran out of time): not a failure of ffmpeg's.
+        if (this.killed) log.info({ stderrLines: lines }, 'ffmpeg killed');
+        else log.warn({ err, stderrLines: lines }, 'ffmpeg failed');
         resolve({ outcome: 'failed', err });
       });
       command.run();

@@ -80,9 +80,12 @@ export class PublishHandover {
     return e.held;
   }
 
-  /** Registers a new publish of `owner`, which follows it until it ends or is handed over. */
-  add(held: HeldPublish, owner: PublishOwner, log: Logger): void {
-    const entry: Entry = { held, log, owner, grace: undefined };
+  /**
+   * Registers a new publish of `owner`, which follows it until it ends or is handed over. Its lines carry the room,
+   * not a connection: the publish outlives the connection that opened it.
+   */
+  add(held: HeldPublish, owner: PublishOwner): void {
+    const entry: Entry = { held, log: this.log.child({ room: held.lease.room }), owner, grace: undefined };
     this.rooms.set(held.lease.room, entry);
     held.lease.onLost(() => void this.stop(entry, 'live lock lost'));
   }

@@ -289,7 +289,7 @@ export class RtmpSession implements PublishOwner {
       throw err;
     }
     const held = { lease, sink };
-    handover.add(held, this, this.log.child({ room }));
+    handover.add(held, this);
     return held;
   }
 
