@@ -94,16 +94,18 @@ export class LivePublish implements PublishSink {
 
   audio(timestampMs: number, payload: Buffer): void {
     if (this.state !== 'open') return;
-    this.feed.audio(timestampMs, payload);
+    // First: the feed may settle the tracks on this message, and must know by then whether it is enhanced.
     const t = this.input.audio(timestampMs, payload);
+    this.feed.audio(timestampMs, payload);
     this.remuxStep(() => this.remux?.audio(t, payload));
     this.checkBacklog();
   }
 
   video(timestampMs: number, payload: Buffer): void {
     if (this.state !== 'open') return;
-    this.feed.video(timestampMs, payload);
+    // First: the feed may settle the tracks on this message, and must know by then whether it is enhanced.
     const t = this.input.video(timestampMs, payload);
+    this.feed.video(timestampMs, payload);
     this.remuxStep(() => this.remux?.video(t, payload));
     this.checkBacklog();
   }
