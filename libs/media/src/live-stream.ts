@@ -14,15 +14,20 @@ export class LiveStream {
   private readonly listeners = new Set<MediaListener>();
   private endedReason: string | undefined;
 
-  /** @param windowSize complete segments kept per rendition. */
+  /**
+   * @param windowSize complete segments kept per rendition.
+   * @param keepRetired keep segments that slid out fetchable (a server that serves HLS URLs). @default true
+   */
   constructor(
     readonly info: StreamStarted,
     windowSize: number,
+    keepRetired = true,
   ) {
     for (const r of info.renditions) {
       const window = new RenditionWindow(r.name, windowSize, {
         nominalTargetMs: info.targetSegmentDurationMs,
         discontinuitySequence: r.discontinuitySequence ?? 0,
+        ...(keepRetired ? {} : { retiredCapacity: 0 }),
       });
       this.windows.set(r.name, window);
     }

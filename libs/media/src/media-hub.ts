@@ -6,6 +6,11 @@ import { LiveStream } from './live-stream.js';
 export interface MediaHubOptions {
   /** Complete segments kept per rendition. @default 6 */
   windowSize?: number;
+  /**
+   * Keep segments that slid out of a window fetchable for as long as RFC 8216 §6.2.2 asks: what a server that
+   * serves HLS needs (a relay); a server that only streams events (ingest) keeps none. @default true
+   */
+  keepRetired?: boolean;
 }
 
 type StreamCallback = (stream: LiveStream) => void;
@@ -25,9 +30,11 @@ export class MediaHub {
   private readonly startedCallbacks: StreamCallback[] = [];
   private readonly endedCallbacks: StreamCallback[] = [];
   readonly windowSize: number;
+  private readonly keepRetired: boolean;
 
-  constructor({ windowSize = 6 }: MediaHubOptions = {}) {
+  constructor({ windowSize = 6, keepRetired = true }: MediaHubOptions = {}) {
     this.windowSize = windowSize;
+    this.keepRetired = keepRetired;
   }
 
   /** Calls `cb` whenever a stream starts; returns the function that stops calling it. */
@@ -69,7 +76,7 @@ export class MediaHub {
   /** Opens a stream; a stream still open in the room ends with reason "replaced". */
   start(info: StreamStarted): LiveStream {
     this.end(info.room, REPLACED_REASON);
-    const stream = new LiveStream(info, this.windowSize);
+    const stream = new LiveStream(info, this.windowSize, this.keepRetired);
     this.streams.set(info.room, stream);
     for (const cb of [...this.startedCallbacks]) cb(stream);
     return stream;

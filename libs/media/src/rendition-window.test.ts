@@ -53,6 +53,16 @@ describe('RenditionWindow', () => {
     expect(w.initById(first.id)).toBeUndefined();
   });
 
+  it('keeps nothing that slid out when it serves no URLs (retiredCapacity 0, ingest)', () => {
+    const w = new RenditionWindow('source', 2, { retiredCapacity: 0 });
+    w.setInit(Buffer.from('init'));
+    fill(w, [0, 1, 2, 3]);
+    expect(w.completeSegments().map((s) => s.sequence)).toEqual([2, 3]);
+    expect([0, 1].map((seq) => w.segment(seq))).toEqual([undefined, undefined]);
+    expect(w.part(0 * 100 + 1)).toBeUndefined();
+    expect(w.part(2 * 100 + 1)?.segmentSequence).toBe(2);
+  });
+
   it('names an init segment by the first 16 hex digits of its SHA-256, keeping the ref of an identical one', () => {
     const w = new RenditionWindow('source', 2);
     const a = w.setInit(Buffer.from('init-a'));

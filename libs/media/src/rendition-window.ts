@@ -33,6 +33,11 @@ export interface RenditionWindowOptions {
    * EXT-X-DISCONTINUITY-SEQUENCE when the window is rebuilt from a snapshot. @default 0
    */
   discontinuitySequence?: number;
+  /**
+   * Segments kept after they slid out, still fetchable by URL: `capacity + 1` by default (RFC 8216 §6.2.2, see
+   * `retire`); 0 for a server that serves no URLs (ingest), so a window holds only what it lists.
+   */
+  retiredCapacity?: number;
 }
 
 /**
@@ -68,14 +73,16 @@ export class RenditionWindow {
   /** Every part of the window, the current segment and the retired segments, by part sequence. */
   private readonly parts = new Map<number, Part>();
   private last: Part | undefined;
+  private readonly retiredCapacity: number;
 
   /** @param capacity complete segments kept, ≥ 1. */
   constructor(
     readonly name: string,
     readonly capacity: number,
-    { nominalTargetMs = 0, discontinuitySequence = 0 }: RenditionWindowOptions = {},
+    { nominalTargetMs = 0, discontinuitySequence = 0, retiredCapacity = capacity + 1 }: RenditionWindowOptions = {},
   ) {
     if (capacity < 1) throw new RangeError('window capacity must be at least 1');
+    this.retiredCapacity = retiredCapacity;
     this.evictedDiscontinuities = discontinuitySequence;
     this.maxTargetS = Math.max(1, Math.round(nominalTargetMs / 1000));
   }
@@ -229,7 +236,7 @@ export class RenditionWindow {
     if (!gone) return;
     if (gone.discontinuity) this.evictedDiscontinuities++;
     this.retired.push(gone);
-    if (this.retired.length > this.capacity + 1) {
+    if (this.retired.length > this.retiredCapacity) {
       const dropped = this.retired.shift();
       for (const p of dropped?.parts ?? []) this.parts.delete(p.partSequence);
     }

@@ -48,7 +48,8 @@ export function createApp(
           log,
         );
       const live = await LiveRegistry.open(kvm, { log });
-      const hub = new MediaHub({ windowSize: config.windowSegments });
+      // ingest serves no HLS URLs, only MediaService events: a window holds what it lists and no more.
+      const hub = new MediaHub({ windowSize: config.windowSegments, keepRetired: false });
       const pipeline = createPublishPipeline({
         hub,
         ladder: [...config.ladder],
