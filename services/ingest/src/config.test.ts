@@ -16,7 +16,7 @@ describe('ingest configuration', () => {
       natsUrl: 'nats://127.0.0.1:4222',
       rtmpApp: 'live',
       segmentTargetMs: 2000,
-      windowSegments: 6,
+      windowSegments: 1,
       ffmpegPath: 'ffmpeg',
       maxMessageBytes: 8 * 1024 * 1024,
       logLevel: 'info',

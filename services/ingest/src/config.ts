@@ -71,8 +71,9 @@ export const configSpec = {
   windowSegments: field(
     int(1, 100),
     'INGEST_WINDOW_SEGMENTS',
-    6,
-    'Complete segments kept per rendition for MediaService subscribers.',
+    1,
+    'Complete segments kept per rendition, besides the one being cut, for a MediaService subscriber that joins ' +
+      'mid-stream (a relay starting or re-subscribing): what its playlist starts with. Relays keep their own window.',
   ),
   ffmpegPath: field(z.string().min(1), 'INGEST_FFMPEG_PATH', 'ffmpeg', 'ffmpeg binary: a name on PATH or a path.'),
   maxMessageBytes: field(
