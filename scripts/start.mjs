@@ -105,13 +105,18 @@ async function startServices(streamKey) {
     CHAT_NATS_URL: natsUrl,
   };
   const started = SERVICES.map((svc) =>
-    start(svc, process.execPath, [join(ROOT, `services/${svc}/dist/main.js`)], env),
+    start(svc, process.execPath, [...nodeArgs(svc), join(ROOT, `services/${svc}/dist/main.js`)], env),
   );
   await Promise.all(
     started.map((s) =>
       waitUntil(async () => s.output().includes('"msg":"started"'), 30_000, `${s.name} to start (see ${s.log})`),
     ),
   );
+}
+
+/** The Node.js options a service runs with: `onair.nodeArgs` of its package.json (scripts/check-node-args.mjs). */
+function nodeArgs(svc) {
+  return JSON.parse(readFileSync(join(ROOT, `services/${svc}/package.json`), 'utf8')).onair?.nodeArgs ?? [];
 }
 
 /** The demo room's stream key: kept in .onair/<room>.stream-key, made on first start (ingest creates the room). */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freePort, retryWhilePortTaken } from './ports.js';
 import { startProcess, type TestProcess } from './process.js';
@@ -19,12 +20,21 @@ export interface TestService extends TestProcess {
   port(field: string): number;
 }
 
+/** The Node.js options a service ships with: `onair.nodeArgs` of its package.json (as its Dockerfile CMD runs it). */
+function nodeArgs(name: string): string[] {
+  const pkg = JSON.parse(readFileSync(`${REPO_ROOT}services/${name}/package.json`, 'utf8')) as {
+    onair?: { nodeArgs?: string[] };
+  };
+  return pkg.onair?.nodeArgs ?? [];
+}
+
 /**
- * Starts `services/<name>/dist/main.js` with `env` and waits until it logs `{"msg":"started"}`.
+ * Starts `services/<name>/dist/main.js` with `env`, and the Node.js options the service ships with, and waits until
+ * it logs `{"msg":"started"}`.
  * @throws Error with the process output when it exits or does not start within `timeoutMs`.
  */
 export async function startService(name: string, env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<TestService> {
-  const proc = startProcess(process.execPath, [`${REPO_ROOT}services/${name}/dist/main.js`], env);
+  const proc = startProcess(process.execPath, [...nodeArgs(name), `${REPO_ROOT}services/${name}/dist/main.js`], env);
   const logs = (): Array<Record<string, unknown>> =>
     proc
       .output()
