@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, retryWhilePortTaken, startProcess, waitFor } from '@onair/testing';
 import { onCleanup } from '../ll-hls/cleanup.mjs';
+import { acceptsConnections } from '../ll-hls/nginx.mjs';
 
 /** Debian's libnginx-mod-rtmp. */
 const RTMP_MODULE = '/usr/lib/nginx/modules/ngx_rtmp_module.so';
@@ -44,16 +44,6 @@ http {
   }
 }
 `;
-}
-
-function acceptsConnections(port) {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
 }
 
 /**

@@ -85,7 +85,8 @@ http {
  * @property {() => Promise<void>} stop stops nginx and removes its folder.
  */
 
-function acceptsConnections(port) {
+/** Resolves true when something accepts TCP connections on 127.0.0.1:`port`, false when the connection fails. */
+export function acceptsConnections(port) {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1', () => {
       socket.destroy();
