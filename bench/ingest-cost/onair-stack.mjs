@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRoomsClient } from '@onair/cli';
 import { startNats, startService } from '@onair/testing';
 import { onCleanup } from '../ll-hls/cleanup.mjs';
@@ -8,7 +9,12 @@ import { pinToCpu } from '../ll-hls/proc.mjs';
  * `segmentMs` each (INGEST_WINDOW_SEGMENTS, INGEST_SEGMENT_TARGET_MS; their defaults, set here so that the report can
  * name them).
  */
-export const INGEST_WINDOW = { segments: 6, segmentMs: 2000 };
+export const INGEST_WINDOW = { segments: 1, segmentMs: 2000 };
+
+/** The Node.js options ingest ships with (its package.json's `onair.nodeArgs`), which startService runs it with. */
+export const INGEST_NODE_ARGS = JSON.parse(
+  readFileSync(new URL('../../services/ingest/package.json', import.meta.url), 'utf8'),
+).onair.nodeArgs;
 
 /**
  * @typedef {object} OnairStack

@@ -1,5 +1,5 @@
 import { quantile } from '../ll-hls/stats.mjs';
-import { INGEST_WINDOW } from './onair-stack.mjs';
+import { INGEST_NODE_ARGS, INGEST_WINDOW } from './onair-stack.mjs';
 
 /** The issue's targets per passthrough stream: % of one core, and bytes of ingest memory. */
 const TARGET = { cpuPct: 0.5, memoryBytes: 2 * 2 ** 20 };
@@ -103,9 +103,11 @@ something else ran beside it.
 
 The relay-following row adds what ingest spends sending every part to one relay (MediaService \`Subscribe\` over \
 gRPC), as in any deployment; the no-subscriber row is the one comparable with nginx-rtmp, from which nothing reads \
-here. Ingest keeps ${INGEST_WINDOW.segments} complete segments of ~${INGEST_WINDOW.segmentMs / 1000} s of every \
-stream for MediaService subscribers (INGEST_WINDOW_SEGMENTS): at the input's bit rate that alone is \
-${memory(windowBytes)} per stream.`;
+here. Ingest keeps ${INGEST_WINDOW.segments} complete segment(s) of ~${INGEST_WINDOW.segmentMs / 1000} s of every \
+stream, besides the one being cut, for MediaService subscribers that join mid-stream (INGEST_WINDOW_SEGMENTS): at the \
+input's bit rate that is ${memory(windowBytes)} per stream, and about half as much again on average for the segment \
+being cut. Ingest runs with the Node.js options of its package.json (\`${INGEST_NODE_ARGS.join(' ')}\`), as its \
+Dockerfile CMD and \`npm start\` run it.`;
 }
 
 /** Child processes seen in a window: "none" or how many. */
