@@ -1,5 +1,20 @@
 export { startRealtime, type Realtime, type RealtimeOptions, type RoomActivity } from './realtime.js';
-export { realtimeConfigSpec, type RealtimeConfig, type RealtimeConfigDefaults } from './realtime-config.js';
+export {
+  realtimeConfigSpec,
+  parseDuration,
+  tokenVerifierFromConfig,
+  type RealtimeConfig,
+  type RealtimeConfigDefaults,
+} from './realtime-config.js';
+export { ROLES, identityAllowsRoom, type Identity, type Role } from './identity.js';
+export {
+  createTokenVerifier,
+  CLOCK_TOLERANCE_S,
+  type TokenKeySource,
+  type TokenVerifier,
+  type TokenVerifierOptions,
+} from './token-verifier.js';
+export { issueToken, type IssueOptions, type TokenGrant } from './token-issuer.js';
 export { RoomMessages, type MessageKind, type MessageStamp, type PostRequest } from './room-messages.js';
 export { roomIdSchema, nameSchema, textSchema, colorSchema, NAME_MAX_CHARS } from './fields.js';
 export { PROTOCOL_VERSION, type RoomMessage, type ClientLimits, type Welcome } from './frames.js';

@@ -1,5 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { logLevelField, field, portField, type ConfigOf, type ConfigSpec } from '@onair/runtime';
+import { logLevelField, field, portField, secret, withCheck, type ConfigOf, type ConfigSpec } from '@onair/runtime';
+import {
+  createTokenVerifier,
+  MIN_SECRET_BYTES,
+  publicKeyAlgorithm,
+  type TokenKeySource,
+  type TokenVerifier,
+} from './token-verifier.js';
 
 /** Defaults that differ between the realtime services. */
 export interface RealtimeConfigDefaults {
@@ -47,6 +56,102 @@ const durationSchema: z.ZodType<string> = z
 
 const int = (min: number, max: number): z.ZodType<number> => z.coerce.number().int().min(min).max(max);
 
+/** Hosts a JWKS may be fetched from over plain http. */
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function isJwksUrl(text: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return false;
+  }
+  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+}
+
+const jwksUrlSchema: z.ZodType<string> = z
+  .string()
+  .trim()
+  .refine(isJwksUrl, { error: 'expected an https:// URL, or http:// on localhost, 127.0.0.1 or [::1]' });
+
+/** The config fields that name where token keys come from; at most one may be set. */
+const KEY_SOURCE_FIELDS = ['jwtSecret', 'jwtPublicKeyFile', 'jwtJwksUrl'] as const;
+
+function keySourceCount(config: Readonly<Record<string, unknown>>): number {
+  return KEY_SOURCE_FIELDS.filter((key) => config[key] !== '').length;
+}
+
+/** Why a public key file cannot verify tokens, or undefined when it can. */
+function publicKeyFileProblem(file: string): string | undefined {
+  try {
+    publicKeyAlgorithm(readFileSync(file, 'utf8'));
+    return undefined;
+  } catch (err) {
+    return `cannot verify tokens with ${file}: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}
+
+/** The `<prefix>JWT_*` fields: where the keys that sign viewer tokens come from, and what tokens must name. */
+function tokenFields(p: string) {
+  const sources = `${p}JWT_SECRET, ${p}JWT_PUBLIC_KEY_FILE or ${p}JWT_JWKS_URL`;
+  const onlyOne = (_: string, config: Readonly<Record<string, unknown>>): string | undefined =>
+    keySourceCount(config) > 1 ? `set only one of ${sources}` : undefined;
+  const needsSource = (_: string, config: Readonly<Record<string, unknown>>): string | undefined =>
+    keySourceCount(config) === 0 ? `set ${sources} too` : undefined;
+  return {
+    jwtSecret: secret(
+      withCheck(
+        field(
+          z.string().min(MIN_SECRET_BYTES, { error: `expected at least ${MIN_SECRET_BYTES} characters` }),
+          `${p}JWT_SECRET`,
+          '',
+          `Shared secret viewer tokens are signed with (HS256 only), ${MIN_SECRET_BYTES}+ characters, e.g. ` +
+            `\`openssl rand -hex 32\`. Set at most one of ${sources}; none: no token is verified.`,
+          '(unset)',
+        ),
+        onlyOne,
+      ),
+    ),
+    jwtPublicKeyFile: withCheck(
+      field(
+        z.string(),
+        `${p}JWT_PUBLIC_KEY_FILE`,
+        '',
+        'PEM public key (SPKI) viewer tokens are verified with; its type is the one algorithm taken: RSA ' +
+          '(2048+ bits) RS256, EC P-256 ES256, Ed25519 EdDSA.',
+        '(unset)',
+      ),
+      (file, config) => onlyOne(file, config) ?? publicKeyFileProblem(file),
+    ),
+    jwtJwksUrl: withCheck(
+      field(
+        jwksUrlSchema,
+        `${p}JWT_JWKS_URL`,
+        '',
+        'JWK Set (RFC 7517) URL of the keys viewer tokens are verified with (RS256, ES256, EdDSA): https, or http ' +
+          'on localhost, 127.0.0.1 or [::1]. Cached 10 min; a token with an unknown kid fetches it again, at most ' +
+          'every 30 s.',
+        '(unset)',
+      ),
+      onlyOne,
+    ),
+    jwtIssuer: withCheck(
+      field(z.string(), `${p}JWT_ISSUER`, '', 'The iss viewer tokens must carry. Unset: not checked.', '(unset)'),
+      needsSource,
+    ),
+    jwtAudience: withCheck(
+      field(
+        z.string(),
+        `${p}JWT_AUDIENCE`,
+        '',
+        'The aud viewer tokens must carry (alone or in a list). Unset: not checked.',
+        '(unset)',
+      ),
+      needsSource,
+    ),
+  } satisfies ConfigSpec;
+}
+
 /** The configuration every realtime service reads, one field per `<prefix>*` variable. */
 export function realtimeConfigSpec(d: RealtimeConfigDefaults) {
   const p = d.prefix;
@@ -86,9 +191,28 @@ export function realtimeConfigSpec(d: RealtimeConfigDefaults) {
       '7d',
       'Max age of stored messages (JetStream max_age): ms, s, m, h or d, e.g. 24h.',
     ),
+    ...tokenFields(p),
     logLevel: logLevelField(`${p}LOG_LEVEL`),
   } satisfies ConfigSpec;
 }
 
 /** A realtime service's validated, frozen configuration. */
 export type RealtimeConfig = ConfigOf<ReturnType<typeof realtimeConfigSpec>>;
+
+/**
+ * The verifier of viewer tokens the `<prefix>JWT_*` variables describe (reads the public key file).
+ * @returns undefined when no key source is set.
+ * @throws Error when the public key file cannot be read or used (a validated configuration checked it at load).
+ */
+export async function tokenVerifierFromConfig(config: RealtimeConfig): Promise<TokenVerifier | undefined> {
+  let key: TokenKeySource;
+  if (config.jwtSecret !== '') key = { secret: config.jwtSecret };
+  else if (config.jwtPublicKeyFile !== '') key = { publicKeyPem: await readFile(config.jwtPublicKeyFile, 'utf8') };
+  else if (config.jwtJwksUrl !== '') key = { jwksUrl: new URL(config.jwtJwksUrl) };
+  else return undefined;
+  return createTokenVerifier({
+    key,
+    ...(config.jwtIssuer === '' ? {} : { issuer: config.jwtIssuer }),
+    ...(config.jwtAudience === '' ? {} : { audience: config.jwtAudience }),
+  });
+}
