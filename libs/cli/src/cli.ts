@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { formatRoom, formatRoomList, keyView, roomView } from './format.js';
 import { createRoomsClient, type RoomsClient } from './rooms-client.js';
+import { addTokensCommand } from './tokens-command.js';
 
 /** Where the CLI writes and which environment it reads; the process's by default. */
 export interface CliIo {
@@ -21,11 +22,12 @@ interface GlobalOptions {
 
 /**
  * Runs the `onair` command line with `argv` (as process.argv: node, script, args...).
- * @returns the exit code: 0 on success, 1 when a call failed, the usage error code for bad arguments.
+ * @returns the exit code: 0 on success, 1 when a call failed, the usage error code for bad arguments (commander's 1;
+ * 2 for `tokens issue`).
  */
 export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const program = new Command('onair')
-    .description('Manage Onair rooms and stream keys on an ingest server.')
+    .description('Manage Onair rooms and stream keys on an ingest server, and issue viewer tokens.')
     .option(
       '--ingest <host:port>',
       'ingest gRPC address (env ONAIR_INGEST_GRPC)',
@@ -104,6 +106,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
         return opts.json ? json({ room, ...key }) : formatRoom(room, key);
       }),
     );
+
+  addTokensCommand(program, io);
 
   try {
     await program.parseAsync([...argv]);
