@@ -6,6 +6,10 @@ export interface Rejection {
   readonly message: string;
   /** The input field at fault, e.g. "text"; absent when the request as a whole is at fault. */
   readonly field?: string;
+  /** BANNED: when the ban or timeout ends, unix epoch ms; absent for a ban without end. */
+  readonly untilMs?: number;
+  /** SLOW_MODE: how long the poster must wait before its next post, ms. */
+  readonly waitMs?: number;
 }
 
 /** Outcome of a request that can fail in expected ways: a value or a {@link Rejection}. */

@@ -8,9 +8,30 @@ export const ERROR_CODES = {
   INVALID_ARGUMENT: { grpc: 3, http: 400, doc: 'The request or one of its fields is malformed; `field` names it.' },
   UNAUTHENTICATED: { grpc: 16, http: 401, doc: 'No credentials, or wrong ones (admin token, service token).' },
   PERMISSION_DENIED: { grpc: 7, http: 403, doc: 'The caller is known but may not do this.' },
+  FORBIDDEN: {
+    grpc: 7,
+    http: 403,
+    doc: "The room's settings keep this poster out (followers or subscribers only, no guests) or the action needs a moderator.",
+  },
+  BANNED: {
+    grpc: 7,
+    http: 403,
+    doc: 'The poster is banned or timed out in the room; `untilMs` says until when (absent: until unbanned).',
+  },
+  BLOCKED_TERM: { grpc: 3, http: 422, doc: 'The text holds a term the room blocks; change it and post again.' },
+  HELD_FOR_REVIEW: {
+    grpc: 9,
+    http: 202,
+    doc: 'The post holds a term the room reviews; a moderator approves or denies it, and only then is it delivered.',
+  },
   NOT_FOUND: { grpc: 5, http: 404, doc: 'No such room, stream, rendition, segment or endpoint.' },
   ALREADY_EXISTS: { grpc: 6, http: 409, doc: 'The id is taken (a room).' },
   RATE_LIMITED: { grpc: 8, http: 429, doc: 'Too many requests or frames; slow down and retry.' },
+  SLOW_MODE: {
+    grpc: 8,
+    http: 429,
+    doc: "The room is in slow mode and the poster's last post is too recent; `waitMs` says how long to wait.",
+  },
   PAYLOAD_TOO_LARGE: { grpc: 8, http: 413, doc: 'A message or frame over the size limit.' },
   TOO_SLOW: {
     grpc: 8,
@@ -59,6 +80,12 @@ export const CLOSE_CODES = {
     reason: 'too far behind',
     reconnect: true,
     doc: 'The client did not read fast enough and fell too far behind; reconnect.',
+  },
+  TOKEN_EXPIRED: {
+    code: 4001,
+    reason: 'token expired',
+    reconnect: true,
+    doc: 'The token of the hello expired and no fresh hello came before; reconnect with a fresh token.',
   },
 } as const;
 
