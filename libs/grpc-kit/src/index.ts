@@ -2,3 +2,4 @@ export { createGrpcServer, type GrpcServer, type GrpcServerOptions } from './ser
 export { unary } from './handlers.js';
 export { toServiceError, fromServiceError } from './errors.js';
 export { createClient, createHealthClient, checkHealth, call, deadlineIn, type HealthStatus } from './client.js';
+export { bearerCheck, bearerToken, isLoopbackPeer, type BearerCall, type BearerCheck } from './bearer-auth.js';

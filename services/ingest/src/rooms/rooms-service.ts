@@ -1,8 +1,7 @@
 import type { ServerUnaryCall } from '@grpc/grpc-js';
 import type { rooms } from '@onair/proto';
-import { unary } from '@onair/grpc-kit';
+import { bearerCheck, unary } from '@onair/grpc-kit';
 import { OnairError, type Logger } from '@onair/runtime';
-import { adminCheck } from './admin-auth.js';
 import type { LiveRegistry } from './live-registry.js';
 import type { RoomRecord, RoomStore } from './room-store.js';
 
@@ -19,7 +18,7 @@ function toRoom(record: RoomRecord, live: boolean): rooms.Room {
 /**
  * The onair.rooms.v1.RoomsService implementation: rooms from the room store, `live` from the live registry.
  * Stream keys leave only through CreateRoom and RotateStreamKey. Every call is checked first (see
- * {@link adminCheck}): UNAUTHENTICATED without the admin token when one is set, PERMISSION_DENIED for remote
+ * {@link bearerCheck}): UNAUTHENTICATED without the admin token when one is set, PERMISSION_DENIED for remote
  * callers when none is.
  */
 export function roomsServiceHandlers(
@@ -29,7 +28,12 @@ export function roomsServiceHandlers(
   { adminToken }: RoomsServiceOptions = {},
 ): rooms.RoomsServiceHandlers {
   const svcLog = log.child({ component: 'rooms-service' });
-  const check = adminCheck(adminToken);
+  const check = bearerCheck({
+    token: adminToken,
+    guards: 'RoomsService',
+    variable: 'INGEST_ADMIN_TOKEN',
+    clientHint: 'onair CLI: --token or ONAIR_ADMIN_TOKEN',
+  });
   /** A unary handler that runs only for callers the admin check lets through. */
   const admin = <Req, Res>(method: string, handler: (req: Req) => Promise<Res>) =>
     unary<Req, Res>(svcLog, async (req, call: ServerUnaryCall<Req, Res>) => {

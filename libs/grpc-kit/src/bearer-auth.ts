@@ -3,34 +3,45 @@ import { isIP } from 'node:net';
 import type { Metadata } from '@grpc/grpc-js';
 import { OnairError } from '@onair/runtime';
 
-/** What {@link adminCheck} reads of a gRPC call (grpc-js ServerUnaryCall has both). */
-export interface AdminCall {
+/** What a {@link bearerCheck} reads of a gRPC call (grpc-js ServerUnaryCall has both). */
+export interface BearerCall {
   /** The peer's address as grpc-js gives it: "127.0.0.1:5000", "::1:5000", "[::1]:5000" or "unknown". */
   getPeer(): string;
   readonly metadata: Metadata;
 }
 
-/** Checks one admin call; throws when the caller may not manage rooms. */
-export type AdminCheck = (call: AdminCall) => void;
+/** Checks one call; throws when the caller may not make it. */
+export type BearerCheck = (call: BearerCall) => void;
+
+/** Options of {@link bearerCheck}. */
+export interface BearerCheckOptions {
+  /** The token callers must present; undefined or "" for loopback-only access. */
+  readonly token: string | undefined;
+  /** What the token guards, for error messages, e.g. "RoomsService". */
+  readonly guards: string;
+  /** The variable that sets the token, for error messages, e.g. "INGEST_ADMIN_TOKEN". */
+  readonly variable: string;
+  /** How a client sends it, appended to the loopback-only refusal, e.g. "onair CLI: --token or ONAIR_ADMIN_TOKEN". */
+  readonly clientHint?: string;
+}
 
 /**
- * The RoomsService access rule. With a token (INGEST_ADMIN_TOKEN), every call must carry the gRPC metadata
+ * A shared-token access rule for gRPC calls. With a token, every call must carry the gRPC metadata
  * `authorization: Bearer <token>` (the HTTP bearer scheme of RFC 6750 §2.1 over gRPC metadata), compared in
  * constant time; the caller's address does not matter. Without one, only loopback peers (127.0.0.0/8, ::1,
- * ::ffff:127.0.0.0/104) may call: anyone else reaching the gRPC port could rotate a room's stream key and
- * take the room over.
- * @param token the admin token, or undefined/"" for loopback-only access.
+ * ::ffff:127.0.0.0/104) may call: anyone else reaching the gRPC port could act as a trusted service.
  * @throws (from the returned check) OnairError UNAUTHENTICATED for a missing or wrong token, PERMISSION_DENIED
- *   for a remote peer while no token is set.
+ *   for a remote peer while no token is set. Messages name the variable, never a token.
  */
-export function adminCheck(token: string | undefined): AdminCheck {
+export function bearerCheck({ token, guards, variable, clientHint }: BearerCheckOptions): BearerCheck {
   if (!token) {
+    const hint = clientHint === undefined ? '' : ` (${clientHint})`;
     return (call) => {
       if (isLoopbackPeer(call.getPeer())) return;
       throw new OnairError(
         'PERMISSION_DENIED',
-        'RoomsService accepts only loopback callers while INGEST_ADMIN_TOKEN is unset; set INGEST_ADMIN_TOKEN ' +
-          'on ingest and call with "authorization: Bearer <token>" (onair CLI: --token or ONAIR_ADMIN_TOKEN)',
+        `${guards} accepts only loopback callers while ${variable} is unset; set ${variable} ` +
+          `and call with "authorization: Bearer <token>"${hint}`,
       );
     };
   }
@@ -38,8 +49,8 @@ export function adminCheck(token: string | undefined): AdminCheck {
   return (call) => {
     const presented = bearerToken(call.metadata);
     if (presented === undefined)
-      throw new OnairError('UNAUTHENTICATED', 'RoomsService needs "authorization: Bearer <INGEST_ADMIN_TOKEN>"');
-    if (!timingSafeEqual(digest(presented), expected)) throw new OnairError('UNAUTHENTICATED', 'wrong admin token');
+      throw new OnairError('UNAUTHENTICATED', `${guards} needs "authorization: Bearer <${variable}>"`);
+    if (!timingSafeEqual(digest(presented), expected)) throw new OnairError('UNAUTHENTICATED', `wrong ${variable}`);
   };
 }
 

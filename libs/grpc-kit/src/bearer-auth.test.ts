@@ -1,6 +1,6 @@
 import { Metadata } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { adminCheck, bearerToken, isLoopbackPeer } from './admin-auth.js';
+import { bearerCheck, bearerToken, isLoopbackPeer } from './bearer-auth.js';
 
 const call = (peer: string, authorization?: string) => {
   const metadata = new Metadata();
@@ -39,7 +39,7 @@ describe('bearerToken (RFC 6750 §2.1)', () => {
   });
 });
 
-describe('adminCheck', () => {
+describe('bearerCheck', () => {
   it.each([
     { name: 'token set, right token, remote peer', token: 's3cret', peer: '192.0.2.2:1', auth: 'Bearer s3cret' },
     { name: 'token set, loopback peer without it', token: 's3cret', peer: '127.0.0.1:1', code: 'UNAUTHENTICATED' },
@@ -53,7 +53,7 @@ describe('adminCheck', () => {
     { name: 'no token, loopback peer', token: undefined, peer: '[::1]:1' },
     { name: 'no token, remote peer', token: '', peer: '192.0.2.2:1', auth: 'Bearer x', code: 'PERMISSION_DENIED' },
   ])('$name', ({ token, peer, auth, code }) => {
-    const check = adminCheck(token);
+    const check = bearerCheck({ token, guards: 'RoomsService', variable: 'INGEST_ADMIN_TOKEN' });
     if (code === undefined) expect(() => check(call(peer, auth))).not.toThrow();
     else expect(() => check(call(peer, auth))).toThrow(expect.objectContaining({ code }));
   });
