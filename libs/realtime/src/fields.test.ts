@@ -32,8 +32,8 @@ describe('textSchema', () => {
 describe('nameSchema', () => {
   it.each([
     ['alice', true],
-    ['a'.repeat(32), true],
-    ['a'.repeat(33), false],
+    ['a'.repeat(64), true],
+    ['a'.repeat(65), false],
     ['', false],
     ['bob\u001b[31m', false],
   ])('%j → ok %s', (input, ok) => {

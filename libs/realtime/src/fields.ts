@@ -7,7 +7,7 @@ export const roomIdSchema = z.string({ error: 'room must be a string' }).regex(R
 });
 
 /** Longest display name, characters (Unicode code points). */
-export const NAME_MAX_CHARS = 32;
+export const NAME_MAX_CHARS = 64;
 
 const CONTROL_CHARACTER = /\p{Cc}/u;
 

@@ -3,7 +3,7 @@ import { errorFrame, historyFrame, isRoomMessage, parseClientFrame, welcomeFrame
 
 describe('parseClientFrame', () => {
   it.each([
-    ['{"type":"hello","name":"alice"}', { type: 'hello', name: 'alice' }],
+    ['{"type":"hello","token":"a.b.c"}', { type: 'hello', token: 'a.b.c' }],
     ['{"v":1,"type":"message","text":"hi"}', { v: 1, type: 'message', text: 'hi' }],
   ])('parses %s', (text, expected) => {
     expect(parseClientFrame(text)).toEqual({ ok: true, value: expected });
@@ -43,20 +43,29 @@ describe('server frames', () => {
       key: 'k1',
     });
     const limits = { maxTextLength: 100, ratePerSec: 5, rateBurst: 10, maxFrameBytes: 4096 };
-    expect(JSON.parse(welcomeFrame({ room: 'r', conn: '1', name: null, limits }))).toEqual({
+    expect(JSON.parse(welcomeFrame({ room: 'r', conn: '1', user: null, limits }))).toEqual({
       v: 1,
       type: 'welcome',
       room: 'r',
       conn: '1',
-      name: null,
+      user: null,
       limits,
     });
-    const message = { v: 1 as const, type: 'message', id: 'x', room: 'r', name: 'a', text: 't', sentAtMs: 1 };
+    const message = {
+      v: 1 as const,
+      type: 'message',
+      id: 'x',
+      room: 'r',
+      name: 'a',
+      userId: 'u',
+      text: 't',
+      sentAtMs: 1,
+    };
     expect(JSON.parse(historyFrame([message]))).toEqual({ v: 1, type: 'history', messages: [message] });
   });
 
   it('recognises stored messages of a type', () => {
-    const message = { v: 1, type: 'message', id: 'x', room: 'r', name: 'a', text: 't', sentAtMs: 1 };
+    const message = { v: 1, type: 'message', id: 'x', room: 'r', name: 'a', userId: 'u', text: 't', sentAtMs: 1 };
     expect(isRoomMessage(message, 'message')).toBe(true);
     expect(isRoomMessage(message, 'danmaku')).toBe(false);
     expect(isRoomMessage({ ...message, id: 3 }, 'message')).toBe(false);

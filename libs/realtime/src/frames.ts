@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { nameSchema } from './fields.js';
+import type { Poster } from './identity.js';
 import type { Rejection, Result } from './result.js';
 import { validate } from './validate.js';
 
@@ -17,8 +17,10 @@ export interface RoomMessage {
    */
   readonly id: string;
   readonly room: string;
-  /** Display name of the sender. */
+  /** Display name of the sender, from its token (or server-given for a guest). */
   readonly name: string;
+  /** The sender's user id: the token's `sub`, `guest:<conn>` for a guest, `service:<name>` for a gRPC caller. */
+  readonly userId: string;
   readonly text: string;
   /** Server wall clock when the post was received, unix epoch ms. */
   readonly sentAtMs: number;
@@ -49,8 +51,29 @@ export function parseClientFrame(text: string): Result<ClientFrame> {
   return validate(envelopeSchema, json);
 }
 
-/** Zod schema of the client's `{"type":"hello","name":...}` frame. */
-export const helloSchema = z.object({ name: nameSchema });
+/** Longest token a hello may carry, characters (as the verifier's MAX_TOKEN_CHARS). */
+const HELLO_TOKEN_MAX_CHARS = 8192;
+
+/**
+ * Zod schema of the client's `{"type":"hello","token"?:<JWT>,"since"?:<seq>}` frame: the first frame of every
+ * connection, and again whenever the client has a fresh token. `token` (a JWT, RFC 7519) is needed to post
+ * unless the room allows guests; `since` is the last `seq` the client saw (recovery).
+ */
+export const helloSchema = z.looseObject({
+  token: z
+    .string({ error: 'token must be a string' })
+    .min(1, { error: 'token must not be empty' })
+    .max(HELLO_TOKEN_MAX_CHARS, { error: `token must be at most ${HELLO_TOKEN_MAX_CHARS} characters` })
+    .optional(),
+  since: z
+    .number({ error: 'since must be a number' })
+    .int({ error: 'since must be an integer' })
+    .min(0, { error: 'since must not be negative' })
+    .optional(),
+});
+
+/** A hello that passed {@link helloSchema}. */
+export type Hello = z.infer<typeof helloSchema>;
 
 /** Limits a viewer is told in the welcome frame. */
 export interface ClientLimits {
@@ -64,13 +87,13 @@ export interface ClientLimits {
   readonly maxFrameBytes: number;
 }
 
-/** Content of the welcome frame, sent when a viewer has joined (and again after a hello). */
+/** Content of the welcome frame, sent when a viewer has joined after its hello (and again after each later hello). */
 export interface Welcome {
   readonly room: string;
   /** Connection id, as in the server's logs. */
   readonly conn: string;
-  /** The name messages are sent under; null until the client says hello. */
-  readonly name: string | null;
+  /** Who the connection posts as: the token's user, a guest, or null (reading only). */
+  readonly user: Pick<Poster, 'userId' | 'name' | 'roles' | 'guest'> | null;
   readonly limits: ClientLimits;
 }
 

@@ -1,14 +1,11 @@
 import { z } from 'zod';
-import { roomIdSchema, textSchema } from './fields.js';
+import { nameSchema, roomIdSchema } from './fields.js';
 
 /** The roles a token may grant, least to most trusted. */
 export const ROLES = ['viewer', 'subscriber', 'vip', 'moderator', 'broadcaster', 'admin'] as const;
 
 /** One of {@link ROLES}. */
 export type Role = (typeof ROLES)[number];
-
-/** Longest display name a token may carry, characters (Unicode code points). */
-const TOKEN_NAME_MAX_CHARS = 64;
 
 /** Longest user id (`sub`) a token may carry, characters. */
 const USER_ID_MAX_CHARS = 128;
@@ -31,7 +28,7 @@ const unique = (values: readonly string[]): boolean => new Set(values).size === 
 
 /**
  * Zod schema of the claims a viewer token must carry besides its signature: `sub` (1–128 characters), `name`
- * ({@link textSchema}, 1–64 characters), `roles` (a non-empty list of {@link ROLES} without repeats), `exp` (NumericDate,
+ * ({@link nameSchema}), `roles` (a non-empty list of {@link ROLES} without repeats), `exp` (NumericDate,
  * seconds, RFC 7519 §2) and optionally `rooms` (room ids, at least one, no repeats). Other claims (`iss`, `aud`,
  * `iat`, `jti`, ...) pass through unread.
  */
@@ -40,7 +37,7 @@ export const tokenClaimsSchema = z.looseObject({
     .string({ error: 'sub must be a string' })
     .min(1, { error: 'sub must not be empty' })
     .max(USER_ID_MAX_CHARS, { error: `sub must be at most ${USER_ID_MAX_CHARS} characters` }),
-  name: textSchema('name', TOKEN_NAME_MAX_CHARS),
+  name: nameSchema,
   roles: z
     .array(z.enum(ROLES, { error: `roles must be among ${ROLES.join(', ')}` }), { error: 'roles must be a list' })
     .min(1, { error: 'roles must not be empty' })
@@ -65,4 +62,29 @@ export function identityOf(claims: TokenClaims): Identity {
 /** Whether `identity` may be used in `room`: a token without a `rooms` claim is good for every room. */
 export function identityAllowsRoom(identity: Identity, room: string): boolean {
   return identity.rooms === undefined || identity.rooms.includes(room);
+}
+
+/** Who posts or moderates: a token's bearer, a guest, or a trusted service. */
+export interface Poster {
+  /** The token's `sub`; `guest:<conn>` for a guest; `service:<name>` for a service posting over gRPC. */
+  readonly userId: string;
+  readonly name: string;
+  readonly roles: readonly Role[];
+  /** True for a viewer without a token, posting under a server-given name. */
+  readonly guest: boolean;
+}
+
+/** The poster a verified identity is. */
+export function posterOf(identity: Identity): Poster {
+  return { userId: identity.userId, name: identity.name, roles: identity.roles, guest: false };
+}
+
+/** The guest poster of connection `conn`: named `guest-` and the connection id's first 6 characters. */
+export function guestPoster(conn: string): Poster {
+  return { userId: `guest:${conn}`, name: `guest-${conn.slice(0, 6)}`, roles: ['viewer'], guest: true };
+}
+
+/** Whether `poster` holds any of `roles`. */
+export function hasRole(poster: Pick<Poster, 'roles'>, roles: readonly Role[]): boolean {
+  return poster.roles.some((role) => roles.includes(role));
 }

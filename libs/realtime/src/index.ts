@@ -6,7 +6,17 @@ export {
   type RealtimeConfig,
   type RealtimeConfigDefaults,
 } from './realtime-config.js';
-export { ROLES, identityAllowsRoom, type Identity, type Role } from './identity.js';
+export {
+  ROLES,
+  identityAllowsRoom,
+  guestPoster,
+  hasRole,
+  posterOf,
+  type Identity,
+  type Poster,
+  type Role,
+} from './identity.js';
+export { serviceAuth, grpcPoster, type Caller, type ServiceAuth, type ServiceAuthOptions } from './service-auth.js';
 export {
   createTokenVerifier,
   CLOCK_TOLERANCE_S,
@@ -26,4 +36,5 @@ export {
   type RealtimePorts,
   type Companion,
   type GrpcServiceOf,
+  type GrpcCore,
 } from './realtime-app.js';

@@ -13,7 +13,8 @@ import {
 } from '@onair/runtime';
 import type { RoomMessage } from './frames.js';
 import type { MessageKind, RoomMessages } from './room-messages.js';
-import type { RealtimeConfig } from './realtime-config.js';
+import { tokenVerifierFromConfig, type RealtimeConfig } from './realtime-config.js';
+import { serviceAuth, type ServiceAuth } from './service-auth.js';
 import { startRealtime, type Realtime, type RoomActivity } from './realtime.js';
 
 /** The ports a realtime service binds. */
@@ -28,8 +29,15 @@ export interface Companion {
   stop(): Promise<void>;
 }
 
-/** A realtime service's own gRPC service, built over the messages its sockets use. */
-export type GrpcServiceOf<P extends { text: string }, M extends RoomMessage> = (messages: RoomMessages<P, M>) => {
+/** What a realtime service's own gRPC handlers work on: the messages its sockets use, and the caller check. */
+export interface GrpcCore<P extends { text: string }, M extends RoomMessage> {
+  readonly messages: RoomMessages<P, M>;
+  /** Checks the credentials of a call that posts or moderates (see serviceAuth). */
+  readonly authorize: ServiceAuth;
+}
+
+/** A realtime service's own gRPC service, built over the core its sockets use. */
+export type GrpcServiceOf<P extends { text: string }, M extends RoomMessage> = (core: GrpcCore<P, M>) => {
   definition: GrpcServiceDefinition;
   implementation: UntypedServiceImplementation;
 };
@@ -73,16 +81,16 @@ export function realtimeApp<P extends { text: string }, M extends RoomMessage>(
       const companion = options.companion?.(nc);
       const serving: Array<() => Promise<void>> = [() => grpc.stop(), async () => companion?.stop()];
       stop = () => stopInOrder([serving, [() => nc.drain()]]);
-      const core = await startRealtime({
-        config,
-        log,
-        registry,
-        nc,
-        kind: options.kind,
-      });
+      const verifier = await tokenVerifierFromConfig(config);
+      const core = await startRealtime({ config, log, registry, nc, kind: options.kind, verifier });
       realtime = core;
       serving.push(() => core.stop());
-      const { definition, implementation } = options.grpcService(core.messages);
+      const authorize = serviceAuth({
+        serviceToken: config.serviceToken,
+        variable: `${name.toUpperCase()}_SERVICE_TOKEN`,
+        verifier,
+      });
+      const { definition, implementation } = options.grpcService({ messages: core.messages, authorize });
       grpc.addService(definition, implementation);
       const grpcPort = await grpc.listen(config.host, config.grpcPort);
       return { httpPort: core.httpPort, grpcPort };

@@ -113,6 +113,17 @@ describe('the T_JWT_* fields', () => {
     await expect(verifier?.verify(await token({}, key, 'HS256'))).resolves.toMatchObject({ userId: 'u' });
   });
 
+  it('builds an HS256 verifier from a secret file, its line break dropped, and names a short one', async () => {
+    const file = join(dir, 'jwt-secret');
+    writeFileSync(file, `${secret}\n`);
+    const verifier = await tokenVerifierFromConfig(loadConfig(spec, 'T_', { T_JWT_SECRET_FILE: file }).config);
+    const key = new TextEncoder().encode(secret);
+    await expect(verifier?.verify(await token({}, key, 'HS256'))).resolves.toMatchObject({ userId: 'u' });
+    writeFileSync(file, 'short');
+    expect(() => loadConfig(spec, 'T_', { T_JWT_SECRET_FILE: file })).toThrow(/holds fewer than 32 bytes/);
+    expect(() => loadConfig(spec, 'T_', { T_JWT_SECRET_FILE: file })).not.toThrow(/short/);
+  });
+
   it.each([
     { T_JWT_JWKS_URL: 'https://id.example.com/.well-known/jwks.json' },
     { T_JWT_JWKS_URL: 'http://localhost:8080/jwks.json' },
@@ -134,13 +145,16 @@ describe('the T_JWT_* fields', () => {
     [{ T_JWT_PUBLIC_KEY_FILE: privateKeyFile }, 'private.pem: expected a PEM public key'],
     [
       { T_JWT_SECRET: secret, T_JWT_PUBLIC_KEY_FILE: publicKeyFile },
-      'T_JWT_SECRET: set only one of T_JWT_SECRET, T_JWT_PUBLIC_KEY_FILE or T_JWT_JWKS_URL',
+      'T_JWT_SECRET: set only one of T_JWT_SECRET, T_JWT_SECRET_FILE, T_JWT_PUBLIC_KEY_FILE or T_JWT_JWKS_URL',
     ],
     [
       { T_JWT_PUBLIC_KEY_FILE: publicKeyFile, T_JWT_JWKS_URL: 'https://id.example.com/jwks.json' },
       'T_JWT_JWKS_URL: set only one of',
     ],
-    [{ T_JWT_ISSUER: 'idp' }, 'T_JWT_ISSUER: set T_JWT_SECRET, T_JWT_PUBLIC_KEY_FILE or T_JWT_JWKS_URL too'],
+    [
+      { T_JWT_ISSUER: 'idp' },
+      'T_JWT_ISSUER: set T_JWT_SECRET, T_JWT_SECRET_FILE, T_JWT_PUBLIC_KEY_FILE or T_JWT_JWKS_URL too',
+    ],
     [{ T_JWT_AUDIENCE: 'chat' }, 'T_JWT_AUDIENCE: set T_JWT_SECRET'],
   ])('refuses %j', (env, problem) => {
     const load = (): unknown => loadConfig(spec, 'T_', env);

@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { logLevelField, field, portField, secret, withCheck, type ConfigOf, type ConfigSpec } from '@onair/runtime';
+import {
+  boolField,
+  logLevelField,
+  field,
+  portField,
+  secret,
+  withCheck,
+  type ConfigOf,
+  type ConfigSpec,
+} from '@onair/runtime';
 import {
   createTokenVerifier,
   MIN_SECRET_BYTES,
@@ -75,10 +84,25 @@ const jwksUrlSchema: z.ZodType<string> = z
   .refine(isJwksUrl, { error: 'expected an https:// URL, or http:// on localhost, 127.0.0.1 or [::1]' });
 
 /** The config fields that name where token keys come from; at most one may be set. */
-const KEY_SOURCE_FIELDS = ['jwtSecret', 'jwtPublicKeyFile', 'jwtJwksUrl'] as const;
+const KEY_SOURCE_FIELDS = ['jwtSecret', 'jwtSecretFile', 'jwtPublicKeyFile', 'jwtJwksUrl'] as const;
 
 function keySourceCount(config: Readonly<Record<string, unknown>>): number {
   return KEY_SOURCE_FIELDS.filter((key) => config[key] !== '').length;
+}
+
+/** The shared secret a secret file holds: its text without the trailing line break. */
+function readSecretFile(file: string): string {
+  return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+}
+
+/** Why a secret file cannot verify tokens, or undefined when it can; never quotes the file's content. */
+function secretFileProblem(file: string): string | undefined {
+  try {
+    const bytes = Buffer.byteLength(readSecretFile(file));
+    return bytes < MIN_SECRET_BYTES ? `${file} holds fewer than ${MIN_SECRET_BYTES} bytes` : undefined;
+  } catch (err) {
+    return `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`;
+  }
 }
 
 /** Why a public key file cannot verify tokens, or undefined when it can. */
@@ -93,7 +117,7 @@ function publicKeyFileProblem(file: string): string | undefined {
 
 /** The `<prefix>JWT_*` fields: where the keys that sign viewer tokens come from, and what tokens must name. */
 function tokenFields(p: string) {
-  const sources = `${p}JWT_SECRET, ${p}JWT_PUBLIC_KEY_FILE or ${p}JWT_JWKS_URL`;
+  const sources = `${p}JWT_SECRET, ${p}JWT_SECRET_FILE, ${p}JWT_PUBLIC_KEY_FILE or ${p}JWT_JWKS_URL`;
   const onlyOne = (_: string, config: Readonly<Record<string, unknown>>): string | undefined =>
     keySourceCount(config) > 1 ? `set only one of ${sources}` : undefined;
   const needsSource = (_: string, config: Readonly<Record<string, unknown>>): string | undefined =>
@@ -111,6 +135,16 @@ function tokenFields(p: string) {
         ),
         onlyOne,
       ),
+    ),
+    jwtSecretFile: withCheck(
+      field(
+        z.string(),
+        `${p}JWT_SECRET_FILE`,
+        '',
+        `File holding the shared secret (as ${p}JWT_SECRET; a trailing line break is ignored), e.g. a Docker secret.`,
+        '(unset)',
+      ),
+      (file, config) => onlyOne(file, config) ?? secretFileProblem(file),
     ),
     jwtPublicKeyFile: withCheck(
       field(
@@ -192,6 +226,21 @@ export function realtimeConfigSpec(d: RealtimeConfigDefaults) {
       'Max age of stored messages (JetStream max_age): ms, s, m, h or d, e.g. 24h.',
     ),
     ...tokenFields(p),
+    guests: boolField(
+      `${p}GUESTS`,
+      false,
+      'Whether a new room lets viewers without a token post (under a server-given guest name); moderators change it per room.',
+    ),
+    serviceToken: secret(
+      field(
+        z.string(),
+        `${p}SERVICE_TOKEN`,
+        '',
+        'Bearer token the gRPC calls that post or moderate must carry (`authorization: Bearer <token>`), ' +
+          'compared in constant time; an admin viewer token is taken too. Unset: loopback callers only.',
+        '(unset)',
+      ),
+    ),
     logLevel: logLevelField(`${p}LOG_LEVEL`),
   } satisfies ConfigSpec;
 }
@@ -200,13 +249,14 @@ export function realtimeConfigSpec(d: RealtimeConfigDefaults) {
 export type RealtimeConfig = ConfigOf<ReturnType<typeof realtimeConfigSpec>>;
 
 /**
- * The verifier of viewer tokens the `<prefix>JWT_*` variables describe (reads the public key file).
+ * The verifier of viewer tokens the `<prefix>JWT_*` variables describe (reads the secret or public key file).
  * @returns undefined when no key source is set.
- * @throws Error when the public key file cannot be read or used (a validated configuration checked it at load).
+ * @throws Error when the secret or public key file cannot be read or used (a validated configuration checked it at load).
  */
 export async function tokenVerifierFromConfig(config: RealtimeConfig): Promise<TokenVerifier | undefined> {
   let key: TokenKeySource;
   if (config.jwtSecret !== '') key = { secret: config.jwtSecret };
+  else if (config.jwtSecretFile !== '') key = { secret: readSecretFile(config.jwtSecretFile) };
   else if (config.jwtPublicKeyFile !== '') key = { publicKeyPem: await readFile(config.jwtPublicKeyFile, 'utf8') };
   else if (config.jwtJwksUrl !== '') key = { jwksUrl: new URL(config.jwtJwksUrl) };
   else return undefined;

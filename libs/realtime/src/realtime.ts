@@ -12,6 +12,7 @@ import { RoomLog } from './room-log.js';
 import { streamBus } from './stream-bus.js';
 import type { JoinFrames } from './ws-conn.js';
 import { RealtimeWsServer } from './ws-server.js';
+import type { TokenVerifier } from './token-verifier.js';
 
 /** Options of {@link startRealtime}. */
 export interface RealtimeOptions<P extends { text: string }, M extends RoomMessage> {
@@ -20,10 +21,14 @@ export interface RealtimeOptions<P extends { text: string }, M extends RoomMessa
   registry: Registry;
   nc: NatsConnection;
   kind: MessageKind<P, M>;
+  /** Verifies viewer tokens (see tokenVerifierFromConfig); undefined: no token is taken, only guests post. */
+  verifier: TokenVerifier | undefined;
   /** Extra fields of `GET /healthz`. */
   health?: () => Record<string, unknown>;
   /** A viewer whose socket buffers more is closed (1013), bytes. @default 1048576 */
   maxBufferedBytes?: number;
+  /** A connection without a hello this long after opening is closed (4002), ms. @default 10000 */
+  helloTimeoutMs?: number;
 }
 
 /** What one instance knows of one room, for Telemetry.GetStats (onair.telemetry.v1.RoomStats fields). */
@@ -101,6 +106,9 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
       messages,
       fanout,
       join,
+      verifier: options.verifier,
+      guests: () => config.guests,
+      helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
       limits,
       observer,
       metrics,

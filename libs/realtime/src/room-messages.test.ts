@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { textSchema } from './fields.js';
 import type { RoomMessage } from './frames.js';
+import type { Poster } from './identity.js';
 import { RoomMessages, type PostObserver } from './room-messages.js';
 import type { MessageStore } from './room-log.js';
 
@@ -56,12 +57,15 @@ function setup(): {
   return { messages, store, outcomes };
 }
 
+/** A viewer poster named `name` (user id from the trimmed name). */
+const poster = (name: string): Poster => ({ userId: `u-${name.trim()}`, name, roles: ['viewer'], guest: false });
+
 describe('RoomMessages', () => {
   it('stamps, shapes and stores an accepted post', async () => {
     const { messages, store, outcomes } = setup();
     const result = await messages.post({
       room: 'demo',
-      name: ' alice ',
+      poster: poster(' alice '),
       fields: { type: 'shout', text: ' hi ', loud: true },
     });
     expect(result.ok).toBe(true);
@@ -71,6 +75,7 @@ describe('RoomMessages', () => {
       type: 'shout',
       room: 'demo',
       name: 'alice',
+      userId: 'u-alice',
       text: 'hi',
       loud: true,
       sentAtMs: 1234,
@@ -83,16 +88,21 @@ describe('RoomMessages', () => {
 
   it('stamps sentAtMs with the time the post was received', async () => {
     const { messages } = setup();
-    const result = await messages.post({ room: 'demo', name: 'a', fields: { text: 'x' }, receivedAtMs: 1000 });
+    const result = await messages.post({
+      room: 'demo',
+      poster: poster('a'),
+      fields: { text: 'x' },
+      receivedAtMs: 1000,
+    });
     expect(result.ok && result.value.sentAtMs).toBe(1000);
   });
 
-  it('stores a repeated key of the same room and name once and answers with the first message', async () => {
+  it('stores a repeated key of the same room and user once and answers with the first message', async () => {
     const { messages, store } = setup();
-    const first = await messages.post({ room: 'demo', name: 'a', fields: { text: 'x' }, key: 'k1' });
-    const retry = await messages.post({ room: 'demo', name: 'a', fields: { text: 'x' }, key: 'k1' });
-    const otherName = await messages.post({ room: 'demo', name: 'b', fields: { text: 'x' }, key: 'k1' });
-    const otherRoom = await messages.post({ room: 'lobby', name: 'a', fields: { text: 'x' }, key: 'k1' });
+    const first = await messages.post({ room: 'demo', poster: poster('a'), fields: { text: 'x' }, key: 'k1' });
+    const retry = await messages.post({ room: 'demo', poster: poster('a'), fields: { text: 'x' }, key: 'k1' });
+    const otherName = await messages.post({ room: 'demo', poster: poster('b'), fields: { text: 'x' }, key: 'k1' });
+    const otherRoom = await messages.post({ room: 'lobby', poster: poster('a'), fields: { text: 'x' }, key: 'k1' });
     expect(first.ok && retry.ok && otherName.ok && otherRoom.ok).toBe(true);
     if (!first.ok || !retry.ok || !otherName.ok) return;
     expect(retry.value).toEqual(first.value);
@@ -102,13 +112,13 @@ describe('RoomMessages', () => {
   });
 
   it.each([
-    [{ room: 'Bad Room', name: 'a', fields: { text: 'x' } }, 'room'],
-    [{ room: 'demo', name: '', fields: { text: 'x' } }, 'name'],
-    [{ room: 'demo', name: 'a', fields: { text: '' } }, 'text'],
-    [{ room: 'demo', name: 'a', fields: { text: 'x'.repeat(11) } }, 'text'],
-    [{ room: 'demo', name: 'a', fields: { text: 'x', loud: 'yes' } }, 'loud'],
-    [{ room: 'demo', name: 'a', fields: {} }, 'text'],
-    [{ room: 'demo', name: 'a', fields: { text: 'x' }, key: 'a b' }, 'key'],
+    [{ room: 'Bad Room', poster: poster('a'), fields: { text: 'x' } }, 'room'],
+    [{ room: 'demo', poster: poster(''), fields: { text: 'x' } }, 'name'],
+    [{ room: 'demo', poster: poster('a'), fields: { text: '' } }, 'text'],
+    [{ room: 'demo', poster: poster('a'), fields: { text: 'x'.repeat(11) } }, 'text'],
+    [{ room: 'demo', poster: poster('a'), fields: { text: 'x', loud: 'yes' } }, 'loud'],
+    [{ room: 'demo', poster: poster('a'), fields: {} }, 'text'],
+    [{ room: 'demo', poster: poster('a'), fields: { text: 'x' }, key: 'a b' }, 'key'],
   ])('rejects %j naming %s', async (request, field) => {
     const { messages, store, outcomes } = setup();
     const result = await messages.post(request);
@@ -122,7 +132,7 @@ describe('RoomMessages', () => {
   it('answers UNAVAILABLE when the store fails, without the store error', async () => {
     const { messages, store, outcomes } = setup();
     store.failing = true;
-    const result = await messages.post({ room: 'demo', name: 'a', fields: { text: 'x' } });
+    const result = await messages.post({ room: 'demo', poster: poster('a'), fields: { text: 'x' } });
     expect(result).toEqual({
       ok: false,
       rejection: { code: 'UNAVAILABLE', message: 'the message could not be stored; try again' },
@@ -132,8 +142,8 @@ describe('RoomMessages', () => {
 
   it('reads back the recent messages of its type', async () => {
     const { messages, store } = setup();
-    await messages.post({ room: 'demo', name: 'a', fields: { text: 'one' } });
-    await messages.post({ room: 'demo', name: 'a', fields: { text: 'two' } });
+    await messages.post({ room: 'demo', poster: poster('a'), fields: { text: 'one' } });
+    await messages.post({ room: 'demo', poster: poster('a'), fields: { text: 'two' } });
     store.rooms.get('demo')?.push({ type: 'other', id: 'z', room: 'demo', sentAtMs: 1 });
     const recent = await messages.recent('demo', 10);
     expect(recent.ok && recent.value.map((m) => m.text)).toEqual(['one', 'two']);

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Logger } from '@onair/runtime';
 import { nameSchema, postKeySchema, roomIdSchema } from './fields.js';
 import { isRoomMessage, PROTOCOL_VERSION, type RoomMessage } from './frames.js';
+import type { Poster } from './identity.js';
 import { accepted, rejected, type Result } from './result.js';
 import type { MessageStore } from './room-log.js';
 import { validate } from './validate.js';
@@ -32,11 +33,12 @@ export interface MessageKind<P extends { text: string }, M extends RoomMessage> 
 /** One post, from a WebSocket frame or a gRPC request. */
 export interface PostRequest {
   readonly room: string;
-  readonly name: string;
+  /** Who posts: the connection's token bearer or guest, or the gRPC caller's poster. */
+  readonly poster: Poster;
   /** The post's fields, validated against the kind's schema. */
   readonly fields: unknown;
   /**
-   * The client's idempotency key ({@link postKeySchema}): posts of the same room and name with the same
+   * The client's idempotency key ({@link postKeySchema}): posts of the same room and user with the same
    * key within the stream's duplicate window (2 min) are one post, stored and delivered once.
    */
   readonly key?: string | undefined;
@@ -62,17 +64,17 @@ export interface RoomMessagesOptions<P extends { text: string }, M extends RoomM
 }
 
 /**
- * JetStream message id of a keyed post: SHA-256 (hex) of its room, name and key, so the keys of different
+ * JetStream message id of a keyed post: SHA-256 (hex) of its room, user id and key, so the keys of different
  * rooms or senders never meet.
  */
-function keyedDedupId(room: string, name: string, key: string): string {
+function keyedDedupId(room: string, userId: string, key: string): string {
   return createHash('sha256')
-    .update(JSON.stringify([room, name, key]))
+    .update(JSON.stringify([room, userId, key]))
     .digest('hex');
 }
 
 /**
- * The transport-free business of a room message service: validates a post (room, name, key, fields),
+ * The transport-free business of a room message service: validates a post (room, poster's name, key, fields),
  * stamps it (id, receipt time), shapes it and stores it; viewers get what the store accepted (see
  * RoomFanout). Used alike by the WebSocket connections and the gRPC handlers.
  */
@@ -115,10 +117,10 @@ export class RoomMessages<P extends { text: string }, M extends RoomMessage> {
     }
   }
 
-  private async accept({ room, name, fields, key, receivedAtMs }: PostRequest): Promise<Result<M>> {
+  private async accept({ room, poster, fields, key, receivedAtMs }: PostRequest): Promise<Result<M>> {
     const roomCheck = validate(roomIdSchema, room);
     if (!roomCheck.ok) return { ok: false, rejection: { ...roomCheck.rejection, field: 'room' } };
-    const nameCheck = validate(nameSchema, name);
+    const nameCheck = validate(nameSchema, poster.name);
     if (!nameCheck.ok) return { ok: false, rejection: { ...nameCheck.rejection, field: 'name' } };
     const keyCheck = key === undefined ? undefined : validate(postKeySchema, key);
     if (keyCheck && !keyCheck.ok) return { ok: false, rejection: { ...keyCheck.rejection, field: 'key' } };
@@ -130,10 +132,11 @@ export class RoomMessages<P extends { text: string }, M extends RoomMessage> {
       id: randomUUID(),
       room,
       name: nameCheck.value,
+      userId: poster.userId,
       sentAtMs: receivedAtMs ?? this.now(),
     };
     const message = this.options.kind.shape(stamp, post.value);
-    const dedupId = keyCheck ? keyedDedupId(room, nameCheck.value, keyCheck.value) : message.id;
+    const dedupId = keyCheck ? keyedDedupId(room, poster.userId, keyCheck.value) : message.id;
     let stored: unknown;
     try {
       stored = await this.options.store.append(room, message, dedupId);

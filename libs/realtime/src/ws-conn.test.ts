@@ -1,133 +1,7 @@
-import { EventEmitter } from 'node:events';
-import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '@onair/runtime';
-import type { RoomMessage } from './frames.js';
-import { createRealtimeMetrics } from './realtime-metrics.js';
-import type { PostRequest } from './room-messages.js';
-import { accepted, rejected, type Result } from './result.js';
-import { RoomFanout, type Bus } from './room-fanout.js';
-import { WsConn, type JoinFrames, type ViewerSocket } from './ws-conn.js';
-
-const OPEN = 1;
-const CLOSING = 2;
-
-/** A socket that records what the connection sends and lets the test play the client. */
-class FakeSocket extends EventEmitter implements ViewerSocket {
-  readyState = OPEN;
-  bufferedAmount = 0;
-  readonly sent: Array<Record<string, unknown>> = [];
-  closedWith: number | undefined;
-
-  send(data: string): void {
-    this.sent.push(JSON.parse(data) as Record<string, unknown>);
-  }
-
-  close(code: number): void {
-    this.closedWith ??= code;
-    this.readyState = CLOSING;
-  }
-
-  terminate(): void {
-    this.readyState = CLOSING;
-  }
-
-  frame(value: object): void {
-    this.emit('message', Buffer.from(JSON.stringify(value)), false);
-  }
-}
-
-/** A bus whose publish the test drives. */
-function fakeBus(): Bus & { publish(data: string): void } {
-  let deliver: ((data: string) => void) | undefined;
-  return {
-    subscribe(_subject, onMessage) {
-      deliver = onMessage;
-      return Promise.resolve({
-        unsubscribe: () => {
-          deliver = undefined;
-          return Promise.resolve();
-        },
-      });
-    },
-    publish: (data) => deliver?.(data),
-  };
-}
-
-const message = (id: string, text: string): RoomMessage => ({
-  v: 1,
-  type: 'message',
-  id,
-  room: 'demo',
-  name: 'a',
-  text,
-  sentAtMs: 1,
-});
-
-interface SetupOptions {
-  join?: (room: string) => Promise<JoinFrames>;
-  /** The answer to a post. @default accepted at once */
-  post?: (request: PostRequest) => Promise<Result<RoomMessage>>;
-  rateBurst?: number;
-  maxPendingPosts?: number;
-}
-
-function setup({
-  join = () => Promise.resolve({ frames: [], ids: new Set() }),
-  post = () => Promise.resolve(accepted(message('p', 'posted'))),
-  rateBurst = 2,
-  maxPendingPosts = 5,
-}: SetupOptions = {}) {
-  const socket = new FakeSocket();
-  const bus = fakeBus();
-  const log = createLogger({ service: 'test', level: 'silent' });
-  const registry = new Registry();
-  const metrics = createRealtimeMetrics(registry);
-  const posts: unknown[] = [];
-  const requests: PostRequest[] = [];
-  const conn = new WsConn(
-    socket,
-    '1',
-    'demo',
-    'alice',
-    {
-      messages: {
-        type: 'message',
-        post: (request) => {
-          posts.push(request.fields);
-          requests.push(request);
-          return post(request);
-        },
-      },
-      fanout: new RoomFanout(bus, (room) => `chat.room.${room}`, log),
-      join,
-      limits: { maxTextLength: 10, ratePerSec: 2, rateBurst, maxFrameBytes: 4096 },
-      maxBufferedBytes: 1000,
-      maxBacklog: 3,
-      maxPendingPosts,
-      observer: { accepted: () => undefined, rejected: () => undefined },
-      metrics,
-    },
-    log,
-  );
-  conn.start();
-  return { socket, bus, conn, posts, requests, registry };
-}
-
-/** An answer to a post that waits until the test releases it. */
-function gate(): { post: () => Promise<Result<RoomMessage>>; release(): void } {
-  const waiting: Array<() => void> = [];
-  return {
-    post: () => new Promise((resolve) => waiting.push(() => resolve(accepted(message('p', 'posted'))))),
-    release: () => {
-      for (const open of waiting.splice(0)) open();
-    },
-  };
-}
-
-const errors = (socket: FakeSocket) => socket.sent.filter((f) => f.type === 'error');
-
-const tick = () => new Promise((resolve) => setImmediate(resolve));
+import { errors, gate, message, setup, tick } from './testing/ws-conn-fixture.js';
+import type { JoinFrames } from './ws-conn.js';
+import { rejected } from './result.js';
 
 describe('WsConn', () => {
   it('sends the join frames, then the welcome, then what arrived meanwhile minus what the join frames held', async () => {
@@ -175,7 +49,7 @@ describe('WsConn', () => {
     await tick();
     expect(posts).toHaveLength(2);
     expect(socket.sent.at(-1)).toMatchObject({ type: 'error', code: 'RATE_LIMITED' });
-    for (let i = 0; i < 30; i++) socket.frame({ type: 'message', text: 'flood' });
+    for (let i = 0; i < 40; i++) socket.frame({ type: 'message', text: 'flood' });
     expect(socket.closedWith).toBe(1008);
   });
 

@@ -1,5 +1,5 @@
 import { WebSocket, type RawData } from 'ws';
-import { CLOSE_CODES, type CloseCode, type Logger } from '@onair/runtime';
+import { CLOSE_CODES, OnairError, type CloseCode, type Logger } from '@onair/runtime';
 import { postKeySchema } from './fields.js';
 import {
   errorFrame,
@@ -8,8 +8,11 @@ import {
   welcomeFrame,
   type ClientFrame,
   type ClientLimits,
+  type Hello,
   type RoomMessage,
 } from './frames.js';
+import { guestPoster, identityAllowsRoom, posterOf, type Poster } from './identity.js';
+import { ExpiryTimer } from './expiry-timer.js';
 import type { PostObserver, PostRequest } from './room-messages.js';
 import { PostQueue } from './post-queue.js';
 import { RATE_VERDICT, RateLimiter } from './rate-limiter.js';
@@ -17,6 +20,7 @@ import type { Rejection, Result } from './result.js';
 import type { RoomFanout, RoomMember } from './room-fanout.js';
 import { validate } from './validate.js';
 import type { RealtimeMetrics } from './realtime-metrics.js';
+import { CLOCK_TOLERANCE_S, type TokenVerifier } from './token-verifier.js';
 
 /** Frames a joining viewer gets before the welcome (chat: its room's history), and the message ids they hold. */
 export interface JoinFrames {
@@ -29,8 +33,14 @@ export interface ConnContext {
   /** Accepts a post; `type` is the client frame type that posts. */
   readonly messages: { readonly type: string; post(request: PostRequest): Promise<Result<RoomMessage>> };
   readonly fanout: RoomFanout;
-  /** Frames for a viewer joining `room`, sent before the welcome. */
-  join(room: string): Promise<JoinFrames>;
+  /** Frames for a viewer joining `room`, sent before the welcome; `since` is the last seq the client saw. */
+  join(room: string, since?: number): Promise<JoinFrames>;
+  /** Verifies hello tokens; undefined when no key is configured (then only guests post). */
+  readonly verifier: TokenVerifier | undefined;
+  /** Whether `room` lets viewers without a token post. */
+  guests(room: string): boolean;
+  /** A connection that has not said hello this long after opening is closed (NO_HELLO), ms. */
+  readonly helloTimeoutMs: number;
   readonly limits: ClientLimits;
   /** A viewer whose socket buffers more than this is closed (1013), bytes. */
   readonly maxBufferedBytes: number;
@@ -55,7 +65,7 @@ export interface ViewerSocket {
   on(event: 'close', listener: (code: number, reason: Buffer) => void): unknown;
 }
 
-type ConnState = 'joining' | 'live' | 'closed';
+type ConnState = 'greeting' | 'joining' | 'live' | 'closed';
 
 function frameText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
@@ -72,16 +82,25 @@ function messageId(frame: string): string | undefined {
 }
 
 /**
- * One viewer's WebSocket in one room: joins the room (join frames, then welcome, then live frames),
- * reads the client's frames (hello, posts) under a per-connection rate limit, answers bad input with
- * error frames, and closes itself when it floods (POLICY_VIOLATION) or falls too far behind (TRY_AGAIN_LATER). Posts are
- * stamped when received and stored one at a time in arrival order, at most `maxPendingPosts` waiting;
- * those still waiting when the socket closes are dropped.
+ * One viewer's WebSocket in one room. Its first frame is a hello (`{"type":"hello","token"?,"since"?}`): the token,
+ * when there is one, is verified and names the poster (name and roles never come from the client); then the
+ * connection joins the room (join frames, then welcome, then live frames). A later hello with a fresh token
+ * replaces the identity; when the token expires without one, the socket closes (TOKEN_EXPIRED, 4001). Frames are
+ * read under a per-connection rate limit, bad input is answered with error frames, and the connection closes itself
+ * when it floods (POLICY_VIOLATION), falls too far behind (TRY_AGAIN_LATER) or never says hello (NO_HELLO). Posts
+ * are stamped when received and stored one at a time in arrival order, at most `maxPendingPosts` waiting; those
+ * still waiting when the socket closes are dropped.
  */
 export class WsConn implements RoomMember {
   /** Resolves once the socket has closed. */
   readonly closed: Promise<void>;
-  private state: ConnState = 'joining';
+  private state: ConnState = 'greeting';
+  /** Who posts here: the token's bearer, or null (a guest where the room allows it, else reading only). */
+  private poster: Poster | null = null;
+  /** The hello being verified: frames that follow it wait for it, so a post right after a hello is the hello's. */
+  private helloing: Promise<void> | undefined;
+  private readonly expiry: ExpiryTimer;
+  private readonly helloTimer: NodeJS.Timeout;
   private backlog: string[] = [];
   private readonly posts: PostQueue<PostRequest>;
   private readonly limiter: RateLimiter;
@@ -92,11 +111,13 @@ export class WsConn implements RoomMember {
     private readonly ws: ViewerSocket,
     readonly id: string,
     readonly room: string,
-    private name: string | null,
     private readonly ctx: ConnContext,
     log: Logger,
   ) {
     this.log = log.child({ room, conn: id });
+    this.expiry = new ExpiryTimer(() => this.onTokenExpired());
+    this.helloTimer = setTimeout(() => this.close('NO_HELLO'), ctx.helloTimeoutMs);
+    this.helloTimer.unref();
     this.limiter = new RateLimiter({ ratePerSec: ctx.limits.ratePerSec, burst: ctx.limits.rateBurst });
     this.posts = new PostQueue(ctx.maxPendingPosts, (request) => this.post(request));
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
@@ -105,16 +126,15 @@ export class WsConn implements RoomMember {
   /** Wires the socket's events and joins the room. */
   start(): void {
     this.ctx.metrics.connections.inc();
-    this.log.info({ name: this.name }, 'opened');
+    this.log.info('opened');
     this.ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     this.ws.on('error', (err) => this.log.info({ err }, 'socket error'));
     this.ws.on('close', (code, reason) => this.onClose(code, reason.toString('utf8')));
-    void this.join();
   }
 
   /** Sends a frame delivered to the room (queued while joining). */
   deliver(frame: string): void {
-    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.readyState !== WebSocket.OPEN || this.state === 'greeting') return;
     if (this.state === 'joining') {
       this.backlog.push(frame);
       if (this.backlog.length > this.ctx.maxBacklog) this.closeSlow();
@@ -137,10 +157,10 @@ export class WsConn implements RoomMember {
     this.ws.terminate();
   }
 
-  private async join(): Promise<void> {
+  private async join(since: number | undefined): Promise<void> {
     try {
       await this.ctx.fanout.join(this.room, this);
-      const initial = await this.ctx.join(this.room);
+      const initial = await this.ctx.join(this.room, since);
       if (this.state === 'closed') return;
       for (const frame of initial.frames) this.send(frame);
       this.sendWelcome();
@@ -173,13 +193,31 @@ export class WsConn implements RoomMember {
       return this.reject({ code: 'INVALID_ARGUMENT', message: 'binary frames are not supported; send JSON text' });
     const frame = parseClientFrame(frameText(data));
     if (!frame.ok) return this.reject(frame.rejection);
-    if (frame.value.type === 'hello') return this.hello(frame.value);
-    if (frame.value.type !== this.ctx.messages.type)
+    const helloing = this.helloing;
+    if (helloing) void helloing.then(() => this.dispatch(frame.value, receivedAtMs));
+    else this.dispatch(frame.value, receivedAtMs);
+  }
+
+  private dispatch(frame: ClientFrame, receivedAtMs: number): void {
+    if (this.state === 'closed') return;
+    if (frame.type === 'hello') {
+      const hello = this.hello(frame).finally(() => {
+        if (this.helloing === hello) this.helloing = undefined;
+      });
+      this.helloing = hello;
+      return;
+    }
+    if (this.state === 'greeting')
+      return this.reject({ code: 'UNAUTHENTICATED', message: 'send {"type":"hello"} first', field: 'type' });
+    if (frame.type !== this.ctx.messages.type)
       return this.reject({ code: 'INVALID_ARGUMENT', message: 'unknown frame type', field: 'type' });
-    const name = this.name;
-    if (name === null)
-      return this.reject({ code: 'UNAUTHENTICATED', message: 'send {"type":"hello","name":...} first', field: 'name' });
-    this.queuePost({ room: this.room, name, fields: frame.value, receivedAtMs }, frame.value.key);
+    const poster = this.poster ?? (this.ctx.guests(this.room) ? guestPoster(this.id) : null);
+    if (poster === null)
+      return this.reject({
+        code: 'UNAUTHENTICATED',
+        message: 'posting needs a token: send {"type":"hello","token":...}',
+      });
+    this.queuePost({ room: this.room, poster, fields: frame, receivedAtMs }, frame.key);
   }
 
   /** Queues a post for the store once its optional idempotency key checks out. */
@@ -194,12 +232,46 @@ export class WsConn implements RoomMember {
       this.reject({ code: 'RATE_LIMITED', message: 'too many posts waiting to be stored; slow down' }, checkedKey);
   }
 
-  private hello(frame: ClientFrame): void {
+  /** Takes a hello: verifies its token (keeping the old identity when it fails), then joins or re-welcomes. */
+  private async hello(frame: ClientFrame): Promise<void> {
     const hello = validate(helloSchema, frame);
     if (!hello.ok) return this.reject(hello.rejection);
-    this.name = hello.value.name;
-    this.log.debug({ name: this.name }, 'hello');
-    if (this.state === 'live') this.sendWelcome();
+    if (hello.value.token !== undefined && !(await this.authenticate(hello.value))) return;
+    if (this.state === 'closed') return;
+    if (this.state === 'greeting') {
+      clearTimeout(this.helloTimer);
+      this.state = 'joining';
+      await this.join(hello.value.since);
+    } else this.sendWelcome();
+  }
+
+  /** Verifies the hello's token and takes its identity; false (after an error frame) when it is refused. */
+  private async authenticate({ token }: Hello): Promise<boolean> {
+    const verifier = this.ctx.verifier;
+    if (verifier === undefined || token === undefined) {
+      this.reject({ code: 'UNAUTHENTICATED', message: 'this server verifies no tokens', field: 'token' });
+      return false;
+    }
+    try {
+      const identity = await verifier.verify(token);
+      if (!identityAllowsRoom(identity, this.room)) {
+        this.reject({ code: 'FORBIDDEN', message: 'the token is not good for this room', field: 'token' });
+        return false;
+      }
+      this.poster = posterOf(identity);
+      this.expiry.set(identity.expiresAtMs + CLOCK_TOLERANCE_S * 1000);
+      this.log.debug({ userId: identity.userId, roles: identity.roles }, 'authenticated');
+      return true;
+    } catch (err) {
+      if (!(err instanceof OnairError)) throw err;
+      this.reject({ code: err.code, message: err.message, field: 'token' });
+      return false;
+    }
+  }
+
+  private onTokenExpired(): void {
+    this.log.info({ userId: this.poster?.userId }, 'token expired');
+    this.close('TOKEN_EXPIRED');
   }
 
   /** Stores one post; a failure is answered with an error frame carrying the post's key. Never rejects. */
@@ -219,7 +291,8 @@ export class WsConn implements RoomMember {
   }
 
   private sendWelcome(): void {
-    this.send(welcomeFrame({ room: this.room, conn: this.id, name: this.name, limits: this.ctx.limits }));
+    const user = this.poster ?? (this.ctx.guests(this.room) ? guestPoster(this.id) : null);
+    this.send(welcomeFrame({ room: this.room, conn: this.id, user, limits: this.ctx.limits }));
   }
 
   /** Sends when the socket is open and keeping up; true when sent. */
@@ -241,6 +314,8 @@ export class WsConn implements RoomMember {
 
   private onClose(code: number, reason: string): void {
     this.state = 'closed';
+    clearTimeout(this.helloTimer);
+    this.expiry.clear();
     this.backlog = [];
     this.posts.close();
     this.ctx.fanout.leave(this.room, this);

@@ -71,14 +71,7 @@ export class RealtimeWsServer {
       return refuseUpgrade(socket, target.rejection);
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = new WsConn(
-        ws,
-        (++this.nextConn).toString(36),
-        target.value.room,
-        target.value.name,
-        this.options.context,
-        this.log,
-      );
+      const conn = new WsConn(ws, (++this.nextConn).toString(36), target.value.room, this.options.context, this.log);
       this.conns.add(conn);
       void conn.closed.then(() => this.conns.delete(conn));
       conn.start();

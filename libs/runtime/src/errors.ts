@@ -87,6 +87,12 @@ export const CLOSE_CODES = {
     reconnect: true,
     doc: 'The token of the hello expired and no fresh hello came before; reconnect with a fresh token.',
   },
+  NO_HELLO: {
+    code: 4002,
+    reason: 'no hello',
+    reconnect: true,
+    doc: 'No hello came within 10 s of opening; reconnect and send `{"type":"hello"}` first.',
+  },
 } as const;
 
 /** One of {@link CLOSE_CODES}' keys. */

@@ -12,11 +12,15 @@ export interface CloseInfo {
   readonly reason: string;
 }
 
-/** The endpoint URL of a room on a realtime server at 127.0.0.1:`port`, with an optional display name. */
-export function roomUrl(port: number, room: string, name?: string): string {
-  const query = new URLSearchParams({ room });
-  if (name !== undefined) query.set('name', name);
-  return `ws://127.0.0.1:${port}/ws?${query.toString()}`;
+/** The endpoint URL of a room on a realtime server at 127.0.0.1:`port`. */
+export function roomUrl(port: number, room: string): string {
+  return `ws://127.0.0.1:${port}/ws?${new URLSearchParams({ room }).toString()}`;
+}
+
+/** What a client says in its hello: a viewer token to post with, the last seq it saw. */
+export interface HelloFields {
+  readonly token?: string;
+  readonly since?: number;
 }
 
 /** Thrown by {@link FrameClient.connect} when the server answers the upgrade with an HTTP error. */
@@ -65,9 +69,13 @@ export class FrameClient {
     });
   }
 
-  /** Opens `url` like {@link FrameClient.connect} and waits for the welcome (after any join frames, which are dropped). */
-  static async join(url: string, timeoutMs = 5000): Promise<FrameClient> {
+  /**
+   * Opens `url` like {@link FrameClient.connect}, says hello with `hello` and waits for the welcome (after any join
+   * frames, which are dropped).
+   */
+  static async join(url: string, hello: HelloFields = {}, timeoutMs = 5000): Promise<FrameClient> {
     const client = await FrameClient.connect(url, timeoutMs);
+    client.send({ type: 'hello', ...hello });
     await client.next('welcome', timeoutMs);
     return client;
   }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onair, type chat } from '@onair/proto';
 import { call, createClient } from '@onair/grpc-kit';
 import { connectNats, jetstream, jetstreamManager, type NatsConnection } from '@onair/nats-kit';
+import { issueToken } from '@onair/realtime';
 import { createLogger, OnairError } from '@onair/runtime';
 import {
   FrameClient,
@@ -30,10 +31,16 @@ let nc: NatsConnection;
 let a: Instance;
 let b: Instance;
 const clients: FrameClient[] = [];
+const JWT_SECRET = 'integration-test-secret-0123456789abcdef';
+
+/** A viewer token for user `name` (user id = name), good for an hour. */
+const tokenFor = (name: string): Promise<string> =>
+  issueToken(JWT_SECRET, { userId: name, name, roles: ['viewer'] }, 3_600_000);
 
 async function startInstance(): Promise<Instance> {
   const svc = await startService('chat', {
     CHAT_NATS_URL: nats.url,
+    CHAT_JWT_SECRET: JWT_SECRET,
     CHAT_HOST: '127.0.0.1',
     CHAT_HTTP_PORT: '0',
     CHAT_GRPC_PORT: '0',
@@ -44,16 +51,18 @@ async function startInstance(): Promise<Instance> {
   return { svc, httpPort, client: createClient(onair().chat.v1.ChatService, `127.0.0.1:${grpcPort}`) };
 }
 
-/** Opens a socket without waiting for anything. */
-async function connect(instance: Instance, room: string, name?: string): Promise<FrameClient> {
-  const client = await FrameClient.connect(roomUrl(instance.httpPort, room, name));
+/** Opens a socket and says hello as a reader, without waiting for anything. */
+async function connect(instance: Instance, room: string): Promise<FrameClient> {
+  const client = await FrameClient.connect(roomUrl(instance.httpPort, room));
+  client.send({ type: 'hello' });
   clients.push(client);
   return client;
 }
 
-/** Connects a viewer and waits for its welcome (after the history). */
+/** Connects a viewer (with a token naming `name` when given) and waits for its welcome (after the history). */
 async function join(instance: Instance, room: string, name?: string): Promise<FrameClient> {
-  const client = await FrameClient.join(roomUrl(instance.httpPort, room, name));
+  const hello = name === undefined ? {} : { token: await tokenFor(name) };
+  const client = await FrameClient.join(roomUrl(instance.httpPort, room), hello);
   clients.push(client);
   return client;
 }
@@ -108,7 +117,7 @@ describe('chat service', () => {
       expect.anything(),
       expect.anything(),
     ]);
-    expect(await late.next()).toMatchObject({ type: 'welcome', room: 'late', name: null });
+    expect(await late.next()).toMatchObject({ type: 'welcome', room: 'late', user: null });
     sender.send({ type: 'message', text: 'fourth' });
     expect(await late.next()).toMatchObject({ type: 'message', text: 'fourth' });
   });
@@ -193,14 +202,29 @@ describe('chat service', () => {
     await waitFor(async () => (await feeds()) === 0, { what: 'the room consumers to be deleted' });
   });
 
-  it('needs a valid name to send, given by hello', async () => {
+  it('needs a token to post, verified with the configured secret', async () => {
     const client = await join(a, 'hello-room');
     client.send({ type: 'message', text: 'too early' });
-    expect(await client.next()).toMatchObject({ type: 'error', code: 'UNAUTHENTICATED', field: 'name' });
-    client.send({ type: 'hello', name: '' });
-    expect(await client.next()).toMatchObject({ type: 'error', code: 'INVALID_ARGUMENT', field: 'name' });
-    client.send({ type: 'hello', name: 'erin' });
-    expect(await client.next()).toMatchObject({ type: 'welcome', name: 'erin' });
+    expect(await client.next()).toMatchObject({ type: 'error', code: 'UNAUTHENTICATED' });
+    const forged = await issueToken(
+      'another-secret-0123456789abcdefghij',
+      { userId: 'erin', name: 'erin', roles: ['admin'] },
+      60_000,
+    );
+    client.send({ type: 'hello', token: forged });
+    expect(await client.next()).toMatchObject({ type: 'error', code: 'UNAUTHENTICATED', field: 'token' });
+    client.send({ type: 'hello', token: await tokenFor('erin') });
+    expect(await client.next()).toMatchObject({ type: 'welcome', user: { name: 'erin' } });
+    client.send({ type: 'message', text: 'now' });
+    expect(await client.next()).toMatchObject({ type: 'message', name: 'erin', userId: 'erin', text: 'now' });
+  });
+
+  it('round-trips an HTML/JS payload byte for byte, as text', async () => {
+    const viewer = await join(b, 'payload');
+    const sender = await join(a, 'payload', 'mallory');
+    const payload = '<img src=x onerror="alert(1)"><script>alert(\'x\')</script> &amp; "quoted"';
+    sender.send({ type: 'message', text: payload });
+    expect(await viewer.next('message')).toMatchObject({ text: payload });
   });
 
   it('answers bad input with an error frame and keeps the socket usable', async () => {

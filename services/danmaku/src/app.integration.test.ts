@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onair, type danmaku, type telemetry } from '@onair/proto';
 import { call, createClient } from '@onair/grpc-kit';
 import { connectNats, Kvm, type NatsConnection } from '@onair/nats-kit';
+import { issueToken } from '@onair/realtime';
 import { createLogger, OnairError } from '@onair/runtime';
 import {
   FrameClient,
@@ -29,10 +30,16 @@ let nc: NatsConnection;
 let a: Instance;
 let b: Instance;
 const clients: FrameClient[] = [];
+const JWT_SECRET = 'integration-test-secret-0123456789abcdef';
+
+/** A viewer token for user `name` (user id = name), good for an hour. */
+const tokenFor = (name: string): Promise<string> =>
+  issueToken(JWT_SECRET, { userId: name, name, roles: ['viewer'] }, 3_600_000);
 
 async function startInstance(): Promise<Instance> {
   const svc = await startService('danmaku', {
     DANMAKU_NATS_URL: nats.url,
+    DANMAKU_JWT_SECRET: JWT_SECRET,
     DANMAKU_HOST: '127.0.0.1',
     DANMAKU_HTTP_PORT: '0',
     DANMAKU_GRPC_PORT: '0',
@@ -42,9 +49,10 @@ async function startInstance(): Promise<Instance> {
   return { svc, httpPort, grpcPort, client: createClient(onair().danmaku.v1.DanmakuService, `127.0.0.1:${grpcPort}`) };
 }
 
-/** Connects a viewer (named when `name` is given) and waits for its welcome. */
+/** Connects a viewer (with a token naming `name` when given) and waits for its welcome. */
 async function join(instance: Instance, room: string, name?: string): Promise<FrameClient> {
-  const client = await FrameClient.join(roomUrl(instance.httpPort, room, name));
+  const hello = name === undefined ? {} : { token: await tokenFor(name) };
+  const client = await FrameClient.join(roomUrl(instance.httpPort, room), hello);
   clients.push(client);
   return client;
 }
@@ -97,21 +105,24 @@ describe('danmaku service', () => {
     expect(got.sentAtMs).toBeLessThanOrEqual(Date.now());
   });
 
-  it('needs a name to send, given by hello', async () => {
+  it('needs a token to post; the name comes from the token, never from the client', async () => {
     const client = await join(a, 'hello-room');
     client.send({ type: 'danmaku', text: 'anonymous' });
-    expect(await client.next()).toMatchObject({ type: 'error', code: 'UNAUTHENTICATED', field: 'name' });
-    client.send({ type: 'hello', name: '  bob ' });
+    expect(await client.next()).toMatchObject({ type: 'error', code: 'UNAUTHENTICATED' });
+    client.send({ type: 'hello', token: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJib2IifQ.' });
+    expect(await client.next()).toMatchObject({ type: 'error', code: 'UNAUTHENTICATED', field: 'token' });
+    client.send({ type: 'hello', token: await tokenFor('bob') });
     expect(await client.next()).toMatchObject({
       type: 'welcome',
       room: 'hello-room',
-      name: 'bob',
+      user: { userId: 'bob', name: 'bob', roles: ['viewer'], guest: false },
       limits: { maxTextLength: 100 },
     });
-    client.send({ type: 'danmaku', text: 'named' });
+    client.send({ type: 'danmaku', text: 'named', name: 'mallory' });
     expect(await client.next()).toMatchObject({
       type: 'danmaku',
       name: 'bob',
+      userId: 'bob',
       text: 'named',
       mode: 'scroll',
       color: '#ffffff',
@@ -248,7 +259,7 @@ describe('danmaku service', () => {
       FrameClient.connect(`ws://127.0.0.1:${a.httpPort}${url}`).catch((err: unknown) => err);
     expect(await refusal('/ws?room=Not%20A%20Slug')).toMatchObject({ status: 400 });
     expect(await refusal('/ws')).toMatchObject({ status: 400 });
-    expect(await refusal('/ws?room=ok&name=')).toMatchObject({ status: 400 });
+    expect(await refusal('/ws?room=ok&token=a.b.c')).toMatchObject({ status: 400 });
     expect(await refusal('/socket?room=ok')).toBeInstanceOf(UpgradeRefusedError);
   });
 

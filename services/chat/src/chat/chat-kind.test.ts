@@ -33,7 +33,15 @@ describe('chatPostSchema', () => {
 
 describe('chatKind', () => {
   it('shapes a message from the stamp and the text', () => {
-    const stamp = { v: 1 as const, type: 'message', id: 'id-1', room: 'demo', name: 'alice', sentAtMs: 42 };
+    const stamp = {
+      v: 1 as const,
+      type: 'message',
+      id: 'id-1',
+      room: 'demo',
+      name: 'alice',
+      userId: 'u-alice',
+      sentAtMs: 42,
+    };
     expect(chatKind(20).shape(stamp, { text: 'hi' })).toEqual({ ...stamp, text: 'hi' });
   });
 });

@@ -1,6 +1,6 @@
 import { onair, type chat } from '@onair/proto';
 import { unary } from '@onair/grpc-kit';
-import { unwrap, type GrpcServiceOf, type RoomMessages } from '@onair/realtime';
+import { grpcPoster, unwrap, type GrpcCore, type GrpcServiceOf } from '@onair/realtime';
 import type { Logger } from '@onair/runtime';
 import type { ChatMessage, ChatPost } from '../chat/chat-kind.js';
 
@@ -8,22 +8,24 @@ import type { ChatMessage, ChatPost } from '../chat/chat-kind.js';
 export const DEFAULT_HISTORY_LIMIT = 50;
 
 /** onair.chat.v1.ChatMessage of a chat message. */
-export function toProtoMessage({ id, room, name, text, sentAtMs }: ChatMessage): chat.ChatMessage {
-  return { id, room, name, text, sentAtMs };
+export function toProtoMessage({ id, room, name, userId, text, sentAtMs }: ChatMessage): chat.ChatMessage {
+  return { id, room, name, userId, text, sentAtMs };
 }
 
 /**
  * onair.chat.v1.ChatService on the same RoomMessages the WebSocket viewers use: a posted message is validated,
- * captured and fanned out exactly like one sent over a socket; INVALID_ARGUMENT names the field at fault.
+ * captured and fanned out exactly like one sent over a socket; INVALID_ARGUMENT names the field at fault. PostMessage
+ * needs the service token or an admin token (UNAUTHENTICATED, PERMISSION_DENIED); GetHistory is open.
  */
 export function chatServiceHandlers(
-  messages: RoomMessages<ChatPost, ChatMessage>,
+  { messages, authorize }: GrpcCore<ChatPost, ChatMessage>,
   log: Logger,
 ): chat.ChatServiceHandlers {
   const grpcLog = log.child({ component: 'chat-service' });
   return {
-    PostMessage: unary(grpcLog, async (req: chat.PostMessageRequest__Output) => {
-      const posted = unwrap(await messages.post({ room: req.room, name: req.name, fields: { text: req.text } }));
+    PostMessage: unary(grpcLog, async (req: chat.PostMessageRequest__Output, call) => {
+      const poster = grpcPoster(await authorize(call), req);
+      const posted = unwrap(await messages.post({ room: req.room, poster, fields: { text: req.text } }));
       return { message: toProtoMessage(posted) };
     }),
     GetHistory: unary(grpcLog, async (req: chat.GetHistoryRequest__Output) => {
@@ -35,8 +37,8 @@ export function chatServiceHandlers(
 
 /** ChatService as the realtime core serves it: its definition and the handlers over the sockets' messages. */
 export function chatGrpcService(log: Logger): GrpcServiceOf<ChatPost, ChatMessage> {
-  return (messages) => ({
+  return (core) => ({
     definition: onair().chat.v1.ChatService.service,
-    implementation: chatServiceHandlers(messages, log),
+    implementation: chatServiceHandlers(core, log),
   });
 }

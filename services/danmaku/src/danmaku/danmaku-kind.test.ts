@@ -46,7 +46,15 @@ describe('danmakuPostSchema', () => {
 describe('danmakuKind', () => {
   it('shapes a danmaku with the stream time of its room at its server time', () => {
     const kind = danmakuKind(10, (room, atMs) => (room === 'live' ? atMs - 1000 : -1));
-    const stamp = { v: 1 as const, type: 'danmaku', id: 'id-1', room: 'live', name: 'alice', sentAtMs: 5000 };
+    const stamp = {
+      v: 1 as const,
+      type: 'danmaku',
+      id: 'id-1',
+      room: 'live',
+      name: 'alice',
+      userId: 'u-alice',
+      sentAtMs: 5000,
+    };
     expect(kind.shape(stamp, { text: 'hi', mode: 'top', color: '#123456' })).toEqual({
       ...stamp,
       text: 'hi',

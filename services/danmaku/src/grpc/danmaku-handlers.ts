@@ -1,6 +1,6 @@
 import { onair, type danmaku } from '@onair/proto';
 import { unary } from '@onair/grpc-kit';
-import { unwrap, type GrpcServiceOf, type RoomMessages } from '@onair/realtime';
+import { grpcPoster, unwrap, type GrpcCore, type GrpcServiceOf } from '@onair/realtime';
 import type { Logger } from '@onair/runtime';
 import type { Danmaku, DanmakuMode, DanmakuPost } from '../danmaku/danmaku-kind.js';
 
@@ -21,24 +21,26 @@ const FROM_PROTO: Record<danmaku.Mode__Output, DanmakuMode | undefined> = {
 
 /** onair.danmaku.v1.Danmaku of a danmaku. */
 export function toProtoDanmaku(d: Danmaku): danmaku.Danmaku {
-  const { id, room, name, text, color, sentAtMs, streamTimeMs } = d;
-  return { id, room, name, text, mode: TO_PROTO[d.mode], color, sentAtMs, streamTimeMs };
+  const { id, room, name, userId, text, color, sentAtMs, streamTimeMs } = d;
+  return { id, room, name, userId, text, mode: TO_PROTO[d.mode], color, sentAtMs, streamTimeMs };
 }
 
 /**
  * onair.danmaku.v1.DanmakuService on the same RoomMessages the WebSocket viewers use: a posted danmaku is
  * validated, captured and fanned out exactly like one sent over a socket. MODE_UNSPECIFIED and an empty
- * colour take the defaults (scroll, white); INVALID_ARGUMENT names the field at fault.
+ * colour take the defaults (scroll, white); INVALID_ARGUMENT names the field at fault. PostDanmaku needs the service
+ * token or an admin token (UNAUTHENTICATED, PERMISSION_DENIED); ListDanmaku is open.
  */
 export function danmakuServiceHandlers(
-  messages: RoomMessages<DanmakuPost, Danmaku>,
+  { messages, authorize }: GrpcCore<DanmakuPost, Danmaku>,
   log: Logger,
 ): danmaku.DanmakuServiceHandlers {
   const grpcLog = log.child({ component: 'danmaku-service' });
   return {
-    PostDanmaku: unary(grpcLog, async (req: danmaku.PostDanmakuRequest__Output) => {
+    PostDanmaku: unary(grpcLog, async (req: danmaku.PostDanmakuRequest__Output, call) => {
+      const poster = grpcPoster(await authorize(call), req);
       const fields = { text: req.text, mode: FROM_PROTO[req.mode], color: req.color === '' ? undefined : req.color };
-      const posted = unwrap(await messages.post({ room: req.room, name: req.name, fields }));
+      const posted = unwrap(await messages.post({ room: req.room, poster, fields }));
       return { danmaku: toProtoDanmaku(posted) };
     }),
     ListDanmaku: unary(grpcLog, async (req: danmaku.ListDanmakuRequest__Output) => {
@@ -50,8 +52,8 @@ export function danmakuServiceHandlers(
 
 /** DanmakuService as the realtime core serves it: its definition and the handlers over the sockets' messages. */
 export function danmakuGrpcService(log: Logger): GrpcServiceOf<DanmakuPost, Danmaku> {
-  return (messages) => ({
+  return (core) => ({
     definition: onair().danmaku.v1.DanmakuService.service,
-    implementation: danmakuServiceHandlers(messages, log),
+    implementation: danmakuServiceHandlers(core, log),
   });
 }
