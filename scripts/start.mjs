@@ -90,7 +90,7 @@ function start(name, cmd, args, env = {}) {
   return entry;
 }
 
-async function startServices(streamKey) {
+async function startServices(streamKey, jwtSecret) {
   if (await portOpen(NATS_PORT))
     throw new Error(`port ${NATS_PORT} is in use; set ONAIR_NATS_PORT or stop the other NATS`);
   mkdirSync(join(DATA, 'nats'), { recursive: true });
@@ -102,7 +102,9 @@ async function startServices(streamKey) {
     INGEST_DEMO_ROOM: ROOM,
     INGEST_DEMO_STREAM_KEY: streamKey,
     DANMAKU_NATS_URL: natsUrl,
+    DANMAKU_JWT_SECRET: jwtSecret,
     CHAT_NATS_URL: natsUrl,
+    CHAT_JWT_SECRET: jwtSecret,
   };
   const started = SERVICES.map((svc) =>
     start(svc, process.execPath, [...nodeArgs(svc), join(ROOT, `services/${svc}/dist/main.js`)], env),
@@ -126,6 +128,15 @@ function demoStreamKey() {
   const key = `${ROOM}_${randomBytes(32).toString('base64url')}`;
   writeFileSync(keyFile, key, { mode: 0o600 });
   return key;
+}
+
+/** The development secret viewer tokens are signed with: kept in .onair/jwt-secret (0600), made on first start. */
+function jwtSecret() {
+  const secretFile = join(DATA, 'jwt-secret');
+  if (existsSync(secretFile)) return readFileSync(secretFile, 'utf8').trim();
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(secretFile, secret, { mode: 0o600 });
+  return secret;
 }
 
 let stopping = false;
@@ -160,7 +171,7 @@ async function main() {
   process.on('SIGTERM', () => void stop(0));
   say('starting nats-server and the services');
   const key = demoStreamKey();
-  await startServices(key);
+  await startServices(key, jwtSecret());
   console.log(`
   Onair is running. Logs: ${LOGS}
 
@@ -174,6 +185,8 @@ async function main() {
   Dashboard:     http://${HOST}:3000/
   Danmaku:       ws://${HOST}:8081/ws?room=${ROOM}
   Chat:          ws://${HOST}:8082/ws?room=${ROOM}
+  A token to post with (first frame: {"type":"hello","token":"<token>"}):
+    npx onair tokens issue --secret-file .onair/jwt-secret --user alice --name Alice --role moderator
 
   Ctrl-C stops everything.
 `);

@@ -26,6 +26,9 @@ export interface Stack {
 
 const LOOPBACK = '127.0.0.1';
 
+/** The secret the stack's danmaku and chat verify viewer tokens with (HS256). */
+export const STACK_JWT_SECRET = 'e2e-stack-jwt-secret-0123456789abcdef';
+
 /**
  * Starts the stack; every service must log "started". Each service binds port 0 and the ports are read back from
  * its "started" line, so no other process can take them first (monitoring, which polls itself, is the exception:
@@ -65,6 +68,7 @@ export async function startStack(): Promise<Stack> {
       [`${prefix}_HTTP_PORT`]: '0',
       [`${prefix}_GRPC_PORT`]: '0',
       [`${prefix}_NATS_URL`]: nats.url,
+      [`${prefix}_JWT_SECRET`]: STACK_JWT_SECRET,
     });
     await Promise.all([
       start('danmaku1', 'danmaku', realtimeEnv('DANMAKU')),

@@ -1,16 +1,21 @@
 import { call, createClient } from '@onair/grpc-kit';
 import { onair } from '@onair/proto';
+import { issueToken } from '@onair/realtime';
 import { ffprobe, publishTestStream, waitFor, type TestProcess } from '@onair/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { median, playInHlsJs } from './hls-player.js';
 import { playInFfplay } from './ffplay.js';
 import { firstPart } from './ll-playlist.js';
 import { waitForEndlist, waitForLadder, waitForLiveStatus } from './hls-waits.js';
-import { startStack, type Stack } from './stack.js';
+import { startStack, STACK_JWT_SECRET, type Stack } from './stack.js';
 import { openViewer } from './ws-client.js';
 
 const ROOM = 'e2e-room';
 const PUBLISH_S = 60;
+
+/** A viewer token for user `name`, signed with the stack's secret. */
+const tokenFor = (name: string): Promise<string> =>
+  issueToken(STACK_JWT_SECRET, { userId: name, name, roles: ['viewer'] }, 3_600_000);
 
 describe('the whole path: RTMP push → ffmpeg → HLS, danmaku and chat through NATS, monitoring', () => {
   let stack: Stack;
@@ -62,7 +67,7 @@ describe('the whole path: RTMP push → ffmpeg → HLS, danmaku and chat through
   it('carries a danmaku with its stream time from one danmaku instance to a viewer of the other', async () => {
     const [a, b] = stack.ports.danmakuHttp;
     const viewer = await openViewer(`ws://127.0.0.1:${b}/ws?room=${ROOM}`);
-    const sender = await openViewer(`ws://127.0.0.1:${a}/ws?room=${ROOM}&name=alice`);
+    const sender = await openViewer(`ws://127.0.0.1:${a}/ws?room=${ROOM}`, { token: await tokenFor('alice') });
     await viewer.next((f) => f.type === 'welcome');
     await sender.next((f) => f.type === 'welcome');
     sender.send({ type: 'danmaku', text: 'hello from A', mode: 'scroll', color: '#ffcc00' });
@@ -76,7 +81,7 @@ describe('the whole path: RTMP push → ffmpeg → HLS, danmaku and chat through
   it('carries chat across instances and gives a late joiner the history', async () => {
     const [a, b] = stack.ports.chatHttp;
     const viewer = await openViewer(`ws://127.0.0.1:${b}/ws?room=${ROOM}`);
-    const sender = await openViewer(`ws://127.0.0.1:${a}/ws?room=${ROOM}&name=bob`);
+    const sender = await openViewer(`ws://127.0.0.1:${a}/ws?room=${ROOM}`, { token: await tokenFor('bob') });
     await viewer.next((f) => f.type === 'history');
     for (const text of ['one', 'two', 'three']) sender.send({ type: 'message', text });
     await waitFor(() => viewer.frames.filter((f) => f.type === 'message').length === 3, {

@@ -10,8 +10,8 @@ export interface TestViewer {
   close(): void;
 }
 
-/** Opens a WebSocket to `url` and resolves once it is open. */
-export async function openViewer(url: string): Promise<TestViewer> {
+/** Opens a WebSocket to `url`, says hello with `hello` (e.g. a token) and resolves once it is open. */
+export async function openViewer(url: string, hello: Record<string, unknown> = {}): Promise<TestViewer> {
   const ws = new WebSocket(url);
   const frames: Array<Record<string, unknown>> = [];
   ws.on('message', (data: Buffer) => frames.push(JSON.parse(data.toString()) as Record<string, unknown>));
@@ -19,6 +19,7 @@ export async function openViewer(url: string): Promise<TestViewer> {
     ws.once('open', () => resolve());
     ws.once('error', reject);
   });
+  ws.send(JSON.stringify({ type: 'hello', ...hello }));
   return {
     frames,
     send: (frame) => ws.send(JSON.stringify(frame)),

@@ -65,6 +65,15 @@ describe('docker compose up: the whole suite in containers, through its publishe
     else await forceDown(COMPOSE_FILE, PROJECT);
   }, 120_000);
 
+  /** A viewer token from `onair tokens issue` in the chat container, signed with the generated development secret. */
+  const tokenFor = async (name: string): Promise<string> =>
+    (
+      await docker(
+        ...['exec', env!.getContainer('chat-1').getId()],
+        ...['onair', 'tokens', 'issue', '--user', name, '--name', name, '--role', 'viewer'],
+      )
+    ).trim();
+
   it('prints the demo room and its stream key in the ingest log on first start', () => {
     expect(streamKey).toMatch(new RegExp(`^${ROOM}_[A-Za-z0-9_-]{43}$`));
   });
@@ -78,7 +87,9 @@ describe('docker compose up: the whole suite in containers, through its publishe
 
   it('round-trips a danmaku over WebSocket', async () => {
     const viewer = await openViewer(`ws://127.0.0.1:${ports.danmaku}/ws?room=${ROOM}`);
-    const sender = await openViewer(`ws://127.0.0.1:${ports.danmaku}/ws?room=${ROOM}&name=alice`);
+    const sender = await openViewer(`ws://127.0.0.1:${ports.danmaku}/ws?room=${ROOM}`, {
+      token: await tokenFor('alice'),
+    });
     await viewer.next((f) => f.type === 'welcome');
     await sender.next((f) => f.type === 'welcome');
     sender.send({ type: 'danmaku', text: 'hello from compose', mode: 'top', color: '#00ccff' });
@@ -91,7 +102,7 @@ describe('docker compose up: the whole suite in containers, through its publishe
 
   it('round-trips a chat message over WebSocket, and a late joiner gets it in the history', async () => {
     const viewer = await openViewer(`ws://127.0.0.1:${ports.chat}/ws?room=${ROOM}`);
-    const sender = await openViewer(`ws://127.0.0.1:${ports.chat}/ws?room=${ROOM}&name=bob`);
+    const sender = await openViewer(`ws://127.0.0.1:${ports.chat}/ws?room=${ROOM}`, { token: await tokenFor('bob') });
     await viewer.next((f) => f.type === 'history');
     sender.send({ type: 'message', text: 'chat through containers' });
     expect(await viewer.next((f) => f.type === 'message')).toMatchObject({ text: 'chat through containers' });
@@ -132,7 +143,7 @@ describe('docker compose up: the whole suite in containers, through its publishe
 
   it('stops every service cleanly (exit 0), and down leaves no containers, networks or volumes', async () => {
     const stopped = await env!.stop();
-    expect(await exitCodes(PROJECT)).toEqual(Object.fromEntries(SERVICES.map((s) => [s, 0])));
+    expect(await exitCodes(PROJECT)).toEqual({ ...Object.fromEntries(SERVICES.map((s) => [s, 0])), 'dev-secret': 0 });
     await stopped.down({ removeVolumes: true });
     downed = true;
     expect(await projectLeftovers(PROJECT)).toEqual({ containers: [], networks: [], volumes: [] });

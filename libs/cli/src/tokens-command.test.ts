@@ -66,7 +66,7 @@ describe('onair tokens issue', () => {
       name: 'no secret',
       env: {},
       args: [],
-      error: /^error: no signing secret: set ONAIR_JWT_SECRET or give --secret-file/,
+      error: /^error: no signing secret: set ONAIR_JWT_SECRET \(or ONAIR_JWT_SECRET_FILE\) or give --secret-file/,
     },
     { name: 'a short secret', env: { ONAIR_JWT_SECRET: 'short-secret' }, args: [], error: /at least 32 bytes/ },
     {

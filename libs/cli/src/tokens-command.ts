@@ -19,7 +19,7 @@ interface IssueFlags {
 
 /**
  * Adds `tokens issue` to `program`: it writes one token and a line break to `io.stdout`, and nothing else. The signing
- * secret comes from `--secret-file` or `ONAIR_JWT_SECRET` in `io.env`. A bad or missing option, or a missing, unreadable
+ * secret comes from `--secret-file`, `ONAIR_JWT_SECRET` or the file `ONAIR_JWT_SECRET_FILE` names, in `io.env`. A bad or missing option, or a missing, unreadable
  * or short secret, is a usage error with exit code {@link TOKENS_USAGE_EXIT} whose message never holds the secret.
  */
 export function addTokensCommand(program: Command, io: CliIo): void {
@@ -40,7 +40,8 @@ export function addTokensCommand(program: Command, io: CliIo): void {
     )
     .option(
       '--secret-file <path>',
-      'file holding the signing secret, 32+ bytes (a trailing line break is ignored); default: env ONAIR_JWT_SECRET',
+      'file holding the signing secret, 32+ bytes (a trailing line break is ignored); default: env ONAIR_JWT_SECRET, ' +
+        'then the file env ONAIR_JWT_SECRET_FILE names',
     )
     .option('--issuer <iss>', 'iss claim, for services that set <SERVICE>_JWT_ISSUER')
     .option('--audience <aud>', 'aud claim, for services that set <SERVICE>_JWT_AUDIENCE')
@@ -62,15 +63,17 @@ export function addTokensCommand(program: Command, io: CliIo): void {
 }
 
 /** The secret from the file (without one trailing line break) or the environment; never echoed in an error. */
-async function signingSecret(file: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
-  if (file !== undefined) {
+async function signingSecret(flag: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
+  const file = flag ?? (env.ONAIR_JWT_SECRET ? undefined : env.ONAIR_JWT_SECRET_FILE);
+  if (file !== undefined && file !== '') {
     const text = await readFile(file, 'utf8').catch((err: unknown) => {
       throw new Error(`cannot read the secret file: ${err instanceof Error ? err.message : String(err)}`);
     });
     return text.replace(/\r?\n$/, '');
   }
   const secret = env.ONAIR_JWT_SECRET;
-  if (!secret) throw new Error('no signing secret: set ONAIR_JWT_SECRET or give --secret-file <path>');
+  if (!secret)
+    throw new Error('no signing secret: set ONAIR_JWT_SECRET (or ONAIR_JWT_SECRET_FILE) or give --secret-file <path>');
   return secret;
 }
 
