@@ -59,6 +59,27 @@ describe('describeRendition', () => {
       },
     },
     {
+      name: 'source whose encoder declares the audio rate only (ffmpeg: videodatarate 0): measured',
+      entry: source,
+      init: init(video, audio),
+      meta: { videodatarate: 0, audiodatarate: 128 },
+      want: {
+        name: 'source',
+        codecs: 'avc1.64001e,mp4a.40.2',
+        bandwidth: 1_000_000,
+        width: 640,
+        height: 360,
+        frameRate: 25,
+      },
+    },
+    {
+      name: 'an audio-only source with a declared audio rate',
+      entry: source,
+      init: init(audio),
+      meta: { audiodatarate: 128 },
+      want: { name: 'source', codecs: 'mp4a.40.2', bandwidth: 128_000, width: 0, height: 0, frameRate: 0 },
+    },
+    {
       name: 'a transcode: ladder rate plus audio',
       entry: p480,
       init: init(video, audio),

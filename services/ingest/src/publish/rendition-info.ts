@@ -23,8 +23,9 @@ function metaNumber(meta: Record<string, unknown> | undefined, key: string): num
  * Describes a rendition for StreamStarted: RFC 6381 codecs (video first, then audio, from the init segment),
  * picture size, frame rate (onMetaData `framerate`, else the first part's frames per second) and BANDWIDTH
  * (RFC 8216 §4.3.4.2, bit/s): for a transcode its ladder video rate plus its audio rate; for the source
- * onMetaData `videodatarate` + `audiodatarate` (kbit/s, FLV spec v10.1 §E.5) when given, else the first
- * part's rate — a keyframe part, so it errs high, as a peak rate should.
+ * onMetaData `videodatarate` + `audiodatarate` (kbit/s, FLV spec v10.1 §E.5) when they cover the video, else
+ * the first part's rate — a keyframe part, so it errs high, as a peak rate should. ffmpeg sends
+ * `videodatarate: 0` and an audio rate alone; that audio rate must not stand for the whole stream.
  */
 export function describeRendition(
   entry: LadderEntry,
@@ -41,9 +42,11 @@ export function describeRendition(
   if (entry.kind === 'transcode') {
     bandwidth = ((video ? entry.videoKbps : 0) + (audio ? entry.audioKbps : 0)) * 1000;
   } else {
-    const declared = (metaNumber(meta, 'videodatarate') ?? 0) + (metaNumber(meta, 'audiodatarate') ?? 0);
+    const videoKbps = metaNumber(meta, 'videodatarate');
+    const declared = (videoKbps ?? 0) + (metaNumber(meta, 'audiodatarate') ?? 0);
     const measured = first.durationMs > 0 ? (first.bytes * 8 * 1000) / first.durationMs : 0;
-    bandwidth = declared > 0 ? declared * 1000 : measured;
+    const coversVideo = video === undefined || videoKbps !== undefined;
+    bandwidth = coversVideo && declared > 0 ? declared * 1000 : Math.max(measured, declared * 1000);
   }
   return {
     name: entry.name,
