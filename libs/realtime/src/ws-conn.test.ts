@@ -2,22 +2,23 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { errors, gate, message, setup, tick } from './testing/ws-conn-fixture.js';
 import type { JoinFrames } from './ws-conn.js';
 import { rejected } from './result.js';
+import { withSeq } from './frames.js';
 
 describe('WsConn', () => {
-  it('sends the join frames, then the welcome, then what arrived meanwhile minus what the join frames held', async () => {
+  it("sends the join frames, then the welcome, then what arrived meanwhile past the join frames' seq", async () => {
     let finishJoin: (frames: JoinFrames) => void = () => undefined;
     const { socket, bus } = setup({ join: () => new Promise((resolve) => (finishJoin = resolve)) });
     await tick();
-    bus.publish(JSON.stringify(message('m1', 'in history too')));
-    bus.publish(JSON.stringify(message('m2', 'new')));
+    bus.publish(withSeq(JSON.stringify(message('m1', 'in history too')), 7)!);
+    bus.publish(withSeq(JSON.stringify(message('m2', 'new')), 8)!);
     expect(socket.sent).toEqual([]);
     finishJoin({
-      frames: [JSON.stringify({ type: 'history', messages: [message('m1', 'in history too')] })],
-      ids: new Set(['m1']),
+      frames: [JSON.stringify({ type: 'history', messages: [{ seq: 7, ...message('m1', 'in history too') }] })],
+      lastSeq: 7,
     });
     await tick();
     expect(socket.sent.map((f) => f.type)).toEqual(['history', 'welcome', 'message']);
-    expect(socket.sent[2]).toMatchObject({ id: 'm2' });
+    expect(socket.sent[2]).toMatchObject({ id: 'm2', seq: 8 });
     bus.publish(JSON.stringify(message('m3', 'live')));
     expect(socket.sent.at(-1)).toMatchObject({ id: 'm3' });
   });

@@ -3,6 +3,7 @@ import { CLOSE_CODES, OnairError, type CloseCode, type Logger } from '@onair/run
 import { postKeySchema } from './fields.js';
 import {
   errorFrame,
+  frameSeq,
   helloSchema,
   parseClientFrame,
   welcomeFrame,
@@ -22,10 +23,14 @@ import { validate } from './validate.js';
 import type { RealtimeMetrics } from './realtime-metrics.js';
 import { CLOCK_TOLERANCE_S, type TokenVerifier } from './token-verifier.js';
 
-/** Frames a joining viewer gets before the welcome (chat: its room's history), and the message ids they hold. */
+/**
+ * Frames a joining viewer gets before the welcome (recovered frames, or chat's history), and the last capture seq
+ * they cover: room frames delivered while joining are sent after them only when their seq is past it.
+ */
 export interface JoinFrames {
   readonly frames: readonly string[];
-  readonly ids: ReadonlySet<string>;
+  /** Last seq the frames cover; 0 when they hold no room frame. */
+  readonly lastSeq: number;
 }
 
 /** Everything a connection needs from its server; shared by all connections. */
@@ -70,15 +75,6 @@ type ConnState = 'greeting' | 'joining' | 'live' | 'closed';
 function frameText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
-}
-
-function messageId(frame: string): string | undefined {
-  try {
-    const parsed = JSON.parse(frame) as { id?: unknown } | null;
-    return typeof parsed?.id === 'string' ? parsed.id : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -167,10 +163,7 @@ export class WsConn implements RoomMember {
       const backlog = this.backlog;
       this.backlog = [];
       this.state = 'live';
-      for (const frame of backlog) {
-        const id = messageId(frame);
-        if (id === undefined || !initial.ids.has(id)) this.deliver(frame);
-      }
+      for (const frame of backlog) if ((frameSeq(frame) ?? Infinity) > initial.lastSeq) this.deliver(frame);
     } catch (err) {
       this.log.error({ err }, 'join failed');
       this.close('INTERNAL_ERROR');
