@@ -91,7 +91,7 @@ describe('WsConn', () => {
       ]);
     });
 
-    it('refuses posts beyond maxPendingPosts waiting for the store with RATE_LIMITED, naming their keys', async () => {
+    it('stores posts pipelined, refusing those past maxPendingPosts behind the oldest with RATE_LIMITED', async () => {
       const { socket, requests } = setup({
         post: () => new Promise(() => undefined),
         rateBurst: 10,
@@ -100,7 +100,7 @@ describe('WsConn', () => {
       await tick();
       for (let i = 0; i < 5; i++) socket.frame({ type: 'message', text: `t${i}`, key: `k${i}` });
       await tick();
-      expect(requests.map((r) => r.key)).toEqual(['k0']);
+      expect(requests.map((r) => r.key)).toEqual(['k0', 'k1', 'k2']);
       expect(errors(socket)).toEqual([
         {
           v: 1,
@@ -119,16 +119,36 @@ describe('WsConn', () => {
       ]);
     });
 
-    it('drops the posts still waiting when the socket closes', async () => {
+    it('answers refused posts in posting order, although the store finishes them out of order', async () => {
+      const finish: Array<() => void> = [];
+      const { socket, requests } = setup({
+        post: () => new Promise((resolve) => finish.push(() => resolve(rejected('UNAVAILABLE', 'try again')))),
+        rateBurst: 10,
+      });
+      await tick();
+      for (let i = 0; i < 3; i++) socket.frame({ type: 'message', text: `t${i}`, key: `k${i}` });
+      await tick();
+      expect(requests).toHaveLength(3);
+      finish[2]!();
+      finish[1]!();
+      await tick();
+      expect(errors(socket)).toEqual([]);
+      finish[0]!();
+      await tick();
+      expect(errors(socket).map((f) => f.key)).toEqual(['k0', 'k1', 'k2']);
+    });
+
+    it('answers no post once the socket closes; those handed to the store are stored', async () => {
       const store = gate();
-      const { socket, requests } = setup({ post: store.post, rateBurst: 10 });
+      const { socket, requests, conn } = setup({ post: store.post, rateBurst: 10 });
       await tick();
       for (let i = 0; i < 3; i++) socket.frame({ type: 'message', text: `t${i}` });
       await tick();
-      socket.emit('close', 1000, Buffer.from(''));
+      conn.close('GOING_AWAY');
+      socket.frame({ type: 'message', text: 'late' });
       store.release();
       await tick();
-      expect(requests.map((r) => r.fields)).toEqual([{ type: 'message', text: 't0' }]);
+      expect(requests.map((r) => r.fields)).toEqual([0, 1, 2].map((i) => ({ type: 'message', text: `t${i}` })));
     });
 
     it('answers a refused post with its key, and a malformed key without posting', async () => {

@@ -17,7 +17,7 @@ import { ExpiryTimer } from './expiry-timer.js';
 import type { PostObserver, PostRequest } from './room-messages.js';
 import { PostQueue } from './post-queue.js';
 import { RATE_VERDICT, RateLimiter } from './rate-limiter.js';
-import type { Rejection, Result } from './result.js';
+import { rejected, type Rejection, type Result } from './result.js';
 import type { RoomFanout, RoomMember } from './room-fanout.js';
 import { validate } from './validate.js';
 import type { RealtimeMetrics } from './realtime-metrics.js';
@@ -51,7 +51,7 @@ export interface ConnContext {
   readonly maxBufferedBytes: number;
   /** Frames kept for a viewer while it joins; more closes it (1013). */
   readonly maxBacklog: number;
-  /** Posts of a connection waiting for the store behind the one being stored; more get RATE_LIMITED. */
+  /** Posts of a connection outstanding (being stored or not yet answered) behind its oldest; more get RATE_LIMITED. */
   readonly maxPendingPosts: number;
   readonly observer: PostObserver;
   readonly metrics: RealtimeMetrics;
@@ -84,8 +84,8 @@ function frameText(data: RawData): string {
  * replaces the identity; when the token expires without one, the socket closes (TOKEN_EXPIRED, 4001). Frames are
  * read under a per-connection rate limit, bad input is answered with error frames, and the connection closes itself
  * when it floods (POLICY_VIOLATION), falls too far behind (TRY_AGAIN_LATER) or never says hello (NO_HELLO). Posts
- * are stamped when received and stored one at a time in arrival order, at most `maxPendingPosts` waiting; those
- * still waiting when the socket closes are dropped.
+ * are stamped when received and stored pipelined in arrival order (PostQueue), their refusals answered in that order,
+ * at most `maxPendingPosts` outstanding behind the oldest; once the socket closes no more are answered.
  */
 export class WsConn implements RoomMember {
   /** Resolves once the socket has closed. */
@@ -98,7 +98,7 @@ export class WsConn implements RoomMember {
   private readonly expiry: ExpiryTimer;
   private readonly helloTimer: NodeJS.Timeout;
   private backlog: string[] = [];
-  private readonly posts: PostQueue<PostRequest>;
+  private readonly posts: PostQueue<PostRequest, Result<RoomMessage>>;
   private readonly limiter: RateLimiter;
   private readonly log: Logger;
   private resolveClosed: () => void = () => undefined;
@@ -115,7 +115,13 @@ export class WsConn implements RoomMember {
     this.helloTimer = setTimeout(() => this.close('NO_HELLO'), ctx.helloTimeoutMs);
     this.helloTimer.unref();
     this.limiter = new RateLimiter({ ratePerSec: ctx.limits.ratePerSec, burst: ctx.limits.rateBurst });
-    this.posts = new PostQueue(ctx.maxPendingPosts, (request) => this.post(request));
+    this.posts = new PostQueue(
+      ctx.maxPendingPosts,
+      (request) => this.store(request),
+      (request, result) => {
+        if (!result.ok) this.send(errorFrame(result.rejection, request.key));
+      },
+    );
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
   }
 
@@ -138,7 +144,7 @@ export class WsConn implements RoomMember {
   }
 
   /**
-   * Drops the posts still waiting and starts the closing handshake (RFC 6455 §7.1.2) with the catalogue's code and
+   * Stops answering posts and starts the closing handshake (RFC 6455 §7.1.2) with the catalogue's code and
    * reason for `why`; a no-op once closing.
    */
   close(why: CloseCode): void {
@@ -267,14 +273,13 @@ export class WsConn implements RoomMember {
     this.close('TOKEN_EXPIRED');
   }
 
-  /** Stores one post; a failure is answered with an error frame carrying the post's key. Never rejects. */
-  private async post(request: PostRequest): Promise<void> {
+  /** Stores one post; resolves to its outcome, an unexpected error being INTERNAL. Never rejects. */
+  private async store(request: PostRequest): Promise<Result<RoomMessage>> {
     try {
-      const result = await this.ctx.messages.post(request);
-      if (!result.ok) this.send(errorFrame(result.rejection, request.key));
+      return await this.ctx.messages.post(request);
     } catch (err) {
       this.log.error({ err }, 'post failed');
-      this.send(errorFrame({ code: 'INTERNAL', message: 'internal error' }, request.key));
+      return rejected('INTERNAL', 'internal error');
     }
   }
 
