@@ -1,4 +1,4 @@
 export { connectNats, type NatsOptions } from './connect.js';
-export type { NatsConnection, Msg, Subscription } from '@nats-io/transport-node';
+export { headers, type NatsConnection, type Msg, type MsgHdrs, type Subscription } from '@nats-io/transport-node';
 export { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 export { Kvm, type KV } from '@nats-io/kv';

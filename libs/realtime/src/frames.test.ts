@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { errorFrame, historyFrame, isRoomMessage, parseClientFrame, welcomeFrame } from './frames.js';
+import {
+  errorFrame,
+  frameSeq,
+  historyFrame,
+  isRoomMessage,
+  parseClientFrame,
+  recoveredFrame,
+  welcomeFrame,
+  withSeq,
+} from './frames.js';
 
 describe('parseClientFrame', () => {
   it.each([
@@ -70,5 +79,26 @@ describe('server frames', () => {
     expect(isRoomMessage(message, 'danmaku')).toBe(false);
     expect(isRoomMessage({ ...message, id: 3 }, 'message')).toBe(false);
     expect(isRoomMessage('x', 'message')).toBe(false);
+  });
+
+  it.each([
+    ['{"v":1,"type":"message"}', 42, '{"seq":42,"v":1,"type":"message"}'],
+    ['{}', 1, '{"seq":1}'],
+    ['{ }', 2, '{"seq":2}'],
+    ['[1]', 3, undefined],
+  ])('inserts seq into %s without re-serialising it', (text, seq, expected) => {
+    const frame = withSeq(text, seq);
+    expect(frame).toBe(expected);
+    if (frame !== undefined) {
+      expect(JSON.parse(frame)).toMatchObject({ seq });
+      expect(frameSeq(frame)).toBe(seq);
+    }
+  });
+
+  it('reads the seq of frames that start with one only', () => {
+    expect(frameSeq('{"seq":7,"type":"x"}')).toBe(7);
+    expect(frameSeq('{"type":"x","seq":7}')).toBeUndefined();
+    expect(frameSeq(recoveredFrame(true, 0))).toBeUndefined();
+    expect(JSON.parse(recoveredFrame(false, 3))).toEqual({ v: 1, type: 'recovered', complete: false, count: 3 });
   });
 });

@@ -24,6 +24,11 @@ export interface RoomMessage {
   readonly text: string;
   /** Server wall clock when the post was received, unix epoch ms. */
   readonly sentAtMs: number;
+  /**
+   * Sequence of the message in the capture stream, once stored: on every delivered frame and read message,
+   * so a client that reconnects says `since` the last one it saw (recovery).
+   */
+  readonly seq?: number;
 }
 
 /** A client frame after JSON parsing: an object with a string `type` and the type's own fields. */
@@ -113,6 +118,33 @@ export function errorFrame(rejection: Rejection, key?: string): string {
 /** `{"v":1,"type":"history","messages":[...]}` as JSON text; messages oldest first. */
 export function historyFrame(messages: readonly RoomMessage[]): string {
   return JSON.stringify({ v: PROTOCOL_VERSION, type: 'history', messages });
+}
+
+/**
+ * `{"v":1,"type":"recovered","complete":...,"count":...}` as JSON text: ends the `count` frames a viewer that
+ * said hello with `since` got again; `complete` is false when some of them are gone (retention, or too many).
+ */
+export function recoveredFrame(complete: boolean, count: number): string {
+  return JSON.stringify({ v: PROTOCOL_VERSION, type: 'recovered', complete, count });
+}
+
+/**
+ * A stored frame (a JSON object's text) with `"seq":<seq>` inserted as its first field, without parsing or
+ * re-serialising it; undefined when `text` is not a JSON object's text.
+ */
+export function withSeq(text: string, seq: number): string | undefined {
+  if (!text.startsWith('{')) return undefined;
+  const rest = text.slice(1);
+  const empty = rest.trimStart().startsWith('}');
+  return `{"seq":${seq}${empty ? rest.trimStart() : `,${rest}`}`;
+}
+
+const SEQ_PREFIX = /^\{"seq":(\d+)[,}]/;
+
+/** The `seq` a frame made by {@link withSeq} starts with; undefined for other frames. */
+export function frameSeq(frame: string): number | undefined {
+  const match = SEQ_PREFIX.exec(frame);
+  return match ? Number(match[1]) : undefined;
 }
 
 /** True when `value` has the fields of a {@link RoomMessage} of `type` (a stored message read back). */

@@ -26,6 +26,8 @@ export {
 } from './token-verifier.js';
 export { issueToken, type IssueOptions, type TokenGrant } from './token-issuer.js';
 export { RoomMessages, type MessageKind, type MessageStamp, type PostRequest } from './room-messages.js';
+export type { RoomEditor } from './room-editor.js';
+export type { RecoveredFrames } from './room-store.js';
 export { roomIdSchema, nameSchema, textSchema, colorSchema, NAME_MAX_CHARS } from './fields.js';
 export { PROTOCOL_VERSION, type RoomMessage, type ClientLimits, type Welcome } from './frames.js';
 export { unwrap, type Rejection, type Result } from './result.js';

@@ -1,7 +1,8 @@
 import type { Registry } from 'prom-client';
 import { jetstream, jetstreamManager, type NatsConnection } from '@onair/nats-kit';
 import type { Logger } from '@onair/runtime';
-import { errorFrame, historyFrame, type ClientLimits, type RoomMessage } from './frames.js';
+import type { ClientLimits, RoomMessage } from './frames.js';
+import { joinFrames } from './join-frames.js';
 import { MessageRate } from './message-rate.js';
 import { RoomMessages, type MessageKind, type PostObserver } from './room-messages.js';
 import { durationMs, type RealtimeConfig } from './realtime-config.js';
@@ -10,7 +11,6 @@ import { createRealtimeMetrics } from './realtime-metrics.js';
 import { RoomFanout } from './room-fanout.js';
 import { RoomLog } from './room-log.js';
 import { streamBus } from './stream-bus.js';
-import type { JoinFrames } from './ws-conn.js';
 import { RealtimeWsServer } from './ws-server.js';
 import type { TokenVerifier } from './token-verifier.js';
 
@@ -52,8 +52,6 @@ export interface Realtime<P extends { text: string }, M extends RoomMessage> {
   stop(): Promise<void>;
 }
 
-const NO_JOIN_FRAMES: JoinFrames = { frames: [], ids: new Set() };
-
 /**
  * Starts the machinery a room message service shares (danmaku, chat): the JetStream room log (streams
  * created when missing), the post pipeline, the per-room fan-out from the capture stream (README
@@ -87,12 +85,13 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
   const messages = new RoomMessages({ kind: options.kind, store, observer, log });
   const bus = streamBus({ js: jetstream(nc), jsm: await jetstreamManager(nc), stream: options.kind.stream, log });
   const fanout = new RoomFanout(bus, (room) => store.subject(room), log);
-  const join = async (room: string): Promise<JoinFrames> => {
-    if (!options.kind.historyOnJoin) return NO_JOIN_FRAMES;
-    const history = await messages.recent(room, config.historySize);
-    if (!history.ok) return { frames: [errorFrame(history.rejection)], ids: new Set() };
-    return { frames: [historyFrame(history.value)], ids: new Set(history.value.map((m) => m.id)) };
-  };
+  const maxBufferedBytes = options.maxBufferedBytes ?? 1_048_576;
+  const join = joinFrames({
+    since: (room, afterSeq) => store.since(room, afterSeq),
+    history: options.kind.historyOnJoin ? (room) => messages.recent(room, config.historySize) : undefined,
+    maxRecoveredBytes: maxBufferedBytes / 2,
+    log,
+  });
   const limits: ClientLimits = {
     maxTextLength: config.maxTextLength,
     ratePerSec: config.ratePerSec,
@@ -112,7 +111,7 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
       limits,
       observer,
       metrics,
-      maxBufferedBytes: options.maxBufferedBytes ?? 1_048_576,
+      maxBufferedBytes,
       maxBacklog: 1000,
       // As many posts may wait for the store as a client may send at once.
       maxPendingPosts: config.rateBurst,

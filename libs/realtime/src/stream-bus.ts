@@ -1,5 +1,6 @@
 import type { JetStreamClient, JetStreamManager } from '@onair/nats-kit';
 import type { Logger } from '@onair/runtime';
+import { withSeq } from './frames.js';
 import type { Bus } from './room-fanout.js';
 
 /** Options of {@link streamBus}. */
@@ -23,8 +24,9 @@ const NOTABLE = new Set([
 
 /**
  * A {@link Bus} on a JetStream stream, so a subscriber gets exactly what the stream stored, in stream
- * order. A subject's subscription is an ordered consumer (nats.js; ephemeral, in memory, no acks; nats-server
- * ≥ 2.9.4) on `stream`, filtered on the subject, that starts at the stream's last sequence + 1 as read
+ * order, each frame with its stream sequence inserted as its first member (`{"seq":N,...}`, see withSeq; a
+ * stored message that is not a JSON object's text is skipped and logged). A subject's subscription is an
+ * ordered consumer (nats.js; ephemeral, in memory, no acks; nats-server ≥ 2.9.4) on `stream`, filtered on the subject, that starts at the stream's last sequence + 1 as read
  * when subscribing (deliver_policy by_start_sequence): every message stored after `subscribe` was called
  * is delivered, nothing stored before is. When the client reconnects or the consumer is lost, nats.js
  * recreates it from the last delivered sequence + 1, so nothing is skipped or repeated; a consumer left
@@ -36,7 +38,13 @@ export function streamBus({ js, jsm, stream, log }: StreamBusOptions): Bus {
     async subscribe(subject, onMessage) {
       const { state } = await jsm.streams.info(stream);
       const consumer = await js.consumers.get(stream, { filter_subjects: subject, opt_start_seq: state.last_seq + 1 });
-      const messages = await consumer.consume({ callback: (m) => onMessage(m.string()) });
+      const messages = await consumer.consume({
+        callback: (m) => {
+          const frame = withSeq(m.string(), m.seq);
+          if (frame === undefined) busLog.warn({ subject, seq: m.seq }, 'skipping unreadable message');
+          else onMessage(frame);
+        },
+      });
       void (async () => {
         for await (const status of messages.status()) {
           if (NOTABLE.has(status.type)) busLog.info({ subject, status }, 'consumer status');

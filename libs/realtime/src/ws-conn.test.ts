@@ -2,22 +2,23 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { errors, gate, message, setup, tick } from './testing/ws-conn-fixture.js';
 import type { JoinFrames } from './ws-conn.js';
 import { rejected } from './result.js';
+import { withSeq } from './frames.js';
 
 describe('WsConn', () => {
-  it('sends the join frames, then the welcome, then what arrived meanwhile minus what the join frames held', async () => {
+  it("sends the join frames, then the welcome, then what arrived meanwhile past the join frames' seq", async () => {
     let finishJoin: (frames: JoinFrames) => void = () => undefined;
     const { socket, bus } = setup({ join: () => new Promise((resolve) => (finishJoin = resolve)) });
     await tick();
-    bus.publish(JSON.stringify(message('m1', 'in history too')));
-    bus.publish(JSON.stringify(message('m2', 'new')));
+    bus.publish(withSeq(JSON.stringify(message('m1', 'in history too')), 7)!);
+    bus.publish(withSeq(JSON.stringify(message('m2', 'new')), 8)!);
     expect(socket.sent).toEqual([]);
     finishJoin({
-      frames: [JSON.stringify({ type: 'history', messages: [message('m1', 'in history too')] })],
-      ids: new Set(['m1']),
+      frames: [JSON.stringify({ type: 'history', messages: [{ seq: 7, ...message('m1', 'in history too') }] })],
+      lastSeq: 7,
     });
     await tick();
     expect(socket.sent.map((f) => f.type)).toEqual(['history', 'welcome', 'message']);
-    expect(socket.sent[2]).toMatchObject({ id: 'm2' });
+    expect(socket.sent[2]).toMatchObject({ id: 'm2', seq: 8 });
     bus.publish(JSON.stringify(message('m3', 'live')));
     expect(socket.sent.at(-1)).toMatchObject({ id: 'm3' });
   });
@@ -90,7 +91,7 @@ describe('WsConn', () => {
       ]);
     });
 
-    it('refuses posts beyond maxPendingPosts waiting for the store with RATE_LIMITED, naming their keys', async () => {
+    it('stores posts pipelined, refusing those past maxPendingPosts behind the oldest with RATE_LIMITED', async () => {
       const { socket, requests } = setup({
         post: () => new Promise(() => undefined),
         rateBurst: 10,
@@ -99,7 +100,7 @@ describe('WsConn', () => {
       await tick();
       for (let i = 0; i < 5; i++) socket.frame({ type: 'message', text: `t${i}`, key: `k${i}` });
       await tick();
-      expect(requests.map((r) => r.key)).toEqual(['k0']);
+      expect(requests.map((r) => r.key)).toEqual(['k0', 'k1', 'k2']);
       expect(errors(socket)).toEqual([
         {
           v: 1,
@@ -118,16 +119,36 @@ describe('WsConn', () => {
       ]);
     });
 
-    it('drops the posts still waiting when the socket closes', async () => {
+    it('answers refused posts in posting order, although the store finishes them out of order', async () => {
+      const finish: Array<() => void> = [];
+      const { socket, requests } = setup({
+        post: () => new Promise((resolve) => finish.push(() => resolve(rejected('UNAVAILABLE', 'try again')))),
+        rateBurst: 10,
+      });
+      await tick();
+      for (let i = 0; i < 3; i++) socket.frame({ type: 'message', text: `t${i}`, key: `k${i}` });
+      await tick();
+      expect(requests).toHaveLength(3);
+      finish[2]!();
+      finish[1]!();
+      await tick();
+      expect(errors(socket)).toEqual([]);
+      finish[0]!();
+      await tick();
+      expect(errors(socket).map((f) => f.key)).toEqual(['k0', 'k1', 'k2']);
+    });
+
+    it('answers no post once the socket closes; those handed to the store are stored', async () => {
       const store = gate();
-      const { socket, requests } = setup({ post: store.post, rateBurst: 10 });
+      const { socket, requests, conn } = setup({ post: store.post, rateBurst: 10 });
       await tick();
       for (let i = 0; i < 3; i++) socket.frame({ type: 'message', text: `t${i}` });
       await tick();
-      socket.emit('close', 1000, Buffer.from(''));
+      conn.close('GOING_AWAY');
+      socket.frame({ type: 'message', text: 'late' });
       store.release();
       await tick();
-      expect(requests.map((r) => r.fields)).toEqual([{ type: 'message', text: 't0' }]);
+      expect(requests.map((r) => r.fields)).toEqual([0, 1, 2].map((i) => ({ type: 'message', text: `t${i}` })));
     });
 
     it('answers a refused post with its key, and a malformed key without posting', async () => {

@@ -3,6 +3,7 @@ import { CLOSE_CODES, OnairError, type CloseCode, type Logger } from '@onair/run
 import { postKeySchema } from './fields.js';
 import {
   errorFrame,
+  frameSeq,
   helloSchema,
   parseClientFrame,
   welcomeFrame,
@@ -16,16 +17,20 @@ import { ExpiryTimer } from './expiry-timer.js';
 import type { PostObserver, PostRequest } from './room-messages.js';
 import { PostQueue } from './post-queue.js';
 import { RATE_VERDICT, RateLimiter } from './rate-limiter.js';
-import type { Rejection, Result } from './result.js';
+import { rejected, type Rejection, type Result } from './result.js';
 import type { RoomFanout, RoomMember } from './room-fanout.js';
 import { validate } from './validate.js';
 import type { RealtimeMetrics } from './realtime-metrics.js';
 import { CLOCK_TOLERANCE_S, type TokenVerifier } from './token-verifier.js';
 
-/** Frames a joining viewer gets before the welcome (chat: its room's history), and the message ids they hold. */
+/**
+ * Frames a joining viewer gets before the welcome (recovered frames, or chat's history), and the last capture seq
+ * they cover: room frames delivered while joining are sent after them only when their seq is past it.
+ */
 export interface JoinFrames {
   readonly frames: readonly string[];
-  readonly ids: ReadonlySet<string>;
+  /** Last seq the frames cover; 0 when they hold no room frame. */
+  readonly lastSeq: number;
 }
 
 /** Everything a connection needs from its server; shared by all connections. */
@@ -46,7 +51,7 @@ export interface ConnContext {
   readonly maxBufferedBytes: number;
   /** Frames kept for a viewer while it joins; more closes it (1013). */
   readonly maxBacklog: number;
-  /** Posts of a connection waiting for the store behind the one being stored; more get RATE_LIMITED. */
+  /** Posts of a connection outstanding (being stored or not yet answered) behind its oldest; more get RATE_LIMITED. */
   readonly maxPendingPosts: number;
   readonly observer: PostObserver;
   readonly metrics: RealtimeMetrics;
@@ -72,15 +77,6 @@ function frameText(data: RawData): string {
   return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
 }
 
-function messageId(frame: string): string | undefined {
-  try {
-    const parsed = JSON.parse(frame) as { id?: unknown } | null;
-    return typeof parsed?.id === 'string' ? parsed.id : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * One viewer's WebSocket in one room. Its first frame is a hello (`{"type":"hello","token"?,"since"?}`): the token,
  * when there is one, is verified and names the poster (name and roles never come from the client); then the
@@ -88,8 +84,8 @@ function messageId(frame: string): string | undefined {
  * replaces the identity; when the token expires without one, the socket closes (TOKEN_EXPIRED, 4001). Frames are
  * read under a per-connection rate limit, bad input is answered with error frames, and the connection closes itself
  * when it floods (POLICY_VIOLATION), falls too far behind (TRY_AGAIN_LATER) or never says hello (NO_HELLO). Posts
- * are stamped when received and stored one at a time in arrival order, at most `maxPendingPosts` waiting; those
- * still waiting when the socket closes are dropped.
+ * are stamped when received and stored pipelined in arrival order (PostQueue), their refusals answered in that order,
+ * at most `maxPendingPosts` outstanding behind the oldest; once the socket closes no more are answered.
  */
 export class WsConn implements RoomMember {
   /** Resolves once the socket has closed. */
@@ -102,7 +98,7 @@ export class WsConn implements RoomMember {
   private readonly expiry: ExpiryTimer;
   private readonly helloTimer: NodeJS.Timeout;
   private backlog: string[] = [];
-  private readonly posts: PostQueue<PostRequest>;
+  private readonly posts: PostQueue<PostRequest, Result<RoomMessage>>;
   private readonly limiter: RateLimiter;
   private readonly log: Logger;
   private resolveClosed: () => void = () => undefined;
@@ -119,7 +115,13 @@ export class WsConn implements RoomMember {
     this.helloTimer = setTimeout(() => this.close('NO_HELLO'), ctx.helloTimeoutMs);
     this.helloTimer.unref();
     this.limiter = new RateLimiter({ ratePerSec: ctx.limits.ratePerSec, burst: ctx.limits.rateBurst });
-    this.posts = new PostQueue(ctx.maxPendingPosts, (request) => this.post(request));
+    this.posts = new PostQueue(
+      ctx.maxPendingPosts,
+      (request) => this.store(request),
+      (request, result) => {
+        if (!result.ok) this.send(errorFrame(result.rejection, request.key));
+      },
+    );
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
   }
 
@@ -142,7 +144,7 @@ export class WsConn implements RoomMember {
   }
 
   /**
-   * Drops the posts still waiting and starts the closing handshake (RFC 6455 §7.1.2) with the catalogue's code and
+   * Stops answering posts and starts the closing handshake (RFC 6455 §7.1.2) with the catalogue's code and
    * reason for `why`; a no-op once closing.
    */
   close(why: CloseCode): void {
@@ -167,10 +169,7 @@ export class WsConn implements RoomMember {
       const backlog = this.backlog;
       this.backlog = [];
       this.state = 'live';
-      for (const frame of backlog) {
-        const id = messageId(frame);
-        if (id === undefined || !initial.ids.has(id)) this.deliver(frame);
-      }
+      for (const frame of backlog) if ((frameSeq(frame) ?? Infinity) > initial.lastSeq) this.deliver(frame);
     } catch (err) {
       this.log.error({ err }, 'join failed');
       this.close('INTERNAL_ERROR');
@@ -274,14 +273,13 @@ export class WsConn implements RoomMember {
     this.close('TOKEN_EXPIRED');
   }
 
-  /** Stores one post; a failure is answered with an error frame carrying the post's key. Never rejects. */
-  private async post(request: PostRequest): Promise<void> {
+  /** Stores one post; resolves to its outcome, an unexpected error being INTERNAL. Never rejects. */
+  private async store(request: PostRequest): Promise<Result<RoomMessage>> {
     try {
-      const result = await this.ctx.messages.post(request);
-      if (!result.ok) this.send(errorFrame(result.rejection, request.key));
+      return await this.ctx.messages.post(request);
     } catch (err) {
       this.log.error({ err }, 'post failed');
-      this.send(errorFrame({ code: 'INTERNAL', message: 'internal error' }, request.key));
+      return rejected('INTERNAL', 'internal error');
     }
   }
 

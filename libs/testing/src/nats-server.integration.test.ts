@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { jetstream, jetstreamManager } from '@onair/nats-kit';
+import { startNatsFixture } from './nats-client.js';
 import { startNats } from './nats-server.js';
 
 /** The first line a NATS server sends a new client (NATS client protocol: INFO {json}). */
@@ -30,5 +32,27 @@ describe('startNats', () => {
     }
     const dataDir = a.process.child.spawnargs[a.process.child.spawnargs.indexOf('-sd') + 1]!;
     expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('restarts on the same port with the JetStream store kept, and clients reconnect', async () => {
+    const fixture = await startNatsFixture();
+    try {
+      const jsm = await jetstreamManager(fixture.nc);
+      await jsm.streams.add({ name: 'KEPT', subjects: ['kept.>'] });
+      await jetstream(fixture.nc).publish('kept.a', 'before');
+      const before = fixture.nats.process;
+      const reconnected = (async () => {
+        for await (const status of fixture.nc.status()) if (status.type === 'reconnect') return;
+      })();
+      await fixture.nats.restart();
+      await reconnected;
+      expect(fixture.nats.process).not.toBe(before);
+      await jetstream(fixture.nc).publish('kept.a', 'after');
+      const stored = await jsm.streams.getMessage('KEPT', { seq: 1 });
+      expect(stored?.string()).toBe('before');
+      expect((await jsm.streams.info('KEPT')).state.messages).toBe(2);
+    } finally {
+      await fixture.stop();
+    }
   });
 });

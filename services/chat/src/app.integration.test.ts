@@ -122,6 +122,28 @@ describe('chat service', () => {
     expect(await late.next()).toMatchObject({ type: 'message', text: 'fourth' });
   });
 
+  it('gives a viewer back with since the messages it missed, then live ones, none twice', async () => {
+    const viewer = await join(b, 'recover');
+    await post(a, { room: 'recover', name: 'bot', text: 'seen' });
+    const seen = await viewer.next('message');
+    expect(seen.seq).toEqual(expect.any(Number));
+    viewer.terminate();
+    for (const text of ['missed 1', 'missed 2']) await post(a, { room: 'recover', name: 'bot', text });
+
+    const back = await FrameClient.connect(roomUrl(b.httpPort, 'recover'));
+    clients.push(back);
+    back.send({ type: 'hello', since: seen.seq });
+    const missed = [await back.next(), await back.next()];
+    expect(missed.map((m) => m.text)).toEqual(['missed 1', 'missed 2']);
+    expect(missed[0]!.seq).toBeGreaterThan(seen.seq as number);
+    expect(await back.next()).toEqual({ v: 1, type: 'recovered', complete: true, count: 2 });
+    expect(await back.next()).toMatchObject({ type: 'welcome', room: 'recover' });
+    await post(b, { room: 'recover', name: 'bot', text: 'live' });
+    const live = await back.next();
+    expect(live).toMatchObject({ type: 'message', text: 'live' });
+    expect(live.seq).toBeGreaterThan(missed[1]!.seq as number);
+  });
+
   it('keeps the last HISTORY_SIZE messages of a room, readable right after the ack', async () => {
     for (let i = 1; i <= 7; i++) await post(i % 2 === 0 ? a : b, { room: 'busy', name: 'bot', text: `m${i}` });
     const late = await connect(a, 'busy');
@@ -186,9 +208,12 @@ describe('chat service', () => {
       sentAtMs: 1,
     };
     const js = jetstream(nc);
-    for (let i = 0; i < 2; i++) await js.publish('chat.room.restored', JSON.stringify(message), { msgID: message.id });
+    const stored = await js.publish('chat.room.restored', JSON.stringify(message), { msgID: message.id });
+    expect((await js.publish('chat.room.restored', JSON.stringify(message), { msgID: message.id })).duplicate).toBe(
+      true,
+    );
     await post(a, { room: 'restored', name: 'bot', text: 'after the retried store' });
-    expect(await viewer.next()).toEqual(message);
+    expect(await viewer.next()).toEqual({ seq: stored.seq, ...message });
     expect(await viewer.next()).toMatchObject({ type: 'message', text: 'after the retried store' });
   });
 

@@ -104,7 +104,7 @@ export interface SetupOptions {
 }
 
 export function setup({
-  join = () => Promise.resolve({ frames: [], ids: new Set() }),
+  join = () => Promise.resolve({ frames: [], lastSeq: 0 }),
   post = () => Promise.resolve(accepted(message('p', 'posted'))),
   rateBurst = 3,
   maxPendingPosts = 5,
