@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorFrame, historyFrame, isRoomMessage, parseClientFrame, welcomeFrame } from './frames.js';
+import { errorFrame, historyFrame, isRoomMessage, parseClientFrame, presenceFrame, welcomeFrame } from './frames.js';
 
 describe('parseClientFrame', () => {
   it.each([
@@ -53,6 +53,11 @@ describe('server frames', () => {
     });
     const message = { v: 1 as const, type: 'message', id: 'x', room: 'r', name: 'a', text: 't', sentAtMs: 1 };
     expect(JSON.parse(historyFrame([message]))).toEqual({ v: 1, type: 'history', messages: [message] });
+    const users = [{ userId: 'u1', name: 'Ann' }];
+    expect(presenceFrame('r', { viewers: 3, users })).toBe(
+      '{"v":1,"type":"presence","room":"r","viewers":3,"users":[{"userId":"u1","name":"Ann"}]}',
+    );
+    expect(presenceFrame('r', { viewers: 300 })).toBe('{"v":1,"type":"presence","room":"r","viewers":300}');
   });
 
   it('recognises stored messages of a type', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { nameSchema } from './fields.js';
+import type { RoomPresence } from './presence-message.js';
 import type { Rejection, Result } from './result.js';
 import { validate } from './validate.js';
 
@@ -90,6 +91,20 @@ export function errorFrame(rejection: Rejection, key?: string): string {
 /** `{"v":1,"type":"history","messages":[...]}` as JSON text; messages oldest first. */
 export function historyFrame(messages: readonly RoomMessage[]): string {
   return JSON.stringify({ v: PROTOCOL_VERSION, type: 'history', messages });
+}
+
+/**
+ * `{"v":1,"type":"presence","room":...,"viewers":N,"users"?:[{"userId":...,"name":...}]}` as JSON text: the room's
+ * viewers over all instances, and its identified users when few enough.
+ */
+export function presenceFrame(room: string, presence: RoomPresence): string {
+  return JSON.stringify({
+    v: PROTOCOL_VERSION,
+    type: 'presence',
+    room,
+    viewers: presence.viewers,
+    users: presence.users,
+  });
 }
 
 /** True when `value` has the fields of a {@link RoomMessage} of `type` (a stored message read back). */
