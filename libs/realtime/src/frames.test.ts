@@ -5,6 +5,7 @@ import {
   historyFrame,
   isRoomMessage,
   parseClientFrame,
+  presenceFrame,
   recoveredFrame,
   welcomeFrame,
   withSeq,
@@ -71,6 +72,11 @@ describe('server frames', () => {
       sentAtMs: 1,
     };
     expect(JSON.parse(historyFrame([message]))).toEqual({ v: 1, type: 'history', messages: [message] });
+    const users = [{ userId: 'u1', name: 'Ann' }];
+    expect(presenceFrame('r', { viewers: 3, users })).toBe(
+      '{"v":1,"type":"presence","room":"r","viewers":3,"users":[{"userId":"u1","name":"Ann"}]}',
+    );
+    expect(presenceFrame('r', { viewers: 300 })).toBe('{"v":1,"type":"presence","room":"r","viewers":300}');
   });
 
   it('recognises stored messages of a type', () => {

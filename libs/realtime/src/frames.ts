@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Poster } from './identity.js';
+import type { RoomPresence } from './presence-message.js';
 import type { Rejection, Result } from './result.js';
 import { validate } from './validate.js';
 
@@ -145,6 +146,20 @@ const SEQ_PREFIX = /^\{"seq":(\d+)[,}]/;
 export function frameSeq(frame: string): number | undefined {
   const match = SEQ_PREFIX.exec(frame);
   return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * `{"v":1,"type":"presence","room":...,"viewers":N,"users"?:[{"userId":...,"name":...}]}` as JSON text: the room's
+ * viewers over all instances, and its identified users when few enough.
+ */
+export function presenceFrame(room: string, presence: RoomPresence): string {
+  return JSON.stringify({
+    v: PROTOCOL_VERSION,
+    type: 'presence',
+    room,
+    viewers: presence.viewers,
+    users: presence.users,
+  });
 }
 
 /** True when `value` has the fields of a {@link RoomMessage} of `type` (a stored message read back). */

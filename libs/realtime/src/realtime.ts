@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import { jetstream, jetstreamManager, type NatsConnection } from '@onair/nats-kit';
-import type { Logger } from '@onair/runtime';
+import { INSTANCE_ID, type Logger } from '@onair/runtime';
 import type { ClientLimits, RoomMessage } from './frames.js';
 import { joinFrames } from './join-frames.js';
 import { MessageRate } from './message-rate.js';
@@ -8,6 +8,7 @@ import { RoomMessages, type MessageKind, type PostObserver } from './room-messag
 import { durationMs, type RealtimeConfig } from './realtime-config.js';
 import { createRealtimeHttp } from './realtime-http.js';
 import { createRealtimeMetrics } from './realtime-metrics.js';
+import { Presence, type PresenceOptions } from './presence.js';
 import { RoomFanout } from './room-fanout.js';
 import { RoomLog } from './room-log.js';
 import { streamBus } from './stream-bus.js';
@@ -29,6 +30,11 @@ export interface RealtimeOptions<P extends { text: string }, M extends RoomMessa
   maxBufferedBytes?: number;
   /** A connection without a hello this long after opening is closed (4002), ms. @default 10000 */
   helloTimeoutMs?: number;
+  /**
+   * Presence settings ({@link PresenceOptions}); `subject` defaults to the first token of the kind's subject prefix
+   * and `.presence`, e.g. `chat.presence`.
+   */
+  presence?: Partial<Pick<PresenceOptions, 'subject' | 'intervalMs' | 'expireMs' | 'usersLimit'>>;
 }
 
 /** What one instance knows of one room, for Telemetry.GetStats (onair.telemetry.v1.RoomStats fields). */
@@ -36,6 +42,8 @@ export interface RoomActivity {
   readonly room: string;
   /** Open WebSockets of the room on this instance. */
   readonly viewers: number;
+  /** The room's open WebSockets over all instances, from presence (as of each instance's latest interval). */
+  readonly roomViewers: number;
   /** Messages accepted by this instance in the room per second, over the last 10 s. */
   readonly messagesPerSecond: number;
 }
@@ -48,7 +56,10 @@ export interface Realtime<P extends { text: string }, M extends RoomMessage> {
   readonly httpPort: number;
   /** Rooms with viewers here or recent messages. */
   activity(): RoomActivity[];
-  /** Closes the sockets (1001) and the HTTP server, then the rooms' consumers. */
+  /**
+   * Stops presence (the other instances drop this one at once), closes the sockets (1001) and the HTTP server, then
+   * the rooms' consumers.
+   */
   stop(): Promise<void>;
 }
 
@@ -119,6 +130,16 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
   });
   const http = createRealtimeHttp({ log, registry, ws, health: options.health ?? (() => ({})) });
   const httpPort = await http.listen(config.host, config.httpPort);
+  const presence = new Presence({
+    subject: `${options.kind.subjectPrefix.split('.')[0]}.presence`,
+    ...options.presence,
+    nc,
+    instance: INSTANCE_ID,
+    localRooms: (usersLimit) => fanout.localRooms(usersLimit),
+    push: (room, frame) => fanout.broadcastLocal(room, frame),
+    log,
+  });
+  presence.start();
 
   return {
     messages,
@@ -126,11 +147,15 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
     activity() {
       const viewers = fanout.viewerCounts();
       const rooms = new Set([...viewers.keys(), ...rates.activeRooms()]);
-      return [...rooms]
-        .sort()
-        .map((room) => ({ room, viewers: viewers.get(room) ?? 0, messagesPerSecond: rates.perSecond(room) }));
+      return [...rooms].sort().map((room) => ({
+        room,
+        viewers: viewers.get(room) ?? 0,
+        roomViewers: presence.room(room).viewers,
+        messagesPerSecond: rates.perSecond(room),
+      }));
     },
     async stop() {
+      presence.stop();
       await http.stop();
       await fanout.close();
     },

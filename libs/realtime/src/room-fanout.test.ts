@@ -26,9 +26,9 @@ class FakeBus implements Bus {
   }
 }
 
-function member(): RoomMember & { got: string[] } {
+function member(viewer: RoomMember['viewer'] = null): RoomMember & { got: string[] } {
   const got: string[] = [];
-  return { got, deliver: (frame) => got.push(frame) };
+  return { got, deliver: (frame) => got.push(frame), viewer };
 }
 
 const log = createLogger({ service: 'test', level: 'silent' });
@@ -77,5 +77,37 @@ describe('RoomFanout', () => {
     await fanout.join('a', m);
     bus.publish('r.a', 'y');
     expect(m.got).toEqual(['y']);
+  });
+
+  it('tells presence its rooms: viewers, distinct identified users up to a limit, and the latest join', async () => {
+    const fanout = new RoomFanout(new FakeBus(), (room) => `r.${room}`, log);
+    const ann = { userId: 'u1', name: 'Ann' };
+    const a1 = member(ann);
+    await fanout.join('a', a1);
+    await fanout.join('a', member(ann));
+    await fanout.join('a', member());
+    await fanout.join('b', member({ userId: 'u2', name: 'Bob' }));
+    await fanout.join('b', member({ userId: 'u3', name: 'Cy' }));
+    const rooms = fanout.localRooms(1);
+    expect(rooms.get('a')).toEqual({ viewers: 3, users: [ann], lastJoin: 3 });
+    expect(rooms.get('b')).toEqual({ viewers: 2, lastJoin: 5 });
+
+    fanout.leave('a', a1);
+    expect(fanout.localRooms(1).get('a')?.lastJoin).toBe(3);
+    await fanout.join('a', member());
+    expect(fanout.localRooms(1).get('a')).toEqual({ viewers: 3, users: [ann], lastJoin: 6 });
+  });
+
+  it('broadcasts a frame to the members of a room here only', async () => {
+    const bus = new FakeBus();
+    const fanout = new RoomFanout(bus, (room) => `r.${room}`, log);
+    const a = member();
+    const b = member();
+    await fanout.join('a', a);
+    await fanout.join('b', b);
+    fanout.broadcastLocal('a', 'p');
+    fanout.broadcastLocal('gone', 'q');
+    expect(a.got).toEqual(['p']);
+    expect(b.got).toEqual([]);
   });
 });

@@ -1,9 +1,12 @@
 import type { Logger } from '@onair/runtime';
+import type { LocalRoom, PresenceUser } from './presence-message.js';
 
 /** Someone in a room: receives every frame delivered to the room. */
 export interface RoomMember {
   /** Takes one frame (JSON text). Must not throw; a slow member deals with its own backlog. */
   deliver(frame: string): void;
+  /** Who the member is, for presence's users list; null or absent: anonymous (counted, not listed). */
+  readonly viewer?: PresenceUser | null;
 }
 
 /** An active subscription of a {@link Bus}. */
@@ -24,6 +27,8 @@ export interface Bus {
 interface Room {
   readonly members: Set<RoomMember>;
   readonly subscription: Promise<BusSubscription>;
+  /** {@link RoomFanout.joins} at the latest join. */
+  lastJoin: number;
 }
 
 /**
@@ -34,6 +39,8 @@ interface Room {
 export class RoomFanout {
   private readonly rooms = new Map<string, Room>();
   private readonly ending = new Set<Promise<void>>();
+  /** Joins so far, over all rooms. */
+  private joins = 0;
   private readonly log: Logger;
 
   /**
@@ -56,7 +63,7 @@ export class RoomFanout {
     let entry = this.rooms.get(room);
     if (!entry) {
       const members = new Set<RoomMember>();
-      const created: Room = { members, subscription: this.subscribe(room, members) };
+      const created: Room = { members, subscription: this.subscribe(room, members), lastJoin: 0 };
       created.subscription.catch(() => {
         if (this.rooms.get(room) === created) this.rooms.delete(room);
       });
@@ -64,6 +71,7 @@ export class RoomFanout {
       entry = created;
     }
     entry.members.add(member);
+    entry.lastJoin = ++this.joins;
     try {
       await entry.subscription;
     } catch (err) {
@@ -83,6 +91,33 @@ export class RoomFanout {
   /** Members per room, for rooms with members. */
   viewerCounts(): Map<string, number> {
     return new Map([...this.rooms].map(([room, entry]) => [room, entry.members.size]));
+  }
+
+  /**
+   * Per room with members: members (`viewers`), the latest join, and the distinct identified viewers (by userId,
+   * see {@link RoomMember.viewer}) when there are at most `usersLimit` of them.
+   */
+  localRooms(usersLimit: number): Map<string, LocalRoom> {
+    const rooms = new Map<string, LocalRoom>();
+    for (const [room, { members, lastJoin }] of this.rooms) {
+      const users = new Map<string, PresenceUser>();
+      for (const member of members) {
+        if (users.size > usersLimit) break;
+        const viewer = member.viewer;
+        if (viewer) users.set(viewer.userId, { userId: viewer.userId, name: viewer.name });
+      }
+      const viewers = members.size;
+      rooms.set(
+        room,
+        users.size > usersLimit ? { viewers, lastJoin } : { viewers, lastJoin, users: [...users.values()] },
+      );
+    }
+    return rooms;
+  }
+
+  /** Delivers `frame` to the members of `room` on this instance only (not through the bus). */
+  broadcastLocal(room: string, frame: string): void {
+    for (const member of this.rooms.get(room)?.members ?? []) member.deliver(frame);
   }
 
   /** Ends every subscription (members are not told; close them first); resolves once all have ended. */

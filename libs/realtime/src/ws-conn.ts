@@ -18,6 +18,7 @@ import type { PostObserver, PostRequest } from './room-messages.js';
 import { PostQueue } from './post-queue.js';
 import { RATE_VERDICT, RateLimiter } from './rate-limiter.js';
 import { rejected, type Rejection, type Result } from './result.js';
+import type { PresenceUser } from './presence-message.js';
 import type { RoomFanout, RoomMember } from './room-fanout.js';
 import { validate } from './validate.js';
 import type { RealtimeMetrics } from './realtime-metrics.js';
@@ -123,6 +124,12 @@ export class WsConn implements RoomMember {
       },
     );
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+  }
+
+  /** Who this viewer is for presence: the token's bearer; null for a guest or a reader (counted, not listed). */
+  get viewer(): PresenceUser | null {
+    const poster = this.poster;
+    return poster === null || poster.guest ? null : { userId: poster.userId, name: poster.name };
   }
 
   /** Wires the socket's events and joins the room. */

@@ -88,12 +88,15 @@ export class FrameClient {
 
   /**
    * The next frame not yet handed out that matches: of type `match`, or for which `match` is true
-   * (any frame when absent). Frames before it that do not match are dropped.
+   * (when absent, any frame but `presence`, which the server pushes on its own interval). Frames before it that
+   * do not match are dropped.
    * @throws Error when none arrives within `timeoutMs`.
    */
   async next(match?: string | ((frame: ServerFrame) => boolean), timeoutMs = 5000): Promise<ServerFrame> {
     const matches =
-      typeof match === 'function' ? match : (frame: ServerFrame) => match === undefined || frame.type === match;
+      typeof match === 'function'
+        ? match
+        : (frame: ServerFrame) => (match === undefined ? frame.type !== 'presence' : frame.type === match);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const frame = this.frames.shift();

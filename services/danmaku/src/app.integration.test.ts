@@ -263,6 +263,30 @@ describe('danmaku service', () => {
     expect(await refusal('/socket?room=ok')).toBeInstanceOf(UpgradeRefusedError);
   });
 
+  it("pushes a room's viewers over both instances and reports them in Telemetry", async () => {
+    await join(a, 'presence-room', 'ann');
+    await join(a, 'presence-room');
+    const viewer = await join(b, 'presence-room');
+    // Each instance publishes and pushes every 5 s: within two intervals b has heard from a.
+    expect(await viewer.next((f) => f.type === 'presence' && f.viewers === 3, 15_000)).toEqual({
+      v: 1,
+      type: 'presence',
+      room: 'presence-room',
+      viewers: 3,
+      users: [{ userId: 'ann', name: 'ann' }],
+    });
+    const telemetryClient = createClient(onair().telemetry.v1.TelemetryService, `127.0.0.1:${a.grpcPort}`);
+    const room = await waitFor(
+      async () => {
+        const stats = await call<telemetry.GetStatsResponse__Output>((cb) => telemetryClient.GetStats({}, cb));
+        return stats.rooms.find((r) => r.room === 'presence-room' && r.roomViewers === 3);
+      },
+      { timeoutMs: 12_000, what: 'room_viewers 3' },
+    );
+    telemetryClient.close();
+    expect(room).toMatchObject({ viewers: 2, roomViewers: 3 });
+  }, 30_000);
+
   it('reports viewers in Telemetry and serves /healthz and /metrics', async () => {
     await join(a, 'stats-room');
     await join(a, 'stats-room');

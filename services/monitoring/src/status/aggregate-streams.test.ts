@@ -16,6 +16,7 @@ function stats(service: string, instance: string, rooms: Room[]): telemetry.GetS
       renditions: [],
       viewers: 0,
       messagesPerSecond: 0,
+      roomViewers: 0,
       ingestHealth: null,
       ...r,
     })),
