@@ -1,0 +1,125 @@
+import { PROTOCOL_VERSION, type RoomMessage } from '../frames.js';
+import { accepted, rejected, type Result } from '../result.js';
+import { normalizeTerm } from './blocked-terms.js';
+import type { ModerationAction } from './moderation-action.js';
+import type { ModerationStore } from './moderation-store.js';
+import { posterRank, type Poster } from './poster.js';
+import type { HeldMessage, RoomSettings } from './room-state.js';
+
+/** Implemented by the room store (on RoomLog); moderation only calls it. */
+export interface RoomEditor {
+  /** Removes the room's message `id` from the capture and history streams; false when not found. */
+  remove(room: string, id: string): Promise<boolean>;
+  /** Removes every message of the room from both streams. */
+  purge(room: string): Promise<void>;
+  /**
+   * Stores an event frame object (`{v:1,type:'deleted'|'cleared'|'room_state',room,...}`) in the room's stream, in
+   * order with its messages.
+   */
+  appendEvent(room: string, event: Record<string, unknown>): Promise<void>;
+  /** Stores a released held message as if just posted (approve). */
+  appendMessage(room: string, message: RoomMessage): Promise<void>;
+}
+
+/** What {@link performAction} works on. */
+export interface ActionContext {
+  readonly store: ModerationStore;
+  readonly editor: RoomEditor;
+  /** Settings of rooms no moderator has changed yet come from here. */
+  readonly defaults: { guests: boolean };
+  /** The room's settings and blocked-term count, after the store has applied the change. */
+  readonly settings: (room: string) => RoomSettings & { blockedTerms: number };
+  readonly nowMs: number;
+}
+
+/**
+ * Carries out a validated action of an authorized moderator: changes the state, then stores the event viewers get
+ * (`deleted`, `cleared`, `room_state`). Expected failures are values: NOT_FOUND (no such message, ban, term or held
+ * post), PERMISSION_DENIED (a ban or timeout of someone ranked as high as the actor or higher).
+ * @throws when NATS or the editor fails.
+ */
+export async function performAction(
+  context: ActionContext,
+  actor: Poster,
+  room: string,
+  action: ModerationAction,
+): Promise<Result<void>> {
+  const { store, editor } = context;
+  const state = store.room(room);
+  const event = async (type: string, fields: object): Promise<Result<void>> => {
+    await editor.appendEvent(room, { v: PROTOCOL_VERSION, type, room, ...fields });
+    return accepted(undefined);
+  };
+  const changeSettings = async (change: Partial<RoomSettings>): Promise<Result<void>> => {
+    await store.putSettings(room, { ...state.settingsOr(context.defaults), ...change });
+    return event('room_state', context.settings(room));
+  };
+  switch (action.action) {
+    case 'delete':
+      if (!(await editor.remove(room, action.id))) return rejected('NOT_FOUND', 'no such message in the room', 'id');
+      return event('deleted', { id: action.id });
+    case 'clear':
+      await editor.purge(room);
+      return event('cleared', {});
+    case 'timeout':
+    case 'ban': {
+      const actorRank = posterRank(actor);
+      if ((store.staffRank(action.userId) ?? 0) >= actorRank) {
+        return rejected('PERMISSION_DENIED', 'you may not ban or time out someone of your rank or higher', 'userId');
+      }
+      const untilMs = action.action === 'timeout' ? context.nowMs + action.seconds * 1000 : null;
+      await store.putBan(room, action.userId, { untilMs, byRank: actorRank, atMs: context.nowMs });
+      return accepted(undefined);
+    }
+    case 'unban':
+      if (!(await store.deleteBan(room, action.userId))) {
+        return rejected('NOT_FOUND', 'the user is not banned or timed out in the room', 'userId');
+      }
+      return accepted(undefined);
+    case 'slow':
+      return changeSettings({ slowModeS: action.seconds });
+    case 'followers':
+    case 'subscribers': {
+      const { mode } = state.settingsOr(context.defaults);
+      if (action.on) return changeSettings({ mode: action.action });
+      return changeSettings({ mode: mode === action.action ? 'everyone' : mode });
+    }
+    case 'guests':
+      return changeSettings({ guests: action.on });
+    case 'block_term':
+      await store.putTerm(room, normalizeTerm(action.term), { term: action.term, action: action.termAction });
+      return event('room_state', context.settings(room));
+    case 'unblock_term':
+      if (!state.terms.has(action.term)) return rejected('NOT_FOUND', 'the term is not blocked in the room', 'term');
+      await store.deleteTerm(room, normalizeTerm(action.term));
+      return event('room_state', context.settings(room));
+    case 'approve':
+    case 'deny':
+      return review(store, editor, room, action.id, action.action === 'approve');
+  }
+}
+
+/** Releases a held post: delivered through the editor (approve) or dropped (deny). */
+async function review(
+  store: ModerationStore,
+  editor: RoomEditor,
+  room: string,
+  id: string,
+  approve: boolean,
+): Promise<Result<void>> {
+  const held = await store.claimHeld(room, id);
+  if (held === undefined) return rejected('NOT_FOUND', 'no such held message in the room', 'id');
+  if (!approve) return accepted(undefined);
+  try {
+    await editor.appendMessage(room, withoutUserId(held));
+  } catch (err) {
+    await store.putHeld(held);
+    throw err;
+  }
+  return accepted(undefined);
+}
+
+/** The message as viewers get it: the poster's user id stays with moderation. */
+function withoutUserId(held: HeldMessage): RoomMessage {
+  return Object.fromEntries(Object.entries(held).filter(([field]) => field !== 'userId')) as unknown as RoomMessage;
+}
