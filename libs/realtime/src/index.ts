@@ -57,9 +57,7 @@ export {
   type ModerationActionName,
   type TermAction,
   type Verdict,
-  type RoomEditor,
   type AuditEntry,
   type RoomSettings,
-  type Poster,
   type HeldListener,
 } from './moderation/index.js';

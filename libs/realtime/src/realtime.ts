@@ -4,6 +4,8 @@ import { INSTANCE_ID, type Logger } from '@onair/runtime';
 import type { ClientLimits, RoomMessage } from './frames.js';
 import { joinFrames } from './join-frames.js';
 import { MessageRate } from './message-rate.js';
+import { heldFrame, releasedFrame } from './moderation-frames.js';
+import { Moderation } from './moderation/moderation.js';
 import { RoomMessages, type MessageKind, type PostObserver } from './room-messages.js';
 import { durationMs, type RealtimeConfig } from './realtime-config.js';
 import { createRealtimeHttp } from './realtime-http.js';
@@ -52,6 +54,8 @@ export interface RoomActivity {
 export interface Realtime<P extends { text: string }, M extends RoomMessage> {
   /** Posts and history reads, for the gRPC handlers. */
   readonly messages: RoomMessages<P, M>;
+  /** The rooms' moderation, for the gRPC handlers. */
+  readonly moderation: Moderation;
   /** The bound HTTP/WebSocket port. */
   readonly httpPort: number;
   /** Rooms with viewers here or recent messages. */
@@ -65,7 +69,7 @@ export interface Realtime<P extends { text: string }, M extends RoomMessage> {
 
 /**
  * Starts the machinery a room message service shares (danmaku, chat): the JetStream room log (streams
- * created when missing), the post pipeline, the per-room fan-out from the capture stream (README
+ * created when missing), moderation (KV state, audit stream; see Moderation), the post pipeline, the per-room fan-out from the capture stream (README
  * "Delivery"), the WebSocket endpoint `/ws` with `/healthz` and `/metrics` on `config.httpPort`, metrics
  * and room activity.
  * @throws when the streams cannot be created or the port cannot be bound.
@@ -93,7 +97,15 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
     historySize: config.historySize,
     retentionMs: durationMs(config.retention),
   });
-  const messages = new RoomMessages({ kind: options.kind, store, observer, log });
+  const moderation = await Moderation.open({
+    nc,
+    stream: options.kind.stream,
+    auditSubjectPrefix: `${options.kind.subjectPrefix.split('.')[0]}.audit`,
+    editor: store,
+    defaults: { guests: config.guests },
+    log,
+  });
+  const messages = new RoomMessages({ kind: options.kind, store, observer, gate: moderation, log });
   const bus = streamBus({ js: jetstream(nc), jsm: await jetstreamManager(nc), stream: options.kind.stream, log });
   const fanout = new RoomFanout(bus, (room) => store.subject(room), log);
   const maxBufferedBytes = options.maxBufferedBytes ?? 1_048_576;
@@ -117,7 +129,8 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
       fanout,
       join,
       verifier: options.verifier,
-      guests: () => config.guests,
+      guests: (room) => moderation.settings(room).guests,
+      moderation,
       helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
       limits,
       observer,
@@ -140,9 +153,17 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
     log,
   });
   presence.start();
+  const stopHeld = moderation.onHeld((room, change) =>
+    fanout.broadcastLocal(
+      room,
+      'held' in change ? heldFrame(room, change.held) : releasedFrame(room, change.released),
+      true,
+    ),
+  );
 
   return {
     messages,
+    moderation,
     httpPort,
     activity() {
       const viewers = fanout.viewerCounts();
@@ -156,8 +177,10 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
     },
     async stop() {
       presence.stop();
+      stopHeld();
       await http.stop();
       await fanout.close();
+      await moderation.close();
     },
   };
 }

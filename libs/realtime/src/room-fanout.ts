@@ -7,6 +7,8 @@ export interface RoomMember {
   deliver(frame: string): void;
   /** Who the member is, for presence's users list; null or absent: anonymous (counted, not listed). */
   readonly viewer?: PresenceUser | null;
+  /** True for a moderator, broadcaster or admin: it also gets the room's held posts. */
+  readonly moderates?: boolean;
 }
 
 /** An active subscription of a {@link Bus}. */
@@ -115,9 +117,14 @@ export class RoomFanout {
     return rooms;
   }
 
-  /** Delivers `frame` to the members of `room` on this instance only (not through the bus). */
-  broadcastLocal(room: string, frame: string): void {
-    for (const member of this.rooms.get(room)?.members ?? []) member.deliver(frame);
+  /**
+   * Delivers `frame` to the members of `room` on this instance only (not through the bus); with `moderatorsOnly`, to
+   * those that moderate ({@link RoomMember.moderates}).
+   */
+  broadcastLocal(room: string, frame: string, moderatorsOnly = false): void {
+    for (const member of this.rooms.get(room)?.members ?? []) {
+      if (!moderatorsOnly || member.moderates === true) member.deliver(frame);
+    }
   }
 
   /** Ends every subscription (members are not told; close them first); resolves once all have ended. */

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { textSchema } from './fields.js';
 import type { RoomMessage } from './frames.js';
 import type { Poster } from './identity.js';
-import { RoomMessages, type PostObserver } from './room-messages.js';
+import type { Verdict } from './moderation/post-check.js';
+import { RoomMessages, type PostGate, type PostObserver } from './room-messages.js';
 import type { MessageStore } from './room-log.js';
 
 type Shout = RoomMessage & { type: 'shout'; loud: boolean };
@@ -29,7 +30,7 @@ class MemoryStore implements MessageStore {
   }
 }
 
-function setup(): {
+function setup(gate?: PostGate): {
   messages: RoomMessages<{ text: string; loud: boolean }, Shout>;
   store: MemoryStore;
   outcomes: string[];
@@ -51,6 +52,7 @@ function setup(): {
     },
     store,
     observer,
+    ...(gate ? { gate } : {}),
     log: createLogger({ service: 'test', level: 'silent' }),
     now: () => 1234,
   });
@@ -148,5 +150,53 @@ describe('RoomMessages', () => {
     const recent = await messages.recent('demo', 10);
     expect(recent.ok && recent.value.map((m) => m.text)).toEqual(['one', 'two']);
     expect((await messages.recent('BAD', 10)).ok).toBe(false);
+  });
+});
+
+/** A gate whose verdict each test sets, recording what it is asked. */
+function recordingGate(verdict: Verdict): PostGate & { held: RoomMessage[]; recorded: string[] } {
+  const held: RoomMessage[] = [];
+  const recorded: string[] = [];
+  return {
+    held,
+    recorded,
+    check: () => verdict,
+    hold: (message) => {
+      held.push(message);
+      return Promise.resolve();
+    },
+    recordPost: (room, poster) => recorded.push(`${room}:${poster.userId}`),
+  };
+}
+
+describe('RoomMessages with the room rules', () => {
+  const alice: Poster = { userId: 'u-a', name: 'Alice', roles: ['viewer'], guest: false };
+
+  it("stores the rules' masked text and records the post for slow mode", async () => {
+    const gate = recordingGate({ kind: 'allow', text: '** there' });
+    const { messages, store } = setup(gate);
+    const result = await messages.post({ room: 'r', poster: alice, fields: { text: 'hi there' } });
+    expect(result).toMatchObject({ ok: true, value: { text: '** there', userId: 'u-a' } });
+    expect(store.rooms.get('r')).toMatchObject([{ text: '** there' }]);
+    expect(gate.recorded).toEqual(['r:u-a']);
+  });
+
+  it("refuses with the rules' rejection and stores nothing", async () => {
+    const rejection = { code: 'BANNED' as const, message: 'you are timed out in this room', untilMs: 99 };
+    const gate = recordingGate({ kind: 'refuse', rejection });
+    const { messages, store, outcomes } = setup(gate);
+    expect(await messages.post({ room: 'r', poster: alice, fields: { text: 'hi' } })).toEqual({ ok: false, rejection });
+    expect(store.rooms.size).toBe(0);
+    expect(gate.recorded).toEqual([]);
+    expect(outcomes).toEqual(['banned']);
+  });
+
+  it('keeps a held post for review instead of storing it, and answers HELD_FOR_REVIEW', async () => {
+    const gate = recordingGate({ kind: 'hold' });
+    const { messages, store } = setup(gate);
+    const result = await messages.post({ room: 'r', poster: alice, fields: { text: 'hmm' } });
+    expect(result).toMatchObject({ ok: false, rejection: { code: 'HELD_FOR_REVIEW' } });
+    expect(gate.held).toMatchObject([{ type: 'shout', room: 'r', text: 'hmm', userId: 'u-a', name: 'Alice' }]);
+    expect(store.rooms.size).toBe(0);
   });
 });

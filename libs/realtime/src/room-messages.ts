@@ -6,6 +6,7 @@ import { isRoomMessage, PROTOCOL_VERSION, type RoomMessage } from './frames.js';
 import type { Poster } from './identity.js';
 import { accepted, rejected, type Result } from './result.js';
 import type { MessageStore } from './room-log.js';
+import { HELD_REJECTION, type Verdict } from './moderation/post-check.js';
 import { validate } from './validate.js';
 
 /** The fields the server stamps on every accepted message. */
@@ -53,11 +54,26 @@ export interface PostObserver {
   rejected(reason: string): void;
 }
 
+/**
+ * The room's rules a post must pass before it is stored (Moderation implements it). `check` is synchronous, so
+ * posts of one connection keep their order through the pipelined store.
+ */
+export interface PostGate {
+  /** What the room's rules say about `poster` posting `text` now. */
+  check(room: string, poster: Poster, text: string): Verdict;
+  /** Keeps a held post for review. @throws when it cannot be kept. */
+  hold(message: RoomMessage): Promise<void>;
+  /** Slow-mode bookkeeping of a post the rules allowed, when it goes to the store. */
+  recordPost(room: string, poster: Poster): void;
+}
+
 /** Options of {@link RoomMessages}. */
 export interface RoomMessagesOptions<P extends { text: string }, M extends RoomMessage> {
   kind: MessageKind<P, M>;
   store: MessageStore;
   observer: PostObserver;
+  /** The room's rules (moderation); absent: every valid post is stored. */
+  gate?: PostGate;
   log: Logger;
   /** Wall clock, unix epoch ms. @default Date.now */
   now?: () => number;
@@ -93,8 +109,10 @@ export class RoomMessages<P extends { text: string }, M extends RoomMessage> {
   }
 
   /**
-   * Validates, stamps, shapes and stores one post; the value is the stored message, which for a repeated
-   * key is the one stored first. Expected failures are values (INVALID_ARGUMENT, UNAVAILABLE).
+   * Validates, checks against the room's rules ({@link PostGate}: a masked text replaces the post's), stamps, shapes
+   * and stores one post; the value is the stored message, which for a repeated key is the one stored first.
+   * Expected failures are values: INVALID_ARGUMENT, UNAVAILABLE, the rules' refusals (BANNED, FORBIDDEN, SLOW_MODE,
+   * BLOCKED_TERM) and HELD_FOR_REVIEW for a post kept for a moderator.
    * @throws when the store holds a message of another kind under the post's key (a broken invariant).
    */
   async post(request: PostRequest): Promise<Result<M>> {
@@ -126,6 +144,9 @@ export class RoomMessages<P extends { text: string }, M extends RoomMessage> {
     if (keyCheck && !keyCheck.ok) return { ok: false, rejection: { ...keyCheck.rejection, field: 'key' } };
     const post = validate(this.options.kind.schema, fields);
     if (!post.ok) return post;
+    const gate = this.options.gate;
+    const verdict = gate?.check(room, poster, post.value.text) ?? { kind: 'allow', text: post.value.text };
+    if (verdict.kind === 'refuse') return { ok: false, rejection: verdict.rejection };
     const stamp: MessageStamp = {
       v: PROTOCOL_VERSION,
       type: this.options.kind.type,
@@ -135,7 +156,9 @@ export class RoomMessages<P extends { text: string }, M extends RoomMessage> {
       userId: poster.userId,
       sentAtMs: receivedAtMs ?? this.now(),
     };
-    const message = this.options.kind.shape(stamp, post.value);
+    if (verdict.kind === 'hold') return this.hold(this.options.kind.shape(stamp, post.value));
+    const message = this.options.kind.shape(stamp, { ...post.value, text: verdict.text });
+    gate?.recordPost(room, poster);
     const dedupId = keyCheck ? keyedDedupId(room, poster.userId, keyCheck.value) : message.id;
     let stored: unknown;
     try {
@@ -146,5 +169,16 @@ export class RoomMessages<P extends { text: string }, M extends RoomMessage> {
     }
     if (!isRoomMessage(stored, this.options.kind.type)) throw new Error(`not a ${this.type} under key ${dedupId}`);
     return accepted(stored as M);
+  }
+
+  /** Keeps a post for review: HELD_FOR_REVIEW when kept, UNAVAILABLE when it could not be. */
+  private async hold(message: M): Promise<Result<M>> {
+    try {
+      await this.options.gate?.hold(message);
+    } catch (err) {
+      this.log.error({ err, room: message.room }, 'hold failed');
+      return rejected('UNAVAILABLE', 'the message could not be kept for review; try again');
+    }
+    return { ok: false, rejection: HELD_REJECTION };
   }
 }

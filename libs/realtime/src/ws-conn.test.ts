@@ -17,8 +17,17 @@ describe('WsConn', () => {
       lastSeq: 7,
     });
     await tick();
-    expect(socket.sent.map((f) => f.type)).toEqual(['history', 'welcome', 'message']);
-    expect(socket.sent[2]).toMatchObject({ id: 'm2', seq: 8 });
+    expect(socket.sent.map((f) => f.type)).toEqual(['history', 'welcome', 'room_state', 'message']);
+    expect(socket.sent[2]).toEqual({
+      v: 1,
+      type: 'room_state',
+      room: 'demo',
+      slowModeS: 0,
+      mode: 'everyone',
+      guests: false,
+      blockedTerms: 0,
+    });
+    expect(socket.sent[3]).toMatchObject({ id: 'm2', seq: 8 });
     bus.publish(JSON.stringify(message('m3', 'live')));
     expect(socket.sent.at(-1)).toMatchObject({ id: 'm3' });
   });

@@ -13,6 +13,9 @@ import {
   type RoomMessage,
 } from './frames.js';
 import { guestPoster, identityAllowsRoom, posterOf, type Poster } from './identity.js';
+import { heldFrame, moderatedFrame, roomStateFrame, type RoomStateFields } from './moderation-frames.js';
+import type { ModerationActionName } from './moderation/moderation-action.js';
+import { isModerator } from './moderation/poster-rank.js';
 import { ExpiryTimer } from './expiry-timer.js';
 import type { PostObserver, PostRequest } from './room-messages.js';
 import { PostQueue } from './post-queue.js';
@@ -45,6 +48,8 @@ export interface ConnContext {
   readonly verifier: TokenVerifier | undefined;
   /** Whether `room` lets viewers without a token post. */
   guests(room: string): boolean;
+  /** The rooms' moderation: actions of the connection's moderators, held posts, settings (see Moderation). */
+  readonly moderation: ConnModeration;
   /** A connection that has not said hello this long after opening is closed (NO_HELLO), ms. */
   readonly helloTimeoutMs: number;
   readonly limits: ClientLimits;
@@ -56,6 +61,16 @@ export interface ConnContext {
   readonly maxPendingPosts: number;
   readonly observer: PostObserver;
   readonly metrics: RealtimeMetrics;
+}
+
+/** What a connection needs of moderation (Moderation implements it). */
+export interface ConnModeration {
+  /** Carries out `actor`'s action in `room`; expected failures are values (FORBIDDEN, INVALID_ARGUMENT, ...). */
+  apply(actor: Poster, room: string, action: unknown): Promise<Result<void>>;
+  /** The room's posts waiting for review, oldest first. */
+  held(room: string): RoomMessage[];
+  /** The room's settings in force. */
+  settings(room: string): RoomStateFields;
 }
 
 /** What a connection needs of its socket: the part of ws' WebSocket it uses. */
@@ -72,6 +87,9 @@ export interface ViewerSocket {
 }
 
 type ConnState = 'greeting' | 'joining' | 'live' | 'closed';
+
+/** Fields of a client frame that are not the moderation action's own. */
+const ENVELOPE_FIELDS = new Set(['type', 'v', 'key']);
 
 function frameText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
@@ -132,6 +150,11 @@ export class WsConn implements RoomMember {
     return poster === null || poster.guest ? null : { userId: poster.userId, name: poster.name };
   }
 
+  /** True for a moderator, broadcaster or admin: it gets the room's held posts. */
+  get moderates(): boolean {
+    return this.poster !== null && isModerator(this.poster);
+  }
+
   /** Wires the socket's events and joins the room. */
   start(): void {
     this.ctx.metrics.connections.inc();
@@ -173,6 +196,8 @@ export class WsConn implements RoomMember {
       if (this.state === 'closed') return;
       for (const frame of initial.frames) this.send(frame);
       this.sendWelcome();
+      this.send(roomStateFrame(this.room, this.ctx.moderation.settings(this.room)));
+      if (this.moderates) for (const held of this.ctx.moderation.held(this.room)) this.send(heldFrame(this.room, held));
       const backlog = this.backlog;
       this.backlog = [];
       this.state = 'live';
@@ -215,6 +240,7 @@ export class WsConn implements RoomMember {
     }
     if (this.state === 'greeting')
       return this.reject({ code: 'UNAUTHENTICATED', message: 'send {"type":"hello"} first', field: 'type' });
+    if (frame.type === 'moderate') return this.moderate(frame);
     if (frame.type !== this.ctx.messages.type)
       return this.reject({ code: 'INVALID_ARGUMENT', message: 'unknown frame type', field: 'type' });
     const poster = this.poster ?? (this.ctx.guests(this.room) ? guestPoster(this.id) : null);
@@ -224,6 +250,33 @@ export class WsConn implements RoomMember {
         message: 'posting needs a token: send {"type":"hello","token":...}',
       });
     this.queuePost({ room: this.room, poster, fields: frame, receivedAtMs }, frame.key);
+  }
+
+  /**
+   * Carries out a `{"type":"moderate","action":...,"key"?:...}` frame of the token's bearer: answered with a
+   * `moderated` frame, or an error frame (both with the frame's key).
+   */
+  private moderate(frame: ClientFrame): void {
+    const actor = this.poster;
+    if (actor === null || actor.guest)
+      return this.reject({
+        code: 'UNAUTHENTICATED',
+        message: 'moderating needs a token: send {"type":"hello","token":...}',
+      });
+    const keyCheck = frame.key === undefined ? undefined : validate(postKeySchema, frame.key);
+    if (keyCheck && !keyCheck.ok) return this.reject({ ...keyCheck.rejection, field: 'key' });
+    const key = keyCheck?.value;
+    const action = Object.fromEntries(Object.entries(frame).filter(([field]) => !ENVELOPE_FIELDS.has(field)));
+    this.ctx.moderation.apply(actor, this.room, action).then(
+      (result) => {
+        if (result.ok) this.send(moderatedFrame(action.action as ModerationActionName, key));
+        else this.reject(result.rejection, key);
+      },
+      (err: unknown) => {
+        this.log.error({ err }, 'moderation failed');
+        this.reject({ code: 'INTERNAL', message: 'internal error' }, key);
+      },
+    );
   }
 
   /** Queues a post for the store once its optional idempotency key checks out. */

@@ -39,6 +39,8 @@ export class FrameClient {
   /** Resolves when the socket has closed. */
   readonly closed: Promise<CloseInfo>;
   private readonly frames: ServerFrame[] = [];
+  /** The room_state frame that followed the welcome ({@link FrameClient.join}); undefined before. */
+  roomState: ServerFrame | undefined;
   private waiter: (() => void) | undefined;
 
   private constructor(private readonly ws: WebSocket) {
@@ -71,12 +73,13 @@ export class FrameClient {
 
   /**
    * Opens `url` like {@link FrameClient.connect}, says hello with `hello` and waits for the welcome (after any join
-   * frames, which are dropped).
+   * frames, which are dropped) and the room_state that follows it (kept as {@link roomState}).
    */
   static async join(url: string, hello: HelloFields = {}, timeoutMs = 5000): Promise<FrameClient> {
     const client = await FrameClient.connect(url, timeoutMs);
     client.send({ type: 'hello', ...hello });
     await client.next('welcome', timeoutMs);
+    client.roomState = await client.next('room_state', timeoutMs);
     return client;
   }
 

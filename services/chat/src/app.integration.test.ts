@@ -118,6 +118,7 @@ describe('chat service', () => {
       expect.anything(),
     ]);
     expect(await late.next()).toMatchObject({ type: 'welcome', room: 'late', user: null });
+    expect(await late.next()).toMatchObject({ type: 'room_state', room: 'late', slowModeS: 0, guests: false });
     sender.send({ type: 'message', text: 'fourth' });
     expect(await late.next()).toMatchObject({ type: 'message', text: 'fourth' });
   });
@@ -138,6 +139,7 @@ describe('chat service', () => {
     expect(missed[0]!.seq).toBeGreaterThan(seen.seq as number);
     expect(await back.next()).toEqual({ v: 1, type: 'recovered', complete: true, count: 2 });
     expect(await back.next()).toMatchObject({ type: 'welcome', room: 'recover' });
+    expect(await back.next()).toMatchObject({ type: 'room_state', room: 'recover' });
     await post(b, { room: 'recover', name: 'bot', text: 'live' });
     const live = await back.next();
     expect(live).toMatchObject({ type: 'message', text: 'live' });

@@ -13,7 +13,6 @@ export {
   type TermAction,
 } from './moderation-action.js';
 export { HELD_REJECTION, type Verdict } from './post-check.js';
-export type { RoomEditor } from './perform-action.js';
 export type { AuditEntry } from './audit-log.js';
 export type { RoomSettings } from './room-state.js';
-export { isModerator, type Poster } from './poster.js';
+export { isModerator } from './poster-rank.js';

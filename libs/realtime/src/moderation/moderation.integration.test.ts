@@ -5,8 +5,8 @@ import { startNatsFixture, waitFor, type NatsFixture } from '@onair/testing';
 import type { RoomMessage } from '../frames.js';
 import type { Role } from '../identity.js';
 import { Moderation } from './moderation.js';
-import type { RoomEditor } from './perform-action.js';
-import type { Poster } from './poster.js';
+import type { RoomEditor } from '../room-editor.js';
+import type { Poster } from '../identity.js';
 
 const log = createLogger({ service: 'test', level: 'silent' });
 /** How soon a change made on one instance must be enforced on the other, ms. */
@@ -179,13 +179,14 @@ describe('Moderation on a real nats-server, two instances', () => {
       id: 'held-1',
       room: 'hold-room',
       name: 'viewer-1',
+      userId: viewer.userId,
       text: 'my link',
       sentAtMs: 1,
     } as const;
-    await b.hold({ ...message, userId: viewer.userId });
+    await b.hold(message);
     await waitFor(() => heard.length === 1, soon);
-    expect(heard).toEqual([{ room: 'hold-room', held: { ...message, userId: viewer.userId } }]);
-    expect(a.held('hold-room')).toEqual([{ ...message, userId: viewer.userId }]);
+    expect(heard).toEqual([{ room: 'hold-room', held: message }]);
+    expect(a.held('hold-room')).toEqual([message]);
     expect(
       await a.apply(moderator, 'hold-room', { action: 'approve', id: 'held-1', reason: 'fine link' }),
     ).toMatchObject({
@@ -198,7 +199,7 @@ describe('Moderation on a real nats-server, two instances', () => {
       ok: false,
       rejection: { code: 'NOT_FOUND', field: 'id' },
     });
-    await b.hold({ ...message, id: 'held-2', userId: viewer.userId });
+    await b.hold({ ...message, id: 'held-2' });
     await waitFor(() => a.held('hold-room').length === 1, soon);
     expect(await a.apply(moderator, 'hold-room', { action: 'deny', id: 'held-2' })).toMatchObject({ ok: true });
     expect(a.held('hold-room')).toEqual([]);

@@ -7,10 +7,12 @@ import { validate } from '../validate.js';
 import { AuditLog, type AuditEntry } from './audit-log.js';
 import { moderationActionSchema } from './moderation-action.js';
 import { ModerationStore, type HeldChange } from './moderation-store.js';
-import { performAction, type RoomEditor } from './perform-action.js';
+import { performAction } from './perform-action.js';
+import type { RoomEditor } from '../room-editor.js';
 import { checkPost, type Verdict } from './post-check.js';
 import { PostTimes } from './post-times.js';
-import { isModerator, posterRank, type Poster } from './poster.js';
+import { isModerator, posterRank } from './poster-rank.js';
+import type { Poster } from '../identity.js';
 import type { RoomSettings } from './room-state.js';
 
 /** Options of {@link Moderation.open}. */
@@ -109,7 +111,7 @@ export class Moderation {
    * Keeps a held post for review (a check said hold); every instance's {@link onHeld} listeners hear of it.
    * @throws when the KV bucket does not acknowledge it.
    */
-  async hold(message: RoomMessage & { userId: string }): Promise<void> {
+  async hold(message: RoomMessage): Promise<void> {
     await this.store.putHeld(message);
   }
 
@@ -157,7 +159,7 @@ export class Moderation {
     return { ...state.settingsOr(this.options.defaults), blockedTerms: state.terms.size };
   }
 
-  /** The room's posts waiting for review, oldest first; each also carries the poster's `userId`. */
+  /** The room's posts waiting for review, oldest first. */
   held(room: string): RoomMessage[] {
     return [...this.store.room(room).held.values()];
   }

@@ -1,25 +1,12 @@
-import { PROTOCOL_VERSION, type RoomMessage } from '../frames.js';
+import { PROTOCOL_VERSION } from '../frames.js';
 import { accepted, rejected, type Result } from '../result.js';
 import { normalizeTerm } from './blocked-terms.js';
 import type { ModerationAction } from './moderation-action.js';
 import type { ModerationStore } from './moderation-store.js';
-import { posterRank, type Poster } from './poster.js';
-import type { HeldMessage, RoomSettings } from './room-state.js';
-
-/** Implemented by the room store (on RoomLog); moderation only calls it. */
-export interface RoomEditor {
-  /** Removes the room's message `id` from the capture and history streams; false when not found. */
-  remove(room: string, id: string): Promise<boolean>;
-  /** Removes every message of the room from both streams. */
-  purge(room: string): Promise<void>;
-  /**
-   * Stores an event frame object (`{v:1,type:'deleted'|'cleared'|'room_state',room,...}`) in the room's stream, in
-   * order with its messages.
-   */
-  appendEvent(room: string, event: Record<string, unknown>): Promise<void>;
-  /** Stores a released held message as if just posted (approve). */
-  appendMessage(room: string, message: RoomMessage): Promise<void>;
-}
+import { posterRank } from './poster-rank.js';
+import type { Poster } from '../identity.js';
+import type { RoomSettings } from './room-state.js';
+import type { RoomEditor } from '../room-editor.js';
 
 /** What {@link performAction} works on. */
 export interface ActionContext {
@@ -111,15 +98,10 @@ async function review(
   if (held === undefined) return rejected('NOT_FOUND', 'no such held message in the room', 'id');
   if (!approve) return accepted(undefined);
   try {
-    await editor.appendMessage(room, withoutUserId(held));
+    await editor.appendMessage(room, held);
   } catch (err) {
     await store.putHeld(held);
     throw err;
   }
   return accepted(undefined);
-}
-
-/** The message as viewers get it: the poster's user id stays with moderation. */
-function withoutUserId(held: HeldMessage): RoomMessage {
-  return Object.fromEntries(Object.entries(held).filter(([field]) => field !== 'userId')) as unknown as RoomMessage;
 }

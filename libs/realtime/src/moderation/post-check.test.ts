@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../identity.js';
 import { checkPost } from './post-check.js';
-import type { Poster } from './poster.js';
-import { roleRank } from './poster.js';
+import type { Poster } from '../identity.js';
+import { roleRank } from './poster-rank.js';
 import { RoomState, type RoomSettings } from './room-state.js';
 
 const NOW = 1_800_000_000_000;

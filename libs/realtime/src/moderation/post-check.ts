@@ -1,5 +1,6 @@
 import type { Rejection } from '../result.js';
-import { isModerator, posterRank, roleRank, type Poster } from './poster.js';
+import { isModerator, posterRank, roleRank } from './poster-rank.js';
+import type { Poster } from '../identity.js';
 import type { RoomState } from './room-state.js';
 
 /** What moderation says about one post. */

@@ -24,8 +24,8 @@ export interface Ban {
   readonly atMs: number;
 }
 
-/** A post held for review, with the poster's user id (not delivered with the message). */
-export type HeldMessage = RoomMessage & { readonly userId: string };
+/** A post held for review, as it would have been delivered. */
+export type HeldMessage = RoomMessage;
 
 /** A blocked term as stored. */
 export interface StoredTerm {

@@ -7,7 +7,7 @@ import { createRealtimeMetrics } from '../realtime-metrics.js';
 import type { PostRequest } from '../room-messages.js';
 import { accepted, type Result } from '../result.js';
 import { RoomFanout, type Bus } from '../room-fanout.js';
-import type { Identity } from '../identity.js';
+import type { Identity, Poster } from '../identity.js';
 import type { TokenVerifier } from '../token-verifier.js';
 import { WsConn, type JoinFrames, type ViewerSocket } from '../ws-conn.js';
 
@@ -72,6 +72,7 @@ const HOUR_MS = 3_600_000;
 /** Identities the fake verifier knows, by token. */
 export const IDENTITIES: Record<string, Identity> = {
   'alice-token': { userId: 'u-alice', name: 'Alice', roles: ['viewer'], expiresAtMs: Date.now() + HOUR_MS },
+  'mod-token': { userId: 'u-mod', name: 'Mo', roles: ['moderator'], expiresAtMs: Date.now() + HOUR_MS },
   'other-room-token': {
     userId: 'u-bob',
     name: 'Bob',
@@ -101,6 +102,17 @@ export interface SetupOptions {
   post?: (request: PostRequest) => Promise<Result<RoomMessage>>;
   rateBurst?: number;
   maxPendingPosts?: number;
+  /** The room's posts held for review. @default none */
+  held?: RoomMessage[];
+  /** The answer to a moderation action. @default carried out */
+  applied?: Result<void>;
+}
+
+/** A moderation action a connection asked for. */
+export interface AppliedAction {
+  readonly actor: Poster;
+  readonly room: string;
+  readonly action: unknown;
 }
 
 export function setup({
@@ -111,7 +123,10 @@ export function setup({
   hello = { type: 'hello', token: 'alice-token' },
   guests = false,
   helloTimeoutMs = 10_000,
+  held = [],
+  applied = accepted(undefined),
 }: SetupOptions = {}) {
+  const actions: AppliedAction[] = [];
   const socket = new FakeSocket();
   const bus = fakeBus();
   const log = createLogger({ service: 'test', level: 'silent' });
@@ -136,6 +151,14 @@ export function setup({
       join,
       verifier,
       guests: () => guests,
+      moderation: {
+        apply: (actor, room, action) => {
+          actions.push({ actor, room, action });
+          return Promise.resolve(applied);
+        },
+        held: () => held,
+        settings: () => ({ slowModeS: 0, mode: 'everyone', guests, blockedTerms: 0 }),
+      },
       helloTimeoutMs,
       limits: { maxTextLength: 10, ratePerSec: 2, rateBurst, maxFrameBytes: 4096 },
       maxBufferedBytes: 1000,
@@ -148,7 +171,7 @@ export function setup({
   );
   conn.start();
   if (hello) socket.frame(hello);
-  return { socket, bus, conn, posts, requests, registry };
+  return { socket, bus, conn, posts, requests, registry, actions };
 }
 
 /** An answer to a post that waits until the test releases it. */

@@ -1,16 +1,4 @@
-import { ROLES, type Role } from '../identity.js';
-
-/** Who posts or acts in a room: a verified token's identity, or a guest without a token. */
-export interface Poster {
-  /** The token's `sub`; for a guest, an id the caller gives it (e.g. per connection). */
-  readonly userId: string;
-  /** Display name. */
-  readonly name: string;
-  /** The token's roles; a guest's are `['viewer']`. */
-  readonly roles: readonly Role[];
-  /** True when the poster has no token. */
-  readonly guest: boolean;
-}
+import { ROLES, type Poster, type Role } from '../identity.js';
 
 /** Rank of a role: its index in {@link ROLES}, viewer 0 … admin 5. */
 export function roleRank(role: Role): number {
