@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-const PACKAGES = ['media', 'rooms', 'telemetry', 'danmaku', 'chat'];
+const PACKAGES = ['media', 'rooms', 'telemetry', 'danmaku', 'chat', 'moderation'];
 const require = createRequire(import.meta.url);
 const cli = require.resolve('@grpc/proto-loader/build/bin/proto-loader-gen-types.js');
 

@@ -6,6 +6,7 @@ import type { ProtoGrpcType as RoomsGrpc } from '../gen/rooms.js';
 import type { ProtoGrpcType as TelemetryGrpc } from '../gen/telemetry.js';
 import type { ProtoGrpcType as DanmakuGrpc } from '../gen/danmaku.js';
 import type { ProtoGrpcType as ChatGrpc } from '../gen/chat.js';
+import type { ProtoGrpcType as ModerationGrpc } from '../gen/moderation.js';
 
 /** Folder holding `onair/<pkg>/v1/*.proto`. */
 export const PROTO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -17,6 +18,7 @@ export const PROTO_FILES = [
   'onair/telemetry/v1/telemetry.proto',
   'onair/danmaku/v1/danmaku.proto',
   'onair/chat/v1/chat.proto',
+  'onair/moderation/v1/moderation.proto',
 ] as const;
 
 /**
@@ -33,7 +35,7 @@ export const LOADER_OPTIONS: Options = {
 };
 
 /** Every Onair gRPC package, typed: `onair.media.v1.MediaService`, `onair.rooms.v1.RoomsService`, … */
-export type OnairGrpc = MediaGrpc & RoomsGrpc & TelemetryGrpc & DanmakuGrpc & ChatGrpc;
+export type OnairGrpc = MediaGrpc & RoomsGrpc & TelemetryGrpc & DanmakuGrpc & ChatGrpc & ModerationGrpc;
 
 let loaded: OnairGrpc['onair'] | undefined;
 
@@ -51,3 +53,4 @@ export type * as rooms from '../gen/rooms-types.js';
 export type * as telemetry from '../gen/telemetry-types.js';
 export type * as danmaku from '../gen/danmaku-types.js';
 export type * as chat from '../gen/chat-types.js';
+export type * as moderation from '../gen/moderation-types.js';

@@ -14,6 +14,7 @@ import {
 import type { RoomMessage } from './frames.js';
 import type { MessageKind, RoomMessages } from './room-messages.js';
 import { tokenVerifierFromConfig, type RealtimeConfig } from './realtime-config.js';
+import { moderationGrpcService } from './moderation-service.js';
 import { serviceAuth, type ServiceAuth } from './service-auth.js';
 import { startRealtime, type Realtime, type RoomActivity } from './realtime.js';
 
@@ -59,8 +60,8 @@ export interface RealtimeAppOptions<P extends { text: string }, M extends RoomMe
 
 /**
  * The composition root every room message service shares (danmaku, chat): NATS, the realtime core (WebSocket
- * `/ws`, fan-out, JetStream capture and history, `/healthz`, `/metrics`) and a gRPC server with health,
- * Telemetry and the service's own API. Ports: `httpPort`, `grpcPort`.
+ * `/ws`, fan-out, JetStream capture and history, moderation, `/healthz`, `/metrics`) and a gRPC server with health,
+ * Telemetry, the service's own API and ModerationService. Ports: `httpPort`, `grpcPort`.
  */
 export function realtimeApp<P extends { text: string }, M extends RoomMessage>(
   options: RealtimeAppOptions<P, M>,
@@ -92,6 +93,8 @@ export function realtimeApp<P extends { text: string }, M extends RoomMessage>(
       });
       const { definition, implementation } = options.grpcService({ messages: core.messages, authorize });
       grpc.addService(definition, implementation);
+      const moderationService = moderationGrpcService(core.moderation, authorize, log);
+      grpc.addService(moderationService.definition, moderationService.implementation);
       const grpcPort = await grpc.listen(config.host, config.grpcPort);
       return { httpPort: core.httpPort, grpcPort };
     },

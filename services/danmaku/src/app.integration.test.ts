@@ -263,6 +263,28 @@ describe('danmaku service', () => {
     expect(await refusal('/socket?room=ok')).toBeInstanceOf(UpgradeRefusedError);
   });
 
+  it('moderates danmaku like chat: a ban through gRPC on one instance holds on the other, and a delete', async () => {
+    const moderation = createClient(onair().moderation.v1.ModerationService, `127.0.0.1:${a.grpcPort}`);
+    const poster = await join(b, 'moderated-room', 'mallory');
+    const viewer = await join(a, 'moderated-room');
+    poster.send({ type: 'danmaku', text: 'spam' });
+    const spam = await viewer.next('danmaku');
+    // No DANMAKU_SERVICE_TOKEN here: callers on loopback count as services.
+    await call((cb) => moderation.Moderate({ room: 'moderated-room', action: { delete: { id: spam.id } } }, cb));
+    expect(await viewer.next('deleted')).toMatchObject({ id: spam.id });
+    await call((cb) => moderation.Moderate({ room: 'moderated-room', action: { ban: { userId: 'mallory' } } }, cb));
+    const refusal = await waitFor(
+      async () => {
+        poster.send({ type: 'danmaku', text: 'more spam' });
+        const answer = await poster.next((f) => f.type === 'error' || f.type === 'danmaku');
+        return answer.type === 'error' && answer;
+      },
+      { timeoutMs: 1000, intervalMs: 50, what: 'BANNED' },
+    );
+    expect(refusal).toMatchObject({ code: 'BANNED' });
+    moderation.close();
+  });
+
   it("pushes a room's viewers over both instances and reports them in Telemetry", async () => {
     await join(a, 'presence-room', 'ann');
     await join(a, 'presence-room');

@@ -8,7 +8,7 @@ export interface AuditEntry {
   /** Who acted. */
   readonly actor: { readonly userId: string; readonly name: string };
   /** What was done: the action without its reason. */
-  readonly action: Omit<ModerationAction, 'reason'>;
+  readonly action: ModerationAction;
   /** Why, as the actor said. */
   readonly reason?: string;
   /** When, unix epoch ms. */
