@@ -192,7 +192,7 @@ export function realtimeConfigSpec(d: RealtimeConfigDefaults) {
   return {
     host: field(z.string().min(1), `${p}HOST`, '0.0.0.0', 'Bind address of the HTTP/WebSocket and gRPC servers.'),
     httpPort: portField(`${p}HTTP_PORT`, d.httpPort, 'HTTP port: WebSocket endpoint /ws, /healthz, /metrics.'),
-    grpcPort: portField(`${p}GRPC_PORT`, d.grpcPort, 'gRPC port: service API, health, Telemetry.'),
+    grpcPort: portField(`${p}GRPC_PORT`, d.grpcPort, 'gRPC port: service API, ModerationService, health, Telemetry.'),
     natsUrl: field(z.string().min(1), `${p}NATS_URL`, 'nats://127.0.0.1:4222', 'NATS server URLs, comma-separated.'),
     maxTextLength: field(
       int(1, 10_000),
