@@ -270,7 +270,9 @@ describe('danmaku service', () => {
     poster.send({ type: 'danmaku', text: 'spam' });
     const spam = await viewer.next('danmaku');
     // No DANMAKU_SERVICE_TOKEN here: callers on loopback count as services.
-    await call((cb) => moderation.Moderate({ room: 'moderated-room', action: { delete: { id: spam.id } } }, cb));
+    await call((cb) =>
+      moderation.Moderate({ room: 'moderated-room', action: { delete: { id: String(spam.id) } } }, cb),
+    );
     expect(await viewer.next('deleted')).toMatchObject({ id: spam.id });
     await call((cb) => moderation.Moderate({ room: 'moderated-room', action: { ban: { userId: 'mallory' } } }, cb));
     const refusal = await waitFor(
