@@ -65,12 +65,12 @@ describe('docker compose up: the whole suite in containers, through its publishe
     else await forceDown(COMPOSE_FILE, PROJECT);
   }, 120_000);
 
-  /** A viewer token from `onair tokens issue` in the chat container, signed with the generated development secret. */
-  const tokenFor = async (name: string): Promise<string> =>
+  /** A token from `onair tokens issue` in the chat container, signed with the generated development secret. */
+  const tokenFor = async (name: string, role = 'viewer'): Promise<string> =>
     (
       await docker(
         ...['exec', env!.getContainer('chat-1').getId()],
-        ...['onair', 'tokens', 'issue', '--user', name, '--name', name, '--role', 'viewer'],
+        ...['onair', 'tokens', 'issue', '--user', name, '--name', name, '--role', role],
       )
     ).trim();
 
@@ -110,6 +110,22 @@ describe('docker compose up: the whole suite in containers, through its publishe
     const history = await late.next((f) => f.type === 'history');
     expect((history.messages as Array<{ text: string }>).map((m) => m.text)).toContain('chat through containers');
     for (const v of [viewer, sender, late]) v.close();
+  });
+
+  it('lets a moderator delete a chat message: viewers are told and a late joiner no longer gets it', async () => {
+    const moderator = await openViewer(`ws://127.0.0.1:${ports.chat}/ws?room=${ROOM}`, {
+      token: await tokenFor('mo', 'moderator'),
+    });
+    const sender = await openViewer(`ws://127.0.0.1:${ports.chat}/ws?room=${ROOM}`, { token: await tokenFor('eve') });
+    await sender.next((f) => f.type === 'room_state');
+    sender.send({ type: 'message', text: 'to be deleted' });
+    const posted = await moderator.next((f) => f.type === 'message' && f.text === 'to be deleted');
+    moderator.send({ type: 'moderate', action: 'delete', id: posted.id, reason: 'compose test' });
+    expect(await sender.next((f) => f.type === 'deleted')).toMatchObject({ id: posted.id });
+    const late = await openViewer(`ws://127.0.0.1:${ports.chat}/ws?room=${ROOM}`);
+    const history = await late.next((f) => f.type === 'history');
+    expect((history.messages as Array<{ id: string }>).map((m) => m.id)).not.toContain(posted.id);
+    for (const v of [moderator, sender, late]) v.close();
   });
 
   it('shows every service healthy and the stream live in /api/status', async () => {
