@@ -3,6 +3,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { loadPackageDefinition } from '@grpc/grpc-js';
 import { protoPath } from 'grpc-health-check';
 import { fromServiceError } from './errors.js';
+import { internalChannelOptions } from './service-config.js';
 
 type ClientCtor<C extends Client> = new (
   address: string,
@@ -11,15 +12,16 @@ type ClientCtor<C extends Client> = new (
 ) => C;
 
 /**
- * Creates a client of a generated service constructor for "host:port", plaintext (inside the cluster).
- * @param options grpc-js channel options, e.g. `{ 'grpc.max_reconnect_backoff_ms': 2000 }` for a poller that must
- * see a restarted peer quickly (the default backoff grows to 120 s).
+ * Creates a client of a generated service constructor, plaintext (inside the cluster), with the
+ * {@link internalChannelOptions}: round_robin over every address `target` resolves to, retries of idempotent calls,
+ * keepalive.
+ * @param target a gRPC target (gRPC doc/naming.md): "host:port", "dns:///chat:50054" (every replica of a name),
+ * or "ipv4:10.0.0.5:50054,10.0.0.6:50054".
+ * @param options grpc-js channel options over the defaults, e.g. `{ 'grpc.max_reconnect_backoff_ms': 2000 }` for a
+ * poller that must see a restarted peer quickly (the default backoff grows to 120 s).
  */
-export function createClient<C extends Client>(ctor: ClientCtor<C>, address: string, options: ChannelOptions = {}): C {
-  return new ctor(address, credentials.createInsecure(), {
-    'grpc.max_receive_message_length': 64 * 1024 * 1024,
-    ...options,
-  });
+export function createClient<C extends Client>(ctor: ClientCtor<C>, target: string, options: ChannelOptions = {}): C {
+  return new ctor(target, credentials.createInsecure(), { ...internalChannelOptions(), ...options });
 }
 
 /** The deadline `ms` from now, for CallOptions.deadline. */
