@@ -4,11 +4,13 @@ import type { Config } from './config.js';
 import { createHttpServer } from './http/http-server.js';
 import { registerStatusMetrics } from './metrics/status-metrics.js';
 import { createPoller } from './poller/poller.js';
+import { discoverTargets } from './poller/target-discovery.js';
+import { targetDiscovery } from './poller/discovery-loop.js';
 import { buildStatusReport } from './status/status-report.js';
 
 /**
  * Composition root: the gRPC server (health + Telemetry, so monitoring watches itself), the poller of
- * every target, and the HTTP server with the dashboard, /api/status and /metrics. Ports: `httpPort`, `grpcPort`.
+ * every target (the replicas behind each configured host name, found again every `discoveryMs`), and the HTTP server with the dashboard, /api/status and /metrics. Ports: `httpPort`, `grpcPort`.
  */
 export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: number; grpcPort: number }> {
   const grpc = createGrpcServer({ log, service: 'monitoring', roomStats: () => [] });
@@ -17,13 +19,16 @@ export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: n
   const registry = createMetricsRegistry('monitoring');
   registerStatusMetrics(registry, report);
   const http = createHttpServer({ log, registry, report });
+  const discovery = targetDiscovery(config.targets, config.discoveryMs, (targets) => poller.setTargets(targets), log);
   return serviceApp('monitoring', {
     async start() {
       const grpcPort = await grpc.listen(config.host, config.grpcPort);
+      await poller.setTargets(await discoverTargets(config.targets));
       await poller.start();
+      discovery.start();
       const httpPort = await http.listen(config.host, config.httpPort);
       return { httpPort, grpcPort };
     },
-    stop: () => stopInOrder([[() => grpc.stop(), () => poller.stop(), () => http.close()]]),
+    stop: () => stopInOrder([[() => grpc.stop(), () => discovery.stop(), () => http.close()], [() => poller.stop()]]),
   });
 }

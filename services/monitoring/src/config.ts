@@ -11,7 +11,7 @@ export const configSpec = {
     targetsSchema,
     'MONITORING_TARGETS',
     parseTargets(DEFAULT_TARGETS),
-    'gRPC addresses to poll, comma-separated `name=host:port` (IPv6 as `[::1]:50051`); a name may repeat (one entry per instance), an address may not.',
+    'gRPC addresses to poll, comma-separated `name=host:port` (IPv6 as `[::1]:50051`). A host name stands for every address it resolves to (each replica in Compose or behind a Kubernetes headless Service), re-resolved every MONITORING_DISCOVERY_MS; a name may repeat, an address may not.',
     DEFAULT_TARGETS,
   ),
   pollMs: field(
@@ -25,6 +25,12 @@ export const configSpec = {
     'MONITORING_POLL_TIMEOUT_MS',
     1500,
     'Deadline of each Health.Check and GetStats call, ms.',
+  ),
+  discoveryMs: field(
+    z.coerce.number().int().min(100).max(3_600_000),
+    'MONITORING_DISCOVERY_MS',
+    5000,
+    'How often the host names of MONITORING_TARGETS are resolved again to find replicas that came or went, ms.',
   ),
   logLevel: logLevelField('MONITORING_LOG_LEVEL'),
 };

@@ -103,6 +103,23 @@ describe('createPoller', () => {
     await poller.stop();
   });
 
+  it('follows the replicas discovery finds: new ones polled, gone ones stopped, the rest keep their state', async () => {
+    const { poller, probe } = setup((t) => new FakeProbe(t, 'SERVING'), [{ name: 'chat', address: '10.0.0.1:1' }]);
+    await poller.start();
+    const first = probe('10.0.0.1:1');
+    await poller.setTargets([
+      { name: 'chat', address: '10.0.0.1:1' },
+      { name: 'chat', address: '10.0.0.2:1' },
+    ]);
+    await waitFor(() => poller.states().every((s) => s.health === 'SERVING'), { what: 'both replicas serving' });
+    expect(probe('10.0.0.1:1')).toBe(first);
+    await poller.setTargets([{ name: 'chat', address: '10.0.0.2:1' }]);
+    expect(first.closed).toBe(true);
+    expect(poller.states().map((s) => s.target.address)).toEqual(['10.0.0.2:1']);
+    await poller.stop();
+    expect(probe('10.0.0.2:1').closed).toBe(true);
+  });
+
   it('runs one poll per target at a time, even when a poll outlasts the interval', async () => {
     const slowGate = () => new Promise<void>((r) => setTimeout(r, 30));
     const { poller, probe } = setup(

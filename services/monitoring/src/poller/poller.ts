@@ -25,6 +25,11 @@ export interface Poller {
   stop(): Promise<void>;
   /** The latest state of every target, in list order. */
   states(): readonly TargetState[];
+  /**
+   * Polls `targets` from now on (replicas found by discovery): a target whose address is new starts its own loop,
+   * one whose address is gone stops (its poll in flight settles), the others go on with their state.
+   */
+  setTargets(targets: readonly Target[]): Promise<void>;
 }
 
 interface Watch {
@@ -93,18 +98,38 @@ export function createPoller({
   now = Date.now,
 }: PollerOptions): Poller {
   const pollerLog = log.child({ component: 'poller' });
-  let watches: Watch[] = [];
+  const options = { pollMs, timeoutMs, log: pollerLog, openProbe, now };
+  let current = targets;
+  let watches = new Map<string, Watch>();
+  let started = false;
   return {
     async start() {
-      pollerLog.info({ targets: targets.length, pollMs, timeoutMs }, 'opened');
-      watches = targets.map((t) => watchTarget(t, { pollMs, timeoutMs, log: pollerLog, openProbe, now }));
-      await Promise.all(watches.map((w) => w.first));
+      pollerLog.info({ targets: current.length, pollMs, timeoutMs }, 'opened');
+      started = true;
+      watches = new Map(current.map((t) => [t.address, watchTarget(t, options)]));
+      await Promise.all([...watches.values()].map((w) => w.first));
+    },
+    async setTargets(next) {
+      const kept = new Map<string, Watch>();
+      for (const target of next) {
+        const watch = watches.get(target.address);
+        if (watch) kept.set(target.address, watch);
+        else if (started) {
+          pollerLog.info({ target: target.name, address: target.address }, 'target added');
+          kept.set(target.address, watchTarget(target, options));
+        }
+      }
+      const gone = [...watches].filter(([address]) => !kept.has(address));
+      for (const [address] of gone) pollerLog.info({ address }, 'target removed');
+      [current, watches] = [next, kept];
+      await Promise.all(gone.map(([, w]) => w.stop()));
     },
     async stop() {
       pollerLog.info('closing');
-      await Promise.all(watches.map((w) => w.stop()));
+      started = false;
+      await Promise.all([...watches.values()].map((w) => w.stop()));
       pollerLog.info('closed');
     },
-    states: () => (watches.length > 0 ? watches.map((w) => w.state()) : targets.map(initialState)),
+    states: () => current.map((t) => watches.get(t.address)?.state() ?? initialState(t)),
   };
 }
