@@ -1,27 +1,31 @@
-import { credentials, type ChannelOptions, type Client, type ServiceError } from '@grpc/grpc-js';
+import type { ChannelCredentials, ChannelOptions, Client, ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { loadPackageDefinition } from '@grpc/grpc-js';
 import { protoPath } from 'grpc-health-check';
 import { fromServiceError } from './errors.js';
 import { internalChannelOptions } from './service-config.js';
+import { channelCredentialsOf, type GrpcTls } from './tls.js';
 
-type ClientCtor<C extends Client> = new (
-  address: string,
-  creds: ReturnType<typeof credentials.createInsecure>,
-  options?: object,
-) => C;
+type ClientCtor<C extends Client> = new (address: string, creds: ChannelCredentials, options?: object) => C;
 
 /**
- * Creates a client of a generated service constructor, plaintext (inside the cluster), with the
+ * Creates a client of a generated service constructor, plaintext or mTLS (`tls`), with the
  * {@link internalChannelOptions}: round_robin over every address `target` resolves to, retries of idempotent calls,
  * keepalive.
  * @param target a gRPC target (gRPC doc/naming.md): "host:port", "dns:///chat:50054" (every replica of a name),
  * or "ipv4:10.0.0.5:50054,10.0.0.6:50054".
  * @param options grpc-js channel options over the defaults, e.g. `{ 'grpc.max_reconnect_backoff_ms': 2000 }` for a
- * poller that must see a restarted peer quickly (the default backoff grows to 120 s).
+ * poller that must see a restarted peer quickly (the default backoff grows to 120 s), or
+ * `{ 'grpc.ssl_target_name_override': 'chat' }` to check a replica dialled by IP against its service's name.
+ * @param tls this service's mTLS identity (see readGrpcTls); absent: plaintext.
  */
-export function createClient<C extends Client>(ctor: ClientCtor<C>, target: string, options: ChannelOptions = {}): C {
-  return new ctor(target, credentials.createInsecure(), { ...internalChannelOptions(), ...options });
+export function createClient<C extends Client>(
+  ctor: ClientCtor<C>,
+  target: string,
+  options: ChannelOptions = {},
+  tls?: GrpcTls,
+): C {
+  return new ctor(target, channelCredentialsOf(tls), { ...internalChannelOptions(), ...options });
 }
 
 /** The deadline `ms` from now, for CallOptions.deadline. */
@@ -55,8 +59,8 @@ interface HealthClient extends Client {
 
 let healthCtor: ClientCtor<HealthClient> | undefined;
 
-/** Creates a grpc.health.v1.Health client (grpc/doc/health-checking.md); `options` as for {@link createClient}. */
-export function createHealthClient(address: string, options: ChannelOptions = {}): HealthClient {
+/** Creates a grpc.health.v1.Health client (grpc/doc/health-checking.md); the rest as for {@link createClient}. */
+export function createHealthClient(address: string, options: ChannelOptions = {}, tls?: GrpcTls): HealthClient {
   if (!healthCtor) {
     const def = loadSync(protoPath, { enums: String, defaults: true });
     const pkg = loadPackageDefinition(def) as unknown as {
@@ -64,7 +68,7 @@ export function createHealthClient(address: string, options: ChannelOptions = {}
     };
     healthCtor = pkg.grpc.health.v1.Health;
   }
-  return createClient(healthCtor, address, options);
+  return createClient(healthCtor, address, options, tls);
 }
 
 /**

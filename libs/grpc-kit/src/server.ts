@@ -1,10 +1,11 @@
-import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { Server, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import type { ServiceKind } from '@onair/contracts';
 import { onair } from '@onair/proto';
 import type { telemetry } from '@onair/proto';
 import { INSTANCE_ID, type Logger } from '@onair/runtime';
 import { unary } from './handlers.js';
+import { peerCheckInterceptor, serverCredentialsOf, type GrpcTls } from './tls.js';
 
 /** Options of {@link createGrpcServer}. */
 export interface GrpcServerOptions {
@@ -14,6 +15,8 @@ export interface GrpcServerOptions {
   /** Per-room statistics for Telemetry.GetStats; called on every poll. */
   roomStats: () => telemetry.RoomStats[];
   version?: string;
+  /** mTLS (see readGrpcTls): client certificates required and their names checked; absent: plaintext. */
+  tls?: GrpcTls | undefined;
 }
 
 /** A gRPC server that already serves grpc.health.v1.Health and onair.telemetry.v1.TelemetryService. */
@@ -30,10 +33,13 @@ export interface GrpcServer {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-/** Creates a gRPC server with the standard health checking protocol and Telemetry.GetStats. */
-export function createGrpcServer({ log, service, roomStats, version = '0.1.0' }: GrpcServerOptions): GrpcServer {
+/** Creates a gRPC server with the standard health checking protocol and Telemetry.GetStats, plaintext or mTLS. */
+export function createGrpcServer({ log, service, roomStats, version = '0.1.0', tls }: GrpcServerOptions): GrpcServer {
   const grpcLog = log.child({ component: 'grpc' });
-  const server = new Server({ 'grpc.max_send_message_length': 64 * 1024 * 1024 });
+  const server = new Server({
+    'grpc.max_send_message_length': 64 * 1024 * 1024,
+    ...(tls ? { interceptors: [peerCheckInterceptor(tls.peers)] } : {}),
+  });
   const names: string[] = [''];
   const health = new HealthImplementation({ '': 'NOT_SERVING' });
   health.addToServer(server);
@@ -60,10 +66,10 @@ export function createGrpcServer({ log, service, roomStats, version = '0.1.0' }:
     },
     listen(host, port) {
       return new Promise((resolve, reject) => {
-        server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (err, bound) => {
+        server.bindAsync(`${host}:${port}`, serverCredentialsOf(tls), (err, bound) => {
           if (err) return reject(err);
           for (const name of names) health.setStatus(name, 'SERVING');
-          grpcLog.info({ host, port: bound }, 'listening');
+          grpcLog.info({ host, port: bound, tls: tls !== undefined }, 'listening');
           resolve(bound);
         });
       });
