@@ -188,6 +188,7 @@ async function main() {
   A token to post with (first frame: {"type":"hello","token":"<token>"}):
     npx onair tokens issue --secret-file .onair/jwt-secret --user alice --name Alice --role moderator
 
+  Internal gRPC is plaintext on loopback here; mTLS: README "Internal gRPC over mTLS".
   Ctrl-C stops everything.
 `);
 }

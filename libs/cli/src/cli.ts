@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { formatRoom, formatRoomList, keyView, roomView } from './format.js';
+import { readGrpcTls, type GrpcTls } from '@onair/grpc-kit';
 import { createRoomsClient, type RoomsClient } from './rooms-client.js';
 import { addTokensCommand } from './tokens-command.js';
 
@@ -53,7 +54,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     const opts = program.opts<GlobalOptions>();
     let client: RoomsClient | undefined;
     try {
-      client = createRoomsClient(opts.ingest, opts.token ?? io.env.ONAIR_ADMIN_TOKEN);
+      client = createRoomsClient(opts.ingest, opts.token ?? io.env.ONAIR_ADMIN_TOKEN, cliTls(io.env));
       io.stdout(await action(client, opts));
     } catch (err) {
       io.stderr(`onair: ${describeError(err, opts.ingest)}\n`);
@@ -116,6 +117,20 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     throw err;
   }
   return exitCode;
+}
+
+/**
+ * The CLI's mTLS identity from ONAIR_GRPC_TLS_CA_FILE, ONAIR_GRPC_TLS_CERT_FILE and ONAIR_GRPC_TLS_KEY_FILE (a
+ * certificate named `cli`, as deploy/tls/make-dev-certs.sh makes); undefined (plaintext) when none is set.
+ * @throws Error naming the files when only some are set or one cannot be read.
+ */
+export function cliTls(env: NodeJS.ProcessEnv): GrpcTls | undefined {
+  return readGrpcTls({
+    caFile: env.ONAIR_GRPC_TLS_CA_FILE ?? '',
+    certFile: env.ONAIR_GRPC_TLS_CERT_FILE ?? '',
+    keyFile: env.ONAIR_GRPC_TLS_KEY_FILE ?? '',
+    peers: ['ingest'],
+  });
 }
 
 function processIo(): CliIo {

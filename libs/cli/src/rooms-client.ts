@@ -1,7 +1,7 @@
 import { Metadata } from '@grpc/grpc-js';
 import type { rooms } from '@onair/proto';
 import { onair } from '@onair/proto';
-import { call, createClient, deadlineIn } from '@onair/grpc-kit';
+import { call, createClient, deadlineIn, type GrpcTls } from '@onair/grpc-kit';
 
 /** Time allowed for one RoomsService call, ms. */
 const CALL_TIMEOUT_MS = 10_000;
@@ -16,15 +16,16 @@ export interface RoomsClient {
 }
 
 /**
- * Connects to ingest's onair.rooms.v1.RoomsService at "host:port" (plaintext). Each call has a 10 s deadline and,
+ * Connects to ingest's onair.rooms.v1.RoomsService at "host:port", plaintext or with the CLI's mTLS identity `tls`
+ * (ingest's certificate must name `ingest`). Each call has a 10 s deadline and,
  * given a token, carries the gRPC metadata `authorization: Bearer <token>` (ingest's INGEST_ADMIN_TOKEN).
  * @throws Error when `address` is not a target gRPC can parse.
  * @throws (from each call) OnairError mapped from the gRPC status: NOT_FOUND, ALREADY_EXISTS, INVALID_ARGUMENT,
  * UNAUTHENTICATED (missing or wrong token), PERMISSION_DENIED (a remote caller while ingest has no token),
  * UNAVAILABLE when ingest cannot be reached.
  */
-export function createRoomsClient(address: string, token?: string): RoomsClient {
-  const client = createClient(onair().rooms.v1.RoomsService, address);
+export function createRoomsClient(address: string, token?: string, tls?: GrpcTls): RoomsClient {
+  const client = createClient(onair().rooms.v1.RoomsService, address, {}, tls);
   const metadata = (): Metadata => {
     const md = new Metadata();
     if (token) md.set('authorization', `Bearer ${token}`);

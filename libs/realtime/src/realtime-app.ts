@@ -1,7 +1,7 @@
 import type { ServiceDefinition as GrpcServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { ServiceKind } from '@onair/contracts';
 import type { telemetry } from '@onair/proto';
-import { createGrpcServer } from '@onair/grpc-kit';
+import { createGrpcServer, grpcTlsOf } from '@onair/grpc-kit';
 import { connectNats, type NatsConnection } from '@onair/nats-kit';
 import {
   createMetricsRegistry,
@@ -72,6 +72,7 @@ export function realtimeApp<P extends { text: string }, M extends RoomMessage>(
   const activity = (): RoomActivity[] => realtime?.activity() ?? [];
   const grpc = createGrpcServer({
     log,
+    tls: grpcTlsOf(config),
     service: name,
     roomStats: () => options.roomStats?.(activity()) ?? activity(),
   });

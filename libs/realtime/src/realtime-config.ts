@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { grpcTlsSpec } from '@onair/grpc-kit';
 import {
   boolField,
   logLevelField,
@@ -241,6 +242,7 @@ export function realtimeConfigSpec(d: RealtimeConfigDefaults) {
         '(unset)',
       ),
     ),
+    ...grpcTlsSpec(p),
     logLevel: logLevelField(`${p}LOG_LEVEL`),
   } satisfies ConfigSpec;
 }

@@ -1,5 +1,5 @@
 import { onair, type telemetry } from '@onair/proto';
-import { createGrpcServer } from '@onair/grpc-kit';
+import { createGrpcServer, grpcTlsOf } from '@onair/grpc-kit';
 import { MediaHub, mediaServiceHandlers } from '@onair/media';
 import { Kvm, connectNats } from '@onair/nats-kit';
 import {
@@ -80,7 +80,12 @@ export function createApp(
         reconnectGraceMs: config.reconnectGraceMs,
         idleTimeoutMs: config.idleTimeoutMs,
       });
-      const grpc = createGrpcServer({ log, service: 'ingest', roomStats: () => roomStats(hub, pipeline) });
+      const grpc = createGrpcServer({
+        log,
+        service: 'ingest',
+        roomStats: () => roomStats(hub, pipeline),
+        tls: grpcTlsOf(config),
+      });
       grpc.addService(
         onair().rooms.v1.RoomsService.service,
         roomsServiceHandlers(store, live, log, { adminToken: config.adminToken }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { grpcTlsSpec } from '@onair/grpc-kit';
 import { logLevelField, field, portField, secret, withCheck, type ConfigOf } from '@onair/runtime';
 import { ROOM_ID_PATTERN } from '@onair/contracts';
 import { chosenStreamKeyProblem } from './rooms/stream-key.js';
@@ -173,6 +174,7 @@ export const configSpec = {
           : 'set INGEST_DEMO_ROOM too, or unset this',
     ),
   ),
+  ...grpcTlsSpec('INGEST_'),
   logLevel: logLevelField('INGEST_LOG_LEVEL'),
 };
 

@@ -1,9 +1,10 @@
-import { createGrpcServer } from '@onair/grpc-kit';
+import { createGrpcServer, grpcTlsOf } from '@onair/grpc-kit';
 import { createMetricsRegistry, serviceApp, stopInOrder, type Logger, type ServiceApp } from '@onair/runtime';
 import type { Config } from './config.js';
 import { createHttpServer } from './http/http-server.js';
 import { registerStatusMetrics } from './metrics/status-metrics.js';
 import { createPoller } from './poller/poller.js';
+import { createGrpcProbe } from './poller/target-probe.js';
 import { discoverTargets } from './poller/target-discovery.js';
 import { targetDiscovery } from './poller/discovery-loop.js';
 import { buildStatusReport } from './status/status-report.js';
@@ -13,8 +14,15 @@ import { buildStatusReport } from './status/status-report.js';
  * every target (the replicas behind each configured host name, found again every `discoveryMs`), and the HTTP server with the dashboard, /api/status and /metrics. Ports: `httpPort`, `grpcPort`.
  */
 export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: number; grpcPort: number }> {
-  const grpc = createGrpcServer({ log, service: 'monitoring', roomStats: () => [] });
-  const poller = createPoller({ targets: config.targets, pollMs: config.pollMs, timeoutMs: config.pollTimeoutMs, log });
+  const tls = grpcTlsOf(config);
+  const grpc = createGrpcServer({ log, service: 'monitoring', roomStats: () => [], tls });
+  const poller = createPoller({
+    targets: config.targets,
+    pollMs: config.pollMs,
+    timeoutMs: config.pollTimeoutMs,
+    log,
+    openProbe: (target) => createGrpcProbe(target, config.pollMs, tls),
+  });
   const report = () => buildStatusReport(poller.states(), Date.now());
   const registry = createMetricsRegistry('monitoring');
   registerStatusMetrics(registry, report);

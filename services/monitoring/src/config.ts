@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { grpcTlsSpec } from '@onair/grpc-kit';
 import { logLevelField, field, portField, type ConfigOf } from '@onair/runtime';
 import { DEFAULT_TARGETS, parseTargets, targetsSchema } from './poller/targets.js';
 
@@ -32,6 +33,7 @@ export const configSpec = {
     5000,
     'How often the host names of MONITORING_TARGETS are resolved again to find replicas that came or went, ms.',
   ),
+  ...grpcTlsSpec('MONITORING_'),
   logLevel: logLevelField('MONITORING_LOG_LEVEL'),
 };
 

@@ -1,5 +1,5 @@
 import { onair } from '@onair/proto';
-import { createGrpcServer } from '@onair/grpc-kit';
+import { createGrpcServer, grpcTlsOf } from '@onair/grpc-kit';
 import { MediaHub, mediaServiceHandlers } from '@onair/media';
 import { createMetricsRegistry, serviceApp, stopInOrder, type Logger, type ServiceApp } from '@onair/runtime';
 import type { Config } from './config.js';
@@ -20,7 +20,8 @@ export function createApp(
   log: Logger,
 ): ServiceApp<{ httpPort: number; grpcPort: number; httpsPort: number }> {
   const hub = new MediaHub({ windowSize: config.windowSegments });
-  const upstream = createFollower(config, hub, log);
+  const tls = grpcTlsOf(config);
+  const upstream = createFollower(config, hub, log, tls);
   const streams = new RoomStreams(hub, {
     lingerMs: config.endedLingerMs,
     demand: upstream.demand,
@@ -36,7 +37,12 @@ export function createApp(
     viewers,
     health: () => ({ ...upstream.health(), liveRooms: hub.list().length }),
   });
-  const grpc = createGrpcServer({ log, service: 'relay', roomStats: () => relayRoomStats(streams, viewers) });
+  const grpc = createGrpcServer({
+    log,
+    service: 'relay',
+    roomStats: () => relayRoomStats(streams, viewers),
+    tls,
+  });
   grpc.addService(onair().media.v1.MediaService.service, mediaServiceHandlers(hub, log, upstream.media));
   return serviceApp('relay', {
     async start() {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { grpcTlsSpec } from '@onair/grpc-kit';
 import { logLevelField, field, portField, withCheck, type ConfigOf } from '@onair/runtime';
 
 /** "host:port", "[v6]:port"; the form gRPC client targets take. */
@@ -73,6 +74,7 @@ export const configSpec = {
     30_000,
     'How long an ended stream keeps serving its last window with #EXT-X-ENDLIST before 404, ms.',
   ),
+  ...grpcTlsSpec('RELAY_'),
   logLevel: logLevelField('RELAY_LOG_LEVEL'),
 };
 

@@ -20,9 +20,9 @@ describe('discoverTargets', () => {
       resolve,
     );
     expect(targets).toEqual([
-      { name: 'chat', address: '172.18.0.5:50054' },
-      { name: 'chat', address: '172.18.0.7:50054' },
-      { name: 'ingest', address: '[fd00::3]:50051' },
+      { name: 'chat', address: '172.18.0.5:50054', serverName: 'chat' },
+      { name: 'chat', address: '172.18.0.7:50054', serverName: 'chat' },
+      { name: 'ingest', address: '[fd00::3]:50051', serverName: 'ingest' },
       { name: 'relay', address: '10.0.0.9:50052' },
       { name: 'edge', address: '[::1]:50052' },
     ]);
@@ -39,7 +39,7 @@ describe('discoverTargets', () => {
       resolve,
     );
     expect(targets).toEqual([
-      { name: 'danmaku', address: '10.0.0.2:50053' },
+      { name: 'danmaku', address: '10.0.0.2:50053', serverName: 'danmaku' },
       { name: 'chat', address: 'chat:50054' },
     ]);
   });

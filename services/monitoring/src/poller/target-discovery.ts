@@ -34,7 +34,9 @@ export async function discoverTargets(
       if (isIP(host) !== 0) return [target];
       const ips = await resolve(host).catch(() => []);
       if (ips.length === 0) return [target];
-      return [...new Set(ips)].sort().map((ip) => ({ name: target.name, address: joinAddress(ip, port) }));
+      return [...new Set(ips)]
+        .sort()
+        .map((ip) => ({ name: target.name, address: joinAddress(ip, port), serverName: host }));
     }),
   );
   const seen = new Set<string>();

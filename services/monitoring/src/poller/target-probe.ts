@@ -1,6 +1,14 @@
 import { onair } from '@onair/proto';
 import type { telemetry } from '@onair/proto';
-import { call, checkHealth, createClient, createHealthClient, deadlineIn, type HealthStatus } from '@onair/grpc-kit';
+import {
+  call,
+  checkHealth,
+  createClient,
+  createHealthClient,
+  deadlineIn,
+  type GrpcTls,
+  type HealthStatus,
+} from '@onair/grpc-kit';
 import type { Target } from './targets.js';
 
 /** The two questions monitoring asks a target; both bounded by a deadline. */
@@ -23,11 +31,16 @@ export interface TargetProbe {
  * Opens a gRPC probe of a target: a health client and a telemetry client on its address.
  * @param reconnectBackoffMs cap on grpc-js' reconnect backoff (default 120 s), so a target that comes back is
  * seen within about one poll interval.
+ * @param tls monitoring's mTLS identity; a replica found by DNS is checked against its name (`serverName`).
  */
-export function createGrpcProbe(target: Target, reconnectBackoffMs: number): TargetProbe {
-  const options = { 'grpc.max_reconnect_backoff_ms': reconnectBackoffMs, 'grpc.initial_reconnect_backoff_ms': 200 };
-  const health = createHealthClient(target.address, options);
-  const stats = createClient(onair().telemetry.v1.TelemetryService, target.address, options);
+export function createGrpcProbe(target: Target, reconnectBackoffMs: number, tls?: GrpcTls): TargetProbe {
+  const options = {
+    'grpc.max_reconnect_backoff_ms': reconnectBackoffMs,
+    'grpc.initial_reconnect_backoff_ms': 200,
+    ...(target.serverName ? { 'grpc.ssl_target_name_override': target.serverName } : {}),
+  };
+  const health = createHealthClient(target.address, options, tls);
+  const stats = createClient(onair().telemetry.v1.TelemetryService, target.address, options, tls);
   return {
     checkHealth: (timeoutMs) => checkHealth(health, timeoutMs),
     getStats: (timeoutMs) =>

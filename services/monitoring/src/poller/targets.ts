@@ -6,6 +6,8 @@ export interface Target {
   readonly name: string;
   /** "host:port" as dialled, e.g. "127.0.0.1:50051" or "[::1]:50051". */
   readonly address: string;
+  /** For a replica found by DNS, the name it was found by: its TLS certificate must hold it. */
+  readonly serverName?: string;
 }
 
 /** The default target list: every service's gRPC port on this host, monitoring included. */

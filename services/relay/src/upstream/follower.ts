@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { RoomDemand } from '../hls/room-streams.js';
 import { OnDemandUpstream } from './on-demand-upstream.js';
 import { Upstream } from './upstream.js';
+import type { GrpcTls } from '@onair/grpc-kit';
 
 /** How a relay follows its upstream, as the composition root wires it. */
 export interface Follower {
@@ -22,11 +23,12 @@ export interface Follower {
  * room (an origin; its MediaService answers UNAVAILABLE until it has caught up), "on-demand" follows a room while
  * HTTP requests or MediaService subscribers ask for it (an edge).
  */
-export function createFollower(config: Config, hub: MediaHub, log: Logger): Follower {
+export function createFollower(config: Config, hub: MediaHub, log: Logger, tls?: GrpcTls): Follower {
   const { upstream: address } = config;
   if (config.follow === 'on-demand') {
     const onDemand = new OnDemandUpstream({
       address,
+      tls,
       hub,
       log,
       firstRequestWaitMs: config.firstRequestWaitMs,
@@ -40,7 +42,7 @@ export function createFollower(config: Config, hub: MediaHub, log: Logger): Foll
       demand: onDemand,
     };
   }
-  const all = new Upstream({ address, pollMs: config.upstreamPollMs, hub, log });
+  const all = new Upstream({ address, tls, pollMs: config.upstreamPollMs, hub, log });
   return {
     start: () => all.start(),
     stop: () => all.stop(),

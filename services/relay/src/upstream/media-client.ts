@@ -1,5 +1,5 @@
 import { onair, type media } from '@onair/proto';
-import { createClient } from '@onair/grpc-kit';
+import { createClient, type GrpcTls } from '@onair/grpc-kit';
 
 /**
  * Channel options: a reconnect backoff bounded at 5 s (grpc-js' default grows to 120 s) so a restarted upstream
@@ -10,7 +10,7 @@ const CHANNEL_OPTIONS = {
   'grpc.max_reconnect_backoff_ms': 5000,
 };
 
-/** A MediaService client of the upstream at host:port, reconnecting within seconds. */
-export function mediaClient(address: string): media.MediaServiceClient {
-  return createClient(onair().media.v1.MediaService, address, CHANNEL_OPTIONS);
+/** A MediaService client of the upstream at host:port, reconnecting within seconds; mTLS with `tls`. */
+export function mediaClient(address: string, tls?: GrpcTls): media.MediaServiceClient {
+  return createClient(onair().media.v1.MediaService, address, CHANNEL_OPTIONS, tls);
 }

@@ -4,6 +4,7 @@ import type { Logger } from '@onair/runtime';
 import type { BackoffOptions } from './backoff.js';
 import { mediaClient } from './media-client.js';
 import { RoomSubscription } from './room-subscription.js';
+import type { GrpcTls } from '@onair/grpc-kit';
 
 /** The StreamEnded reason of a room an on-demand relay let go of after nobody asked for it. */
 export const IDLE_REASON = 'idle';
@@ -12,6 +13,8 @@ export const IDLE_REASON = 'idle';
 export interface OnDemandUpstreamOptions {
   /** MediaService to follow, host:port: another relay (an edge's origin), or ingest. */
   address: string;
+  /** The relay's mTLS identity on internal gRPC; absent: plaintext. */
+  tls?: GrpcTls | undefined;
   hub: MediaHub;
   log: Logger;
   /** How long a first request waits for the room's stream to start, ms. */
@@ -46,7 +49,7 @@ export class OnDemandUpstream {
 
   constructor(private readonly options: OnDemandUpstreamOptions) {
     this.log = options.log.child({ component: 'upstream', upstream: options.address, mode: 'on-demand' });
-    this.client = mediaClient(options.address);
+    this.client = mediaClient(options.address, options.tls);
     this.sweep = setInterval(() => this.letIdleGo(), Math.max(100, Math.floor(options.idleMs / 4)));
     this.sweep.unref();
   }

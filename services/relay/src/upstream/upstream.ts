@@ -5,11 +5,14 @@ import type { Logger } from '@onair/runtime';
 import type { BackoffOptions } from './backoff.js';
 import { mediaClient } from './media-client.js';
 import { RoomSubscription } from './room-subscription.js';
+import type { GrpcTls } from '@onair/grpc-kit';
 
 /** Options of {@link Upstream}. */
 export interface UpstreamOptions {
   /** MediaService to follow, host:port: ingest, or another relay. */
   address: string;
+  /** The relay's mTLS identity on internal gRPC; absent: plaintext. */
+  tls?: GrpcTls | undefined;
   /** Interval between ListLiveStreams polls, ms. */
   pollMs: number;
   hub: MediaHub;
@@ -37,7 +40,7 @@ export class Upstream {
 
   constructor(private readonly options: UpstreamOptions) {
     this.log = options.log.child({ component: 'upstream', upstream: options.address });
-    this.client = mediaClient(options.address);
+    this.client = mediaClient(options.address, options.tls);
   }
 
   /** True when the last poll succeeded. */
