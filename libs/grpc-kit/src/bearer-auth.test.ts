@@ -1,3 +1,4 @@
+import type { PeerCertificate } from 'node:tls';
 import { Metadata } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { bearerCheck, bearerToken, isLoopbackPeer } from './bearer-auth.js';
@@ -56,5 +57,20 @@ describe('bearerCheck', () => {
     const check = bearerCheck({ token, guards: 'RoomsService', variable: 'INGEST_ADMIN_TOKEN' });
     if (code === undefined) expect(() => check(call(peer, auth))).not.toThrow();
     else expect(() => check(call(peer, auth))).toThrow(expect.objectContaining({ code }));
+  });
+
+  it('lets a remote caller whose client certificate (mTLS) names a trusted peer through, and no other', () => {
+    const withCert = (cn: string) => ({
+      ...call('192.0.2.2:1'),
+      getAuthContext: () => ({ sslPeerCertificate: { subject: { CN: cn } } as PeerCertificate }),
+    });
+    for (const [token, code] of [
+      ['s3cret', 'UNAUTHENTICATED'],
+      [undefined, 'PERMISSION_DENIED'],
+    ] as const) {
+      const check = bearerCheck({ token, guards: 'RoomsService', variable: 'X', trusted: new Set(['cli']) });
+      expect(() => check(withCert('cli'))).not.toThrow();
+      expect(() => check(withCert('monitoring'))).toThrow(expect.objectContaining({ code }));
+    }
   });
 });

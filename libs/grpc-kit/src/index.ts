@@ -2,7 +2,15 @@ export { createGrpcServer, type GrpcServer, type GrpcServerOptions } from './ser
 export { unary } from './handlers.js';
 export { toServiceError, fromServiceError } from './errors.js';
 export { createClient, createHealthClient, checkHealth, call, deadlineIn, type HealthStatus } from './client.js';
-export { bearerCheck, bearerToken, isLoopbackPeer, type BearerCall, type BearerCheck } from './bearer-auth.js';
+export {
+  bearerCheck,
+  bearerToken,
+  isLoopbackPeer,
+  isTrustedPeer,
+  callerCertificateName,
+  type BearerCall,
+  type BearerCheck,
+} from './bearer-auth.js';
 export { internalChannelOptions, internalServiceConfig, IDEMPOTENT_METHODS, RETRY_POLICY } from './service-config.js';
 export {
   readGrpcTls,

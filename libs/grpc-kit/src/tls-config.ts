@@ -42,6 +42,14 @@ export function grpcTlsSpec(prefix: string) {
         'call from another certificate of the CA gets PERMISSION_DENIED.',
       DEFAULT_TLS_PEERS,
     ),
+    grpcTlsTrusted: field(
+      peersSchema,
+      `${p}GRPC_TLS_TRUSTED`,
+      ['cli'],
+      'Comma-separated client certificate names (mTLS) trusted with the calls that change state (posts, ' +
+        'moderation, RoomsService) as the service or admin token is.',
+      'cli',
+    ),
   };
 }
 
@@ -51,6 +59,7 @@ export interface GrpcTlsConfig {
   readonly grpcTlsCertFile: string;
   readonly grpcTlsKeyFile: string;
   readonly grpcTlsPeers: readonly string[];
+  readonly grpcTlsTrusted: readonly string[];
 }
 
 /**

@@ -17,12 +17,13 @@ export const MAX_AUDIT_LIMIT = 1000;
 
 /**
  * Who acts for a gRPC call: an admin token's bearer as itself; a service as the person it names (`actor`), or as
- * `service:moderation`, ranked as an admin (the service token vouches for it).
+ * `service:<its certificate's name>` (or `service:moderation` with the service token), ranked as an admin (the
+ * service token or certificate vouches for it).
  */
 export function grpcActor(caller: Caller, actor: moderation.Actor__Output | null): Poster {
   if (caller.kind === 'admin') return caller.poster;
   return {
-    userId: actor?.userId || 'service:moderation',
+    userId: actor?.userId || `service:${caller.name ?? 'moderation'}`,
     name: actor?.name || 'service',
     roles: ['admin'],
     guest: false,

@@ -91,6 +91,7 @@ export function realtimeApp<P extends { text: string }, M extends RoomMessage>(
         serviceToken: config.serviceToken,
         variable: `${name.toUpperCase()}_SERVICE_TOKEN`,
         verifier,
+        trusted: new Set(config.grpcTlsTrusted),
       });
       const { definition, implementation } = options.grpcService({ messages: core.messages, authorize });
       grpc.addService(definition, implementation);

@@ -1,3 +1,4 @@
+import type { PeerCertificate } from 'node:tls';
 import { Metadata } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { grpcPoster, serviceAuth } from './service-auth.js';
@@ -39,6 +40,16 @@ describe('serviceAuth', () => {
   it('refuses a viewer token without the admin role with PERMISSION_DENIED', async () => {
     const refused = withToken(call('192.0.2.2:1', `Bearer ${await token(['viewer'])}`));
     await expect(refused).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
+  });
+
+  it('takes a caller whose client certificate (mTLS) names a trusted peer as that service', async () => {
+    const trusting = serviceAuth({ serviceToken: 'svc-token', variable: 'X', verifier, trusted: new Set(['bot']) });
+    const withCert = (cn: string) => ({
+      ...call('192.0.2.2:1'),
+      getAuthContext: () => ({ sslPeerCertificate: { subject: { CN: cn } } as PeerCertificate }),
+    });
+    await expect(trusting(withCert('bot'))).resolves.toEqual({ kind: 'service', name: 'bot' });
+    await expect(trusting(withCert('monitoring'))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
   it('counts loopback callers as services only while no service token is set', async () => {

@@ -88,7 +88,10 @@ export function createApp(
       });
       grpc.addService(
         onair().rooms.v1.RoomsService.service,
-        roomsServiceHandlers(store, live, log, { adminToken: config.adminToken }),
+        roomsServiceHandlers(store, live, log, {
+          adminToken: config.adminToken,
+          trusted: new Set(config.grpcTlsTrusted),
+        }),
       );
       grpc.addService(onair().media.v1.MediaService.service, mediaServiceHandlers(hub, log));
       const httpLog = log.child({ component: 'http' });

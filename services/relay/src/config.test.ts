@@ -15,6 +15,7 @@ describe('relay config', () => {
       grpcTlsCertFile: '',
       grpcTlsKeyFile: '',
       grpcTlsPeers: ['ingest', 'relay', 'danmaku', 'chat', 'monitoring', 'cli'],
+      grpcTlsTrusted: ['cli'],
       upstream: '127.0.0.1:50051',
       follow: 'all',
       upstreamPollMs: 1000,

@@ -38,6 +38,7 @@ function relayConfig(upstream: string, grpcPort: number): Config {
     grpcTlsCertFile: '',
     grpcTlsKeyFile: '',
     grpcTlsPeers: ['ingest', 'relay'],
+    grpcTlsTrusted: ['cli'],
     upstream,
     follow: 'all',
     upstreamPollMs: 100,

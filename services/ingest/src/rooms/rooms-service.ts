@@ -9,6 +9,8 @@ import type { RoomRecord, RoomStore } from './room-store.js';
 export interface RoomsServiceOptions {
   /** Token every call must present as `authorization: Bearer <token>`; unset: loopback callers only. */
   adminToken?: string;
+  /** Client certificate names (mTLS) trusted as the admin token is (INGEST_GRPC_TLS_TRUSTED). @default none */
+  trusted?: ReadonlySet<string>;
 }
 
 function toRoom(record: RoomRecord, live: boolean): rooms.Room {
@@ -25,7 +27,7 @@ export function roomsServiceHandlers(
   store: RoomStore,
   live: LiveRegistry,
   log: Logger,
-  { adminToken }: RoomsServiceOptions = {},
+  { adminToken, trusted }: RoomsServiceOptions = {},
 ): rooms.RoomsServiceHandlers {
   const svcLog = log.child({ component: 'rooms-service' });
   const check = bearerCheck({
@@ -33,6 +35,7 @@ export function roomsServiceHandlers(
     guards: 'RoomsService',
     variable: 'INGEST_ADMIN_TOKEN',
     clientHint: 'onair CLI: --token or ONAIR_ADMIN_TOKEN',
+    trusted,
   });
   /** A unary handler that runs only for callers the admin check lets through. */
   const admin = <Req, Res>(method: string, handler: (req: Req) => Promise<Res>) =>
