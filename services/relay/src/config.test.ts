@@ -30,6 +30,8 @@ describe('relay config', () => {
   const valid: Array<[Record<string, string>, Record<string, unknown>]> = [
     [{ RELAY_UPSTREAM: 'origin.internal:50052' }, { upstream: 'origin.internal:50052' }],
     [{ RELAY_UPSTREAM: '[::1]:50052' }, { upstream: '[::1]:50052' }],
+    [{ RELAY_UPSTREAM: 'dns:///origin:50052' }, { upstream: 'dns:///origin:50052' }],
+    [{ RELAY_UPSTREAM: 'ipv4:10.0.0.1:50052,10.0.0.2:50052' }, { upstream: 'ipv4:10.0.0.1:50052,10.0.0.2:50052' }],
     [
       { RELAY_HTTP_PORT: '0', RELAY_GRPC_PORT: '0' },
       { httpPort: 0, grpcPort: 0 },
@@ -54,6 +56,8 @@ describe('relay config', () => {
   const invalid: Array<[Record<string, string>, string]> = [
     [{ RELAY_UPSTREAM: 'ingest' }, 'RELAY_UPSTREAM'],
     [{ RELAY_UPSTREAM: 'http://ingest:50051' }, 'RELAY_UPSTREAM'],
+    [{ RELAY_UPSTREAM: 'ipv4:origin:50052' }, 'RELAY_UPSTREAM'],
+    [{ RELAY_UPSTREAM: 'origin-a:50052,origin-b:50052' }, 'RELAY_UPSTREAM'],
     [{ RELAY_HTTP_PORT: '70000' }, 'RELAY_HTTP_PORT'],
     [{ RELAY_FOLLOW: 'some' }, 'RELAY_FOLLOW'],
     [{ RELAY_TLS_CERT_FILE: '/etc/relay.crt' }, 'RELAY_TLS_CERT_FILE'],

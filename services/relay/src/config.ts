@@ -2,8 +2,17 @@ import { z } from 'zod';
 import { grpcTlsSpec } from '@onair/grpc-kit';
 import { logLevelField, field, portField, withCheck, type ConfigOf } from '@onair/runtime';
 
-/** "host:port", "[v6]:port"; the form gRPC client targets take. */
-const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/;
+/** "host:port" or "[v6]:port". */
+const HOST_PORT = /(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}/;
+/** "v4:port" or "[v6]:port". */
+const IP_PORT = /(\d{1,3}(\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\]):\d{1,5}/;
+/**
+ * The gRPC targets (gRPC doc/naming.md) an upstream may be: `host:port`, `dns:///host:port` (every address of a
+ * name) or `ipv4:`/`ipv6:` with a comma-separated list of addresses.
+ */
+const UPSTREAM_TARGET = new RegExp(
+  `^(${HOST_PORT.source}|dns:///${HOST_PORT.source}|ipv[46]:${IP_PORT.source}(,${IP_PORT.source})*)$`,
+);
 
 const ms = (min: number, max: number): z.ZodType<number> => z.coerce.number().int().min(min).max(max);
 
@@ -32,10 +41,12 @@ export const configSpec = {
     (file, config) => (config.tlsCertFile ? undefined : file ? 'set RELAY_TLS_CERT_FILE too' : undefined),
   ),
   upstream: field(
-    z.string().regex(HOST_PORT, 'expected host:port'),
+    z.string().regex(UPSTREAM_TARGET, 'expected host:port, dns:///host:port or ipv4:a:port,b:port'),
     'RELAY_UPSTREAM',
     '127.0.0.1:50051',
-    "MediaService to follow (host:port): ingest's gRPC port, or another relay's to run as an edge.",
+    "MediaService to follow: ingest's gRPC port, or another relay's to run as an edge (host:port). An edge may " +
+      'name several origins, `dns:///origin:50052` (every address of the name) or `ipv4:10.0.0.1:50052,10.0.0.2:50052`: ' +
+      'calls go round robin over those answering, and a subscription broken by a dying origin resumes on another.',
   ),
   follow: field(
     z.enum(['all', 'on-demand']),
