@@ -22,8 +22,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           sequence: { groupOrder: 0 },
-          include: ['libs/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts'],
-          exclude: [...INTEGRATION, '**/node_modules/**', '**/dist/**'],
+          include: ['libs/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts', 'deploy/*.test.ts'],
+          exclude: [...INTEGRATION, 'deploy/*.integration.test.ts', '**/node_modules/**', '**/dist/**'],
         },
       },
       {
