@@ -236,9 +236,9 @@ describe('check-k8s', () => {
       'relay-edge',
       [
         { op: 'test', path: `${ENV}/0/name`, value: 'RELAY_UPSTREAM' },
-        { op: 'replace', path: `${ENV}/0/value`, value: 'dns:///relay-origin:50052' },
+        { op: 'replace', path: `${ENV}/0/value`, value: 'http://relay-origin:50052' },
       ],
-      /relay would refuse to start: RELAY_UPSTREAM="dns:\/\/\/relay-origin:50052": expected host:port/,
+      /relay would refuse to start: RELAY_UPSTREAM="http:\/\/relay-origin:50052": expected host:port/,
     ],
     [
       'an upstream that is no Service',

@@ -62,6 +62,8 @@ fi
 
 for workload in ingest relay-origin relay-edge danmaku chat monitoring; do
   names="DNS:$workload,DNS:$workload.$namespace,DNS:$workload.$namespace.svc,DNS:$workload.$namespace.svc.cluster.local"
+  # Monitoring polls itself on 127.0.0.1.
+  names="$names,DNS:localhost,IP:127.0.0.1"
   signed "$workload" "$workload" "$names"
 done
 signed public "$public_host" "DNS:$public_host"
