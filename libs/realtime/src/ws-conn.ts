@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { WebSocket, type RawData } from 'ws';
 import { CLOSE_CODES, OnairError, type CloseCode, type Logger } from '@onair/runtime';
 import { postKeySchema } from './fields.js';
@@ -17,6 +18,7 @@ import { heldFrame, moderatedFrame, roomStateFrame, type RoomStateFields } from 
 import type { ModerationActionName } from './moderation/moderation-action.js';
 import { isModerator } from './moderation/poster-rank.js';
 import { ExpiryTimer } from './expiry-timer.js';
+import { corkUntilNextTurn, encodedFrame } from './frame-writes.js';
 import type { PostObserver, PostRequest } from './room-messages.js';
 import { PostQueue } from './post-queue.js';
 import { RATE_VERDICT, RateLimiter } from './rate-limiter.js';
@@ -78,7 +80,9 @@ export interface ViewerSocket {
   readonly readyState: number;
   /** Bytes queued by send() and not yet written to the network. */
   readonly bufferedAmount: number;
-  send(data: string): void;
+  send(data: Buffer, options: { binary: boolean }): void;
+  /** The TCP socket under the WebSocket (ws keeps it as `_socket`), corked while a batch of frames is written. */
+  readonly _socket?: Socket;
   close(code: number, reason: string): void;
   terminate(): void;
   on(event: 'message', listener: (data: RawData, isBinary: boolean) => void): unknown;
@@ -360,7 +364,8 @@ export class WsConn implements RoomMember {
       this.closeSlow();
       return false;
     }
-    this.ws.send(frame);
+    corkUntilNextTurn(this.ws._socket);
+    this.ws.send(encodedFrame(frame), { binary: false });
     return true;
   }
 

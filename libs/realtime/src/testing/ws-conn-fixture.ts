@@ -21,8 +21,8 @@ export class FakeSocket extends EventEmitter implements ViewerSocket {
   readonly sent: Array<Record<string, unknown>> = [];
   closedWith: number | undefined;
 
-  send(data: string): void {
-    this.sent.push(JSON.parse(data) as Record<string, unknown>);
+  send(data: Buffer): void {
+    this.sent.push(JSON.parse(data.toString('utf8')) as Record<string, unknown>);
   }
 
   close(code: number): void {
