@@ -1,0 +1,51 @@
+import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { describeMachine } from './machine.mjs';
+import { renderHeader, renderSerialisation } from './report.mjs';
+import { measureSerialisation, timerOverheadUs } from './serialisation.mjs';
+
+export const log = (msg) => console.error(`[grpc-hops] ${msg}`);
+
+/** Whether `taskset` (util-linux) can run here. */
+function hasTaskset() {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Sets the CPUs every thread of this process may run on (`taskset -a -p -c`); later children inherit them. */
+function setAffinity(cpus) {
+  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' });
+}
+
+/**
+ * @typedef {object} BenchOptions
+ * @property {Set<'serialisation' | 'transmission' | 'media-path'>} only the parts to run.
+ * @property {number} iterations timed calls per message, format and operation (serialisation).
+ * @property {number} warmUp untimed calls before them.
+ * @property {string} command the command line, for the report.
+ */
+
+/**
+ * Runs the selected parts, in order, and renders the results as one Markdown section.
+ * @param {BenchOptions} options
+ * @returns {Promise<string>}
+ */
+export async function runBench({ only, iterations, warmUp, command }) {
+  const pinned = hasTaskset();
+  const machine = describeMachine();
+  const sections = [];
+  let serialisation;
+  if (only.has('serialisation')) {
+    if (pinned) setAffinity('1');
+    log(`serialisation: ${iterations} calls per message, format and operation`);
+    const timerUs = timerOverheadUs();
+    serialisation = measureSerialisation({ iterations, warmUp, log });
+    if (pinned) setAffinity(`0-${availableParallelism() - 1}`);
+    sections.push(renderSerialisation(serialisation, { iterations, warmUp, timerUs }));
+  }
+  return [renderHeader(machine, { command, pinned }), ...sections].join('\n\n');
+}
