@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { describeMachine } from './machine.mjs';
-import { renderHeader, renderSerialisation } from './report.mjs';
+import { renderHeader, renderSerialisation, renderTransmission } from './report.mjs';
 import { measureSerialisation, timerOverheadUs } from './serialisation.mjs';
+import { measureTransmission } from './transmission.mjs';
 
 export const log = (msg) => console.error(`[grpc-hops] ${msg}`);
 
@@ -26,6 +27,10 @@ function setAffinity(cpus) {
  * @property {Set<'serialisation' | 'transmission' | 'media-path'>} only the parts to run.
  * @property {number} iterations timed calls per message, format and operation (serialisation).
  * @property {number} warmUp untimed calls before them.
+ * @property {number} messages one-way times measured per message and format (transmission).
+ * @property {number} messageWarmUp messages sent before them.
+ * @property {number} intervalMs pause between two messages, ms.
+ * @property {boolean} containers whether to measure between two containers too.
  * @property {string} command the command line, for the report.
  */
 
@@ -34,7 +39,8 @@ function setAffinity(cpus) {
  * @param {BenchOptions} options
  * @returns {Promise<string>}
  */
-export async function runBench({ only, iterations, warmUp, command }) {
+export async function runBench(options) {
+  const { only, iterations, warmUp, command } = options;
   const pinned = hasTaskset();
   const machine = describeMachine();
   const sections = [];
@@ -46,6 +52,12 @@ export async function runBench({ only, iterations, warmUp, command }) {
     serialisation = measureSerialisation({ iterations, warmUp, log });
     if (pinned) setAffinity(`0-${availableParallelism() - 1}`);
     sections.push(renderSerialisation(serialisation, { iterations, warmUp, timerUs }));
+  }
+  if (only.has('transmission')) {
+    const { messages, messageWarmUp, intervalMs, containers } = options;
+    const settings = { messages, warmUp: messageWarmUp, intervalMs };
+    const result = await measureTransmission({ ...settings, containers, taskset: pinned, log });
+    sections.push(renderTransmission(result, serialisation, settings));
   }
   return [renderHeader(machine, { command, pinned }), ...sections].join('\n\n');
 }

@@ -1,3 +1,5 @@
+import { benchMessages } from './messages.mjs';
+
 /** Formats µs: one decimal under 100, none above. */
 export const us = (v) => (v === undefined ? '–' : v < 100 ? v.toFixed(1) : v.toFixed(0));
 
@@ -75,5 +77,50 @@ export function renderSerialisation(results, { iterations, warmUp, timerUs }) {
     `protobuf: the method's response serializer and deserializer from proto-loader, as grpc-js calls them. JSON: ` +
       `JSON.stringify of the same object with bytes as base64, to UTF-8, and back (JSON.parse, base64 decoded). ` +
       `The clock adds ${Math.round(timerUs * 1000)} ns to each timed call (left in).`,
+  ].join('\n');
+}
+
+/** Median and p99 of one-way times, µs; undefined when there are none. */
+function oneWay(times) {
+  if (!times || times.length === 0) return undefined;
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)];
+  return { n: sorted.length, median: at(0.5), p99: at(0.99) };
+}
+
+/**
+ * The transmission table: per message and format, the one-way time T over loopback and between two containers,
+ * and T_net = T − (T_ser + T_deser) with the serialisation medians.
+ * @param {import('./transmission.mjs').TransmissionResult} result
+ * @param {import('./serialisation.mjs').SerialisationResult[] | undefined} serialisation
+ * @param {{ messages: number, warmUp: number, intervalMs: number }} options
+ */
+export function renderTransmission(result, serialisation, { messages, warmUp, intervalMs }) {
+  const described = new Map(benchMessages().map((m) => [m.kind, m]));
+  const rows = [];
+  for (const key of Object.keys(result.loopback)) {
+    const [kind, format] = key.split('/');
+    const s = serialisation?.find((r) => r.kind === kind)?.[format === 'JSON' ? 'json' : 'protobuf'];
+    const serdes = s && s.encode.median + s.decode.median;
+    const cells = [result.loopback[key], result.containers?.[key]]
+      .map(oneWay)
+      .flatMap((t) => [us(t?.median), us(t?.p99), t && serdes !== undefined ? us(t.median - serdes) : '–']);
+    const m = described.get(kind);
+    const bytes = (format === 'JSON' ? m.json : m.protobuf).encode(m.message).length;
+    rows.push([m.name, format, bytes, serdes === undefined ? '–' : us(serdes), ...cells]);
+  }
+  const header = ['message', 'format', 'bytes', 'T_ser + T_deser', 'loopback T median', 'p99', 'T_net'];
+  header.push('containers T median', 'p99', 'T_net');
+  return [
+    `### Transmission: one-way T = T_ser + T_net + T_deser per message (µs; ${messages} messages after ` +
+      `${warmUp} warm-up, each sent ${intervalMs} ms after the one before arrived)`,
+    '',
+    table(header, rows),
+    '',
+    'T: from just before the server wrote the message (before grpc-js serialised it) to when it came out of the ' +
+      "client's grpc-js (deserialised), both read from CLOCK_MONOTONIC; server on CPU 0, client on CPU 1. Parts go " +
+      'through MediaHub and the real MediaService.Subscribe handler. T_ser + T_deser: the medians of the ' +
+      'serialisation table; T_net = median T − that (a difference of medians, not a median).',
+    ...(result.containersSkipped ? ['', `Containers: ${result.containersSkipped}.`] : []),
   ].join('\n');
 }

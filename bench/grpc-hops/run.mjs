@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The latency model measured per hop: `node bench/grpc-hops/run.mjs [--only serialisation,transmission,media-path]
- * [--iterations 10000] [--warm-up 1000]`. Prints the results as Markdown on stdout, progress on stderr; stops
+ * [--iterations 10000] [--warm-up 1000] [--messages 300] [--message-warm-up 30] [--interval-ms 10]
+ * [--containers yes|no]`. Prints the results as Markdown on stdout, progress on stderr; stops
  * everything it started on exit and on Ctrl-C. See README.md beside it.
  */
 import { parseArgs } from 'node:util';
@@ -15,22 +16,34 @@ const { values } = parseArgs({
     only: { type: 'string', default: PARTS.join(',') },
     iterations: { type: 'string', default: '10000' },
     'warm-up': { type: 'string', default: '1000' },
+    messages: { type: 'string', default: '300' },
+    'message-warm-up': { type: 'string', default: '30' },
+    'interval-ms': { type: 'string', default: '10' },
+    containers: { type: 'string', default: 'yes' },
   },
 });
 const only = new Set(values.only.split(',').filter(Boolean));
 const iterations = Number(values.iterations);
 const warmUp = Number(values['warm-up']);
-const counts = [iterations, warmUp];
-if ([...only].some((p) => !PARTS.includes(p)) || counts.some((n) => !Number.isInteger(n) || n < 1)) {
-  console.error(`usage: node bench/grpc-hops/run.mjs [--only ${PARTS.join(',')}] [--iterations N] [--warm-up N]`);
+const messages = Number(values.messages);
+const messageWarmUp = Number(values['message-warm-up']);
+const intervalMs = Number(values['interval-ms']);
+const counts = [iterations, warmUp, messages, messageWarmUp, intervalMs];
+const badCount = counts.some((n) => !Number.isInteger(n) || n < 1);
+if ([...only].some((p) => !PARTS.includes(p)) || badCount || !['yes', 'no'].includes(values.containers)) {
+  console.error(
+    `usage: node bench/grpc-hops/run.mjs [--only ${PARTS.join(',')}] [--iterations N] [--warm-up N] ` +
+      '[--messages N] [--message-warm-up N] [--interval-ms N] [--containers yes|no]',
+  );
   process.exit(2);
 }
+const containers = values.containers === 'yes';
 await benchMain({
   tag: 'grpc-hops',
   built: BUILT,
   run: async () => {
     const { runBench } = await import('./bench.mjs');
     const command = ['node bench/grpc-hops/run.mjs', ...process.argv.slice(2)].join(' ');
-    return runBench({ only, iterations, warmUp, command });
+    return runBench({ only, iterations, warmUp, messages, messageWarmUp, intervalMs, containers, command });
   },
 });
