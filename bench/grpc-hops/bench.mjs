@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { describeMachine } from './machine.mjs';
-import { renderHeader, renderSerialisation, renderTransmission } from './report.mjs';
+import { measureMediaPath } from './media-path.mjs';
+import { renderHeader, renderMediaPath, renderSerialisation, renderTransmission } from './report.mjs';
 import { measureSerialisation, timerOverheadUs } from './serialisation.mjs';
 import { measureTransmission } from './transmission.mjs';
 
@@ -31,6 +32,7 @@ function setAffinity(cpus) {
  * @property {number} messageWarmUp messages sent before them.
  * @property {number} intervalMs pause between two messages, ms.
  * @property {boolean} containers whether to measure between two containers too.
+ * @property {number} seconds measuring time of the media path.
  * @property {string} command the command line, for the report.
  */
 
@@ -58,6 +60,11 @@ export async function runBench(options) {
     const settings = { messages, warmUp: messageWarmUp, intervalMs };
     const result = await measureTransmission({ ...settings, containers, taskset: pinned, log });
     sections.push(renderTransmission(result, serialisation, settings));
+  }
+  if (only.has('media-path')) {
+    log('media path: starting nats-server, ingest, origin and edge relays, ffmpeg');
+    const result = await measureMediaPath({ seconds: options.seconds, log });
+    sections.push(renderMediaPath(result, { seconds: options.seconds }));
   }
   return [renderHeader(machine, { command, pinned }), ...sections].join('\n\n');
 }

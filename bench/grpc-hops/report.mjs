@@ -124,3 +124,59 @@ export function renderTransmission(result, serialisation, { messages, warmUp, in
     ...(result.containersSkipped ? ['', `Containers: ${result.containersSkipped}.`] : []),
   ].join('\n');
 }
+
+/** Formats ms with one decimal. */
+const ms = (v) => (v === undefined ? '–' : v.toFixed(1));
+
+/** The hops of the media path, from one point to the next (keys of PartTimes), then the side branches. */
+const HOPS = [
+  ['published', 'nextFrame', 'publisher → ingest: the frame after the part (its last frame gets a duration)'],
+  ['nextFrame', 'ingest', "ingest: part cut and remuxed, on ingest's MediaService"],
+  ['ingest', 'originGrpc', "ingest → origin relay, on the origin's MediaService"],
+  ['originGrpc', 'edgePlaylist', "origin → edge relay, in the edge's LL-HLS playlist"],
+  ['edgePlaylist', 'player', 'edge → player, part downloaded'],
+  ['published', 'player', '**whole path, publisher → player**'],
+  ['ingest', 'originPlaylist', "*side:* ingest → origin relay, in the origin's LL-HLS playlist"],
+  ['originPlaylist', 'edgePlaylist', '*side:* origin playlist → edge playlist'],
+  ['originGrpc', 'edgeGrpc', "*side:* origin → edge relay, on the edge's MediaService"],
+];
+
+/** p50 and p99 (nearest rank) of `values`. */
+function p50p99(values) {
+  if (values.length === 0) return [undefined, undefined];
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)];
+  return [at(0.5), at(0.99)];
+}
+
+/**
+ * The media path table: per hop, what it adds to a part's latency (per part, then p50 and p99) and where the part
+ * is then since the publisher sent its last frame.
+ * @param {import('./media-path.mjs').MediaPathResult} result
+ * @param {{ seconds: number }} options
+ */
+export function renderMediaPath(result, { seconds }) {
+  const { parts } = result;
+  const rows = HOPS.map(([from, to, name]) => {
+    const added = parts.filter((p) => p[from] !== undefined && p[to] !== undefined).map((p) => p[to] - p[from]);
+    const since = parts.filter((p) => p.published !== undefined && p[to] !== undefined).map((p) => p[to] - p.published);
+    const [addedP50, addedP99] = p50p99(added);
+    const [sinceP50, sinceP99] = p50p99(since);
+    return [name, added.length, ms(addedP50), ms(addedP99), ms(sinceP50), ms(sinceP99)];
+  });
+  const [bytesP50] = p50p99(parts.map((p) => p.bytes).filter((b) => b !== undefined));
+  const maxBytes = Math.max(0, ...parts.map((p) => p.bytes ?? 0));
+  const subscriptions = Object.entries(result.subscriptions)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  return [
+    `### Media path: what each hop adds to a part (ms; source rendition, ${seconds} s)`,
+    '',
+    table(['hop', 'parts', 'added p50', 'p99', 'since the publisher p50', 'p99'], rows),
+    '',
+    `${parts.length} parts (median ${bytesP50 ?? '–'} bytes, largest ${maxBytes}); media time − RTMP timestamp ` +
+      `${ms(result.offsetMs)} ms; MediaService subscriptions (1 = never broken): ${subscriptions}.`,
+    `Errors: ${result.errors.length === 0 ? 'none' : result.errors.join('; ')}. Service warnings: ` +
+      `${result.warnings.length === 0 ? 'none' : result.warnings.join('; ')}.`,
+  ].join('\n');
+}
