@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { describeMachine } from './machine.mjs';
 import { measureMediaPath } from './media-path.mjs';
-import { renderHeader, renderMediaPath, renderSerialisation, renderTransmission } from './report.mjs';
+import { renderHeader, renderMediaPath, renderSerialisation, renderTransmission, renderWindow } from './report.mjs';
 import { measureSerialisation, timerOverheadUs } from './serialisation.mjs';
-import { measureTransmission } from './transmission.mjs';
+import { measureTransmission, RAISED_WINDOW } from './transmission.mjs';
 
 export const log = (msg) => console.error(`[grpc-hops] ${msg}`);
 
@@ -59,7 +59,7 @@ export async function runBench(options) {
     const { messages, messageWarmUp, intervalMs, containers } = options;
     const settings = { messages, warmUp: messageWarmUp, intervalMs };
     const result = await measureTransmission({ ...settings, containers, taskset: pinned, log });
-    sections.push(renderTransmission(result, serialisation, settings));
+    sections.push(renderTransmission(result, serialisation, settings), renderWindow(result, RAISED_WINDOW));
   }
   if (only.has('media-path')) {
     log('media path: starting nats-server, ingest, origin and edge relays, ffmpeg');

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The receiving end of a hop: `node bench/grpc-hops/hop-client.mjs --target HOST:PORT [--messages 300]
- * [--warm-up 30] [--interval-ms 10]`. Against hop-server.mjs it receives every message of the bench, one kind and
+ * [--warm-up 30] [--interval-ms 10] [--flow-control-window BYTES] [--only parts,small]`. Against hop-server.mjs it receives every message of the bench, one kind and
  * format at a time, and prints on stdout, as JSON, the one-way time of each: `process.hrtime.bigint()` when the
  * message came out of grpc-js (deserialised, in the 'data' handler) less the server's, just before it was written
  * (before it was serialised). Both read CLOCK_MONOTONIC, which every process and container of one Linux host shares.
@@ -19,6 +19,8 @@ const { values } = parseArgs({
     messages: { type: 'string', default: '300' },
     'warm-up': { type: 'string', default: '30' },
     'interval-ms': { type: 'string', default: '10' },
+    'flow-control-window': { type: 'string' },
+    only: { type: 'string', default: 'parts,small' },
   },
 });
 if (!values.target) {
@@ -31,7 +33,12 @@ const intervalMs = Number(values['interval-ms']);
 
 /** The relay's upstream channel options (services/relay/src/upstream/media-client.ts), over createClient's own. */
 const CHANNEL_OPTIONS = { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_reconnect_backoff_ms': 5000 };
-const clientOf = (definition, name) => createClient(makeGenericClientConstructor(definition, name), values.target);
+/** `--flow-control-window`: grpc-js's HTTP/2 receive window (`grpc-node.flow_control_window`), else its 65,535. */
+const window = values['flow-control-window'];
+if (window !== undefined) CHANNEL_OPTIONS['grpc-node.flow_control_window'] = Number(window);
+const only = new Set(values.only.split(','));
+const clientOf = (definition, name) =>
+  createClient(makeGenericClientConstructor(definition, name), values.target, CHANNEL_OPTIONS);
 const media = createClient(onair().media.v1.MediaService, values.target, CHANNEL_OPTIONS);
 const jsonMedia = clientOf(jsonMediaDefinition(), 'JsonMedia');
 const hop = clientOf(hopDefinition(), 'Hop');
@@ -114,13 +121,13 @@ async function smallRun(kind, format) {
 }
 
 const results = {};
-for (const bytes of PART_SIZES) {
+for (const bytes of only.has('parts') ? PART_SIZES : []) {
   for (const format of FORMATS) {
     results[`part-${bytes}/${format}`] = await partRun(bytes, format);
     console.error(`[grpc-hops] client: part-${bytes} ${format} done`);
   }
 }
-for (const kind of SMALL_KINDS) {
+for (const kind of only.has('small') ? SMALL_KINDS : []) {
   for (const format of FORMATS) {
     results[`${kind}/${format}`] = await smallRun(kind, format);
     console.error(`[grpc-hops] client: ${kind} ${format} done`);

@@ -125,6 +125,29 @@ export function renderTransmission(result, serialisation, { messages, warmUp, in
   ].join('\n');
 }
 
+/**
+ * The parts on loopback with grpc-js's default receive window and with the raised one, side by side.
+ * @param {import('./transmission.mjs').TransmissionResult} result
+ * @param {number} windowBytes
+ */
+export function renderWindow(result, windowBytes) {
+  const described = new Map(benchMessages().map((m) => [m.kind, m]));
+  const rows = Object.keys(result.loopbackWindow).map((key) => {
+    const [kind, format] = key.split('/');
+    const before = oneWay(result.loopback[key]);
+    const after = oneWay(result.loopbackWindow[key]);
+    return [described.get(kind).name, format, us(before?.median), us(before?.p99), us(after?.median), us(after?.p99)];
+  });
+  return [
+    `### Parts on loopback: grpc-js's receive window, 65,535 bytes (default) or ${windowBytes} bytes (µs)`,
+    '',
+    table(['message', 'format', 'default T median', 'p99', 'raised T median', 'p99'], rows),
+    '',
+    `Raised: the client's \`grpc-node.flow_control_window\` channel option (the relays' upstream clients do not set ` +
+      'it). With the default, a message over 64 KiB waits for WINDOW_UPDATEs from the receiver as it is sent.',
+  ].join('\n');
+}
+
 /** Formats ms with one decimal. */
 const ms = (v) => (v === undefined ? '–' : v.toFixed(1));
 

@@ -12,6 +12,8 @@ export const IMAGE = 'node:26-bookworm-slim';
 /** The host's node, mounted into the containers, so that both environments run the same Node. */
 const NODE_IN_CONTAINER = '/usr/local/bin/node-host';
 const CONTAINER_PORT = 50051;
+/** The receive window of the second loopback run of the parts, bytes: room for the largest part at once. */
+export const RAISED_WINDOW = 1 << 20;
 
 /**
  * @typedef {Record<string, number[]>} OneWayTimes per "<kind>/<format>" (kind: part-20000…, danmaku, chat,
@@ -19,6 +21,8 @@ const CONTAINER_PORT = 50051;
  *
  * @typedef {object} TransmissionResult
  * @property {OneWayTimes} loopback server and client processes on this host, over 127.0.0.1.
+ * @property {OneWayTimes} loopbackWindow the parts again, the client's HTTP/2 receive window raised to
+ *   {@link RAISED_WINDOW} bytes (grpc-js's `grpc-node.flow_control_window`).
  * @property {OneWayTimes | undefined} containers server and client in two containers on Docker's default bridge.
  * @property {string | undefined} containersSkipped why there are no container figures.
  */
@@ -48,8 +52,8 @@ function runToEnd(command, args, stopOnCleanup) {
 /** `taskset -c <cpu>` before a command when taskset is there. */
 const pinned = (cpu, taskset) => (taskset ? ['taskset', '-c', String(cpu)] : []);
 
-/** Server on CPU 0 and client on CPU 1, two processes of this host, over loopback. */
-async function loopback(options) {
+/** Server on CPU 0 and client on CPU 1, two processes of this host, over loopback; `extra`: client arguments. */
+async function loopback(options, extra = []) {
   const [command, ...args] = [...pinned(0, options.taskset), process.execPath, ROOT + SERVER, '--host', '127.0.0.1'];
   const server = startProcess(command, args);
   const stopServer = onCleanup(() => server.stop());
@@ -60,7 +64,8 @@ async function loopback(options) {
       what: 'the hop server',
     });
     const [clientCommand, ...prefix] = [...pinned(1, options.taskset), process.execPath];
-    return JSON.parse(await runToEnd(clientCommand, [...prefix, ...clientArgs(`127.0.0.1:${port}`, options)]));
+    const args = [...prefix, ...clientArgs(`127.0.0.1:${port}`, options), ...extra];
+    return JSON.parse(await runToEnd(clientCommand, args));
   } finally {
     await stopServer();
   }
@@ -117,6 +122,9 @@ async function containers(options) {
 export async function measureTransmission(options) {
   options.log(`transmission: loopback, ${options.messages} messages each after ${options.warmUp} warm-up`);
   const result = { loopback: await loopback(options), containers: undefined, containersSkipped: undefined };
+  options.log(`transmission: loopback, parts again with a ${RAISED_WINDOW}-byte receive window`);
+  const raised = ['--only', 'parts', '--flow-control-window', String(RAISED_WINDOW)];
+  result.loopbackWindow = await loopback(options, raised);
   if (!options.containers) result.containersSkipped = 'left out (--containers no)';
   else result.containersSkipped = containersUnavailable();
   if (result.containersSkipped === undefined) {
