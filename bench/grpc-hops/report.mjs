@@ -54,7 +54,8 @@ export function renderSerialisation(results, { iterations, warmUp, timerUs }) {
     ];
   });
   return [
-    `### Serialisation: T_ser and T_deser per message (µs per call; ${iterations} calls after ${warmUp} warm-up)`,
+    `### Serialisation: T_ser and T_deser per message (µs per call; ${iterations} calls after ${warmUp} warm-up, ` +
+      'in 10 interleaved rounds)',
     '',
     table(
       [
@@ -122,6 +123,25 @@ export function renderTransmission(result, serialisation, { messages, warmUp, in
       'through MediaHub and the real MediaService.Subscribe handler. T_ser + T_deser: the medians of the ' +
       'serialisation table; T_net = median T − that (a difference of medians, not a median).',
     ...(result.containersSkipped ? ['', `Containers: ${result.containersSkipped}.`] : []),
+  ].join('\n');
+}
+
+/**
+ * The danmaku's one-way time by how long the receiver idled before it.
+ * @param {import('./transmission.mjs').TransmissionResult} result
+ */
+export function renderIdleGaps(result) {
+  const rows = result.idleGaps.map(({ gapMs, times }) => {
+    const t = oneWay(times);
+    return [gapMs, t?.n ?? 0, us(t?.median), us(t?.p99)];
+  });
+  return [
+    '### Danmaku (protobuf) on loopback by the idle time before it (µs)',
+    '',
+    table(['sent this long after the one before arrived, ms', 'messages', 'T median', 'p99'], rows),
+    '',
+    "The same 144 bytes: what grows with the gap is waking the receiver's idle CPU and event loop (and the " +
+      "sender's), not the transfer.",
   ].join('\n');
 }
 

@@ -1,5 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { quantile } from '../ll-hls/stats.mjs';
 import { benchMessages } from './messages.mjs';
 
@@ -22,36 +20,36 @@ import { benchMessages } from './messages.mjs';
  * @property {FormatCost} json
  */
 
-setFlagsFromString('--expose-gc');
-/** A full garbage collection (`gc()` of --expose-gc, taken from a fresh context). */
-const collectGarbage = runInNewContext('gc');
+/** Rounds the timed calls are spread over, every message and operation taking its turn in each. */
+const ROUNDS = 10;
 
 /** Keeps results alive so that no call can be optimised away. */
 const sink = [undefined];
 
 /**
- * Times `fn(arg)` call by call with `process.hrtime.bigint()` (CLOCK_MONOTONIC, ns), after `warmUp` untimed calls
- * (V8 has then optimised the code paths).
- * @returns {Timing}
+ * Times `n` calls of `fn(arg)` one by one with `process.hrtime.bigint()` (CLOCK_MONOTONIC, ns) into `ns`, after
+ * `warmUp` untimed ones.
  */
-function timeEach(fn, arg, iterations, warmUp) {
-  collectGarbage();
+function timeCalls(fn, arg, n, warmUp, ns) {
   for (let i = 0; i < warmUp; i++) sink[0] = fn(arg);
-  const ns = new Array(iterations);
-  for (let i = 0; i < iterations; i++) {
+  for (let i = 0; i < n; i++) {
     const t0 = process.hrtime.bigint();
     sink[0] = fn(arg);
-    ns[i] = Number(process.hrtime.bigint() - t0);
+    ns.push(Number(process.hrtime.bigint() - t0));
   }
-  return { n: iterations, median: quantile(ns, 0.5) / 1000, p99: quantile(ns, 0.99) / 1000 };
 }
+
+/** Median and p99 of per-call times in ns, as µs. */
+const timing = (ns) => ({ n: ns.length, median: quantile(ns, 0.5) / 1000, p99: quantile(ns, 0.99) / 1000 });
 
 /**
  * What the clock itself adds to every timed call: the median of `iterations` intervals between two back-to-back
  * `process.hrtime.bigint()` calls, µs. It is left in the figures (not subtracted).
  */
 export function timerOverheadUs(iterations = 100_000) {
-  return timeEach(() => undefined, undefined, iterations, 1000).median;
+  const ns = [];
+  timeCalls(() => undefined, undefined, iterations, 1000, ns);
+  return timing(ns).median;
 }
 
 /** `value` with object keys sorted, Buffers as hex and the oneof name (`event`) dropped, for comparing. */
@@ -73,20 +71,17 @@ function checkRoundTrip(name, codec, message) {
 
 /**
  * Encode and decode times and encoded size of every message of {@link benchMessages}, protobuf (the method's
- * proto-loader serializer, as grpc-js calls it) and JSON (bytes as base64), one message and format at a time in
- * this process (run it pinned to one CPU).
+ * proto-loader serializer, as grpc-js calls it) and JSON (bytes as base64), in this process (run it pinned to one
+ * CPU). Every message, format and operation first gets `warmUp` untimed calls; then the `iterations` timed calls
+ * of each are spread over {@link ROUNDS} rounds in which each takes its turn (after `warmUp / ROUNDS` untimed
+ * calls), so that what one leaves behind (garbage, grown or trimmed heaps, the allocator's thresholds) falls on
+ * every one alike rather than on whichever comes first or after the largest.
  * @param {{ iterations: number, warmUp: number, log: (msg: string) => void }} options
  * @returns {SerialisationResult[]}
  */
 export function measureSerialisation({ iterations, warmUp, log }) {
-  const messages = benchMessages();
-  // Every message and format once around before any is timed: the allocator's thresholds (glibc raises its mmap
-  // threshold after the first large free) are then where a long-running service has them, whatever the order.
-  for (const m of messages) {
-    for (const codec of [m.protobuf, m.json]) timeEach((msg) => codec.decode(codec.encode(msg)), m.message, 1, warmUp);
-  }
-  const results = [];
-  for (const m of messages) {
+  const tasks = [];
+  const results = benchMessages().map((m) => {
     const result = { name: m.name, kind: m.kind, method: m.method };
     for (const [key, codec] of [
       ['protobuf', m.protobuf],
@@ -94,13 +89,25 @@ export function measureSerialisation({ iterations, warmUp, log }) {
     ]) {
       checkRoundTrip(m.name, codec, m.message);
       const bytes = codec.encode(m.message);
-      const encode = timeEach(codec.encode, m.message, iterations, warmUp);
-      const decode = timeEach(codec.decode, bytes, iterations, warmUp);
-      result[key] = { bytes: bytes.length, encode, decode };
-      log(`serialisation: ${m.name}, ${codec.format}: ${bytes.length} B, encode ${encode.median.toFixed(2)} µs`);
+      const cost = { bytes: bytes.length, encodeNs: [], decodeNs: [] };
+      result[key] = cost;
+      tasks.push({ fn: codec.encode, arg: m.message, ns: cost.encodeNs });
+      tasks.push({ fn: codec.decode, arg: bytes, ns: cost.decodeNs });
     }
-    results.push(result);
+    return result;
+  });
+  for (const t of tasks) timeCalls(t.fn, t.arg, 0, warmUp, t.ns);
+  const perRound = Math.ceil(iterations / ROUNDS);
+  for (let round = 0; round < ROUNDS; round++) {
+    log(`serialisation: round ${round + 1} of ${ROUNDS}`);
+    for (const t of tasks) timeCalls(t.fn, t.arg, perRound, Math.ceil(warmUp / ROUNDS), t.ns);
   }
   sink[0] = undefined;
+  for (const result of results) {
+    for (const key of ['protobuf', 'json']) {
+      const { bytes, encodeNs, decodeNs } = result[key];
+      result[key] = { bytes, encode: timing(encodeNs), decode: timing(decodeNs) };
+    }
+  }
   return results;
 }
