@@ -2,7 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { describeMachine } from './machine.mjs';
 import { measureMediaPath } from './media-path.mjs';
-import { renderHeader, renderMediaPath, renderSerialisation, renderTransmission, renderWindow } from './report.mjs';
+import {
+  renderHeader,
+  renderIdleGaps,
+  renderMediaPath,
+  renderSerialisation,
+  renderTransmission,
+  renderWindow,
+} from './report.mjs';
 import { measureSerialisation, timerOverheadUs } from './serialisation.mjs';
 import { measureTransmission, RAISED_WINDOW } from './transmission.mjs';
 
@@ -59,7 +66,8 @@ export async function runBench(options) {
     const { messages, messageWarmUp, intervalMs, containers } = options;
     const settings = { messages, warmUp: messageWarmUp, intervalMs };
     const result = await measureTransmission({ ...settings, containers, taskset: pinned, log });
-    sections.push(renderTransmission(result, serialisation, settings), renderWindow(result, RAISED_WINDOW));
+    sections.push(renderTransmission(result, serialisation, settings));
+    sections.push(renderWindow(result, RAISED_WINDOW), renderIdleGaps(result));
   }
   if (only.has('media-path')) {
     log('media path: starting nats-server, ingest, origin and edge relays, ffmpeg');

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The receiving end of a hop: `node bench/grpc-hops/hop-client.mjs --target HOST:PORT [--messages 300]
- * [--warm-up 30] [--interval-ms 10] [--flow-control-window BYTES] [--only parts,small]`. Against hop-server.mjs it receives every message of the bench, one kind and
+ * [--warm-up 30] [--interval-ms 10] [--flow-control-window BYTES] [--only parts,small]
+ * [--formats protobuf,JSON]`. Against hop-server.mjs it receives every message of the bench, one kind and
  * format at a time, and prints on stdout, as JSON, the one-way time of each: `process.hrtime.bigint()` when the
  * message came out of grpc-js (deserialised, in the 'data' handler) less the server's, just before it was written
  * (before it was serialised). Both read CLOCK_MONOTONIC, which every process and container of one Linux host shares.
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     'interval-ms': { type: 'string', default: '10' },
     'flow-control-window': { type: 'string' },
     only: { type: 'string', default: 'parts,small' },
+    formats: { type: 'string', default: FORMATS.join(',') },
   },
 });
 if (!values.target) {
@@ -36,7 +38,9 @@ const CHANNEL_OPTIONS = { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_re
 /** `--flow-control-window`: grpc-js's HTTP/2 receive window (`grpc-node.flow_control_window`), else its 65,535. */
 const window = values['flow-control-window'];
 if (window !== undefined) CHANNEL_OPTIONS['grpc-node.flow_control_window'] = Number(window);
+/** `--only`: "parts", "small" (danmaku, chat and telemetry) or single kinds; `--formats`: protobuf, JSON. */
 const only = new Set(values.only.split(','));
+const formats = FORMATS.filter((f) => values.formats.split(',').includes(f));
 const clientOf = (definition, name) =>
   createClient(makeGenericClientConstructor(definition, name), values.target, CHANNEL_OPTIONS);
 const media = createClient(onair().media.v1.MediaService, values.target, CHANNEL_OPTIONS);
@@ -122,13 +126,13 @@ async function smallRun(kind, format) {
 
 const results = {};
 for (const bytes of only.has('parts') ? PART_SIZES : []) {
-  for (const format of FORMATS) {
+  for (const format of formats) {
     results[`part-${bytes}/${format}`] = await partRun(bytes, format);
     console.error(`[grpc-hops] client: part-${bytes} ${format} done`);
   }
 }
-for (const kind of only.has('small') ? SMALL_KINDS : []) {
-  for (const format of FORMATS) {
+for (const kind of SMALL_KINDS.filter((k) => only.has('small') || only.has(k))) {
+  for (const format of formats) {
     results[`${kind}/${format}`] = await smallRun(kind, format);
     console.error(`[grpc-hops] client: ${kind} ${format} done`);
   }

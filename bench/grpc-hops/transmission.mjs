@@ -14,6 +14,11 @@ const NODE_IN_CONTAINER = '/usr/local/bin/node-host';
 const CONTAINER_PORT = 50051;
 /** The receive window of the second loopback run of the parts, bytes: room for the largest part at once. */
 export const RAISED_WINDOW = 1 << 20;
+/**
+ * Pauses between a message's arrival and the next one's sending of the idle-gap runs, ms: back to back, a busy
+ * stream, the default, a quiet one and one part of a rendition (1/3 s).
+ */
+const IDLE_GAPS_MS = [0, 1, 10, 100, 333];
 
 /**
  * @typedef {Record<string, number[]>} OneWayTimes per "<kind>/<format>" (kind: part-20000…, danmaku, chat,
@@ -23,6 +28,8 @@ export const RAISED_WINDOW = 1 << 20;
  * @property {OneWayTimes} loopback server and client processes on this host, over 127.0.0.1.
  * @property {OneWayTimes} loopbackWindow the parts again, the client's HTTP/2 receive window raised to
  *   {@link RAISED_WINDOW} bytes (grpc-js's `grpc-node.flow_control_window`).
+ * @property {{ gapMs: number, times: number[] }[]} idleGaps the danmaku (protobuf) on loopback again, sent
+ *   `gapMs` after the one before arrived: how T depends on how long the receiver was idle.
  * @property {OneWayTimes | undefined} containers server and client in two containers on Docker's default bridge.
  * @property {string | undefined} containersSkipped why there are no container figures.
  */
@@ -52,20 +59,23 @@ function runToEnd(command, args, stopOnCleanup) {
 /** `taskset -c <cpu>` before a command when taskset is there. */
 const pinned = (cpu, taskset) => (taskset ? ['taskset', '-c', String(cpu)] : []);
 
-/** Server on CPU 0 and client on CPU 1, two processes of this host, over loopback; `extra`: client arguments. */
-async function loopback(options, extra = []) {
+/**
+ * Starts the hop server on CPU 0 of this host, runs `use` with a function that runs the hop client on CPU 1
+ * against it over 127.0.0.1 (with the options' arguments and `extra` ones) and resolves to its results, then
+ * stops the server.
+ */
+async function withLoopback(options, use) {
   const [command, ...args] = [...pinned(0, options.taskset), process.execPath, ROOT + SERVER, '--host', '127.0.0.1'];
   const server = startProcess(command, args);
   const stopServer = onCleanup(() => server.stop());
   try {
     const listening = () => /\{"port":(\d+)\}/.exec(server.output())?.[1];
-    const port = await waitFor(listening, {
-      timeoutMs: 20_000,
-      what: 'the hop server',
-    });
+    const port = await waitFor(listening, { timeoutMs: 20_000, what: 'the hop server' });
     const [clientCommand, ...prefix] = [...pinned(1, options.taskset), process.execPath];
-    const args = [...prefix, ...clientArgs(`127.0.0.1:${port}`, options), ...extra];
-    return JSON.parse(await runToEnd(clientCommand, args));
+    return await use(async (clientOptions, extra = []) => {
+      const clientArgv = [...prefix, ...clientArgs(`127.0.0.1:${port}`, clientOptions), ...extra];
+      return JSON.parse(await runToEnd(clientCommand, clientArgv));
+    });
   } finally {
     await stopServer();
   }
@@ -121,10 +131,19 @@ async function containers(options) {
  */
 export async function measureTransmission(options) {
   options.log(`transmission: loopback, ${options.messages} messages each after ${options.warmUp} warm-up`);
-  const result = { loopback: await loopback(options), containers: undefined, containersSkipped: undefined };
-  options.log(`transmission: loopback, parts again with a ${RAISED_WINDOW}-byte receive window`);
-  const raised = ['--only', 'parts', '--flow-control-window', String(RAISED_WINDOW)];
-  result.loopbackWindow = await loopback(options, raised);
+  const result = { containers: undefined, containersSkipped: undefined, idleGaps: [] };
+  await withLoopback(options, async (client) => {
+    result.loopback = await client(options);
+    options.log(`transmission: loopback, parts again with a ${RAISED_WINDOW}-byte receive window`);
+    result.loopbackWindow = await client(options, ['--only', 'parts', '--flow-control-window', `${RAISED_WINDOW}`]);
+    for (const gapMs of IDLE_GAPS_MS) {
+      options.log(`transmission: loopback, danmaku ${gapMs} ms after the one before arrived`);
+      const messages = gapMs >= 100 ? 50 : options.messages;
+      const gap = { ...options, messages, warmUp: Math.min(options.warmUp, 10), intervalMs: gapMs };
+      const times = await client(gap, ['--only', 'danmaku', '--formats', 'protobuf']);
+      result.idleGaps.push({ gapMs, times: times['danmaku/protobuf'] });
+    }
+  });
   if (!options.containers) result.containersSkipped = 'left out (--containers no)';
   else result.containersSkipped = containersUnavailable();
   if (result.containersSkipped === undefined) {
