@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { describeMachine } from './machine.mjs';
+import { describeMachine, loadAverage } from './machine.mjs';
 import { measureMediaPath } from './media-path.mjs';
 import {
   renderHeader,
@@ -13,7 +13,14 @@ import {
 import { measureSerialisation, timerOverheadUs } from './serialisation.mjs';
 import { measureTransmission, RAISED_WINDOW } from './transmission.mjs';
 
-export const log = (msg) => console.error(`[grpc-hops] ${msg}`);
+export const log = (msg) => console.error(`[grpc-hops ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+
+/** The section of one part with the load averages before and after it appended. */
+async function measured(part, run) {
+  const before = loadAverage();
+  const section = await run();
+  return `${section}\n\nLoad average (1, 5, 15 min) before ${part}: ${before}; after: ${loadAverage()}.`;
+}
 
 /** Whether `taskset` (util-linux) can run here. */
 function hasTaskset() {
@@ -55,24 +62,36 @@ export async function runBench(options) {
   const sections = [];
   let serialisation;
   if (only.has('serialisation')) {
-    if (pinned) setAffinity('1');
-    log(`serialisation: ${iterations} calls per message, format and operation`);
-    const timerUs = timerOverheadUs();
-    serialisation = measureSerialisation({ iterations, warmUp, log });
-    if (pinned) setAffinity(`0-${availableParallelism() - 1}`);
-    sections.push(renderSerialisation(serialisation, { iterations, warmUp, timerUs }));
+    const section = await measured('serialisation', async () => {
+      if (pinned) setAffinity('1');
+      log(`serialisation: ${iterations} calls per message, format and operation`);
+      const timerUs = timerOverheadUs();
+      serialisation = measureSerialisation({ iterations, warmUp, log });
+      if (pinned) setAffinity(`0-${availableParallelism() - 1}`);
+      return renderSerialisation(serialisation, { iterations, warmUp, timerUs });
+    });
+    sections.push(section);
   }
   if (only.has('transmission')) {
     const { messages, messageWarmUp, intervalMs, containers } = options;
     const settings = { messages, warmUp: messageWarmUp, intervalMs };
-    const result = await measureTransmission({ ...settings, containers, taskset: pinned, log });
-    sections.push(renderTransmission(result, serialisation, settings));
-    sections.push(renderWindow(result, RAISED_WINDOW), renderIdleGaps(result));
+    const section = await measured('transmission', async () => {
+      const result = await measureTransmission({ ...settings, containers, taskset: pinned, log });
+      return [
+        renderTransmission(result, serialisation, settings),
+        renderWindow(result, RAISED_WINDOW),
+        renderIdleGaps(result),
+      ].join('\n\n');
+    });
+    sections.push(section);
   }
   if (only.has('media-path')) {
-    log('media path: starting nats-server, ingest, origin and edge relays, ffmpeg');
-    const result = await measureMediaPath({ seconds: options.seconds, log });
-    sections.push(renderMediaPath(result, { seconds: options.seconds }));
+    const section = await measured('the media path', async () => {
+      log('media path: starting nats-server, ingest, origin and edge relays, ffmpeg');
+      const result = await measureMediaPath({ seconds: options.seconds, log });
+      return renderMediaPath(result, { seconds: options.seconds });
+    });
+    sections.push(section);
   }
   return [renderHeader(machine, { command, pinned }), ...sections].join('\n\n');
 }

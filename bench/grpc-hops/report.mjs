@@ -113,8 +113,8 @@ export function renderTransmission(result, serialisation, { messages, warmUp, in
   const header = ['message', 'format', 'bytes', 'T_ser + T_deser', 'loopback T median', 'p99', 'T_net'];
   header.push('containers T median', 'p99', 'T_net');
   return [
-    `### Transmission: one-way T = T_ser + T_net + T_deser per message (µs; ${messages} messages after ` +
-      `${warmUp} warm-up, each sent ${intervalMs} ms after the one before arrived)`,
+    `### Transmission: one-way T = T_ser + T_net + T_deser per message (µs; ${messages} messages, on loopback in ` +
+      `3 rounds, after ${warmUp} warm-up each time, each sent ${intervalMs} ms after the one before arrived)`,
     '',
     table(header, rows),
     '',
@@ -164,7 +164,8 @@ export function renderWindow(result, windowBytes) {
     table(['message', 'format', 'default T median', 'p99', 'raised T median', 'p99'], rows),
     '',
     `Raised: the client's \`grpc-node.flow_control_window\` channel option (the relays' upstream clients do not set ` +
-      'it). With the default, a message over 64 KiB waits for WINDOW_UPDATEs from the receiver as it is sent.',
+      'it). With the default, a message over 64 KiB waits for WINDOW_UPDATEs from the receiver as it is sent. ' +
+      'The two took turns, three rounds each.',
   ].join('\n');
 }
 
