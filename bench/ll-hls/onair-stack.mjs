@@ -10,6 +10,7 @@ const ROOM = 'bench';
  * @property {string} streamKey `bench_<32 hex digits>`.
  * @property {number} rtmpPort ingest's RTMP port.
  * @property {{ nats: number, ingest: number, origin: number, edge?: number }} pids
+ * @property {{ ingest: number, origin: number, edge?: number }} grpcPorts the services' gRPC ports (MediaService).
  * @property {string} originHls `http://127.0.0.1:<origin httpPort>/hls/bench/`.
  * @property {string | undefined} edgeHls the same on the edge, when there is one.
  * @property {() => string[]} warnings the services' log lines at warn level or above so far, as "<service>: <msg>".
@@ -67,6 +68,11 @@ export async function startOnairStack({ ladder, edge }) {
       ingest: ingest.child.pid,
       origin: origin.child.pid,
       edge: edgeRelay?.child.pid,
+    },
+    grpcPorts: {
+      ingest: ingest.port('grpcPort'),
+      origin: origin.port('grpcPort'),
+      edge: edgeRelay?.port('grpcPort'),
     },
     originHls: hls(origin),
     edgeHls: edgeRelay && hls(edgeRelay),
