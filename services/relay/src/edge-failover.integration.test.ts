@@ -6,6 +6,7 @@ import { createLogger } from '@onair/runtime';
 import { waitFor } from '@onair/testing';
 import { createApp } from './app.js';
 import { hubFeeder } from './testing/hub-feeder.js';
+import { testRelayConfig } from './testing/relay-config.js';
 import type { Config } from './config.js';
 
 // An edge relay naming two origins (RELAY_UPSTREAM=ipv4:a,b) over real gRPC: each origin in turn dies while the
@@ -14,27 +15,7 @@ import type { Config } from './config.js';
 const quiet = createLogger({ service: 'relay', level: 'silent' });
 
 function edgeConfig(upstream: string): Config {
-  return {
-    host: '127.0.0.1',
-    httpPort: 0,
-    grpcPort: 0,
-    httpsPort: 0,
-    tlsCertFile: '',
-    tlsKeyFile: '',
-    grpcTlsCaFile: '',
-    grpcTlsCertFile: '',
-    grpcTlsKeyFile: '',
-    grpcTlsPeers: ['relay'],
-    grpcTlsTrusted: ['cli'],
-    upstream,
-    follow: 'on-demand',
-    upstreamPollMs: 100,
-    firstRequestWaitMs: 5000,
-    idleMs: 30_000,
-    windowSegments: 3,
-    endedLingerMs: 30_000,
-    logLevel: 'info',
-  };
+  return testRelayConfig({ upstream, follow: 'on-demand', upstreamPollMs: 100, windowSegments: 3 });
 }
 
 /** An origin stand-in serving `hub` over MediaService on `port` (0: a port the OS picks). */

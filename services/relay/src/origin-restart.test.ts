@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '@onair/runtime';
 import { waitFor } from '@onair/testing';
 import { createApp } from './app.js';
 import { hubFeeder } from './testing/hub-feeder.js';
+import { testRelayConfig } from './testing/relay-config.js';
 import type { Config } from './config.js';
 
 // ingest → origin relay → edge relay, in-process over real gRPC; the origin restarts while ingest is away.
@@ -27,27 +28,7 @@ function recordingLogger(): { log: Logger; lines: Array<Record<string, unknown>>
 }
 
 function relayConfig(upstream: string, grpcPort: number): Config {
-  return {
-    host: '127.0.0.1',
-    httpPort: 0,
-    grpcPort,
-    httpsPort: 0,
-    tlsCertFile: '',
-    tlsKeyFile: '',
-    grpcTlsCaFile: '',
-    grpcTlsCertFile: '',
-    grpcTlsKeyFile: '',
-    grpcTlsPeers: ['ingest', 'relay'],
-    grpcTlsTrusted: ['cli'],
-    upstream,
-    follow: 'all',
-    upstreamPollMs: 100,
-    firstRequestWaitMs: 5000,
-    idleMs: 30_000,
-    windowSegments: 3,
-    endedLingerMs: 30_000,
-    logLevel: 'info',
-  };
+  return testRelayConfig({ upstream, grpcPort, follow: 'all', upstreamPollMs: 100, windowSegments: 3 });
 }
 
 /** An ingest stand-in serving `hub` over MediaService on `port` (0: a port the OS picks). */
