@@ -18,8 +18,8 @@
  * A post's text is `L<phase> <sendUs> <poster>`: the phase tag, the time it was sent (µs of `performance.now()`, which
  * Node takes from uv_hrtime, the monotonic clock process.hrtime reads) and the posting socket's index. Every socket
  * that receives it records receive − send for the tag `m` (measured) into one histogram. Frames are read as bytes:
- * the `seq` first member of live frames (`{"seq":N,…}`, libs/realtime stream-bus.ts) and the text, without
- * JSON.parse, so that the client spends as little as it can per delivery.
+ * the `seq` first member of live frames (`{"seq":N,…}`, libs/realtime stream-bus.ts; a batch frame's items are such
+ * frames) and the text, without JSON.parse, so that the client spends as little as it can per delivery.
  */
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
@@ -30,6 +30,10 @@ import { LatencyHistogram } from './latency-histogram.mjs';
 const WELCOME_TIMEOUT_MS = 30_000;
 /** How often the pace checks for posts due, ms (the schedule itself is exact; late posts catch up). */
 const PACE_TICK_MS = 1;
+/** How a room frame starts (libs/realtime stream-bus.ts puts its seq first). */
+const SEQ_MARK = Buffer.from('{"seq":');
+/** How a batch of room frames starts (libs/realtime room-batch.ts). */
+const BATCH_MARK = Buffer.from('{"v":1,"type":"batch","items":[');
 /** `"text":"L`: where a bench post's text starts in a delivered frame. */
 const TEXT_MARK = Buffer.from('"text":"L');
 const MEASURED = 'm'.charCodeAt(0);
@@ -93,29 +97,47 @@ function readInt(data, at) {
   return [value, i];
 }
 
-/** One frame from the server to `viewer`. */
+/**
+ * One room frame `{"seq":N,…` at `start` of `data`, which ends before `end` (the next item of a batch, or the end):
+ * checks its seq grows and records a bench post's latency.
+ */
+function onLive(viewer, data, start, end, nowUs) {
+  const [seq, afterSeq] = readInt(data, start + SEQ_MARK.length);
+  if (seq <= viewer.lastSeq) orderViolations++;
+  viewer.lastSeq = seq;
+  const at = data.indexOf(TEXT_MARK, afterSeq);
+  if (at < 0 || at > end) return; // an event frame, not a bench post
+  const phase = data[at + TEXT_MARK.length];
+  const [sendUs, afterSend] = readInt(data, at + TEXT_MARK.length + 2);
+  const [poster] = readInt(data, afterSend + 1);
+  const tag = String.fromCharCode(phase);
+  received[tag] = (received[tag] ?? 0) + 1;
+  viewer.live++;
+  if (phase === MEASURED) {
+    viewer.measured++;
+    latency.record(Math.max(0, nowUs - sendUs));
+  }
+  if (poster === viewer.index && data[afterSend] === SPACE && viewer.outstanding > 0) {
+    viewer.outstanding--;
+    refill(viewer);
+  }
+}
+
+/** Whether `data` has `mark` at `at`. */
+function hasAt(data, mark, at) {
+  return data.length >= at + mark.length && data.compare(mark, 0, mark.length, at, at + mark.length) === 0;
+}
+
+/** One frame from the server to `viewer`: a room frame, a batch of them, or another frame. */
 function onFrame(viewer, data) {
   const nowUs = performance.now() * 1000;
-  // A live room frame starts with its seq: {"seq":N,…
-  if (data[2] === 0x73 && data[7] >= DIGIT_0 && data[7] <= DIGIT_9) {
-    const [seq, afterSeq] = readInt(data, 7);
-    if (seq <= viewer.lastSeq) orderViolations++;
-    viewer.lastSeq = seq;
-    const at = data.indexOf(TEXT_MARK, afterSeq);
-    if (at < 0) return; // an event frame, not a bench post
-    const phase = data[at + TEXT_MARK.length];
-    const [sendUs, afterSend] = readInt(data, at + TEXT_MARK.length + 2);
-    const [poster] = readInt(data, afterSend + 1);
-    const tag = String.fromCharCode(phase);
-    received[tag] = (received[tag] ?? 0) + 1;
-    viewer.live++;
-    if (phase === MEASURED) {
-      viewer.measured++;
-      latency.record(Math.max(0, nowUs - sendUs));
-    }
-    if (poster === viewer.index && data[afterSend] === SPACE && viewer.outstanding > 0) {
-      viewer.outstanding--;
-      refill(viewer);
+  if (hasAt(data, SEQ_MARK, 0)) return onLive(viewer, data, 0, data.length, nowUs);
+  if (hasAt(data, BATCH_MARK, 0)) {
+    // Items are JSON objects: `{"seq":` can only be an item's start (a quote inside a string is escaped).
+    for (let at = data.indexOf(SEQ_MARK, BATCH_MARK.length); at >= 0;) {
+      const next = data.indexOf(SEQ_MARK, at + SEQ_MARK.length);
+      onLive(viewer, data, at, next < 0 ? data.length : next, nowUs);
+      at = next;
     }
     return;
   }

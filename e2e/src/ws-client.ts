@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { waitFor } from '@onair/testing';
 
-/** A test viewer: a WebSocket that keeps every JSON frame it receives. */
+/** A test viewer: a WebSocket that keeps every JSON frame it receives (a batch's items as frames of their own). */
 export interface TestViewer {
   readonly frames: Array<Record<string, unknown>>;
   send(frame: Record<string, unknown>): void;
@@ -14,7 +14,10 @@ export interface TestViewer {
 export async function openViewer(url: string, hello: Record<string, unknown> = {}): Promise<TestViewer> {
   const ws = new WebSocket(url);
   const frames: Array<Record<string, unknown>> = [];
-  ws.on('message', (data: Buffer) => frames.push(JSON.parse(data.toString()) as Record<string, unknown>));
+  ws.on('message', (data: Buffer) => {
+    const frame = JSON.parse(data.toString()) as Record<string, unknown>;
+    frames.push(...(frame.type === 'batch' ? (frame.items as Array<Record<string, unknown>>) : [frame]));
+  });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);

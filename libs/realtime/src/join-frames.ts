@@ -2,7 +2,7 @@ import type { Logger } from '@onair/runtime';
 import { errorFrame, frameSeq, historyFrame, recoveredFrame, type RoomMessage } from './frames.js';
 import type { Result } from './result.js';
 import type { RecoveredFrames } from './room-log.js';
-import type { JoinFrames } from './ws-conn.js';
+import type { JoinFrames } from './conn-context.js';
 
 /** Options of {@link joinFrames}. */
 export interface JoinFramesOptions {

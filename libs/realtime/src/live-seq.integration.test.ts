@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoomMessage } from './frames.js';
 import { PostQueue } from './post-queue.js';
 import { RoomFanout } from './room-fanout.js';
+import { framesOf } from './room-batch.js';
 import { RoomLog } from './room-log.js';
 import { streamBus } from './stream-bus.js';
 
@@ -52,7 +53,7 @@ describe('live frames and stored frames', () => {
 
   it('delivers each frame live exactly as since() reads it back, seq included', async () => {
     const live: string[] = [];
-    await fanout.join('seq', { deliver: (frame) => live.push(frame) });
+    await fanout.join('seq', { deliver: (frame) => live.push(...framesOf(frame)) });
     const joinedAt = await roomLog.lastSeq();
     for (let i = 0; i < 20; i++) await roomLog.append('seq', message('seq', `s${i}`), `s${i}`);
     await roomLog.appendEvent('seq', { v: 1, type: 'deleted', room: 'seq', id: 's3' });

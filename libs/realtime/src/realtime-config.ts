@@ -219,6 +219,13 @@ export function realtimeConfigSpec(d: RealtimeConfigDefaults) {
       4096,
       'Largest WebSocket frame, bytes; a larger one closes the socket (1009).',
     ),
+    batchWindowMs: field(
+      int(0, 100),
+      `${p}BATCH_WINDOW_MS`,
+      50,
+      "How long a room's frames gather before going to each viewer as one `batch` frame, ms (a frame after a quiet " +
+        'window goes at once); 0: every frame on its own.',
+    ),
     historySize: field(int(1, 10_000), `${p}HISTORY_SIZE`, d.historySize, d.historyDoc),
     retention: field(
       durationSchema,

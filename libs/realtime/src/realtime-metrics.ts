@@ -10,6 +10,7 @@ export interface RealtimeMetrics {
   readonly rejected: Counter<'reason'>;
   /** Frames delivered to viewers' sockets by the fan-out. */
   readonly deliveries: Counter;
+  readonly fanoutFrames: Counter;
   /** Viewers closed because they fell too far behind (1013). */
   readonly slowViewersClosed: Counter;
 }
@@ -32,7 +33,12 @@ export function createRealtimeMetrics(registry: Registry): RealtimeMetrics {
     }),
     deliveries: new Counter({
       name: 'onair_realtime_fanout_deliveries_total',
-      help: 'Frames delivered to viewer sockets.',
+      help: 'Room frames delivered to viewer sockets, each item of a batch counted.',
+      registers,
+    }),
+    fanoutFrames: new Counter({
+      name: 'onair_realtime_fanout_frames_total',
+      help: 'WebSocket frames written to viewer sockets for room deliveries, a batch counted once.',
       registers,
     }),
     slowViewersClosed: new Counter({

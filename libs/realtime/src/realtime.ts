@@ -107,7 +107,7 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
   });
   const messages = new RoomMessages({ kind: options.kind, store, observer, gate: moderation, log });
   const bus = streamBus({ js: jetstream(nc), jsm: await jetstreamManager(nc), stream: options.kind.stream, log });
-  const fanout = new RoomFanout(bus, (room) => store.subject(room), log);
+  const fanout = new RoomFanout(bus, (room) => store.subject(room), log, config.batchWindowMs);
   const maxBufferedBytes = options.maxBufferedBytes ?? 1_048_576;
   const join = joinFrames({
     since: (room, afterSeq) => store.since(room, afterSeq),

@@ -1,6 +1,7 @@
 import { createLogger } from '@onair/runtime';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RoomFanout, type Bus, type BusSubscription, type RoomMember } from './room-fanout.js';
+import { FrameBatch, framesOf } from './room-batch.js';
 
 /** A bus that records subscriptions and lets the test publish. */
 class FakeBus implements Bus {
@@ -28,7 +29,7 @@ class FakeBus implements Bus {
 
 function member(viewer: RoomMember['viewer'] = null): RoomMember & { got: string[] } {
   const got: string[] = [];
-  return { got, deliver: (frame) => got.push(frame), viewer };
+  return { got, deliver: (frame) => got.push(...framesOf(frame)), viewer };
 }
 
 const log = createLogger({ service: 'test', level: 'silent' });
@@ -109,5 +110,29 @@ describe('RoomFanout', () => {
     fanout.broadcastLocal('gone', 'q');
     expect(a.got).toEqual(['p']);
     expect(b.got).toEqual([]);
+  });
+
+  it('batches a room per window: every member gets the same batch, serialised once', async () => {
+    vi.useFakeTimers();
+    try {
+      const bus = new FakeBus();
+      const fanout = new RoomFanout(bus, (room) => `r.${room}`, log, 50);
+      const got: Array<string | FrameBatch> = [];
+      const a: RoomMember = { deliver: (frames) => got.push(frames) };
+      const b: RoomMember = { deliver: (frames) => got.push(frames) };
+      await fanout.join('a', a);
+      await fanout.join('a', b);
+      for (const data of ['1', '2', '3']) bus.publish('r.a', data);
+      vi.advanceTimersByTime(50);
+      expect(got).toHaveLength(4);
+      expect(got[0]).toBe('1');
+      expect(got[1]).toBe('1');
+      expect(got[2]).toBeInstanceOf(FrameBatch);
+      expect(got[3]).toBe(got[2]);
+      expect(framesOf(got[2]!)).toEqual(['2', '3']);
+      await fanout.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

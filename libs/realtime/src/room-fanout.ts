@@ -1,10 +1,14 @@
 import type { Logger } from '@onair/runtime';
 import type { LocalRoom, PresenceUser } from './presence-message.js';
+import { RoomBatcher, type FrameBatch } from './room-batch.js';
 
 /** Someone in a room: receives every frame delivered to the room. */
 export interface RoomMember {
-  /** Takes one frame (JSON text). Must not throw; a slow member deals with its own backlog. */
-  deliver(frame: string): void;
+  /**
+   * Takes one frame (JSON text) or a batch of them ({@link FrameBatch}: the same object goes to every member of the
+   * room). Must not throw; a slow member deals with its own backlog.
+   */
+  deliver(frame: string | FrameBatch): void;
   /** Who the member is, for presence's users list; null or absent: anonymous (counted, not listed). */
   readonly viewer?: PresenceUser | null;
   /** True for a moderator, broadcaster or admin: it also gets the room's held posts. */
@@ -28,6 +32,7 @@ export interface Bus {
 
 interface Room {
   readonly members: Set<RoomMember>;
+  readonly batcher: RoomBatcher;
   readonly subscription: Promise<BusSubscription>;
   /** {@link RoomFanout.joins} at the latest join. */
   lastJoin: number;
@@ -36,7 +41,8 @@ interface Room {
 /**
  * This instance's rooms: which members (sockets) are in each, and one bus subscription per room with
  * members (subscribed on the first member, unsubscribed after the last). What the bus delivers for a
- * room goes to each of its members here, so every instance serves its own viewers.
+ * room goes to each of its members here, so every instance serves its own viewers, gathered per room into
+ * batch windows ({@link RoomBatcher}) when `batchWindowMs` is above 0.
  */
 export class RoomFanout {
   private readonly rooms = new Map<string, Room>();
@@ -47,11 +53,13 @@ export class RoomFanout {
 
   /**
    * @param subjectOf bus subject of a room, e.g. `danmaku.room.<room>`
+   * @param batchWindowMs length of a room's batch window, ms; 0: every frame goes out on its own at once.
    */
   constructor(
     private readonly bus: Bus,
     private readonly subjectOf: (room: string) => string,
     log: Logger,
+    private readonly batchWindowMs = 0,
   ) {
     this.log = log.child({ component: 'fanout' });
   }
@@ -65,7 +73,10 @@ export class RoomFanout {
     let entry = this.rooms.get(room);
     if (!entry) {
       const members = new Set<RoomMember>();
-      const created: Room = { members, subscription: this.subscribe(room, members), lastJoin: 0 };
+      const batcher = new RoomBatcher(this.batchWindowMs, (frames) => {
+        for (const member of members) member.deliver(frames);
+      });
+      const created: Room = { members, batcher, subscription: this.subscribe(room, batcher), lastJoin: 0 };
       created.subscription.catch(() => {
         if (this.rooms.get(room) === created) this.rooms.delete(room);
       });
@@ -137,17 +148,16 @@ export class RoomFanout {
     await Promise.all([...this.ending]);
   }
 
-  /** Subscribes `room`, delivering to `members` (the set of this subscription's own entry). */
-  private async subscribe(room: string, members: ReadonlySet<RoomMember>): Promise<BusSubscription> {
-    const subscription = await this.bus.subscribe(this.subjectOf(room), (data) => {
-      for (const member of members) member.deliver(data);
-    });
+  /** Subscribes `room`, handing its frames to `batcher` (that of this subscription's own entry). */
+  private async subscribe(room: string, batcher: RoomBatcher): Promise<BusSubscription> {
+    const subscription = await this.bus.subscribe(this.subjectOf(room), (data) => batcher.add(data));
     this.log.debug({ room }, 'room subscribed');
     return subscription;
   }
 
   /** Ends the room's subscription in the background; {@link close} waits for it. */
   private unsubscribe(room: string, entry: Room): void {
+    entry.batcher.close();
     const ended = entry.subscription.then(
       async (subscription) => {
         await subscription.unsubscribe();

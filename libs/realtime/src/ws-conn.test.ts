@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { errors, gate, message, setup, tick } from './testing/ws-conn-fixture.js';
-import type { JoinFrames } from './ws-conn.js';
+import type { JoinFrames } from './conn-context.js';
 import { rejected } from './result.js';
 import { withSeq } from './frames.js';
+import { FrameBatch } from './room-batch.js';
 
 describe('WsConn', () => {
   it("sends the join frames, then the welcome, then what arrived meanwhile past the join frames' seq", async () => {
@@ -30,6 +31,21 @@ describe('WsConn', () => {
     expect(socket.sent[3]).toMatchObject({ id: 'm2', seq: 8 });
     bus.publish(JSON.stringify(message('m3', 'live')));
     expect(socket.sent.at(-1)).toMatchObject({ id: 'm3' });
+  });
+
+  it('sends a batch as one frame once live, and takes its items one by one while joining', async () => {
+    let finishJoin: (frames: JoinFrames) => void = () => undefined;
+    const { socket, conn, registry } = setup({ join: () => new Promise((resolve) => (finishJoin = resolve)) });
+    await tick();
+    const item = (id: string, seq: number): string => withSeq(JSON.stringify(message(id, id)), seq)!;
+    conn.deliver(new FrameBatch([item('m1', 7), item('m2', 8)]));
+    finishJoin({ frames: [], lastSeq: 7 });
+    await tick();
+    expect(socket.sent.map((f) => f.type)).toEqual(['welcome', 'room_state', 'message']);
+    expect(socket.sent[2]).toMatchObject({ id: 'm2', seq: 8 });
+    conn.deliver(new FrameBatch([item('m3', 9), item('m4', 10)]));
+    expect(socket.sent.at(-1)).toMatchObject({ type: 'batch', items: [{ id: 'm3' }, { id: 'm4' }] });
+    expect(await registry.getSingleMetricAsString('onair_realtime_fanout_deliveries_total')).toMatch(/ 3$/m);
   });
 
   it('closes a viewer that falls behind with 1013 and sends it nothing more', async () => {

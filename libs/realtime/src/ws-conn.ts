@@ -1,4 +1,3 @@
-import type { Socket } from 'node:net';
 import { WebSocket, type RawData } from 'ws';
 import { CLOSE_CODES, OnairError, type CloseCode, type Logger } from '@onair/runtime';
 import { postKeySchema } from './fields.js';
@@ -9,86 +8,25 @@ import {
   parseClientFrame,
   welcomeFrame,
   type ClientFrame,
-  type ClientLimits,
   type Hello,
   type RoomMessage,
 } from './frames.js';
+import type { ConnContext, ViewerSocket } from './conn-context.js';
 import { guestPoster, identityAllowsRoom, posterOf, type Poster } from './identity.js';
-import { heldFrame, moderatedFrame, roomStateFrame, type RoomStateFields } from './moderation-frames.js';
+import { heldFrame, moderatedFrame, roomStateFrame } from './moderation-frames.js';
 import type { ModerationActionName } from './moderation/moderation-action.js';
 import { isModerator } from './moderation/poster-rank.js';
 import { ExpiryTimer } from './expiry-timer.js';
 import { corkUntilNextTurn, encodedFrame } from './frame-writes.js';
-import type { PostObserver, PostRequest } from './room-messages.js';
+import type { PostRequest } from './room-messages.js';
 import { PostQueue } from './post-queue.js';
 import { RATE_VERDICT, RateLimiter } from './rate-limiter.js';
 import { rejected, type Rejection, type Result } from './result.js';
 import type { PresenceUser } from './presence-message.js';
-import type { RoomFanout, RoomMember } from './room-fanout.js';
+import { framesOf, type FrameBatch } from './room-batch.js';
+import type { RoomMember } from './room-fanout.js';
 import { validate } from './validate.js';
-import type { RealtimeMetrics } from './realtime-metrics.js';
-import { CLOCK_TOLERANCE_S, type TokenVerifier } from './token-verifier.js';
-
-/**
- * Frames a joining viewer gets before the welcome (recovered frames, or chat's history), and the last capture seq
- * they cover: room frames delivered while joining are sent after them only when their seq is past it.
- */
-export interface JoinFrames {
-  readonly frames: readonly string[];
-  /** Last seq the frames cover; 0 when they hold no room frame. */
-  readonly lastSeq: number;
-}
-
-/** Everything a connection needs from its server; shared by all connections. */
-export interface ConnContext {
-  /** Accepts a post; `type` is the client frame type that posts. */
-  readonly messages: { readonly type: string; post(request: PostRequest): Promise<Result<RoomMessage>> };
-  readonly fanout: RoomFanout;
-  /** Frames for a viewer joining `room`, sent before the welcome; `since` is the last seq the client saw. */
-  join(room: string, since?: number): Promise<JoinFrames>;
-  /** Verifies hello tokens; undefined when no key is configured (then only guests post). */
-  readonly verifier: TokenVerifier | undefined;
-  /** Whether `room` lets viewers without a token post. */
-  guests(room: string): boolean;
-  /** The rooms' moderation: actions of the connection's moderators, held posts, settings (see Moderation). */
-  readonly moderation: ConnModeration;
-  /** A connection that has not said hello this long after opening is closed (NO_HELLO), ms. */
-  readonly helloTimeoutMs: number;
-  readonly limits: ClientLimits;
-  /** A viewer whose socket buffers more than this is closed (1013), bytes. */
-  readonly maxBufferedBytes: number;
-  /** Frames kept for a viewer while it joins; more closes it (1013). */
-  readonly maxBacklog: number;
-  /** Posts of a connection outstanding (being stored or not yet answered) behind its oldest; more get RATE_LIMITED. */
-  readonly maxPendingPosts: number;
-  readonly observer: PostObserver;
-  readonly metrics: RealtimeMetrics;
-}
-
-/** What a connection needs of moderation (Moderation implements it). */
-export interface ConnModeration {
-  /** Carries out `actor`'s action in `room`; expected failures are values (FORBIDDEN, INVALID_ARGUMENT, ...). */
-  apply(actor: Poster, room: string, action: unknown): Promise<Result<void>>;
-  /** The room's posts waiting for review, oldest first. */
-  held(room: string): RoomMessage[];
-  /** The room's settings in force. */
-  settings(room: string): RoomStateFields;
-}
-
-/** What a connection needs of its socket: the part of ws' WebSocket it uses. */
-export interface ViewerSocket {
-  readonly readyState: number;
-  /** Bytes queued by send() and not yet written to the network. */
-  readonly bufferedAmount: number;
-  send(data: Buffer, options: { binary: boolean }): void;
-  /** The TCP socket under the WebSocket (ws keeps it as `_socket`), corked while a batch of frames is written. */
-  readonly _socket?: Socket;
-  close(code: number, reason: string): void;
-  terminate(): void;
-  on(event: 'message', listener: (data: RawData, isBinary: boolean) => void): unknown;
-  on(event: 'error', listener: (err: Error) => void): unknown;
-  on(event: 'close', listener: (code: number, reason: Buffer) => void): unknown;
-}
+import { CLOCK_TOLERANCE_S } from './token-verifier.js';
 
 type ConnState = 'greeting' | 'joining' | 'live' | 'closed';
 
@@ -168,13 +106,16 @@ export class WsConn implements RoomMember {
     this.ws.on('close', (code, reason) => this.onClose(code, reason.toString('utf8')));
   }
 
-  /** Sends a frame delivered to the room (queued while joining). */
-  deliver(frame: string): void {
+  /** Sends a frame or a batch delivered to the room (queued frame by frame while joining). */
+  deliver(frame: string | FrameBatch): void {
     if (this.ws.readyState !== WebSocket.OPEN || this.state === 'greeting') return;
     if (this.state === 'joining') {
-      this.backlog.push(frame);
+      this.backlog.push(...framesOf(frame));
       if (this.backlog.length > this.ctx.maxBacklog) this.closeSlow();
-    } else if (this.send(frame)) this.ctx.metrics.deliveries.inc();
+    } else if (this.send(typeof frame === 'string' ? frame : frame.frame)) {
+      this.ctx.metrics.deliveries.inc(typeof frame === 'string' ? 1 : frame.items.length);
+      this.ctx.metrics.fanoutFrames.inc();
+    }
   }
 
   /**

@@ -3,7 +3,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '@onair/runtime';
 import { parseUpgradeTarget, refuseUpgrade } from './upgrade-request.js';
-import { WsConn, type ConnContext } from './ws-conn.js';
+import type { ConnContext } from './conn-context.js';
+import { WsConn } from './ws-conn.js';
 
 /** Options of {@link RealtimeWsServer}. */
 export interface WsServerOptions {

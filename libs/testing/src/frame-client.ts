@@ -33,12 +33,14 @@ export class UpgradeRefusedError extends Error {
 
 /**
  * A WebSocket client of the realtime JSON protocol for tests and tools: keeps every received frame in
- * order and hands them out with bounded waits.
+ * order (the items of a batch frame as frames of their own) and hands them out with bounded waits.
  */
 export class FrameClient {
   /** Resolves when the socket has closed. */
   readonly closed: Promise<CloseInfo>;
   private readonly frames: ServerFrame[] = [];
+  /** Batch frames received (`{"type":"batch","items":[…]}`); their items are kept as frames of their own, in order. */
+  batches = 0;
   /** The room_state frame that followed the welcome ({@link FrameClient.join}); undefined before. */
   roomState: ServerFrame | undefined;
   private waiter: (() => void) | undefined;
@@ -49,7 +51,11 @@ export class FrameClient {
     );
     ws.on('error', () => undefined);
     ws.on('message', (data: Buffer) => {
-      this.frames.push(JSON.parse(data.toString('utf8')) as ServerFrame);
+      const frame = JSON.parse(data.toString('utf8')) as ServerFrame;
+      if (frame.type === 'batch') {
+        this.batches++;
+        this.frames.push(...(frame.items as ServerFrame[]));
+      } else this.frames.push(frame);
       this.waiter?.();
     });
   }

@@ -254,6 +254,20 @@ describe('danmaku service', () => {
     expect(refused).toMatchObject({ code: 'INVALID_ARGUMENT', message: 'text: text must not be empty' });
   });
 
+  it('batches a busy room: a burst reaches the viewers of both instances whole and in order, in fewer frames', async () => {
+    const onA = await join(a, 'burst');
+    const onB = await join(b, 'burst');
+    const texts = Array.from({ length: 40 }, (_, i) => `burst ${i}`);
+    await Promise.all(texts.map((text) => post(a, { room: 'burst', name: 'bot', text })));
+    for (const viewer of [onA, onB]) {
+      const got: ServerFrame[] = [];
+      for (let i = 0; i < texts.length; i++) got.push(await viewer.next('danmaku'));
+      expect(got.map((f) => f.seq)).toEqual([...got.map((f) => f.seq as number)].sort((x, y) => x - y));
+      expect(new Set(got.map((f) => f.text))).toEqual(new Set(texts));
+      expect(viewer.batches).toBeGreaterThan(0);
+    }
+  });
+
   it('refuses upgrades to unknown paths and bad rooms', async () => {
     const refusal = (url: string) =>
       FrameClient.connect(`ws://127.0.0.1:${a.httpPort}${url}`).catch((err: unknown) => err);

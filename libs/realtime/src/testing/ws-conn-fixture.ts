@@ -9,7 +9,8 @@ import { accepted, type Result } from '../result.js';
 import { RoomFanout, type Bus } from '../room-fanout.js';
 import type { Identity, Poster } from '../identity.js';
 import type { TokenVerifier } from '../token-verifier.js';
-import { WsConn, type JoinFrames, type ViewerSocket } from '../ws-conn.js';
+import type { JoinFrames, ViewerSocket } from '../conn-context.js';
+import { WsConn } from '../ws-conn.js';
 
 const OPEN = 1;
 const CLOSING = 2;
