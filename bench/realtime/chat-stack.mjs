@@ -48,6 +48,7 @@ export const COUNTERS = {
   accepted: 'onair_realtime_messages_accepted_total',
   rejected: 'onair_realtime_messages_rejected_total',
   deliveries: 'onair_realtime_fanout_deliveries_total',
+  frames: 'onair_realtime_fanout_frames_total',
   slowViewersClosed: 'onair_realtime_slow_viewers_closed_total',
 };
 

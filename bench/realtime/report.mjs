@@ -25,6 +25,12 @@ function counterRate(r, name, key) {
 }
 const maybeInt = (v) => (v === undefined ? '–' : int(v));
 
+/** Room frames delivered per WebSocket frame written by instance `name` over the window (batching), or "–". */
+function itemsPerFrame(r, name) {
+  const { deliveries, frames } = r.counters[name];
+  return deliveries === undefined || !frames ? '–' : (deliveries / frames).toFixed(1);
+}
+
 /** A latency in ms, to 0.1 ms below 100 ms, else whole ms. */
 function latencyMs(v) {
   return v < 100 ? v.toFixed(1) : int(v);
@@ -100,6 +106,7 @@ function latencySection(results) {
       int(deliveredPerS(r)),
       `${int((100 * deliveredPerS(r)) / (r.options.rate * r.options.viewers))} %`,
       names.map((name) => maybeInt(counterRate(r, name, 'accepted'))).join(' / '),
+      names.map((name) => itemsPerFrame(r, name)).join(' / '),
       names.map((name) => healthCell(r.healthMs[name])).join('; '),
       ...[...names, 'nats', 'load'].map((name) => cpuCell(r.cpu, name)),
       pct(r.loadEventLoopPct),
@@ -112,6 +119,7 @@ function latencySection(results) {
     'deliveries/s to sockets',
     'of offered',
     `accepted/s ${names.join(' / ')}`,
+    `items per frame ${names.join(' / ')}`,
     `/healthz answer p50 / max ms, ${names.join('; ')}`,
     ...names.map((name) => `${name} CPU`),
     'nats-server CPU',
@@ -154,7 +162,9 @@ ${table(resourceHead, resourceRows)}
 
 - **deliveries/s to sockets**: bench messages the load received over the window, every socket together; "of offered" \
 compares it with posts/s × viewers. **accepted/s**: \`onair_realtime_messages_accepted_total\` of each instance over \
-the window.
+the window. **items per frame**: room frames delivered per WebSocket frame written \
+(\`onair_realtime_fanout_deliveries_total\` / \`onair_realtime_fanout_frames_total\`): how many messages a batch \
+frame carried on average (the batch window is chat's default, 50 ms).
 - **/healthz answer**: a GET every 500 ms per instance over the window; it costs the instance next to nothing, so a \
 slow answer is time its event loop was busy with other work first.
 - **CPU**: user + system time over the window (/proc/<pid>/stat), % of one core; **CPU busy**: every process on that \
