@@ -8,6 +8,7 @@ import type { RealtimeMetrics } from './realtime-metrics.js';
 import type { Result } from './result.js';
 import type { RoomFanout } from './room-fanout.js';
 import type { TokenVerifier } from './token-verifier.js';
+import type { ViewerQueueLimits } from './viewer-queue.js';
 
 /**
  * Frames a joining viewer gets before the welcome (recovered frames, or chat's history), and the last capture seq
@@ -37,6 +38,8 @@ export interface ConnContext {
   readonly limits: ClientLimits;
   /** A viewer whose socket buffers more than this is closed (1013), bytes. */
   readonly maxBufferedBytes: number;
+  /** Bounds of each viewer's queue of room batches (see ViewerQueue). */
+  readonly viewerQueue: ViewerQueueLimits;
   /** Frames kept for a viewer while it joins; more closes it (1013). */
   readonly maxBacklog: number;
   /** Posts of a connection outstanding (being stored or not yet answered) behind its oldest; more get RATE_LIMITED. */

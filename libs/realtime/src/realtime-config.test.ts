@@ -16,6 +16,7 @@ const spec = realtimeConfigSpec({
   rateBurst: 10,
   historySize: 50,
   historyDoc: 'doc',
+  mergeIdentical: false,
 });
 
 describe('parseDuration', () => {

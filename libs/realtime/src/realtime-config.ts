@@ -36,6 +36,8 @@ export interface RealtimeConfigDefaults {
   historySize: number;
   /** What the history is for, in the doc of `<prefix>HISTORY_SIZE`. */
   historyDoc: string;
+  /** Whether identical messages of one batch window go out once with a count (danmaku), by default. */
+  mergeIdentical: boolean;
 }
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -225,6 +227,18 @@ export function realtimeConfigSpec(d: RealtimeConfigDefaults) {
       50,
       "How long a room's frames gather before going to each viewer as one `batch` frame, ms (a frame after a quiet " +
         'window goes at once); 0: every frame on its own.',
+    ),
+    mergeIdentical: boolField(
+      `${p}MERGE_IDENTICAL`,
+      d.mergeIdentical,
+      'Whether messages of one batch window with identical text go to viewers once, the first with `"count":n`.',
+    ),
+    maxBehindMs: field(
+      int(1000, 600_000),
+      `${p}MAX_BEHIND_MS`,
+      10_000,
+      'A viewer whose socket has not taken its room frames for this long is closed (1013), ms; meanwhile its ' +
+        'oldest waiting frames are dropped past 1 MiB.',
     ),
     historySize: field(int(1, 10_000), `${p}HISTORY_SIZE`, d.historySize, d.historyDoc),
     retention: field(

@@ -11,6 +11,8 @@ export interface RealtimeMetrics {
   /** Frames delivered to viewers' sockets by the fan-out. */
   readonly deliveries: Counter;
   readonly fanoutFrames: Counter;
+  readonly droppedForSlowViewers: Counter;
+  readonly merged: Counter;
   /** Viewers closed because they fell too far behind (1013). */
   readonly slowViewersClosed: Counter;
 }
@@ -39,6 +41,16 @@ export function createRealtimeMetrics(registry: Registry): RealtimeMetrics {
     fanoutFrames: new Counter({
       name: 'onair_realtime_fanout_frames_total',
       help: 'WebSocket frames written to viewer sockets for room deliveries, a batch counted once.',
+      registers,
+    }),
+    droppedForSlowViewers: new Counter({
+      name: 'onair_realtime_fanout_dropped_total',
+      help: 'Room frames dropped from the queues of viewers that fell behind (oldest first).',
+      registers,
+    }),
+    merged: new Counter({
+      name: 'onair_realtime_fanout_merged_total',
+      help: 'Messages merged into an identical one of the same batch window (sent once with a count).',
       registers,
     }),
     slowViewersClosed: new Counter({

@@ -4,6 +4,7 @@ import { INSTANCE_ID, type Logger } from '@onair/runtime';
 import type { ClientLimits, RoomMessage } from './frames.js';
 import { joinFrames } from './join-frames.js';
 import { MessageRate } from './message-rate.js';
+import { mergeIdentical } from './merge-identical.js';
 import { heldFrame, releasedFrame } from './moderation-frames.js';
 import { Moderation } from './moderation/moderation.js';
 import { RoomMessages, type MessageKind, type PostObserver } from './room-messages.js';
@@ -107,7 +108,10 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
   });
   const messages = new RoomMessages({ kind: options.kind, store, observer, gate: moderation, log });
   const bus = streamBus({ js: jetstream(nc), jsm: await jetstreamManager(nc), stream: options.kind.stream, log });
-  const fanout = new RoomFanout(bus, (room) => store.subject(room), log, config.batchWindowMs);
+  const merge = config.mergeIdentical
+    ? mergeIdentical(options.kind.type, (merged) => metrics.merged.inc(merged))
+    : undefined;
+  const fanout = new RoomFanout(bus, (room) => store.subject(room), log, config.batchWindowMs, merge);
   const maxBufferedBytes = options.maxBufferedBytes ?? 1_048_576;
   const join = joinFrames({
     since: (room, afterSeq) => store.since(room, afterSeq),
@@ -136,6 +140,7 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
       observer,
       metrics,
       maxBufferedBytes,
+      viewerQueue: { highWaterBytes: 65_536, maxQueuedBytes: maxBufferedBytes, maxBehindMs: config.maxBehindMs },
       maxBacklog: 1000,
       // As many posts may wait for the store as a client may send at once.
       maxPendingPosts: config.rateBurst,

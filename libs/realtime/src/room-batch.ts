@@ -1,28 +1,43 @@
 import { PROTOCOL_VERSION } from './frames.js';
+import { wireFrame } from './frame-writes.js';
 
 /**
- * Frames of one room that reached this instance inside one batch window, sent to each viewer as one WebSocket frame
- * `{"v":1,"type":"batch","items":[…]}`: the items are the frames themselves, unchanged and in order.
+ * Frames of one room that reached this instance inside one batch window, sent to each viewer as one WebSocket frame:
+ * a single frame as it is, two or more as `{"v":1,"type":"batch","items":[…]}` whose items are the frames
+ * themselves, unchanged and in order. Text and wire bytes are built once, on first use, for all the room's viewers.
  */
 export class FrameBatch {
   private text: string | undefined;
+  private bytes: Buffer | undefined;
 
-  /** @param items the frames (JSON texts), in the order the bus delivered them; at least two. */
+  /** @param items the frames (JSON texts), in the order the bus delivered them; at least one. */
   constructor(readonly items: readonly string[]) {}
 
-  /** The batch frame's JSON text, built on first use so that every viewer of the room gets the same string. */
+  /** The frame's JSON text. */
   get frame(): string {
-    this.text ??= `{"v":${PROTOCOL_VERSION},"type":"batch","items":[${this.items.join(',')}]}`;
+    this.text ??=
+      this.items.length === 1
+        ? this.items[0]!
+        : `{"v":${PROTOCOL_VERSION},"type":"batch","items":[${this.items.join(',')}]}`;
     return this.text;
   }
+
+  /** The whole WebSocket frame as written to a socket ({@link wireFrame}). */
+  get wire(): Buffer {
+    this.bytes ??= wireFrame(this.frame);
+    return this.bytes;
+  }
 }
+
+/** Rewrites a window's frames before they go out (e.g. {@link mergeIdentical}); returns what to send, in order. */
+export type WindowFilter = (frames: string[]) => string[];
 
 /**
  * Gathers one room's frames into windows of `windowMs`, as goim and Centrifugo batch per room: a frame that comes
  * after a quiet window goes out at once and opens a window; the frames that come while it is open go out together
- * when it ends (one on its own, two or more as a {@link FrameBatch}), and a window that ends with frames opens the
- * next. A viewer of a busy room so gets one frame per window whatever the message rate, and one of a quiet room
- * gets each frame without delay. Order is kept. With `windowMs` 0 every frame goes out at once, on its own.
+ * when it ends (through `filter`), and a window that ends with frames opens the next. A viewer of a busy room so gets
+ * one frame per window whatever the message rate, and one of a quiet room gets each frame without delay. Order is
+ * kept. With `windowMs` 0 every frame goes out at once, on its own.
  */
 export class RoomBatcher {
   private pending: string[] = [];
@@ -30,11 +45,13 @@ export class RoomBatcher {
 
   /**
    * @param windowMs length of a window, ms (0: no batching).
-   * @param flush sends a single frame (a string) or a batch to the room's viewers; must not throw.
+   * @param flush sends a batch to the room's viewers; must not throw.
+   * @param filter applied to the frames of each window that ends with two or more.
    */
   constructor(
     private readonly windowMs: number,
-    private readonly flush: (frames: string | FrameBatch) => void,
+    private readonly flush: (batch: FrameBatch) => void,
+    private readonly filter: WindowFilter = (frames) => frames,
   ) {}
 
   /** Takes the room's next frame. */
@@ -44,7 +61,7 @@ export class RoomBatcher {
       return;
     }
     if (this.windowMs > 0) this.openWindow();
-    this.flush(frame);
+    this.flush(new FrameBatch([frame]));
   }
 
   /** Drops the frames still waiting and stops the window (the room has no viewers left here). */
@@ -66,7 +83,7 @@ export class RoomBatcher {
     }
     this.pending = [];
     this.openWindow();
-    this.flush(frames.length === 1 ? frames[0]! : new FrameBatch(frames));
+    this.flush(new FrameBatch(frames.length === 1 ? frames : this.filter(frames)));
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Logger } from '@onair/runtime';
 import type { LocalRoom, PresenceUser } from './presence-message.js';
-import { RoomBatcher, type FrameBatch } from './room-batch.js';
+import { RoomBatcher, type FrameBatch, type WindowFilter } from './room-batch.js';
 
 /** Someone in a room: receives every frame delivered to the room. */
 export interface RoomMember {
@@ -54,12 +54,14 @@ export class RoomFanout {
   /**
    * @param subjectOf bus subject of a room, e.g. `danmaku.room.<room>`
    * @param batchWindowMs length of a room's batch window, ms; 0: every frame goes out on its own at once.
+   * @param filter rewrites each window's frames before they go out (e.g. mergeIdentical); none by default.
    */
   constructor(
     private readonly bus: Bus,
     private readonly subjectOf: (room: string) => string,
     log: Logger,
     private readonly batchWindowMs = 0,
+    private readonly filter?: WindowFilter,
   ) {
     this.log = log.child({ component: 'fanout' });
   }
@@ -73,9 +75,13 @@ export class RoomFanout {
     let entry = this.rooms.get(room);
     if (!entry) {
       const members = new Set<RoomMember>();
-      const batcher = new RoomBatcher(this.batchWindowMs, (frames) => {
-        for (const member of members) member.deliver(frames);
-      });
+      const batcher = new RoomBatcher(
+        this.batchWindowMs,
+        (batch) => {
+          for (const member of members) member.deliver(batch);
+        },
+        this.filter,
+      );
       const created: Room = { members, batcher, subscription: this.subscribe(room, batcher), lastJoin: 0 };
       created.subscription.catch(() => {
         if (this.rooms.get(room) === created) this.rooms.delete(room);

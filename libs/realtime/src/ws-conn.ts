@@ -26,6 +26,7 @@ import type { PresenceUser } from './presence-message.js';
 import { framesOf, type FrameBatch } from './room-batch.js';
 import type { RoomMember } from './room-fanout.js';
 import { validate } from './validate.js';
+import { ViewerQueue } from './viewer-queue.js';
 import { CLOCK_TOLERANCE_S } from './token-verifier.js';
 
 type ConnState = 'greeting' | 'joining' | 'live' | 'closed';
@@ -59,6 +60,8 @@ export class WsConn implements RoomMember {
   private readonly expiry: ExpiryTimer;
   private readonly helloTimer: NodeJS.Timeout;
   private backlog: string[] = [];
+  /** Room batches on their way to the socket, made when the first one is sent. */
+  private queue: ViewerQueue | undefined;
   private readonly posts: PostQueue<PostRequest, Result<RoomMessage>>;
   private readonly limiter: RateLimiter;
   private readonly log: Logger;
@@ -106,15 +109,33 @@ export class WsConn implements RoomMember {
     this.ws.on('close', (code, reason) => this.onClose(code, reason.toString('utf8')));
   }
 
-  /** Sends a frame or a batch delivered to the room (queued frame by frame while joining). */
+  /**
+   * Sends a frame or a batch delivered to the room: kept frame by frame while joining, then a batch through the
+   * viewer's queue ({@link ViewerQueue}: a viewer that falls behind has its oldest batches dropped, and is closed when
+   * it stays behind).
+   */
   deliver(frame: string | FrameBatch): void {
     if (this.ws.readyState !== WebSocket.OPEN || this.state === 'greeting') return;
+    const { metrics } = this.ctx;
     if (this.state === 'joining') {
       this.backlog.push(...framesOf(frame));
       if (this.backlog.length > this.ctx.maxBacklog) this.closeSlow();
-    } else if (this.send(typeof frame === 'string' ? frame : frame.frame)) {
-      this.ctx.metrics.deliveries.inc(typeof frame === 'string' ? 1 : frame.items.length);
-      this.ctx.metrics.fanoutFrames.inc();
+    } else if (typeof frame === 'string' || this.ws._socket === undefined) {
+      if (!this.send(typeof frame === 'string' ? frame : frame.frame)) return;
+      metrics.deliveries.inc(framesOf(frame).length);
+      metrics.fanoutFrames.inc();
+    } else {
+      this.queue ??= new ViewerQueue(this.ws._socket, this.ctx.viewerQueue, (items, batches) => {
+        metrics.deliveries.inc(items);
+        metrics.fanoutFrames.inc(batches);
+      });
+      const { written, dropped, stuck } = this.queue.push(frame);
+      if (written > 0) {
+        metrics.deliveries.inc(written);
+        metrics.fanoutFrames.inc();
+      }
+      if (dropped > 0) metrics.droppedForSlowViewers.inc(dropped);
+      if (stuck) this.closeSlow();
     }
   }
 
@@ -312,7 +333,11 @@ export class WsConn implements RoomMember {
 
   private closeSlow(): void {
     this.ctx.metrics.slowViewersClosed.inc();
-    this.log.warn({ bufferedBytes: this.ws.bufferedAmount, backlog: this.backlog.length }, 'slow viewer');
+    this.log.warn(
+      { bufferedBytes: this.ws.bufferedAmount, backlog: this.backlog.length, queued: this.queue?.queued ?? 0 },
+      'slow viewer',
+    );
+    this.queue?.clear();
     this.close('TRY_AGAIN_LATER');
   }
 

@@ -10,6 +10,7 @@ export const configSpec = realtimeConfigSpec({
   rateBurst: 5,
   historySize: 50,
   historyDoc: 'Messages a joining viewer gets first (CHAT_HISTORY stream, per room); the most GetHistory returns.',
+  mergeIdentical: false,
 });
 
 /** The chat service's validated, frozen configuration. */

@@ -63,6 +63,13 @@ function post(instance: Instance, req: danmaku.PostDanmakuRequest): Promise<danm
 
 const byText = (text: string) => (f: ServerFrame) => f.type === 'danmaku' && f.text === text;
 
+/** The value of counter `name` at `instance`'s /metrics. */
+async function metric(instance: Instance, name: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${instance.httpPort}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`));
+  return Number(line?.split(' ').at(-1) ?? 'NaN');
+}
+
 beforeAll(async () => {
   nats = await startNats();
   nc = await connectNats({
@@ -266,6 +273,19 @@ describe('danmaku service', () => {
       expect(new Set(got.map((f) => f.text))).toEqual(new Set(texts));
       expect(viewer.batches).toBeGreaterThan(0);
     }
+  });
+
+  it('merges identical danmaku of a batch window into one with a count, losing none', async () => {
+    const viewer = await join(b, 'merge');
+    const mergedBefore = await metric(b, 'onair_realtime_fanout_merged_total');
+    await Promise.all(Array.from({ length: 10 }, () => post(a, { room: 'merge', name: 'bot', text: '666' })));
+    await post(a, { room: 'merge', name: 'bot', text: 'end' });
+    const got: ServerFrame[] = [];
+    for (let frame = await viewer.next('danmaku'); frame.text !== 'end'; frame = await viewer.next('danmaku'))
+      got.push(frame);
+    expect(got.every((f) => f.text === '666')).toBe(true);
+    expect(got.reduce((n, f) => n + ((f.count as number | undefined) ?? 1), 0)).toBe(10);
+    expect((await metric(b, 'onair_realtime_fanout_merged_total')) - mergedBefore).toBe(10 - got.length);
   });
 
   it('refuses upgrades to unknown paths and bad rooms', async () => {

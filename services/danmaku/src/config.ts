@@ -10,6 +10,7 @@ export const configSpec = realtimeConfigSpec({
   rateBurst: 10,
   historySize: 200,
   historyDoc: 'Danmaku kept per room in the DANMAKU_HISTORY stream; the most ListDanmaku returns.',
+  mergeIdentical: true,
 });
 
 /** The danmaku service's validated, frozen configuration. */

@@ -163,6 +163,7 @@ export function setup({
       helloTimeoutMs,
       limits: { maxTextLength: 10, ratePerSec: 2, rateBurst, maxFrameBytes: 4096 },
       maxBufferedBytes: 1000,
+      viewerQueue: { highWaterBytes: 1000, maxQueuedBytes: 1000, maxBehindMs: 1000 },
       maxBacklog: 3,
       maxPendingPosts,
       observer: { accepted: () => undefined, rejected: () => undefined },
