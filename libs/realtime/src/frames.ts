@@ -30,6 +30,11 @@ export interface RoomMessage {
    * so a client that reconnects says `since` the last one it saw (recovery).
    */
   readonly seq?: number;
+  /**
+   * The sender's highest role when it moderates (`moderator`, `broadcaster` or `admin`), absent otherwise: clients may
+   * show it, and overload sampling always keeps such messages.
+   */
+  readonly badge?: string;
 }
 
 /** A client frame after JSON parsing: an object with a string `type` and the type's own fields. */

@@ -17,6 +17,7 @@ const spec = realtimeConfigSpec({
   historySize: 50,
   historyDoc: 'doc',
   mergeIdentical: false,
+  densityPerSec: 0,
 });
 
 describe('parseDuration', () => {

@@ -38,6 +38,8 @@ export interface RealtimeConfigDefaults {
   historyDoc: string;
   /** Whether identical messages of one batch window go out once with a count (danmaku), by default. */
   mergeIdentical: boolean;
+  /** Messages per second of a room a viewer gets at most before sampling (0: all), by default. */
+  densityPerSec: number;
 }
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -232,6 +234,13 @@ export function realtimeConfigSpec(d: RealtimeConfigDefaults) {
       `${p}MERGE_IDENTICAL`,
       d.mergeIdentical,
       'Whether messages of one batch window with identical text go to viewers once, the first with `"count":n`.',
+    ),
+    densityPerSec: field(
+      int(0, 100_000),
+      `${p}DENSITY_PER_SEC`,
+      d.densityPerSec,
+      "Messages per second of one room a viewer's screen gets at most: above it a busy room's messages are sampled " +
+        "evenly, moderators' and the broadcaster's kept, each sender still getting its own; 0: no sampling.",
     ),
     maxBehindMs: field(
       int(1000, 600_000),

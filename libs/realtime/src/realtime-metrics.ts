@@ -13,6 +13,7 @@ export interface RealtimeMetrics {
   readonly fanoutFrames: Counter;
   readonly droppedForSlowViewers: Counter;
   readonly merged: Counter;
+  readonly sampled: Counter;
   /** Viewers closed because they fell too far behind (1013). */
   readonly slowViewersClosed: Counter;
 }
@@ -51,6 +52,11 @@ export function createRealtimeMetrics(registry: Registry): RealtimeMetrics {
     merged: new Counter({
       name: 'onair_realtime_fanout_merged_total',
       help: 'Messages merged into an identical one of the same batch window (sent once with a count).',
+      registers,
+    }),
+    sampled: new Counter({
+      name: 'onair_realtime_fanout_sampled_total',
+      help: 'Messages sampled away from a busy room above its density cap (their senders still get them).',
       registers,
     }),
     slowViewersClosed: new Counter({

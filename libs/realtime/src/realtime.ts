@@ -4,7 +4,8 @@ import { INSTANCE_ID, type Logger } from '@onair/runtime';
 import type { ClientLimits, RoomMessage } from './frames.js';
 import { joinFrames } from './join-frames.js';
 import { MessageRate } from './message-rate.js';
-import { mergeIdentical } from './merge-identical.js';
+import { overloadFilter } from './overload-filter.js';
+import type { WindowFilter } from './room-batch.js';
 import { heldFrame, releasedFrame } from './moderation-frames.js';
 import { Moderation } from './moderation/moderation.js';
 import { RoomMessages, type MessageKind, type PostObserver } from './room-messages.js';
@@ -108,10 +109,16 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
   });
   const messages = new RoomMessages({ kind: options.kind, store, observer, gate: moderation, log });
   const bus = streamBus({ js: jetstream(nc), jsm: await jetstreamManager(nc), stream: options.kind.stream, log });
-  const merge = config.mergeIdentical
-    ? mergeIdentical(options.kind.type, (merged) => metrics.merged.inc(merged))
-    : undefined;
-  const fanout = new RoomFanout(bus, (room) => store.subject(room), log, config.batchWindowMs, merge);
+  const overload = (): WindowFilter =>
+    overloadFilter({
+      type: options.kind.type,
+      merge: config.mergeIdentical,
+      densityPerSec: config.densityPerSec,
+      windowMs: config.batchWindowMs,
+      onMerged: (merged) => metrics.merged.inc(merged),
+      onSampled: (sampled) => metrics.sampled.inc(sampled),
+    });
+  const fanout = new RoomFanout(bus, (room) => store.subject(room), log, config.batchWindowMs, overload);
   const maxBufferedBytes = options.maxBufferedBytes ?? 1_048_576;
   const join = joinFrames({
     since: (room, afterSeq) => store.since(room, afterSeq),

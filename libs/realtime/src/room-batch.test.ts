@@ -89,7 +89,7 @@ describe('RoomBatcher', () => {
     const b = new RoomBatcher(
       50,
       (batch) => flushed.push(batch.frame),
-      (frames) => frames.slice(1),
+      (frames) => ({ frames: frames.slice(1) }),
     );
     for (const seq of [1, 2, 3, 4]) b.add(frame(seq));
     vi.advanceTimersByTime(50);

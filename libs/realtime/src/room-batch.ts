@@ -10,8 +10,15 @@ export class FrameBatch {
   private text: string | undefined;
   private bytes: Buffer | undefined;
 
-  /** @param items the frames (JSON texts), in the order the bus delivered them; at least one. */
-  constructor(readonly items: readonly string[]) {}
+  /**
+   * @param items the frames (JSON texts), in the order the bus delivered them; at least one.
+   * @param setAside messages of the window sampled away, by sender's user id: each goes to its sender's own sockets
+   *   only, after the batch.
+   */
+  constructor(
+    readonly items: readonly string[],
+    readonly setAside?: ReadonlyMap<string, readonly string[]>,
+  ) {}
 
   /** The frame's JSON text. */
   get frame(): string {
@@ -29,8 +36,15 @@ export class FrameBatch {
   }
 }
 
-/** Rewrites a window's frames before they go out (e.g. {@link mergeIdentical}); returns what to send, in order. */
-export type WindowFilter = (frames: string[]) => string[];
+/** What a {@link WindowFilter} makes of a window: the frames for every viewer, in order, and those set aside. */
+export interface FilteredWindow {
+  readonly frames: string[];
+  /** Messages kept from the room but not from their sender (see FrameBatch), by user id. */
+  readonly setAside?: ReadonlyMap<string, readonly string[]>;
+}
+
+/** Rewrites a window's frames before they go out (overloadFilter: merge, sampling). One per room. */
+export type WindowFilter = (frames: string[]) => FilteredWindow;
 
 /**
  * Gathers one room's frames into windows of `windowMs`, as goim and Centrifugo batch per room: a frame that comes
@@ -51,7 +65,7 @@ export class RoomBatcher {
   constructor(
     private readonly windowMs: number,
     private readonly flush: (batch: FrameBatch) => void,
-    private readonly filter: WindowFilter = (frames) => frames,
+    private readonly filter: WindowFilter = (frames) => ({ frames }),
   ) {}
 
   /** Takes the room's next frame. */
@@ -83,7 +97,10 @@ export class RoomBatcher {
     }
     this.pending = [];
     this.openWindow();
-    this.flush(new FrameBatch(frames.length === 1 ? frames : this.filter(frames)));
+    if (frames.length === 1) return this.flush(new FrameBatch(frames));
+    const filtered = this.filter(frames);
+    if (filtered.frames.length > 0 || (filtered.setAside?.size ?? 0) > 0)
+      this.flush(new FrameBatch(filtered.frames, filtered.setAside));
   }
 }
 

@@ -99,6 +99,19 @@ describe('RoomMessages', () => {
     expect(result.ok && result.value.sentAtMs).toBe(1000);
   });
 
+  it("badges a moderating poster's message with its highest role, and no one else's", async () => {
+    const { messages } = setup();
+    const post = (roles: Poster['roles']) =>
+      messages.post({ room: 'demo', poster: { ...poster('a'), roles }, fields: { text: 'x' } });
+    const badges = await Promise.all(
+      [['viewer', 'vip'], ['moderator'], ['broadcaster', 'moderator'], ['admin']].map(async (roles) => {
+        const result = await post(roles as Poster['roles']);
+        return result.ok ? result.value.badge : 'refused';
+      }),
+    );
+    expect(badges).toEqual([undefined, 'moderator', 'broadcaster', 'admin']);
+  });
+
   it('stores a repeated key of the same room and user once and answers with the first message', async () => {
     const { messages, store } = setup();
     const first = await messages.post({ room: 'demo', poster: poster('a'), fields: { text: 'x' }, key: 'k1' });

@@ -7,6 +7,7 @@ import type { Poster } from './identity.js';
 import { accepted, rejected, type Result } from './result.js';
 import type { MessageStore } from './room-log.js';
 import { HELD_REJECTION, type Verdict } from './moderation/post-check.js';
+import { posterBadge } from './moderation/poster-rank.js';
 import { validate } from './validate.js';
 
 /** The fields the server stamps on every accepted message. */
@@ -147,6 +148,7 @@ export class RoomMessages<P extends { text: string }, M extends RoomMessage> {
     const gate = this.options.gate;
     const verdict = gate?.check(room, poster, post.value.text) ?? { kind: 'allow', text: post.value.text };
     if (verdict.kind === 'refuse') return { ok: false, rejection: verdict.rejection };
+    const badge = posterBadge(poster);
     const stamp: MessageStamp = {
       v: PROTOCOL_VERSION,
       type: this.options.kind.type,
@@ -155,6 +157,7 @@ export class RoomMessages<P extends { text: string }, M extends RoomMessage> {
       name: nameCheck.value,
       userId: poster.userId,
       sentAtMs: receivedAtMs ?? this.now(),
+      ...(badge === undefined ? {} : { badge }),
     };
     if (verdict.kind === 'hold') return this.hold(this.options.kind.shape(stamp, post.value));
     const message = this.options.kind.shape(stamp, { ...post.value, text: verdict.text });

@@ -48,6 +48,19 @@ describe('WsConn', () => {
     expect(await registry.getSingleMetricAsString('onair_realtime_fanout_deliveries_total')).toMatch(/ 3$/m);
   });
 
+  it("gets its own messages a busy room's sampling set aside, after the batch; others' set-aside ones not", async () => {
+    const { socket, conn } = setup();
+    await tick();
+    const item = (id: string, userId: string): string => JSON.stringify({ ...message(id, id), userId });
+    const setAside = new Map([
+      ['u-alice', [item('mine', 'u-alice')]],
+      ['bob', [item('bobs', 'bob')]],
+    ]);
+    conn.deliver(new FrameBatch([item('kept', 'carol')], setAside));
+    conn.deliver(new FrameBatch([], new Map([['bob', [item('bobs2', 'bob')]]])));
+    expect(socket.sent.filter((f) => f.type === 'message').map((f) => f.id)).toEqual(['kept', 'mine']);
+  });
+
   it('closes a viewer that falls behind with 1013 and sends it nothing more', async () => {
     const { socket, bus, registry } = setup();
     await tick();

@@ -23,7 +23,7 @@ import { PostQueue } from './post-queue.js';
 import { RATE_VERDICT, RateLimiter } from './rate-limiter.js';
 import { rejected, type Rejection, type Result } from './result.js';
 import type { PresenceUser } from './presence-message.js';
-import { framesOf, type FrameBatch } from './room-batch.js';
+import { FrameBatch, framesOf } from './room-batch.js';
 import type { RoomMember } from './room-fanout.js';
 import { validate } from './validate.js';
 import { ViewerQueue } from './viewer-queue.js';
@@ -116,27 +116,41 @@ export class WsConn implements RoomMember {
    */
   deliver(frame: string | FrameBatch): void {
     if (this.ws.readyState !== WebSocket.OPEN || this.state === 'greeting') return;
-    const { metrics } = this.ctx;
     if (this.state === 'joining') {
       this.backlog.push(...framesOf(frame));
       if (this.backlog.length > this.ctx.maxBacklog) this.closeSlow();
-    } else if (typeof frame === 'string' || this.ws._socket === undefined) {
-      if (!this.send(typeof frame === 'string' ? frame : frame.frame)) return;
-      metrics.deliveries.inc(framesOf(frame).length);
-      metrics.fanoutFrames.inc();
-    } else {
-      this.queue ??= new ViewerQueue(this.ws._socket, this.ctx.viewerQueue, (items, batches) => {
-        metrics.deliveries.inc(items);
-        metrics.fanoutFrames.inc(batches);
-      });
-      const { written, dropped, stuck } = this.queue.push(frame);
-      if (written > 0) {
-        metrics.deliveries.inc(written);
-        metrics.fanoutFrames.inc();
-      }
-      if (dropped > 0) metrics.droppedForSlowViewers.inc(dropped);
-      if (stuck) this.closeSlow();
+    } else if (typeof frame === 'string') this.sendRoomFrames(new FrameBatch([frame]));
+    else {
+      const own = this.poster === null ? undefined : frame.setAside?.get(this.poster.userId);
+      if (frame.items.length > 0) this.sendRoomFrames(frame);
+      if (own !== undefined) this.sendRoomFrames(new FrameBatch(own));
     }
+  }
+
+  /**
+   * Sends room frames through the viewer's queue, counting what it wrote and dropped, and closes a viewer stuck behind;
+   * straight through ws where there is no TCP socket to write to.
+   */
+  private sendRoomFrames(batch: FrameBatch): void {
+    const { metrics } = this.ctx;
+    const socket = this.ws._socket;
+    if (socket === undefined) {
+      if (!this.send(batch.frame)) return;
+      metrics.deliveries.inc(batch.items.length);
+      metrics.fanoutFrames.inc();
+      return;
+    }
+    this.queue ??= new ViewerQueue(socket, this.ctx.viewerQueue, (items, batches) => {
+      metrics.deliveries.inc(items);
+      metrics.fanoutFrames.inc(batches);
+    });
+    const { written, dropped, stuck } = this.queue.push(batch);
+    if (written > 0) {
+      metrics.deliveries.inc(written);
+      metrics.fanoutFrames.inc();
+    }
+    if (dropped > 0) metrics.droppedForSlowViewers.inc(dropped);
+    if (stuck) this.closeSlow();
   }
 
   /**

@@ -11,6 +11,7 @@ export const configSpec = realtimeConfigSpec({
   historySize: 50,
   historyDoc: 'Messages a joining viewer gets first (CHAT_HISTORY stream, per room); the most GetHistory returns.',
   mergeIdentical: false,
+  densityPerSec: 0,
 });
 
 /** The chat service's validated, frozen configuration. */

@@ -11,6 +11,7 @@ export const configSpec = realtimeConfigSpec({
   historySize: 200,
   historyDoc: 'Danmaku kept per room in the DANMAKU_HISTORY stream; the most ListDanmaku returns.',
   mergeIdentical: true,
+  densityPerSec: 200,
 });
 
 /** The danmaku service's validated, frozen configuration. */

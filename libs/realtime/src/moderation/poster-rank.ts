@@ -18,3 +18,8 @@ export const MODERATOR_RANK = roleRank('moderator');
 export function isModerator(poster: Poster): boolean {
   return posterRank(poster) >= MODERATOR_RANK;
 }
+
+/** The badge of a poster's messages: its highest role when it moderates (see isModerator), else undefined. */
+export function posterBadge(poster: Poster): Role | undefined {
+  return isModerator(poster) ? ROLES[posterRank(poster)] : undefined;
+}
