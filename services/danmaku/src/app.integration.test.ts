@@ -267,17 +267,22 @@ describe('danmaku service', () => {
     const onA = await join(a, 'burst');
     const onB = await join(b, 'burst');
     const sampledBefore = await Promise.all([a, b].map((i) => metric(i, 'onair_realtime_fanout_sampled_total')));
-    const texts = Array.from({ length: 100 }, (_, i) => `burst ${i}`);
+    const texts = Array.from({ length: 300 }, (_, i) => `burst ${i}`);
     await Promise.all(texts.map((text) => post(a, { room: 'burst', name: 'bot', text })));
-    await post(a, { room: 'burst', name: 'bot', text: 'end' });
     for (const [i, viewer] of [onA, onB].entries()) {
-      const got: ServerFrame[] = [];
-      for (let frame = await viewer.next('danmaku'); frame.text !== 'end'; frame = await viewer.next('danmaku'))
-        got.push(frame);
+      // Every post is either delivered or counted as sampled away by the viewer's instance; an end marker would
+      // itself be sampled when it shares a window with the flood.
+      const got = await waitFor(
+        async () => {
+          const delivered = viewer.pending().filter((f) => f.type === 'danmaku');
+          const sampled = (await metric([a, b][i]!, 'onair_realtime_fanout_sampled_total')) - sampledBefore[i]!;
+          return delivered.length + sampled === texts.length && delivered;
+        },
+        { what: 'every post delivered or sampled away', timeoutMs: 10_000 },
+      );
       expect(got.map((f) => f.seq)).toEqual([...got.map((f) => f.seq as number)].sort((x, y) => x - y));
+      expect(new Set(got.map((f) => f.text)).size).toBe(got.length);
       expect(viewer.batches).toBeGreaterThan(0);
-      const sampled = (await metric([a, b][i]!, 'onair_realtime_fanout_sampled_total')) - sampledBefore[i]!;
-      expect(got.length + sampled).toBe(texts.length);
       expect(got.length).toBeLessThan(texts.length);
     }
   });
