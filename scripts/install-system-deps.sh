@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system programs Onair runs: ffmpeg and nats-server; with --with-test-tools also what the tests
-# use: promtool (Debian's prometheus package), chromium, and OBS Studio with what it needs to publish headless
-# (Xvfb and xauth for xvfb-run, Mesa's DRI drivers for llvmpipe software GL, obs-plugins for x264 and RTMP).
+# use: promtool (Debian's prometheus package), openssl (the mTLS tests' certificates, deploy/tls/make-dev-certs.sh),
+# chromium, and OBS Studio with what it needs to publish headless (Xvfb and xauth for xvfb-run, Mesa's DRI drivers
+# for llvmpipe software GL, obs-plugins for x264 and RTMP).
 # Uses apt when run as root; otherwise says what to install and exits 1.
 set -euo pipefail
 
@@ -14,6 +15,7 @@ command -v ffprobe >/dev/null 2>&1 || packages+=(ffmpeg)
 command -v nats-server >/dev/null 2>&1 || packages+=(nats-server)
 if [ "${1:-}" = "--with-test-tools" ]; then
   command -v promtool >/dev/null 2>&1 || packages+=(prometheus)
+  command -v openssl >/dev/null 2>&1 || packages+=(openssl)
   command -v chromium >/dev/null 2>&1 || packages+=(chromium)
   command -v obs >/dev/null 2>&1 || packages+=(obs-studio)
   installed obs-plugins || packages+=(obs-plugins)

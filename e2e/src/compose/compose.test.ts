@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitForEndlist, waitForLadder, waitForLiveStatus } from '../hls-waits.js';
 import { openViewer } from '../ws-client.js';
 import { composeAvailable, docker, exitCodes, forceDown, orphanedProjects, projectLeftovers } from './docker.js';
+import { grpcProbe, type GrpcProbe } from './grpc-probe.js';
 
 /** The compose services that run by default (the observability profile is not started here). */
 const SERVICES = ['nats', 'ingest', 'relay', 'danmaku', 'chat', 'monitoring'];
@@ -12,6 +13,8 @@ const PUBLISH_S = 25;
 const PROJECT_PREFIX = 'onair-e2e-';
 const PROJECT = `${PROJECT_PREFIX}${process.pid}`;
 const COMPOSE_FILE = `${REPO_ROOT}docker-compose.yml`;
+/** Tag of the images the suite builds: its own, so it neither replaces nor depends on an operator's :latest. */
+const IMAGE_TAG = process.env.ONAIR_E2E_IMAGE_TAG || 'e2e';
 /** A published port: the compose variable that sets its host port, its service, and its container port. */
 type Published = [variable: string, service: string, containerPort: number];
 const PUBLISHED: Record<'rtmp' | 'hls' | 'danmaku' | 'chat' | 'dashboard', Published> = {
@@ -41,8 +44,7 @@ describe('docker compose up: the whole suite in containers, through its publishe
         // Host port 0: Docker publishes each on a port it picks, read back below, so no other process can take
         // one between a pick and the bind.
         ...Object.fromEntries(Object.values(PUBLISHED).map(([variable]) => [variable, '0'])),
-        // Images of their own, so the suite neither replaces nor depends on an operator's onair-*:latest.
-        ONAIR_IMAGE_TAG: 'e2e',
+        ONAIR_IMAGE_TAG: IMAGE_TAG,
       })
       .withStartupTimeout(180_000);
     for (const service of SERVICES) compose = compose.withWaitStrategy(`${service}-1`, Wait.forHealthCheck());
@@ -128,6 +130,55 @@ describe('docker compose up: the whole suite in containers, through its publishe
     for (const v of [moderator, sender, late]) v.close();
   });
 
+  /** A gRPC call from the relay container (which holds the compose certificates), to `target` on the network. */
+  const probeFromRelay = (probe: Omit<GrpcProbe, 'container'>): Promise<string> =>
+    grpcProbe({ container: env!.getContainer('relay-1').getId(), ...probe });
+
+  it('refuses internal gRPC without a client certificate, plaintext or TLS, and takes a peer with one', async () => {
+    const stats = { target: 'ingest:50051', server: 'ingest', call: 'GetStats' } as const;
+    expect(await probeFromRelay({ ...stats, identity: 'plaintext' })).toBe('UNAVAILABLE');
+    expect(await probeFromRelay({ ...stats, identity: 'no-client-cert' })).toBe('UNAVAILABLE');
+    expect(await probeFromRelay({ ...stats, identity: { service: 'relay' } })).toBe('OK');
+  });
+
+  it("refuses a post from a certificate of the CA that danmaku's peers do not name, and takes the CLI's", async () => {
+    const viewer = await openViewer(`ws://127.0.0.1:${ports.danmaku}/ws?room=${ROOM}`);
+    await viewer.next((f) => f.type === 'welcome');
+    const post = (text: string, service: string): Promise<string> =>
+      probeFromRelay({
+        ...{ target: 'danmaku:50053', server: 'danmaku', identity: { service } },
+        call: { postDanmaku: { room: ROOM, text } },
+      });
+    expect(await post('from relay', 'relay')).toBe('PERMISSION_DENIED');
+    expect(await post('from the cli', 'cli')).toBe('OK');
+    // The first danmaku the viewer gets is the CLI's: the refused one was never fanned out.
+    const probed = (f: Record<string, unknown>): boolean =>
+      f.type === 'danmaku' && typeof f.text === 'string' && f.text.startsWith('from ');
+    expect(await viewer.next(probed)).toMatchObject({ text: 'from the cli', room: ROOM });
+    viewer.close();
+  });
+
+  it('runs `onair rooms list` in the ingest container over mTLS to 127.0.0.1', async () => {
+    const out = await docker('exec', env!.getContainer('ingest-1').getId(), 'onair', 'rooms', 'list');
+    expect(out).toContain(ROOM);
+  });
+
+  it('keeps the CA and every certificate when dev-certs runs again, as on a later `up`', async () => {
+    const id = (
+      await docker(
+        ...['ps', '-aq', '--filter', `label=com.docker.compose.project=${PROJECT}`],
+        ...['--filter', 'label=com.docker.compose.service=dev-certs'],
+      )
+    ).trim();
+    const out = await docker('start', '--attach', id);
+    expect(out).not.toMatch(/made the CA/);
+    expect(out.trim().split('\n')).toEqual(
+      ['ingest', 'relay', 'danmaku', 'chat', 'monitoring', 'cli'].map(
+        (s) => `make-dev-certs: kept /var/lib/onair/tls/${s}.crt`,
+      ),
+    );
+  });
+
   it('shows every service healthy and the stream live in /api/status', async () => {
     const status = await waitForLiveStatus(`http://127.0.0.1:${ports.dashboard}/api/status`, ROOM, 30_000);
     expect(status.services.map((s) => s.name).sort()).toEqual(['chat', 'danmaku', 'ingest', 'monitoring', 'relay']);
@@ -149,7 +200,7 @@ describe('docker compose up: the whole suite in containers, through its publishe
     for (const service of SERVICES.filter((s) => s !== 'nats')) {
       // Compiled tests and test helpers in the app, and the test libraries they would need.
       const found = await docker(
-        ...['run', '--rm', '--entrypoint', 'sh', `onair-${service}:e2e`, '-c'],
+        ...['run', '--rm', '--entrypoint', 'sh', `onair-${service}:${IMAGE_TAG}`, '-c'],
         "find /app -path /app/node_modules -prune -o \\( -name '*.test.*' -o -path '*/testing/*' \\) -print; " +
           'ls -d /app/node_modules/vitest /app/node_modules/@onair/testing 2>/dev/null; true',
       );
@@ -159,7 +210,11 @@ describe('docker compose up: the whole suite in containers, through its publishe
 
   it('stops every service cleanly (exit 0), and down leaves no containers, networks or volumes', async () => {
     const stopped = await env!.stop();
-    expect(await exitCodes(PROJECT)).toEqual({ ...Object.fromEntries(SERVICES.map((s) => [s, 0])), 'dev-secret': 0 });
+    expect(await exitCodes(PROJECT)).toEqual({
+      ...Object.fromEntries(SERVICES.map((s) => [s, 0])),
+      'dev-secret': 0,
+      'dev-certs': 0,
+    });
     await stopped.down({ removeVolumes: true });
     downed = true;
     expect(await projectLeftovers(PROJECT)).toEqual({ containers: [], networks: [], volumes: [] });

@@ -5,6 +5,7 @@ import { protoPath } from 'grpc-health-check';
 import { fromServiceError } from './errors.js';
 import { internalChannelOptions } from './service-config.js';
 import { channelCredentialsOf, type GrpcTls } from './tls.js';
+import { IP_TARGET_SERVER_NAME, ipTargetHost } from './tls-target.js';
 
 type ClientCtor<C extends Client> = new (address: string, creds: ChannelCredentials, options?: object) => C;
 
@@ -17,7 +18,10 @@ type ClientCtor<C extends Client> = new (address: string, creds: ChannelCredenti
  * @param options grpc-js channel options over the defaults, e.g. `{ 'grpc.max_reconnect_backoff_ms': 2000 }` for a
  * poller that must see a restarted peer quickly (the default backoff grows to 120 s), or
  * `{ 'grpc.ssl_target_name_override': 'chat' }` to check a replica dialled by IP against its service's name.
- * @param tls this service's mTLS identity (see readGrpcTls); absent: plaintext.
+ * @param tls this service's mTLS identity (see readGrpcTls); absent: plaintext. A target naming one IP address
+ * (e.g. "127.0.0.1:50055") without `grpc.ssl_target_name_override` sends IP_TARGET_SERVER_NAME as TLS server name,
+ * which Node requires, and checks the server's certificate against that IP address (an `IP:` subject alternative
+ * name). A list of IP addresses needs the override.
  */
 export function createClient<C extends Client>(
   ctor: ClientCtor<C>,
@@ -25,7 +29,9 @@ export function createClient<C extends Client>(
   options: ChannelOptions = {},
   tls?: GrpcTls,
 ): C {
-  return new ctor(target, channelCredentialsOf(tls), { ...internalChannelOptions(), ...options });
+  const ip = tls && options['grpc.ssl_target_name_override'] === undefined ? ipTargetHost(target) : undefined;
+  const serverName = ip === undefined ? {} : { 'grpc.ssl_target_name_override': IP_TARGET_SERVER_NAME };
+  return new ctor(target, channelCredentialsOf(tls, ip), { ...internalChannelOptions(), ...serverName, ...options });
 }
 
 /** The deadline `ms` from now, for CallOptions.deadline. */

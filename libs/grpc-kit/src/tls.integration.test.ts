@@ -39,8 +39,12 @@ function identity(certs: string, service: string, peers: string[]): GrpcTls {
 }
 
 /** GetStats over a channel with `tls` (or plaintext); resolves to the service named, or the error code. */
-async function getStats(tls: GrpcTls | undefined, options: ChannelOptions = {}): Promise<string> {
-  const client = createClient(onair().telemetry.v1.TelemetryService, `localhost:${port}`, options, tls);
+async function getStats(
+  tls: GrpcTls | undefined,
+  options: ChannelOptions = {},
+  target = `localhost:${port}`,
+): Promise<string> {
+  const client = createClient(onair().telemetry.v1.TelemetryService, target, options, tls);
   try {
     const stats = await call<telemetry.GetStatsResponse__Output>((cb) =>
       client.GetStats({}, { deadline: deadlineIn(3000) }, cb),
@@ -85,6 +89,26 @@ describe('internal gRPC over mTLS', () => {
     const relay = identity(join(dir, 'cluster'), 'relay', ['chat']);
     expect(await getStats(relay, { 'grpc.ssl_target_name_override': 'chat' })).toBe('chat');
     expect(await getStats(relay, { 'grpc.ssl_target_name_override': 'ingest' })).toBe('UNAVAILABLE');
+  });
+
+  it("dials an IP address, checking the certificate's IP subject alternative name (Node 26 takes no IP as SNI)", async () => {
+    const relay = identity(join(dir, 'cluster'), 'relay', ['chat']);
+    expect(await getStats(relay, {}, `127.0.0.1:${port}`)).toBe('chat');
+    expect(await getStats(relay, {}, `ipv4:127.0.0.1:${port}`)).toBe('chat');
+    // The same server on another loopback address, which its certificate does not name.
+    const other = createGrpcServer({
+      log,
+      service: 'chat',
+      roomStats: () => [],
+      tls: identity(join(dir, 'cluster'), 'chat', ['relay']),
+    });
+    try {
+      const otherPort = await other.listen('127.0.0.2', 0);
+      expect(await getStats(relay, {}, `127.0.0.2:${otherPort}`)).toBe('UNAVAILABLE');
+      expect(await getStats(relay, { 'grpc.ssl_target_name_override': 'chat' }, `127.0.0.2:${otherPort}`)).toBe('chat');
+    } finally {
+      await other.stop(100);
+    }
   });
 
   it('names no file content when a file cannot be read, and wants all three files', () => {

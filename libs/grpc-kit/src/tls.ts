@@ -59,12 +59,15 @@ export function serverCredentialsOf(tls: GrpcTls | undefined): ServerCredentials
 /**
  * Channel credentials: plaintext without TLS; with it, this service's certificate as client certificate, the
  * server's checked against the CA and the target's host name (RFC 6125), and its CN against {@link GrpcTls.peers}.
+ * @param checkedHost the name or IP address the server's certificate must carry, in place of the one grpc-js
+ * passes (the target's host, or `grpc.ssl_target_name_override`): the IP address of a target dialled by IP, whose
+ * server name had to be another (see IP_TARGET_SERVER_NAME).
  */
-export function channelCredentialsOf(tls: GrpcTls | undefined): ChannelCredentials {
+export function channelCredentialsOf(tls: GrpcTls | undefined, checkedHost?: string): ChannelCredentials {
   if (tls === undefined) return credentials.createInsecure();
   return credentials.createSsl(tls.ca, tls.key, tls.cert, {
     checkServerIdentity: (host, cert) => {
-      const mismatch = checkServerIdentity(host, cert);
+      const mismatch = checkServerIdentity(checkedHost ?? host, cert);
       if (mismatch !== undefined) return mismatch;
       const name = certificateName(cert);
       if (name === undefined || !tls.peers.has(name)) {
