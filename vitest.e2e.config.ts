@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * `npm run test:e2e`: the testcontainers suite that brings docker-compose.yml up (building the images) and runs
- * the whole path against the containers. Needs a Docker engine with Compose v2 (deploy/airgap/setup-docker.sh).
+ * `npm run test:e2e`: the testcontainers suites that bring docker-compose.yml up, alone and with
+ * deploy/compose/cluster.yml (building the images), and run the whole path against the containers, the scaled-out
+ * one through faults. Needs a Docker engine with Compose v2 (deploy/airgap/setup-docker.sh).
  */
 export default defineConfig({
   test: {

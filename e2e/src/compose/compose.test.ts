@@ -3,7 +3,16 @@ import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitForEndlist, waitForLadder, waitForLiveStatus } from '../hls-waits.js';
 import { openViewer } from '../ws-client.js';
-import { composeAvailable, docker, exitCodes, forceDown, orphanedProjects, projectLeftovers } from './docker.js';
+import {
+  composeAvailable,
+  demoStreamKey,
+  docker,
+  exitCodes,
+  forceDown,
+  issueToken,
+  orphanedProjects,
+  projectLeftovers,
+} from './docker.js';
 import { grpcProbe, type GrpcProbe } from './grpc-probe.js';
 
 /** The compose services that run by default (the observability profile is not started here). */
@@ -52,10 +61,7 @@ describe('docker compose up: the whole suite in containers, through its publishe
     for (const [name, [, service, port]] of Object.entries(PUBLISHED) as Array<[keyof typeof ports, Published]>)
       ports[name] = env.getContainer(`${service}-1`).getMappedPort(port);
 
-    const logs = await docker('logs', env.getContainer('ingest-1').getId());
-    const created = logs.split('\n').find((l) => l.includes('"demoStreamKey"'));
-    if (!created) throw new Error(`ingest printed no demo stream key:\n${logs}`);
-    streamKey = (JSON.parse(created) as { demoStreamKey: string }).demoStreamKey;
+    streamKey = await demoStreamKey([env.getContainer('ingest-1').getId()]);
     publisher = publishTestStream({ url: `rtmp://127.0.0.1:${ports.rtmp}/live/${streamKey}`, durationS: PUBLISH_S });
   }, 900_000);
 
@@ -68,13 +74,8 @@ describe('docker compose up: the whole suite in containers, through its publishe
   }, 120_000);
 
   /** A token from `onair tokens issue` in the chat container, signed with the generated development secret. */
-  const tokenFor = async (name: string, role = 'viewer'): Promise<string> =>
-    (
-      await docker(
-        ...['exec', env!.getContainer('chat-1').getId()],
-        ...['onair', 'tokens', 'issue', '--user', name, '--name', name, '--role', role],
-      )
-    ).trim();
+  const tokenFor = (name: string, role = 'viewer'): Promise<string> =>
+    issueToken(env!.getContainer('chat-1').getId(), name, role);
 
   it('prints the demo room and its stream key in the ingest log on first start', () => {
     expect(streamKey).toMatch(new RegExp(`^${ROOM}_[A-Za-z0-9_-]{43}$`));

@@ -50,11 +50,13 @@ export async function exitCodes(project: string): Promise<Record<string, number>
 }
 
 /**
- * Removes compose project `project` of `composeFile` with its volumes, killing its containers at once: the cleanup
- * for a `docker compose up` that failed before testcontainers handed back an environment to down.
+ * Removes compose project `project` of `composeFiles` (one path, or several layered in order) with its volumes,
+ * killing its containers at once: the cleanup for a `docker compose up` that failed before testcontainers handed
+ * back an environment to down.
  */
-export async function forceDown(composeFile: string, project: string): Promise<void> {
-  await docker('compose', '-f', composeFile, '-p', project, 'down', '--volumes', '--timeout', '0');
+export async function forceDown(composeFiles: string | readonly string[], project: string): Promise<void> {
+  const files = (typeof composeFiles === 'string' ? [composeFiles] : composeFiles).flatMap((f) => ['-f', f]);
+  await docker('compose', ...files, '-p', project, 'down', '--volumes', '--timeout', '0');
 }
 
 /**
@@ -87,4 +89,28 @@ export async function composeAvailable(): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * The demo room's stream key, from the log line ingest writes once when it creates the room (`demoStreamKey`),
+ * read from whichever of the ingest containers `containerIds` created it.
+ * @throws Error when none of them logged one.
+ */
+export async function demoStreamKey(containerIds: readonly string[]): Promise<string> {
+  const logs = await Promise.all(containerIds.map((id) => docker('logs', id)));
+  const created = logs.flatMap((l) => l.split('\n')).find((l) => l.includes('"demoStreamKey"'));
+  if (!created) throw new Error(`ingest printed no demo stream key:\n${logs.join('\n')}`);
+  return (JSON.parse(created) as { demoStreamKey: string }).demoStreamKey;
+}
+
+/**
+ * A viewer token from `onair tokens issue` in container `containerId` (a chat container, which holds the development
+ * secret danmaku and chat verify tokens with), for user `name` with `role`.
+ */
+export async function issueToken(containerId: string, name: string, role = 'viewer'): Promise<string> {
+  const out = await docker(
+    ...['exec', containerId],
+    ...['onair', 'tokens', 'issue', '--user', name, '--name', name, '--role', role],
+  );
+  return out.trim();
 }

@@ -12,6 +12,13 @@ export interface StreamBusOptions {
   log: Logger;
 }
 
+/**
+ * How long each pull request of a subscription lasts, ms: nats.js asks for idle heartbeats every half of it and
+ * recreates the ordered consumer after two missed, so a consumer lost with its NATS node is back within about this
+ * long (nats.js default: 30 s).
+ */
+const PULL_EXPIRES_MS = 5000;
+
 /** Consumer notifications worth a log line (the others are per pull or per heartbeat). */
 const NOTABLE = new Set([
   'heartbeats_missed',
@@ -39,6 +46,7 @@ export function streamBus({ js, jsm, stream, log }: StreamBusOptions): Bus {
       const { state } = await jsm.streams.info(stream);
       const consumer = await js.consumers.get(stream, { filter_subjects: subject, opt_start_seq: state.last_seq + 1 });
       const messages = await consumer.consume({
+        expires: PULL_EXPIRES_MS,
         callback: (m) => {
           const frame = withSeq(m.string(), m.seq);
           if (frame === undefined) busLog.warn({ subject, seq: m.seq }, 'skipping unreadable message');
