@@ -6,6 +6,8 @@ import { chosenStreamKeyProblem } from './rooms/stream-key.js';
 import { DEFAULT_LADDER, ladderSchema } from './transcode/ladder.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** "host:port" or "[v6]:port". */
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/;
 
 /** The ingest service's configuration: every field with its environment variable, default and meaning. */
 export const configSpec = {
@@ -35,6 +37,15 @@ export const configSpec = {
     'INGEST_GRPC_PORT',
     50051,
     'gRPC port: RoomsService, MediaService, Telemetry, health (0 = any free port).',
+  ),
+  grpcAdvertiseAddress: field(
+    z.union([z.literal(''), z.string().regex(HOST_PORT, 'expected host:port or [v6]:port')]),
+    'INGEST_GRPC_ADVERTISE_ADDRESS',
+    '',
+    "host:port at which other services reach this instance's gRPC (MediaService), written into the live room " +
+      'registry so an origin relay with RELAY_NATS_URL follows each room from the instance holding it, e.g. the ' +
+      'pod IP and port. Unset: 127.0.0.1 and the bound gRPC port (one machine, as with `npm start`).',
+    '(unset: 127.0.0.1:<gRPC port>)',
   ),
   httpPort: portField('INGEST_HTTP_PORT', 9101, 'HTTP port serving Prometheus /metrics (0 = any free port).'),
   natsUrl: field(
