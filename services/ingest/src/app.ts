@@ -41,7 +41,8 @@ export function createApp(
       const nc = await connectNats({ servers: config.natsUrl, name: `ingest-${INSTANCE_ID}`, log });
       stop = () => nc.drain();
       const kvm = new Kvm(nc);
-      const store = await RoomStore.open(kvm);
+      const replicas = config.natsReplicas;
+      const store = await RoomStore.open(kvm, { log, replicas });
       if (config.demoRoom)
         await ensureDemoRoom(
           store,
@@ -50,7 +51,7 @@ export function createApp(
         );
       // Known once the gRPC port is bound, before RTMP accepts the first publish.
       const advertised: { grpcAddress?: string } = {};
-      const live = await LiveRegistry.open(kvm, { log, grpcAddress: () => advertised.grpcAddress });
+      const live = await LiveRegistry.open(kvm, { log, replicas, grpcAddress: () => advertised.grpcAddress });
       // ingest serves no HLS URLs, only MediaService events: a window holds what it lists and no more.
       const hub = new MediaHub({ windowSize: config.windowSegments, keepRetired: false });
       const pipeline = createPublishPipeline({

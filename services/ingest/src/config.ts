@@ -54,6 +54,13 @@ export const configSpec = {
     'nats://127.0.0.1:4222',
     'NATS server URL(s), comma-separated; JetStream must be enabled.',
   ),
+  natsReplicas: field(
+    int(1, 5),
+    'INGEST_NATS_REPLICAS',
+    1,
+    'Copies of the rooms and live KV buckets in a NATS cluster (at most its number of servers; 3 survives the loss ' +
+      'of one). An existing bucket with fewer is raised to it.',
+  ),
   rtmpApp: field(
     z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ".", "_" or "-"'),
     'INGEST_RTMP_APP',

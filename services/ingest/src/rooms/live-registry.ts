@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { KV, Kvm } from '@onair/nats-kit';
+import { ensureKv, type KV, type Kvm } from '@onair/nats-kit';
 import type { Logger } from '@onair/runtime';
 import { LIVE_BUCKET, decodeLiveEntry, type LiveEntry } from '@onair/contracts';
 import { LiveLease } from './live-lease.js';
@@ -11,6 +11,8 @@ export interface LiveRegistryOptions {
   bucket?: string;
   /** Bucket max age: how long an entry lives without a refresh, ms (nats-server 2.9 has per-bucket TTL only). @default 30000 */
   ttlMs?: number;
+  /** Copies of the bucket in a NATS cluster (1–5); an existing bucket with fewer is raised. @default 1 */
+  replicas?: number;
   /** How often a live publish re-puts its entry, ms. @default 10000 */
   refreshMs?: number;
   /**
@@ -33,7 +35,7 @@ export class LiveRegistry {
     private readonly grpcAddress: () => string | undefined,
   ) {}
 
-  /** Opens the bucket, creating it (history 1, max age `ttlMs`) when missing. */
+  /** Opens the bucket, creating it (history 1, max age `ttlMs`, `replicas` copies) when missing. */
   static async open(
     kvm: Kvm,
     {
@@ -42,14 +44,16 @@ export class LiveRegistry {
       ttlMs = 30_000,
       refreshMs = 10_000,
       grpcAddress = () => undefined,
+      replicas,
     }: LiveRegistryOptions,
   ): Promise<LiveRegistry> {
     if (refreshMs >= ttlMs) throw new RangeError(`refreshMs ${refreshMs} must be below ttlMs ${ttlMs}`);
-    const kv = await kvm.create(bucket, {
-      history: 1,
-      ttl: ttlMs,
-      description: 'Onair live rooms: publishId and startedAtMs',
-    });
+    const kv = await ensureKv(
+      kvm,
+      bucket,
+      { history: 1, ttl: ttlMs, description: 'Onair live rooms: publishId, startedAtMs, grpcAddress' },
+      { replicas, log },
+    );
     return new LiveRegistry(kv, refreshMs, log.child({ component: 'live-registry' }), grpcAddress);
   }
 
