@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIVE_BUCKET } from '@onair/contracts';
+import { Kvm, connectNats } from '@onair/nats-kit';
+import { createLogger } from '@onair/runtime';
 import {
   publishTestStream,
   startNats,
@@ -134,5 +137,28 @@ describe('an origin relay following the live registry over two ingest replicas',
     };
     expect(health).toMatchObject({ upstreams: [addressB], followedRooms: 2 });
     expect(ingestA.logs()).toContainEqual(expect.objectContaining({ msg: 'live lock lost to another publish' }));
+  });
+
+  it('ends a room whose live entry is deleted, though its ingest still streams it', async () => {
+    const nc = await connectNats({
+      servers: nats.url,
+      name: 'test',
+      log: createLogger({ service: 'test', level: 'silent' }),
+    });
+    try {
+      await (await new Kvm(nc).open(LIVE_BUCKET)).delete('room-b');
+    } finally {
+      await nc.close();
+    }
+    await waitFor(
+      async () => (await playlist(`${relayUrl}/hls/room-b/source/index.m3u8`))?.includes('#EXT-X-ENDLIST'),
+      {
+        timeoutMs: 5000,
+        what: 'room-b to end at the origin',
+      },
+    );
+    expect(relay.logs()).toContainEqual(
+      expect.objectContaining({ msg: 'subscription closed', room: 'room-b', reason: 'ended upstream' }),
+    );
   });
 });
