@@ -30,7 +30,8 @@ export interface RegistryUpstreamOptions {
 interface Followed {
   /** The ingest followed, host:port. */
   readonly address: string;
-  readonly publishId: string;
+  /** The publish the entry named last. */
+  publishId: string;
   /** Undefined once it finished (the room ended there) while the entry stays. */
   subscription: RoomSubscription | undefined;
   /** When the entry was last written (NATS server clock), unix epoch ms. */
@@ -124,11 +125,15 @@ export class RegistryUpstream implements LiveRoomsListener {
     if (!entry) return this.end(room, 'ended upstream');
     const address = entry.grpcAddress ?? this.options.fallbackAddress;
     const current = this.followed.get(room);
-    if (current?.address === address && (current.subscription || current.publishId === entry.publishId)) {
+    if (current?.address === address) {
       current.updatedAtMs = updatedAtMs;
-      return;
-    }
-    if (current) {
+      // A new publish on the same ingest: a live subscription follows it there (the ingest replaces the stream).
+      if (current.subscription || current.publishId === entry.publishId) {
+        current.publishId = entry.publishId;
+        return;
+      }
+      this.followed.delete(room);
+    } else if (current) {
       this.log.info({ room, from: current.address, to: address }, 'room moved to another ingest');
       this.unfollow(room, 'moved to another ingest');
     }
