@@ -84,5 +84,5 @@ describe('startNatsCluster and the create-or-update helpers on it', () => {
     await cluster.restart(index);
     expect(cluster.process(index).child.exitCode).toBeNull();
     expect((await jsm.streams.info('SURVIVES')).state.messages).toBe(2);
-  });
+  }, 45_000);
 });

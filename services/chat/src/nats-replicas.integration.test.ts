@@ -57,7 +57,7 @@ describe('chat on a 3-node NATS cluster with replicas 3', () => {
     }
   });
 
-  it('keeps accepting posts, history intact, when the stream leader is killed', async () => {
+  it('keeps accepting posts, history intact, when the stream leader is killed', async ({ annotate }) => {
     const before = ['one', 'two', 'three', 'four'];
     for (const text of before) await post(text);
     await waitFor(async () => (await history()).length === before.length, { what: 'the history of 4 posts' });
@@ -67,12 +67,21 @@ describe('chat on a 3-node NATS cluster with replicas 3', () => {
     expect(index, `leader ${leader}`).toBeGreaterThanOrEqual(0);
     await cluster.kill(index);
     const killedAt = Date.now();
+    // nats-server 2.9's raft elects a new stream leader after 4–9 s without the old one's heartbeats.
 
     await waitFor(() => post('after').then(() => true), { timeoutMs: 10_000, what: 'a post accepted after the kill' });
     const recoveredMs = Date.now() - killedAt;
     expect(recoveredMs).toBeLessThan(10_000);
+    await annotate(`posts accepted again ${recoveredMs} ms after the stream leader was killed`);
     await post('after 2');
-    await waitFor(async () => (await history()).length === before.length + 2, { what: 'the history after the kill' });
+    // CHAT_HISTORY sources CHAT: after CHAT's leader dies, nats-server 2.9 resumes the sourcing only after its own
+    // retry, seconds to tens of seconds later; nothing is lost meanwhile, the history lags.
+    await waitFor(async () => (await history()).length === before.length + 2, {
+      timeoutMs: 30_000,
+      intervalMs: 500,
+      what: 'the history after the kill',
+    });
+    await annotate(`history complete again ${Date.now() - killedAt} ms after the kill`);
     expect(await history()).toEqual([...before, 'after', 'after 2']);
     const info = await jsm.streams.info('CHAT');
     expect(info.config.num_replicas).toBe(3);
@@ -83,6 +92,12 @@ describe('chat on a 3-node NATS cluster with replicas 3', () => {
       async () => (await jsm.streams.info('CHAT')).cluster?.replicas?.filter((r) => r.current).length === 2,
       { timeoutMs: 20_000, what: 'the restarted node to catch up' },
     );
-    expect(await history()).toEqual([...before, 'after', 'after 2']);
-  });
+    // A read just after the node rejoined may still come from its lagging copy (seen here: 4 of the 6); the
+    // next ones are complete.
+    const all = [...before, 'after', 'after 2'];
+    await waitFor(async () => JSON.stringify(await history()) === JSON.stringify(all), {
+      timeoutMs: 10_000,
+      what: 'the whole history with the node back',
+    });
+  }, 55_000);
 });
