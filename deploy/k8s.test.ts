@@ -241,6 +241,26 @@ describe('check-k8s', () => {
       /relay would refuse to start: RELAY_UPSTREAM="http:\/\/relay-origin:50052": expected host:port/,
     ],
     [
+      'an advertised address naming a pod field no variable carries',
+      'Deployment',
+      'ingest',
+      [
+        { op: 'test', path: `${ENV}/11/name`, value: 'INGEST_GRPC_ADVERTISE_ADDRESS' },
+        { op: 'replace', path: `${ENV}/11/value`, value: '$(POD_ADDR):50051' },
+      ],
+      /ingest would refuse to start: INGEST_GRPC_ADVERTISE_ADDRESS="\$\(POD_ADDR\):50051"/,
+    ],
+    [
+      'a pod field no variable names',
+      'Deployment',
+      'ingest',
+      [
+        { op: 'test', path: `${ENV}/11/name`, value: 'INGEST_GRPC_ADVERTISE_ADDRESS' },
+        { op: 'replace', path: `${ENV}/11/value`, value: '10.0.0.9:50051' },
+      ],
+      /POD_IP: ingest does not read it/,
+    ],
+    [
       'an upstream that is no Service',
       'Deployment',
       'relay-edge',

@@ -19,6 +19,31 @@ const ADDRESS_VARIABLE = /_(UPSTREAM|TARGETS|NATS_URL)$/;
  * file holds when the service reads it at start: the real contents are not checked here.
  */
 const SECRET_PLACEHOLDER = '0'.repeat(64);
+/**
+ * What a pod field (the downward API's `fieldRef`) stands for when another variable names it as `$(VAR)`, e.g.
+ * `INGEST_GRPC_ADVERTISE_ADDRESS: $(POD_IP):50051`: a sample value the service's validation can judge.
+ */
+const POD_FIELD_SAMPLES = { 'status.podIP': '10.0.0.1', 'metadata.name': 'pod-0', 'metadata.namespace': 'onair' };
+
+/**
+ * The container's variables that only carry a pod field for other variables to name as `$(VAR)` (Kubernetes
+ * dependent environment variables), each with its sample value.
+ * @returns {Map<string, string>}
+ */
+function podFieldVariables(container) {
+  const env = container.env ?? [];
+  const named = (name) => env.some((e) => typeof e.value === 'string' && e.value.includes(`$(${name})`));
+  return new Map(
+    env
+      .filter((e) => e.valueFrom?.fieldRef && POD_FIELD_SAMPLES[e.valueFrom.fieldRef.fieldPath] && named(e.name))
+      .map((e) => [e.name, POD_FIELD_SAMPLES[e.valueFrom.fieldRef.fieldPath]]),
+  );
+}
+
+/** `value` with every `$(VAR)` of `fields` replaced by its sample. */
+function expandPodFields(value, fields) {
+  return value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (ref, name) => fields.get(name) ?? ref);
+}
 
 /**
  * Every service's configuration spec and prefix, and the `ONAIR_*` variables the `onair` command reads (found in
@@ -91,7 +116,9 @@ function checkEnv(objects, specs, scratch) {
       const known = new Set(Object.values(spec).map((f) => f.env));
       if (c.envFrom?.length) problems.push(`${where}: envFrom hides the variable names from this check; use env`);
       const env = {};
+      const podFields = podFieldVariables(c);
       for (const e of c.env ?? []) {
+        if (podFields.has(e.name)) continue;
         const readBy = known.has(e.name)
           ? service
           : specs.cli.has(e.name)
@@ -104,7 +131,8 @@ function checkEnv(objects, specs, scratch) {
           problems.push(`${where}: ${e.name}: ${hint}`);
           continue;
         }
-        env[e.name] = e.value ?? (e.valueFrom ? SECRET_PLACEHOLDER : '');
+        env[e.name] =
+          e.value === undefined ? (e.valueFrom ? SECRET_PLACEHOLDER : '') : expandPodFields(e.value, podFields);
         if (e.value === undefined) continue;
         if (readBy === service && ADDRESS_VARIABLE.test(e.name))
           addAddresses(`${where}: ${e.name}`, w.metadata.namespace, e.value);

@@ -10,6 +10,15 @@ describe('live bucket values', () => {
     expect(decodeLiveEntry(encodeLiveEntry(publish))).toEqual(publish);
   });
 
+  it('round-trips the gRPC address of the ingest holding the publish', () => {
+    const publish = { publishId: 'p', startedAtMs: 1, grpcAddress: '10.1.2.3:50051' };
+    expect(encodeLiveEntry(publish)).toBe('{"publishId":"p","startedAtMs":1,"grpcAddress":"10.1.2.3:50051"}');
+    expect(decodeLiveEntry(encodeLiveEntry(publish))).toEqual(publish);
+    expect(decodeLiveEntry('{"publishId":"p","startedAtMs":1,"grpcAddress":"[::1]:50051"}')?.grpcAddress).toBe(
+      '[::1]:50051',
+    );
+  });
+
   it.each([
     ['not json', '{'],
     ['no publish id', '{"startedAtMs":1}'],
@@ -17,6 +26,8 @@ describe('live bucket values', () => {
     ['a negative start', '{"publishId":"p","startedAtMs":-1}'],
     ['a fractional start', '{"publishId":"p","startedAtMs":1.5}'],
     ['an array', '[]'],
+    ['a gRPC address without a port', '{"publishId":"p","startedAtMs":1,"grpcAddress":"ingest"}'],
+    ['a gRPC address that is a URL', '{"publishId":"p","startedAtMs":1,"grpcAddress":"http://ingest:50051"}'],
   ])('reads %s as no publish', (_name, value) => {
     expect(decodeLiveEntry(value)).toBeUndefined();
   });

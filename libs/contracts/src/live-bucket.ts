@@ -3,27 +3,38 @@ import { z } from 'zod';
 /**
  * The NATS JetStream KV bucket of live rooms: one key per live room (the room id), its value a
  * {@link LiveEntry} as JSON. ingest creates it (history 1, a max age that frees the room of a crashed instance)
- * and writes it; danmaku reads it for stream times.
+ * and writes it; danmaku reads it for stream times; an origin relay with RELAY_NATS_URL watches it to follow each
+ * room from the ingest instance that holds it.
  */
 export const LIVE_BUCKET = 'live';
 
-/** The value under a live room's key: which publish of the room is live, and since when. */
+/** The value under a live room's key: which publish of the room is live, since when, and which ingest holds it. */
 export interface LiveEntry {
   /** Unique per publish (a UUID). */
   readonly publishId: string;
   /** When the publish started, unix epoch ms. */
   readonly startedAtMs: number;
+  /**
+   * Where other services reach the MediaService of the ingest instance holding the publish, "host:port"
+   * (INGEST_GRPC_ADVERTISE_ADDRESS); absent in entries written before ingest advertised it.
+   */
+  readonly grpcAddress?: string | undefined;
 }
+
+/** "host:port" or "[v6]:port", as a gRPC target names one address. */
+const GRPC_ADDRESS = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/;
 
 /** Zod schema of a {@link LiveEntry}. */
 export const liveEntrySchema = z.object({
   publishId: z.string().min(1),
   startedAtMs: z.number().int().nonnegative(),
+  grpcAddress: z.string().regex(GRPC_ADDRESS).optional(),
 });
 
-/** The bucket value of a publish: its JSON text. */
+/** The bucket value of a publish: its JSON text (no `grpcAddress` key when it has none). */
 export function encodeLiveEntry(publish: LiveEntry): string {
-  return JSON.stringify({ publishId: publish.publishId, startedAtMs: publish.startedAtMs });
+  const { publishId, startedAtMs, grpcAddress } = publish;
+  return JSON.stringify(grpcAddress ? { publishId, startedAtMs, grpcAddress } : { publishId, startedAtMs });
 }
 
 /** Reads a bucket value; undefined when it is not JSON or not a {@link LiveEntry}. */

@@ -199,6 +199,13 @@ export function realtimeConfigSpec(d: RealtimeConfigDefaults) {
     httpPort: portField(`${p}HTTP_PORT`, d.httpPort, 'HTTP port: WebSocket endpoint /ws, /healthz, /metrics.'),
     grpcPort: portField(`${p}GRPC_PORT`, d.grpcPort, 'gRPC port: service API, ModerationService, health, Telemetry.'),
     natsUrl: field(z.string().min(1), `${p}NATS_URL`, 'nats://127.0.0.1:4222', 'NATS server URLs, comma-separated.'),
+    natsReplicas: field(
+      int(1, 5),
+      `${p}NATS_REPLICAS`,
+      1,
+      'Copies of every JetStream stream and KV bucket this service creates, in a NATS cluster (at most its number ' +
+        'of servers; 3 survives the loss of one). An existing stream or bucket with fewer is raised to it.',
+    ),
     maxTextLength: field(
       int(1, 10_000),
       `${p}MAX_TEXT_LENGTH`,

@@ -98,6 +98,7 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
     subjectPrefix: options.kind.subjectPrefix,
     historySize: config.historySize,
     retentionMs: durationMs(config.retention),
+    replicas: config.natsReplicas,
   });
   const moderation = await Moderation.open({
     nc,
@@ -105,6 +106,7 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
     auditSubjectPrefix: `${options.kind.subjectPrefix.split('.')[0]}.audit`,
     editor: store,
     defaults: { guests: config.guests },
+    replicas: config.natsReplicas,
     log,
   });
   const messages = new RoomMessages({ kind: options.kind, store, observer, gate: moderation, log });

@@ -30,6 +30,8 @@ export interface RoomLogOptions {
   historySize: number;
   /** Max age of messages in both streams, ms. */
   retentionMs: number;
+  /** Copies of both streams in a NATS cluster (1–5); an existing stream with fewer is raised. @default 1 */
+  replicas?: number;
   log: Logger;
   /** Longest wait of a read for the history stream to catch up with the capture stream, ms. @default 2000 */
   catchUpMs?: number;
@@ -76,13 +78,13 @@ export class RoomLog implements MessageStore, RoomEditor {
     this.appendAttempts = options.appendAttempts ?? 3;
   }
 
-  /** Creates the two streams when missing (updating their limits when they differ) and returns the log. */
+  /** Creates the two streams when missing (updating their limits and replicas when they differ) and returns the log. */
   static async open(options: RoomLogOptions): Promise<RoomLog> {
     const roomLog = new RoomLog(options.nc, await jetstreamManager(options.nc), options);
-    const { stream, subjectPrefix, historySize, retentionMs } = options;
+    const { stream, subjectPrefix, historySize, retentionMs, replicas = 1 } = options;
     await ensureRoomStreams(
       roomLog.jsm,
-      { stream, history: roomLog.history, subjectPrefix, historySize, retentionMs },
+      { stream, history: roomLog.history, subjectPrefix, historySize, retentionMs, replicas },
       roomLog.log,
     );
     return roomLog;

@@ -1,4 +1,4 @@
-import type { JetStreamManager } from '@onair/nats-kit';
+import { ensureStream, type JetStreamManager } from '@onair/nats-kit';
 import type { Logger } from '@onair/runtime';
 
 /** The two streams of a room log and their limits. */
@@ -12,20 +12,19 @@ export interface RoomStreamsSpec {
   historySize: number;
   /** Max age of messages in both streams, ms. */
   retentionMs: number;
+  /** Copies of both streams in a NATS cluster (1–5). */
+  replicas: number;
 }
-
-type StreamSettings = Parameters<JetStreamManager['streams']['add']>[0];
 
 const NS_PER_MS = 1_000_000;
 const DEFAULT_DUPLICATE_WINDOW_MS = 120_000;
-/** JetStream API error code of "stream not found" (nats-server JSStreamNotFoundErr). */
-const STREAM_NOT_FOUND = 10059;
 /** The limits set here, compared with an existing stream's and updated when they differ. */
 const LIMITS = ['max_age', 'max_msgs_per_subject', 'duplicate_window'] as const;
 
 /**
- * Creates the capture and history streams when missing (file storage, the server's default), updating their
- * limits (max age, messages per subject, duplicate window: 2 min or the retention if shorter) when they differ.
+ * Creates the capture and history streams when missing (file storage, the server's default, `replicas` copies),
+ * updating their limits (max age, messages per subject, duplicate window: 2 min or the retention if shorter) when
+ * they differ and their replicas when fewer (see ensureStream).
  * @throws on JetStream errors other than a stream created concurrently by another instance.
  */
 export async function ensureRoomStreams(jsm: JetStreamManager, spec: RoomStreamsSpec, log: Logger): Promise<void> {
@@ -33,45 +32,11 @@ export async function ensureRoomStreams(jsm: JetStreamManager, spec: RoomStreams
     max_age: spec.retentionMs * NS_PER_MS,
     duplicate_window: Math.min(DEFAULT_DUPLICATE_WINDOW_MS, spec.retentionMs) * NS_PER_MS,
   };
-  await ensureStream(jsm, { name: spec.stream, subjects: [`${spec.subjectPrefix}.*`], ...limits }, log);
+  const options = { replicas: spec.replicas, updatable: LIMITS, log };
+  await ensureStream(jsm, { name: spec.stream, subjects: [`${spec.subjectPrefix}.*`], ...limits }, options);
   await ensureStream(
     jsm,
     { name: spec.history, sources: [{ name: spec.stream }], max_msgs_per_subject: spec.historySize, ...limits },
-    log,
+    options,
   );
-}
-
-async function ensureStream(
-  jsm: JetStreamManager,
-  settings: StreamSettings & { name: string },
-  log: Logger,
-): Promise<void> {
-  const { name } = settings;
-  let existing = await streamConfig(jsm, name);
-  if (!existing) {
-    try {
-      await jsm.streams.add(settings);
-      log.info({ stream: name }, 'stream created');
-      return;
-    } catch (err) {
-      existing = await streamConfig(jsm, name);
-      if (!existing) throw err;
-    }
-  }
-  const current = existing;
-  const changed = LIMITS.filter((key) => settings[key] !== undefined && current[key] !== settings[key]);
-  if (changed.length > 0) {
-    await jsm.streams.update(name, Object.fromEntries(changed.map((key) => [key, settings[key]])));
-    log.info({ stream: name, changed }, 'stream limits updated');
-  } else log.info({ stream: name }, 'stream ready');
-}
-
-/** A stream's configuration; undefined when there is no such stream. */
-async function streamConfig(jsm: JetStreamManager, name: string): Promise<StreamSettings | undefined> {
-  try {
-    return (await jsm.streams.info(name)).config;
-  } catch (err) {
-    if ((err as { code?: unknown }).code === STREAM_NOT_FOUND) return undefined;
-    throw err;
-  }
 }

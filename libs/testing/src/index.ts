@@ -14,3 +14,4 @@ export {
 } from './frame-client.js';
 export { startNatsFixture, type NatsFixture } from './nats-client.js';
 export { makeSelfSignedCert, type TlsFiles } from './tls.js';
+export { startNatsCluster, type TestNatsCluster } from './nats-cluster.js';

@@ -28,7 +28,8 @@ import { RtmpServer } from './servers/rtmp/server.js';
 /**
  * The composition root of ingest: NATS (rooms and live buckets), the MediaHub fed by the publish pipeline,
  * the RTMP server, the gRPC server (RoomsService, MediaService, Telemetry, health) and HTTP /metrics.
- * Ports: `rtmpPort`, `rtmpsPort` (0 without TLS), `grpcPort`, `httpPort`.
+ * Ports: `rtmpPort`, `rtmpsPort` (0 without TLS), `grpcPort`, `httpPort`. The live registry's entries name this
+ * instance's MediaService as INGEST_GRPC_ADVERTISE_ADDRESS, or 127.0.0.1 and the bound gRPC port.
  */
 export function createApp(
   config: Config,
@@ -40,14 +41,17 @@ export function createApp(
       const nc = await connectNats({ servers: config.natsUrl, name: `ingest-${INSTANCE_ID}`, log });
       stop = () => nc.drain();
       const kvm = new Kvm(nc);
-      const store = await RoomStore.open(kvm);
+      const replicas = config.natsReplicas;
+      const store = await RoomStore.open(kvm, { log, replicas });
       if (config.demoRoom)
         await ensureDemoRoom(
           store,
           { room: config.demoRoom, streamKey: config.demoStreamKey, rtmpApp: config.rtmpApp },
           log,
         );
-      const live = await LiveRegistry.open(kvm, { log });
+      // Known once the gRPC port is bound, before RTMP accepts the first publish.
+      const advertised: { grpcAddress?: string } = {};
+      const live = await LiveRegistry.open(kvm, { log, replicas, grpcAddress: () => advertised.grpcAddress });
       // ingest serves no HLS URLs, only MediaService events: a window holds what it lists and no more.
       const hub = new MediaHub({ windowSize: config.windowSegments, keepRetired: false });
       const pipeline = createPublishPipeline({
@@ -114,6 +118,8 @@ export function createApp(
         ]);
 
       const grpcPort = await grpc.listen(config.host, config.grpcPort);
+      advertised.grpcAddress = config.grpcAdvertiseAddress || `127.0.0.1:${grpcPort}`;
+      log.info({ grpcAddress: advertised.grpcAddress }, 'live rooms advertise this gRPC address');
       const httpPort = await listenHttp(http, config.host, config.httpPort, httpLog);
       const rtmpPort = await rtmp.listen();
       const { rtmpsPort: tlsPort, tlsCertFile: certFile, tlsKeyFile: keyFile } = config;

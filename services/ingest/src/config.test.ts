@@ -19,6 +19,7 @@ describe('ingest configuration', () => {
       windowSegments: 1,
       ffmpegPath: 'ffmpeg',
       maxMessageBytes: 8 * 1024 * 1024,
+      grpcAdvertiseAddress: '',
       logLevel: 'info',
     });
     expect(config.ladder.map((r) => r.name)).toEqual(['source', '480p']);
@@ -33,6 +34,9 @@ describe('ingest configuration', () => {
       OTHER: 'x',
     });
     expect(config.rtmpPort).toBe(0);
+    expect(loadIngestConfig({ INGEST_GRPC_ADVERTISE_ADDRESS: '10.0.0.7:50051' }).config.grpcAdvertiseAddress).toBe(
+      '10.0.0.7:50051',
+    );
     expect(config.ladder).toEqual([{ kind: 'source', name: 'source' }]);
     expect(unknown).toEqual(['INGEST_RTMP_PROT']);
   });
@@ -45,6 +49,8 @@ describe('ingest configuration', () => {
     { env: { INGEST_LOG_LEVEL: 'loud' }, names: 'INGEST_LOG_LEVEL' },
     { env: { INGEST_SEGMENT_TARGET_MS: 'soon' }, names: 'INGEST_SEGMENT_TARGET_MS' },
     { env: { INGEST_DEMO_ROOM: 'Demo' }, names: 'INGEST_DEMO_ROOM' },
+    { env: { INGEST_GRPC_ADVERTISE_ADDRESS: '10.0.0.7' }, names: 'INGEST_GRPC_ADVERTISE_ADDRESS' },
+    { env: { INGEST_GRPC_ADVERTISE_ADDRESS: 'dns:///ingest:50051' }, names: 'INGEST_GRPC_ADVERTISE_ADDRESS' },
     { env: { INGEST_DEMO_STREAM_KEY: `demo_${'a'.repeat(32)}` }, names: 'INGEST_DEMO_STREAM_KEY' },
     { env: { INGEST_DEMO_ROOM: 'demo', INGEST_DEMO_STREAM_KEY: 'demo_short' }, names: 'INGEST_DEMO_STREAM_KEY' },
     {

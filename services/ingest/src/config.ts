@@ -6,6 +6,8 @@ import { chosenStreamKeyProblem } from './rooms/stream-key.js';
 import { DEFAULT_LADDER, ladderSchema } from './transcode/ladder.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** "host:port" or "[v6]:port". */
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/;
 
 /** The ingest service's configuration: every field with its environment variable, default and meaning. */
 export const configSpec = {
@@ -36,12 +38,28 @@ export const configSpec = {
     50051,
     'gRPC port: RoomsService, MediaService, Telemetry, health (0 = any free port).',
   ),
+  grpcAdvertiseAddress: field(
+    z.union([z.literal(''), z.string().regex(HOST_PORT, 'expected host:port or [v6]:port')]),
+    'INGEST_GRPC_ADVERTISE_ADDRESS',
+    '',
+    "host:port at which other services reach this instance's gRPC (MediaService), written into the live room " +
+      'registry so an origin relay with RELAY_NATS_URL follows each room from the instance holding it, e.g. the ' +
+      'pod IP and port. Unset: 127.0.0.1 and the bound gRPC port (one machine, as with `npm start`).',
+    '(unset: 127.0.0.1:<gRPC port>)',
+  ),
   httpPort: portField('INGEST_HTTP_PORT', 9101, 'HTTP port serving Prometheus /metrics (0 = any free port).'),
   natsUrl: field(
     z.string().min(1),
     'INGEST_NATS_URL',
     'nats://127.0.0.1:4222',
     'NATS server URL(s), comma-separated; JetStream must be enabled.',
+  ),
+  natsReplicas: field(
+    int(1, 5),
+    'INGEST_NATS_REPLICAS',
+    1,
+    'Copies of the rooms and live KV buckets in a NATS cluster (at most its number of servers; 3 survives the loss ' +
+      'of one). An existing bucket with fewer is raised to it.',
   ),
   rtmpApp: field(
     z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ".", "_" or "-"'),

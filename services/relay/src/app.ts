@@ -50,7 +50,7 @@ export function createApp(
       const httpPort = await http.listen(config.host, config.httpPort);
       const { httpsPort, tlsCertFile: certFile, tlsKeyFile: keyFile } = config;
       const tlsPort = certFile && keyFile ? await http.listenTls(config.host, httpsPort, { certFile, keyFile }) : 0;
-      upstream.start();
+      await upstream.start();
       return { httpPort, grpcPort, httpsPort: tlsPort };
     },
     stop: () =>

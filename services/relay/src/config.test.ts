@@ -18,6 +18,7 @@ describe('relay config', () => {
       grpcTlsTrusted: ['cli'],
       upstream: '127.0.0.1:50051',
       follow: 'all',
+      natsUrl: '',
       upstreamPollMs: 1000,
       firstRequestWaitMs: 5000,
       idleMs: 30_000,
@@ -45,6 +46,10 @@ describe('relay config', () => {
       { upstreamPollMs: 250, logLevel: 'debug' },
     ],
     [
+      { RELAY_NATS_URL: 'nats://nats-0:4222,nats://nats-1:4222' },
+      { natsUrl: 'nats://nats-0:4222,nats://nats-1:4222', follow: 'all' },
+    ],
+    [
       { RELAY_FOLLOW: 'on-demand', RELAY_IDLE_MS: '5000', RELAY_FIRST_REQUEST_WAIT_MS: '0' },
       { follow: 'on-demand', idleMs: 5000, firstRequestWaitMs: 0 },
     ],
@@ -60,6 +65,7 @@ describe('relay config', () => {
     [{ RELAY_UPSTREAM: 'origin-a:50052,origin-b:50052' }, 'RELAY_UPSTREAM'],
     [{ RELAY_HTTP_PORT: '70000' }, 'RELAY_HTTP_PORT'],
     [{ RELAY_FOLLOW: 'some' }, 'RELAY_FOLLOW'],
+    [{ RELAY_FOLLOW: 'on-demand', RELAY_NATS_URL: 'nats://nats:4222' }, 'RELAY_NATS_URL'],
     [{ RELAY_TLS_CERT_FILE: '/etc/relay.crt' }, 'RELAY_TLS_CERT_FILE'],
     [{ RELAY_TLS_KEY_FILE: '/etc/relay.key' }, 'RELAY_TLS_KEY_FILE'],
     [{ RELAY_IDLE_MS: '10' }, 'RELAY_IDLE_MS'],

@@ -55,11 +55,24 @@ export const configSpec = {
     'Which rooms to follow: "all" that are live upstream (an origin), or "on-demand", a room only while it is ' +
       'asked for (an edge: one upstream subscription per room however many viewers, let go when idle).',
   ),
+  natsUrl: withCheck(
+    field(
+      z.string(),
+      'RELAY_NATS_URL',
+      '',
+      'NATS server URL(s), comma-separated (RELAY_FOLLOW=all only): follow each live room from the ingest the "live" ' +
+        'KV bucket names for it (INGEST_GRPC_ADVERTISE_ADDRESS; RELAY_UPSTREAM for entries naming none), watching ' +
+        'the bucket, so several ingest replicas can take publishes behind one RTMP address. Unset: poll RELAY_UPSTREAM.',
+      '(unset)',
+    ),
+    (url, config) => (url && config.follow !== 'all' ? 'valid only with RELAY_FOLLOW=all' : undefined),
+  ),
   upstreamPollMs: field(
     ms(50, 60_000),
     'RELAY_UPSTREAM_POLL_MS',
     1000,
-    'Interval of ListLiveStreams polls, ms (RELAY_FOLLOW=all).',
+    'Interval of ListLiveStreams polls, ms (RELAY_FOLLOW=all); with RELAY_NATS_URL, how often followed rooms are ' +
+      "checked against the bucket's max age (an expired entry leaves no delete marker).",
   ),
   firstRequestWaitMs: field(
     ms(0, 60_000),

@@ -1,4 +1,4 @@
-import { jetstream, jetstreamManager, type JetStreamClient, type NatsConnection } from '@onair/nats-kit';
+import { ensureStream, jetstream, jetstreamManager, type JetStreamClient, type NatsConnection } from '@onair/nats-kit';
 import type { Logger } from '@onair/runtime';
 import type { ModerationAction } from './moderation-action.js';
 
@@ -25,14 +25,14 @@ export interface AuditLogOptions {
   /** How long entries are kept, ms. @default 90 days */
   maxAgeMs?: number;
   log: Logger;
+  /** Copies of the stream in a NATS cluster (1–5); an existing stream with fewer is raised. @default 1 */
+  replicas?: number;
   /** Bound on one read, ms. @default 5000 */
   timeoutMs?: number;
 }
 
 const NS_PER_MS = 1_000_000;
 const DEFAULT_MAX_AGE_MS = 90 * 24 * 3600 * 1000;
-/** JetStream API error code of "stream not found" (nats-server JSStreamNotFoundErr). */
-const STREAM_NOT_FOUND = 10059;
 
 /** The audit log of moderation actions: a JetStream stream with one subject per room, entries kept `maxAgeMs`. */
 export class AuditLog {
@@ -46,20 +46,14 @@ export class AuditLog {
   }
 
   /**
-   * Creates the stream when missing, or updates its max age when it differs.
+   * Creates the stream when missing, or updates its max age when it differs and its replicas when fewer.
    * @throws when JetStream does not answer or refuses the stream (e.g. its subjects overlap another stream's).
    */
   static async open(options: AuditLogOptions): Promise<AuditLog> {
     const jsm = await jetstreamManager(options.nc);
     const { stream, subjectPrefix, maxAgeMs = DEFAULT_MAX_AGE_MS } = options;
     const settings = { name: stream, subjects: [`${subjectPrefix}.*`], max_age: maxAgeMs * NS_PER_MS };
-    try {
-      const info = await jsm.streams.info(stream);
-      if (info.config.max_age !== settings.max_age) await jsm.streams.update(stream, { max_age: settings.max_age });
-    } catch (err) {
-      if ((err as { code?: unknown }).code !== STREAM_NOT_FOUND) throw err;
-      await jsm.streams.add(settings);
-    }
+    await ensureStream(jsm, settings, { replicas: options.replicas, updatable: ['max_age'], log: options.log });
     return new AuditLog(jetstream(options.nc), options);
   }
 

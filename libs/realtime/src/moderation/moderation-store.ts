@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Kvm, KV } from '@onair/nats-kit';
+import { ensureKv, type Kvm, type KV } from '@onair/nats-kit';
 import type { Logger } from '@onair/runtime';
 import { moderationKey, parseModerationKey, type ModerationKey } from './moderation-keys.js';
 import { RoomState, type Ban, type HeldMessage, type RoomSettings, type StoredTerm } from './room-state.js';
@@ -27,6 +27,8 @@ export interface ModerationStoreOptions {
   kvm: Kvm;
   /** KV bucket, e.g. "CHAT_MODERATION". */
   bucket: string;
+  /** Copies of the bucket in a NATS cluster (1–5); an existing bucket with fewer is raised. @default 1 */
+  replicas?: number;
   log: Logger;
   /** Told of every held post and every release, on every instance. */
   onHeld: (room: string, change: HeldChange) => void;
@@ -67,7 +69,7 @@ export class ModerationStore {
    * @throws when NATS or JetStream does not answer, or the entries do not load within `loadTimeoutMs`.
    */
   static async open(options: ModerationStoreOptions): Promise<ModerationStore> {
-    const kv = await options.kvm.create(options.bucket, { history: 1 });
+    const kv = await ensureKv(options.kvm, options.bucket, { history: 1 }, options);
     const store = new ModerationStore(kv, options);
     await store.load();
     return store;

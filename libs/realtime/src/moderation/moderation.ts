@@ -26,6 +26,8 @@ export interface ModerationOptions {
   /** Settings of rooms no moderator has changed (`guests` from config). */
   defaults: { guests: boolean };
   log: Logger;
+  /** Copies of the KV bucket and the audit stream in a NATS cluster (1–5). @default 1 */
+  replicas?: number;
   /** Wall clock, unix epoch ms. @default Date.now */
   now?: () => number;
   /** How long audit entries are kept, ms. @default 90 days */
@@ -72,12 +74,14 @@ export class Moderation {
       stream: `${stream}_AUDIT`,
       subjectPrefix: options.auditSubjectPrefix,
       log,
+      replicas: options.replicas,
       ...(options.auditMaxAgeMs === undefined ? {} : { maxAgeMs: options.auditMaxAgeMs }),
     });
     const store = await ModerationStore.open({
       kvm: new Kvm(nc),
       bucket: `${stream}_MODERATION`,
       log,
+      replicas: options.replicas,
       onHeld: (room, change) => tell(listeners, room, change, log),
       ...(options.compileDelayMs === undefined ? {} : { compileDelayMs: options.compileDelayMs }),
     });

@@ -27,7 +27,7 @@ describe('ensureDemoRoom on a real nats-server', () => {
 
   beforeAll(async () => {
     nats = await startNatsFixture();
-    store = await RoomStore.open(nats.kvm);
+    store = await RoomStore.open(nats.kvm, { log: createLogger({ service: 'ingest', level: 'silent' }) });
   });
 
   afterAll(async () => {

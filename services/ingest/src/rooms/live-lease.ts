@@ -14,6 +14,8 @@ export interface LeaseOptions {
   log: Logger;
   /** When another publish holds the room, overwrite its entry instead of giving up. @default false */
   takeOver?: boolean;
+  /** This instance's MediaService address written into the entry ({@link LiveEntry.grpcAddress}); absent: none. */
+  grpcAddress?: string | undefined;
 }
 
 /**
@@ -57,7 +59,11 @@ export class LiveLease implements PublishLease {
    * @throws when NATS cannot be reached.
    */
   static async acquire(options: LeaseOptions): Promise<LiveLease | undefined> {
-    const entry: LiveEntry = { publishId: options.publishId, startedAtMs: Date.now() };
+    const entry: LiveEntry = {
+      publishId: options.publishId,
+      startedAtMs: Date.now(),
+      grpcAddress: options.grpcAddress,
+    };
     try {
       const revision = await options.kv.create(options.room, encodeLiveEntry(entry));
       return new LiveLease(options, entry, revision);

@@ -36,17 +36,19 @@ describe('LiveRegistry on a real nats-server', () => {
     await again?.release();
   });
 
-  it('lets a publish on another instance take a room over; the holder lets go at its next refresh', async () => {
-    const a = await LiveRegistry.open(kvm, { log, bucket: 'live-takeover', refreshMs: 200 });
-    const b = await LiveRegistry.open(kvm, { log, bucket: 'live-takeover', refreshMs: 200 });
+  it('lets a publish on another instance take a room over, naming that instance; the holder lets go', async () => {
+    const bucket = 'live-takeover';
+    const a = await LiveRegistry.open(kvm, { log, bucket, refreshMs: 200, grpcAddress: () => '10.0.0.1:50051' });
+    const b = await LiveRegistry.open(kvm, { log, bucket, refreshMs: 200, grpcAddress: () => '10.0.0.2:50051' });
     const held = await a.acquire('room-t');
+    expect((await b.get('room-t'))?.grpcAddress).toBe('10.0.0.1:50051');
     let lost = false;
     held?.onLost(() => (lost = true));
     const taken = await b.acquire('room-t', 'b0000000-0000-4000-8000-000000000001', log, true);
     expect(taken?.publishId).toBe('b0000000-0000-4000-8000-000000000001');
     await waitFor(() => lost, { timeoutMs: 3000, what: 'the holder to lose the room' });
     await held?.release(); // after losing: must not delete the new holder's entry
-    expect((await a.get('room-t'))?.publishId).toBe(taken?.publishId);
+    expect(await a.get('room-t')).toMatchObject({ publishId: taken?.publishId, grpcAddress: '10.0.0.2:50051' });
     await taken?.release();
   });
 

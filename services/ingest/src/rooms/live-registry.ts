@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { KV, Kvm } from '@onair/nats-kit';
+import { ensureKv, type KV, type Kvm } from '@onair/nats-kit';
 import type { Logger } from '@onair/runtime';
 import { LIVE_BUCKET, decodeLiveEntry, type LiveEntry } from '@onair/contracts';
 import { LiveLease } from './live-lease.js';
@@ -11,13 +11,20 @@ export interface LiveRegistryOptions {
   bucket?: string;
   /** Bucket max age: how long an entry lives without a refresh, ms (nats-server 2.9 has per-bucket TTL only). @default 30000 */
   ttlMs?: number;
+  /** Copies of the bucket in a NATS cluster (1–5); an existing bucket with fewer is raised. @default 1 */
+  replicas?: number;
   /** How often a live publish re-puts its entry, ms. @default 10000 */
   refreshMs?: number;
+  /**
+   * This instance's MediaService address ("host:port") for the entries it writes, read at each acquire (the gRPC
+   * port may be bound after the registry opens); absent or undefined: entries name no address.
+   */
+  grpcAddress?: () => string | undefined;
 }
 
 /**
  * Which rooms are live, across every ingest instance: one key per live room in the "live" KV bucket holding
- * `{ publishId, startedAtMs }`. The bucket's max age (nats-server 2.9 supports a per-bucket TTL, not
+ * `{ publishId, startedAtMs, grpcAddress }` (grpcAddress: where the instance holding the room serves its media). The bucket's max age (nats-server 2.9 supports a per-bucket TTL, not
  * per-message TTLs, which came in 2.11) bounds how long the entry of a crashed instance can lock its room.
  */
 export class LiveRegistry {
@@ -25,20 +32,29 @@ export class LiveRegistry {
     private readonly kv: KV,
     private readonly refreshMs: number,
     private readonly log: Logger,
+    private readonly grpcAddress: () => string | undefined,
   ) {}
 
-  /** Opens the bucket, creating it (history 1, max age `ttlMs`) when missing. */
+  /** Opens the bucket, creating it (history 1, max age `ttlMs`, `replicas` copies) when missing. */
   static async open(
     kvm: Kvm,
-    { log, bucket = LIVE_BUCKET, ttlMs = 30_000, refreshMs = 10_000 }: LiveRegistryOptions,
+    {
+      log,
+      bucket = LIVE_BUCKET,
+      ttlMs = 30_000,
+      refreshMs = 10_000,
+      grpcAddress = () => undefined,
+      replicas,
+    }: LiveRegistryOptions,
   ): Promise<LiveRegistry> {
     if (refreshMs >= ttlMs) throw new RangeError(`refreshMs ${refreshMs} must be below ttlMs ${ttlMs}`);
-    const kv = await kvm.create(bucket, {
-      history: 1,
-      ttl: ttlMs,
-      description: 'Onair live rooms: publishId and startedAtMs',
-    });
-    return new LiveRegistry(kv, refreshMs, log.child({ component: 'live-registry' }));
+    const kv = await ensureKv(
+      kvm,
+      bucket,
+      { history: 1, ttl: ttlMs, description: 'Onair live rooms: publishId, startedAtMs, grpcAddress' },
+      { replicas, log },
+    );
+    return new LiveRegistry(kv, refreshMs, log.child({ component: 'live-registry' }), grpcAddress);
   }
 
   /**
@@ -52,7 +68,8 @@ export class LiveRegistry {
     log: Logger = this.log,
     takeOver = false,
   ): Promise<LiveLease | undefined> {
-    return LiveLease.acquire({ kv: this.kv, room, publishId, refreshMs: this.refreshMs, log, takeOver });
+    const { kv, refreshMs } = this;
+    return LiveLease.acquire({ kv, room, publishId, refreshMs, log, takeOver, grpcAddress: this.grpcAddress() });
   }
 
   /** The live entry of a room, if it is live. */

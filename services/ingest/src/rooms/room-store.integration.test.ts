@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OnairError } from '@onair/runtime';
+import { OnairError, createLogger } from '@onair/runtime';
 import { startNatsFixture, type NatsFixture } from '@onair/testing';
 import { RoomStore } from './room-store.js';
 import { hashStreamKey } from './stream-key.js';
@@ -10,7 +10,7 @@ describe('RoomStore on a real nats-server', () => {
 
   beforeAll(async () => {
     nats = await startNatsFixture();
-    store = await RoomStore.open(nats.kvm);
+    store = await RoomStore.open(nats.kvm, { log: createLogger({ service: 'ingest', level: 'silent' }) });
   });
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { KV, Kvm } from '@onair/nats-kit';
-import { OnairError } from '@onair/runtime';
+import { ensureKv, type KV, type Kvm } from '@onair/nats-kit';
+import { OnairError, type Logger } from '@onair/runtime';
 import { ROOM_ID_PATTERN } from '@onair/contracts';
 import {
   chosenStreamKeyProblem,
@@ -40,6 +40,15 @@ export const ROOMS_BUCKET = 'rooms';
 /** Tries of a read-modify-write (key rotation) racing other writers before giving up. */
 const UPDATE_TRIES = 3;
 
+/** Options of {@link RoomStore.open}. */
+export interface RoomStoreOptions {
+  log: Logger;
+  /** Copies of the bucket in a NATS cluster (1–5); an existing bucket with fewer is raised. @default 1 */
+  replicas?: number;
+  /** Bucket name. @default "rooms" */
+  bucket?: string;
+}
+
 /**
  * Rooms and their hashed stream keys in a NATS JetStream KV bucket, shared by every ingest instance.
  * Stream keys are never stored in clear; a presented key is checked with {@link RoomStore.verifyStreamKey}.
@@ -47,9 +56,10 @@ const UPDATE_TRIES = 3;
 export class RoomStore {
   private constructor(private readonly kv: KV) {}
 
-  /** Opens the bucket, creating it when missing. */
-  static async open(kvm: Kvm, bucket = ROOMS_BUCKET): Promise<RoomStore> {
-    return new RoomStore(await kvm.create(bucket, { history: 1, description: 'Onair rooms and hashed stream keys' }));
+  /** Opens the bucket, creating it (history 1, `replicas` copies) when missing. */
+  static async open(kvm: Kvm, { log, replicas, bucket = ROOMS_BUCKET }: RoomStoreOptions): Promise<RoomStore> {
+    const settings = { history: 1, description: 'Onair rooms and hashed stream keys' };
+    return new RoomStore(await ensureKv(kvm, bucket, settings, { replicas, log }));
   }
 
   /**

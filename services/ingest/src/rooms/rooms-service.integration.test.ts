@@ -46,7 +46,7 @@ describe('RoomsService over real gRPC and NATS', () => {
   beforeAll(async () => {
     nats = await startNatsFixture();
     const { kvm } = nats;
-    store = await RoomStore.open(kvm);
+    store = await RoomStore.open(kvm, { log });
     live = await LiveRegistry.open(kvm, { log });
     grpc = createGrpcServer({ log, service: 'ingest', roomStats: () => [] });
     grpc.addService(onair().rooms.v1.RoomsService.service, roomsServiceHandlers(store, live, log));
@@ -165,7 +165,7 @@ describe('RoomsService access (INGEST_ADMIN_TOKEN)', () => {
   beforeAll(async () => {
     nats = await startNatsFixture();
     const { kvm } = nats;
-    const [store, live] = [await RoomStore.open(kvm), await LiveRegistry.open(kvm, { log })];
+    const [store, live] = [await RoomStore.open(kvm, { log }), await LiveRegistry.open(kvm, { log })];
     const serve = async (host: string, adminToken?: string): Promise<number> => {
       const grpc = createGrpcServer({ log, service: 'ingest', roomStats: () => [] });
       grpc.addService(onair().rooms.v1.RoomsService.service, roomsServiceHandlers(store, live, log, { adminToken }));

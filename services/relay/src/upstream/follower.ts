@@ -3,12 +3,14 @@ import type { Logger } from '@onair/runtime';
 import type { Config } from '../config.js';
 import type { RoomDemand } from '../hls/room-streams.js';
 import { OnDemandUpstream } from './on-demand-upstream.js';
+import { RegistryUpstream } from './registry-upstream.js';
 import { Upstream } from './upstream.js';
 import type { GrpcTls } from '@onair/grpc-kit';
 
 /** How a relay follows its upstream, as the composition root wires it. */
 export interface Follower {
-  start(): void;
+  /** @throws when the registry's NATS cannot be reached (RELAY_NATS_URL). */
+  start(): Promise<void>;
   stop(): Promise<void>;
   /** Fields of `GET /healthz`. */
   health(): Record<string, unknown>;
@@ -19,8 +21,9 @@ export interface Follower {
 }
 
 /**
- * The relay's follower of its upstream for `config.follow`: "all" polls ListLiveStreams and follows every live
- * room (an origin; its MediaService answers UNAVAILABLE until it has caught up), "on-demand" follows a room while
+ * The relay's follower of its upstream for `config.follow`: "all" follows every live room (an origin; its
+ * MediaService answers UNAVAILABLE until it has caught up), from the ingest the live registry names for each room when
+ * `config.natsUrl` is set, else by polling ListLiveStreams of `config.upstream`; "on-demand" follows a room while
  * HTTP requests or MediaService subscribers ask for it (an edge).
  */
 export function createFollower(config: Config, hub: MediaHub, log: Logger, tls?: GrpcTls): Follower {
@@ -35,16 +38,38 @@ export function createFollower(config: Config, hub: MediaHub, log: Logger, tls?:
       idleMs: config.idleMs,
     });
     return {
-      start: () => onDemand.start(),
+      start: async () => onDemand.start(),
       stop: () => onDemand.stop(),
       health: () => ({ upstream: address, follow: config.follow, followedRooms: onDemand.rooms.length }),
       media: { demand: onDemand },
       demand: onDemand,
     };
   }
+  if (config.natsUrl) {
+    const registry = new RegistryUpstream({
+      natsUrl: config.natsUrl,
+      fallbackAddress: address,
+      tls,
+      sweepMs: config.upstreamPollMs,
+      hub,
+      log,
+    });
+    return {
+      start: () => registry.start(),
+      stop: () => registry.stop(),
+      health: () => ({
+        follow: config.follow,
+        registry: 'nats',
+        upstreams: registry.upstreams,
+        followedRooms: registry.rooms.length,
+      }),
+      media: { ready: () => registry.ready },
+      demand: undefined,
+    };
+  }
   const all = new Upstream({ address, tls, pollMs: config.upstreamPollMs, hub, log });
   return {
-    start: () => all.start(),
+    start: async () => all.start(),
     stop: () => all.stop(),
     health: () => ({ upstream: address, follow: config.follow, upstreamReachable: all.reachable }),
     media: { ready: () => all.ready },

@@ -10,7 +10,13 @@ const CHANNEL_OPTIONS = {
   'grpc.max_reconnect_backoff_ms': 5000,
 };
 
-/** A MediaService client of the upstream at host:port, reconnecting within seconds; mTLS with `tls`. */
-export function mediaClient(address: string, tls?: GrpcTls): media.MediaServiceClient {
-  return createClient(onair().media.v1.MediaService, address, CHANNEL_OPTIONS, tls);
+/**
+ * A MediaService client of the upstream at host:port, reconnecting within seconds; mTLS with `tls`. With `serverName`
+ * (and `tls`) the upstream's certificate must name that service instead of the host dialled
+ * (`grpc.ssl_target_name_override`): a replica reached by its pod IP presents the certificate of its service.
+ */
+export function mediaClient(address: string, tls?: GrpcTls, serverName?: string): media.MediaServiceClient {
+  const options =
+    tls && serverName ? { ...CHANNEL_OPTIONS, 'grpc.ssl_target_name_override': serverName } : CHANNEL_OPTIONS;
+  return createClient(onair().media.v1.MediaService, address, options, tls);
 }

@@ -16,6 +16,11 @@ export interface RoomSubscriptionOptions {
   log: Logger;
   /** Called once when the room ended upstream (StreamEnded, or NOT_FOUND); not called after {@link stop}. */
   onFinished: (subscription: RoomSubscription) => void;
+  /**
+   * Whether NOT_FOUND ends the room. false where something else says the room is live (the live registry, which
+   * names the ingest before its stream has started there): NOT_FOUND then re-subscribes with backoff. @default true
+   */
+  endWhenNotFound?: boolean;
   backoff?: BackoffOptions;
 }
 
@@ -31,19 +36,21 @@ export class RoomSubscription {
   private readonly log: Logger;
   private readonly onFinished: (subscription: RoomSubscription) => void;
   private readonly backoff: Backoff;
+  private readonly endWhenNotFound: boolean;
   private call: ClientReadableStream<media.SubscribeResponse__Output> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private openedAtMs = 0;
   private done = false;
   private answeredOnce = false;
 
-  constructor({ room, client, hub, log, onFinished, backoff }: RoomSubscriptionOptions) {
+  constructor({ room, client, hub, log, onFinished, backoff, endWhenNotFound = true }: RoomSubscriptionOptions) {
     this.room = room;
     this.client = client;
     this.hub = hub;
     this.log = log.child({ room });
     this.onFinished = onFinished;
     this.backoff = new Backoff(backoff);
+    this.endWhenNotFound = endWhenNotFound;
   }
 
   /**
@@ -117,6 +124,7 @@ export class RoomSubscription {
   private settle(s: StatusObject): void {
     this.answeredOnce = true;
     if (s.code === status.NOT_FOUND) {
+      if (!this.endWhenNotFound) return this.resubscribe('not live upstream yet');
       this.hub.end(this.room, 'not live upstream');
       return this.finish('not live upstream');
     }
