@@ -1,5 +1,6 @@
 import type { KV, KvOptions, Kvm } from '@nats-io/kv';
 import type { Logger } from '@onair/runtime';
+import { retryTimeouts } from './retry-timeouts.js';
 
 /** Options of {@link ensureKv}. */
 export interface EnsureKvOptions {
@@ -11,7 +12,7 @@ export interface EnsureKvOptions {
 /**
  * Opens a KV bucket, creating it with `settings` and `replicas` copies when missing; an existing bucket keeps its
  * settings, except that one with fewer replicas than `replicas` is raised to it (its stream `KV_<bucket>` is
- * updated; nats-server copies it to more peers).
+ * updated; nats-server copies it to more peers). A request that times out is made again (see retryTimeouts).
  * @throws on JetStream errors, e.g. more replicas than the cluster has servers.
  */
 export async function ensureKv(
@@ -20,12 +21,18 @@ export async function ensureKv(
   settings: Partial<Omit<KvOptions, 'replicas'>>,
   { replicas = 1, log }: EnsureKvOptions,
 ): Promise<KV> {
-  const kv = await kvm.create(bucket, { ...settings, replicas });
-  const status = await kv.status();
-  if (status.replicas < replicas) {
-    const jsm = await kvm.js.jetstreamManager();
-    await jsm.streams.update(status.streamInfo.config.name, { num_replicas: replicas });
-    log.info({ bucket, replicas, was: status.replicas }, 'bucket replicas raised');
-  } else log.info({ bucket, replicas: status.replicas }, 'bucket ready');
-  return kv;
+  return retryTimeouts(
+    `bucket ${bucket}`,
+    async () => {
+      const kv = await kvm.create(bucket, { ...settings, replicas });
+      const status = await kv.status();
+      if (status.replicas < replicas) {
+        const jsm = await kvm.js.jetstreamManager();
+        await jsm.streams.update(status.streamInfo.config.name, { num_replicas: replicas });
+        log.info({ bucket, replicas, was: status.replicas }, 'bucket replicas raised');
+      } else log.info({ bucket, replicas: status.replicas }, 'bucket ready');
+      return kv;
+    },
+    log,
+  );
 }

@@ -1,5 +1,6 @@
 import type { JetStreamManager, StreamConfig } from '@nats-io/jetstream';
 import type { Logger } from '@onair/runtime';
+import { retryTimeouts } from './retry-timeouts.js';
 
 /** The settings of a stream {@link ensureStream} creates: a stream config with at least its name. */
 export type StreamSettings = Partial<StreamConfig> & { name: string };
@@ -20,11 +21,19 @@ const STREAM_NOT_FOUND = 10059;
  * Creates a JetStream stream with `settings` and `replicas` copies when missing (another instance creating it
  * concurrently is fine), or brings an existing one up to date: the `updatable` settings that differ are updated,
  * and a stream with fewer replicas than `replicas` is raised to it (nats-server then copies it to more peers). A
- * stream with more replicas keeps them.
+ * stream with more replicas keeps them. A request that times out is made again (see retryTimeouts).
  * @throws on JetStream errors, e.g. more replicas than the cluster has servers, or subjects overlapping another
  * stream's.
  */
-export async function ensureStream(
+export function ensureStream(
+  jsm: JetStreamManager,
+  settings: StreamSettings,
+  options: EnsureStreamOptions,
+): Promise<void> {
+  return retryTimeouts(`stream ${settings.name}`, () => createOrUpdate(jsm, settings, options), options.log);
+}
+
+async function createOrUpdate(
   jsm: JetStreamManager,
   settings: StreamSettings,
   { replicas = 1, updatable = [], log }: EnsureStreamOptions,
