@@ -1,6 +1,7 @@
 import type { JetStreamManager, StreamConfig } from '@nats-io/jetstream';
 import type { Logger } from '@onair/runtime';
 import { retryTimeouts } from './retry-timeouts.js';
+import { waitForLeader } from './stream-leader.js';
 
 /** The settings of a stream {@link ensureStream} creates: a stream config with at least its name. */
 export type StreamSettings = Partial<StreamConfig> & { name: string };
@@ -21,7 +22,8 @@ const STREAM_NOT_FOUND = 10059;
  * Creates a JetStream stream with `settings` and `replicas` copies when missing (another instance creating it
  * concurrently is fine), or brings an existing one up to date: the `updatable` settings that differ are updated,
  * and a stream with fewer replicas than `replicas` is raised to it (nats-server then copies it to more peers). A
- * stream with more replicas keeps them. A request that times out is made again (see retryTimeouts).
+ * stream with more replicas keeps them. Returns once the stream has a leader (see waitForLeader); a request that
+ * times out is made again (see retryTimeouts).
  * @throws on JetStream errors, e.g. more replicas than the cluster has servers, or subjects overlapping another
  * stream's.
  */
@@ -30,7 +32,14 @@ export function ensureStream(
   settings: StreamSettings,
   options: EnsureStreamOptions,
 ): Promise<void> {
-  return retryTimeouts(`stream ${settings.name}`, () => createOrUpdate(jsm, settings, options), options.log);
+  return retryTimeouts(
+    `stream ${settings.name}`,
+    async () => {
+      await createOrUpdate(jsm, settings, options);
+      await waitForLeader(jsm, settings.name, options.log);
+    },
+    options.log,
+  );
 }
 
 async function createOrUpdate(
