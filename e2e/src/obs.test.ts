@@ -123,12 +123,13 @@ describe('OBS Studio (Debian’s, headless under Xvfb, x264) publishing to inges
   }, 40_000);
 
   it('ends the publish when OBS stops streaming and quits on SIGINT, the playlist closed', async () => {
-    expect(await obs?.stop()).toBe(0);
+    // OBS can take over 10 s to stop the output and quit on a busy 2-core machine (seen in CI).
+    expect(await obs?.stop(25_000)).toBe(0);
     const ended = await waitFor(() => roomLogs('publish ended')[0], { timeoutMs: 10_000, what: 'publish ended' });
     expect(ended.reason).toMatch(/^(FCUnpublish|deleteStream|closeStream)$/);
     await waitForEndlist(hls('source/index.m3u8'), 15_000);
     const source = await ffprobe(hls('source/index.m3u8'));
     expect(source.streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
     expect(Number(source.format.duration)).toBeGreaterThanOrEqual(10);
-  }, 40_000);
+  }, 60_000);
 });
