@@ -10,12 +10,13 @@ export const INPUT = { size: '1280x720', fps: 30, videoKbps: 2500, audioKbps: 12
  * veryfast (B-frames on, as OBS sends them), a keyframe exactly every {@link INPUT}.gopFrames, 2.5 Mbit/s held by
  * `-maxrate`/`-bufsize`, AAC. The publishers replay it, so they cost no encoding.
  * @param {string} dir
+ * @param {typeof INPUT} [input] another size, rate, bit rates (kbit/s), GOP (frames) or length (s) than {@link INPUT}.
  * @returns {Promise<string>} the file's path.
  * @throws Error with ffmpeg's output when it fails.
  */
-export async function encodeInputFile(dir) {
+export async function encodeInputFile(dir, input = INPUT) {
   const path = join(dir, 'input.flv');
-  const { size, fps, videoKbps, audioKbps, gopFrames, seconds } = INPUT;
+  const { size, fps, videoKbps, audioKbps, gopFrames, seconds } = input;
   await promisify(execFile)('ffmpeg', [
     ...['-hide_banner', '-nostats', '-loglevel', 'warning'],
     ...['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${fps}`],
