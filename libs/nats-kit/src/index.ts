@@ -4,3 +4,4 @@ export { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 export { Kvm, type KV } from '@nats-io/kv';
 export { ensureStream, type EnsureStreamOptions, type StreamSettings } from './ensure-stream.js';
 export { ensureKv, type EnsureKvOptions } from './ensure-kv.js';
+export { keepWatching, type KeepWatchingOptions, type KeptWatch, type StoppableEntries } from './keep-watching.js';

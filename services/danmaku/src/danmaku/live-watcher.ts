@@ -1,5 +1,5 @@
 import { LIVE_BUCKET } from '@onair/contracts';
-import { Kvm, type NatsConnection } from '@onair/nats-kit';
+import { keepWatching, Kvm, type NatsConnection } from '@onair/nats-kit';
 import type { Logger } from '@onair/runtime';
 import type { LiveClock } from './live-clock.js';
 
@@ -23,51 +23,20 @@ export interface LiveWatcher {
  * has created it every room reads as not live and the watch retries every `retryMs`.
  */
 export function watchLive({ nc, clock, log, retryMs = 2000 }: LiveWatchOptions): LiveWatcher {
-  const watchLog = log.child({ component: 'live-watcher' });
-  let stopped = false;
-  let entries: { stop(): void } | undefined;
-  let wake: () => void = () => undefined;
-
-  const watchOnce = async (): Promise<void> => {
-    const kv = await new Kvm(nc).open(LIVE_BUCKET);
-    const { ttl } = await kv.status();
-    const iterator = await kv.watch();
-    entries = iterator;
-    clock.reset(ttl);
-    watchLog.info({ bucket: LIVE_BUCKET, maxAgeMs: ttl }, 'watching');
-    for await (const entry of iterator) {
-      clock.apply(entry.key, entry.operation === 'PUT' ? entry.string() : null, entry.created.getTime());
-    }
-  };
-
-  void (async () => {
-    let reported = false;
-    while (!stopped) {
-      try {
-        await watchOnce();
-        if (!stopped) watchLog.warn('watch ended');
-      } catch (err) {
-        if (!stopped && !reported) watchLog.info({ err, bucket: LIVE_BUCKET }, 'bucket not available yet');
-        reported = true;
+  const watchLog = log.child({ component: 'live-watcher', bucket: LIVE_BUCKET });
+  return keepWatching({
+    log: watchLog,
+    retryMs,
+    watchOnce: async (track) => {
+      const kv = await new Kvm(nc).open(LIVE_BUCKET);
+      const { ttl } = await kv.status();
+      const iterator = await kv.watch();
+      track(iterator);
+      clock.reset(ttl);
+      watchLog.info({ maxAgeMs: ttl }, 'watching');
+      for await (const entry of iterator) {
+        clock.apply(entry.key, entry.operation === 'PUT' ? entry.string() : null, entry.created.getTime());
       }
-      if (stopped) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, retryMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-    watchLog.info('closed');
-  })();
-
-  return {
-    stop() {
-      watchLog.info('closing');
-      stopped = true;
-      entries?.stop();
-      wake();
     },
-  };
+  });
 }

@@ -1,5 +1,5 @@
 import { LIVE_BUCKET, decodeLiveEntry, type LiveEntry } from '@onair/contracts';
-import { Kvm, type NatsConnection } from '@onair/nats-kit';
+import { keepWatching, Kvm, type NatsConnection } from '@onair/nats-kit';
 import type { Logger } from '@onair/runtime';
 
 /** What a {@link watchLiveRooms} watch tells its owner. */
@@ -44,66 +44,35 @@ export function watchLiveRooms({
   initialWaitMs = 5000,
 }: LiveRoomsWatchOptions): LiveRoomsWatch {
   const watchLog = log.child({ component: 'live-watch', bucket: LIVE_BUCKET });
-  let stopped = false;
-  let entries: { stop(): void } | undefined;
-  let wake: () => void = () => undefined;
-
-  const watchOnce = async (): Promise<void> => {
-    const kv = await new Kvm(nc).open(LIVE_BUCKET);
-    const { ttl, values } = await kv.status();
-    const iterator = await kv.watch();
-    entries = iterator;
-    listener.reset(ttl);
-    watchLog.info({ maxAgeMs: ttl, entries: values }, 'watching');
-    let initialized = false;
-    const initialize = (): void => {
-      if (initialized) return;
-      initialized = true;
-      clearTimeout(bound);
-      listener.initialized();
-    };
-    const bound = setTimeout(initialize, initialWaitMs);
-    if (values === 0) initialize();
-    try {
-      for await (const e of iterator) {
-        const value = e.operation === 'PUT' ? decodeLiveEntry(e.string()) : undefined;
-        if (e.operation === 'PUT' && !value) watchLog.warn({ room: e.key }, 'unreadable live entry');
-        listener.entry(e.key, value, e.created.getTime());
-        if (e.delta === 0) initialize();
-      }
-    } finally {
-      clearTimeout(bound);
-    }
-  };
-
-  void (async () => {
-    let reported = false;
-    while (!stopped) {
+  return keepWatching({
+    log: watchLog,
+    retryMs,
+    watchOnce: async (track) => {
+      const kv = await new Kvm(nc).open(LIVE_BUCKET);
+      const { ttl, values } = await kv.status();
+      const iterator = await kv.watch();
+      track(iterator);
+      listener.reset(ttl);
+      watchLog.info({ maxAgeMs: ttl, entries: values }, 'watching');
+      let initialized = false;
+      const initialize = (): void => {
+        if (initialized) return;
+        initialized = true;
+        clearTimeout(bound);
+        listener.initialized();
+      };
+      const bound = setTimeout(initialize, initialWaitMs);
+      if (values === 0) initialize();
       try {
-        await watchOnce();
-        if (!stopped) watchLog.warn('watch ended');
-      } catch (err) {
-        if (!stopped && !reported) watchLog.info({ err }, 'bucket not available yet');
-        reported = true;
+        for await (const e of iterator) {
+          const value = e.operation === 'PUT' ? decodeLiveEntry(e.string()) : undefined;
+          if (e.operation === 'PUT' && !value) watchLog.warn({ room: e.key }, 'unreadable live entry');
+          listener.entry(e.key, value, e.created.getTime());
+          if (e.delta === 0) initialize();
+        }
+      } finally {
+        clearTimeout(bound);
       }
-      if (stopped) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, retryMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-    watchLog.info('closed');
-  })();
-
-  return {
-    stop() {
-      watchLog.info('closing');
-      stopped = true;
-      entries?.stop();
-      wake();
     },
-  };
+  });
 }
