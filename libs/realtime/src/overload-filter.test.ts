@@ -32,6 +32,31 @@ describe('overloadFilter', () => {
     expect(counts).toEqual({ merged: 2, sampled: 0 });
   });
 
+  it("merges by text alone: the merged danmaku keeps the first one's mode, colour, size and sender", () => {
+    const look = (seq: number, userId: string, mode: string, color: string, size: string) =>
+      JSON.stringify({ seq, v: 1, type: 'danmaku', userId, text: '666', mode, color, size });
+    const { f, counts } = filter({ merge: true });
+    const out = f([
+      look(1, 'u1', 'reverse', '#ff0000', 'large'),
+      look(2, 'u2', 'scroll', '#ffffff', 'normal'),
+      look(3, 'u3', 'top', '#00ff00', 'small'),
+    ]);
+    expect(parsed(out.frames)).toEqual([
+      {
+        seq: 1,
+        v: 1,
+        type: 'danmaku',
+        userId: 'u1',
+        text: '666',
+        mode: 'reverse',
+        color: '#ff0000',
+        size: 'large',
+        count: 3,
+      },
+    ]);
+    expect(counts).toEqual({ merged: 2, sampled: 0 });
+  });
+
   it('leaves texts that differ, other types and non-JSON alone, and merges nothing when told not to', () => {
     const frames = [danmaku(1, 'a'), danmaku(2, 'A'), JSON.stringify({ type: 'message', text: 'a' }), 'not json'];
     expect(filter({ merge: true }).f(frames).frames).toEqual(frames);

@@ -34,7 +34,11 @@ function parse(frame: string, type: string): Parsed {
   return { frame, count: 1 };
 }
 
-/** Merges identical texts: the first keeps its place and counts the later ones, which go. */
+/**
+ * Merges identical texts: the first keeps its place and counts the later ones, which go. Only the text decides, as
+ * Bilibili merges repeated danmaku by text: the merged message keeps the first one's other fields (a danmaku's mode,
+ * colour and size, its sender and seq), whatever the later ones said.
+ */
 function mergeRepeats(parsed: Parsed[]): Parsed[] {
   const firstByText = new Map<string, Parsed>();
   return parsed.filter((p) => {
@@ -51,8 +55,9 @@ function mergeRepeats(parsed: Parsed[]): Parsed[] {
 
 /**
  * The overload control of one room's batch windows (a {@link WindowFilter}; make one per room, it keeps the room's
- * sampling credit): identical texts merge (Bilibili merges repeated danmaku), then, above `densityPerSec`, the plain
- * messages are sampled evenly down to what a screen can show, carrying unused allowance over at most one window.
+ * sampling credit): identical texts merge (Bilibili merges repeated danmaku; by text alone, the first's look kept, see
+ * mergeRepeats), then, above `densityPerSec`, the plain messages are sampled evenly down to what a screen can show,
+ * carrying unused allowance over at most one window.
  * Badged messages (moderators', the broadcaster's, see RoomMessage.badge) and events always pass; a message sampled
  * away is set aside for its sender, whose own viewers still get it (see FrameBatch.setAside). Order is kept.
  */

@@ -17,6 +17,14 @@ export function roomUrl(port: number, room: string): string {
   return `ws://127.0.0.1:${port}/ws?${new URLSearchParams({ room }).toString()}`;
 }
 
+/** One WebSocket frame as it arrived: when, whether it was a batch, and the frames it held (a batch's items). */
+export interface Arrival {
+  /** Wall clock at receipt, ms. */
+  readonly atMs: number;
+  readonly batch: boolean;
+  readonly frames: readonly ServerFrame[];
+}
+
 /** What a client says in its hello: a viewer token to post with, the last seq it saw. */
 export interface HelloFields {
   readonly token?: string;
@@ -44,6 +52,7 @@ export class FrameClient {
   /** The room_state frame that followed the welcome ({@link FrameClient.join}); undefined before. */
   roomState: ServerFrame | undefined;
   private waiter: (() => void) | undefined;
+  private readonly arrivalListeners: Array<(arrival: Arrival) => void> = [];
 
   private constructor(private readonly ws: WebSocket) {
     this.closed = new Promise((resolve) =>
@@ -51,11 +60,13 @@ export class FrameClient {
     );
     ws.on('error', () => undefined);
     ws.on('message', (data: Buffer) => {
+      const atMs = Date.now();
       const frame = JSON.parse(data.toString('utf8')) as ServerFrame;
-      if (frame.type === 'batch') {
-        this.batches++;
-        this.frames.push(...(frame.items as ServerFrame[]));
-      } else this.frames.push(frame);
+      const batch = frame.type === 'batch';
+      const frames = batch ? (frame.items as ServerFrame[]) : [frame];
+      if (batch) this.batches++;
+      this.frames.push(...frames);
+      for (const listener of this.arrivalListeners) listener({ atMs, batch, frames });
       this.waiter?.();
     });
   }
@@ -127,6 +138,24 @@ export class FrameClient {
   /** Frames received and not yet handed out. */
   pending(): readonly ServerFrame[] {
     return this.frames;
+  }
+
+  /** Calls `listener` with every WebSocket frame received from now on, as it arrives. */
+  onArrival(listener: (arrival: Arrival) => void): void {
+    this.arrivalListeners.push(listener);
+  }
+
+  /**
+   * Stops reading the socket, as a client that cannot keep up: the TCP receive buffer fills, then the server's send
+   * buffer. Frames already read may still arrive.
+   */
+  pauseReading(): void {
+    this.ws.pause();
+  }
+
+  /** Reads the socket again after {@link pauseReading}. */
+  resumeReading(): void {
+    this.ws.resume();
   }
 
   /** Drops the connection without a closing handshake. */

@@ -9,6 +9,7 @@ export {
   UpgradeRefusedError,
   roomUrl,
   type ServerFrame,
+  type Arrival,
   type CloseInfo,
   type HelloFields,
 } from './frame-client.js';

@@ -112,6 +112,10 @@ describe('danmaku service', () => {
     expect(echo).toEqual(got);
     expect(got.sentAtMs).toBeGreaterThanOrEqual(before);
     expect(got.sentAtMs).toBeLessThanOrEqual(Date.now());
+    expect(got.size).toBe('normal');
+    sender.send({ type: 'danmaku', text: '倒放', mode: 'reverse', size: 'large' });
+    const reverse = { userId: 'alice', name: 'alice', text: '倒放', mode: 'reverse', size: 'large' };
+    expect(await viewer.next('danmaku')).toMatchObject(reverse);
   });
 
   it('needs a token to post; the name comes from the token, never from the client', async () => {
@@ -165,6 +169,10 @@ describe('danmaku service', () => {
       [
         { type: 'danmaku', text: 'hi', color: 'blue' },
         { code: 'INVALID_ARGUMENT', field: 'color' },
+      ],
+      [
+        { type: 'danmaku', text: 'hi', size: 36 },
+        { code: 'INVALID_ARGUMENT', field: 'size', message: 'size must be small, normal or large' },
       ],
     ];
     for (const [frame, expected] of cases) {
@@ -240,19 +248,28 @@ describe('danmaku service', () => {
       text: 'one',
       mode: 'MODE_BOTTOM',
       color: '#ffffff',
+      size: 'SIZE_NORMAL',
       streamTimeMs: -1,
     });
     for (const viewer of [onA, onB])
-      expect(await viewer.next('danmaku')).toMatchObject({ id: first?.id, mode: 'bottom' });
+      expect(await viewer.next('danmaku')).toMatchObject({ id: first?.id, mode: 'bottom', size: 'normal' });
     await post(b, { room: 'grpc-room', name: 'bot', text: 'two', mode: 'MODE_TOP', color: '#00FF00' });
-    await post(b, { room: 'grpc-room', name: 'bot', text: 'three' });
+    const { danmaku: third } = await post(b, {
+      room: 'grpc-room',
+      name: 'bot',
+      text: 'three',
+      mode: 'MODE_REVERSE',
+      size: 'SIZE_LARGE',
+    });
+    for (const viewer of [onA, onB])
+      expect(await viewer.next((f) => f.id === third?.id)).toMatchObject({ mode: 'reverse', size: 'large' });
     const all = await call<danmaku.ListDanmakuResponse__Output>((cb) =>
       a.client.ListDanmaku({ room: 'grpc-room' }, cb),
     );
-    expect(all.danmaku.map((d) => [d.text, d.mode, d.color])).toEqual([
-      ['one', 'MODE_BOTTOM', '#ffffff'],
-      ['two', 'MODE_TOP', '#00ff00'],
-      ['three', 'MODE_SCROLL', '#ffffff'],
+    expect(all.danmaku.map((d) => [d.text, d.mode, d.color, d.size])).toEqual([
+      ['one', 'MODE_BOTTOM', '#ffffff', 'SIZE_NORMAL'],
+      ['two', 'MODE_TOP', '#00ff00', 'SIZE_NORMAL'],
+      ['three', 'MODE_REVERSE', '#ffffff', 'SIZE_LARGE'],
     ]);
     const last = await call<danmaku.ListDanmakuResponse__Output>((cb) =>
       a.client.ListDanmaku({ room: 'grpc-room', limit: 2 }, cb),

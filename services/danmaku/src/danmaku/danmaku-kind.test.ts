@@ -8,19 +8,23 @@ describe('danmakuPostSchema', () => {
   it.each([
     [
       { type: 'danmaku', text: 'hi' },
-      { text: 'hi', mode: 'scroll', color: '#ffffff' },
+      { text: 'hi', mode: 'scroll', color: '#ffffff', size: 'normal' },
     ],
     [
       { type: 'danmaku', text: ' 888 ', mode: 'top', color: '#FF0000' },
-      { text: '888', mode: 'top', color: '#ff0000' },
+      { text: '888', mode: 'top', color: '#ff0000', size: 'normal' },
     ],
     [
-      { text: '前方高能', mode: 'bottom', color: '#00ff7f' },
-      { text: '前方高能', mode: 'bottom', color: '#00ff7f' },
+      { text: '前方高能', mode: 'bottom', color: '#00ff7f', size: 'small' },
+      { text: '前方高能', mode: 'bottom', color: '#00ff7f', size: 'small' },
+    ],
+    [
+      { text: '倒着走', mode: 'reverse', size: 'large' },
+      { text: '倒着走', mode: 'reverse', color: '#ffffff', size: 'large' },
     ],
     [
       { text: 'x'.repeat(10), extra: true },
-      { text: 'x'.repeat(10), mode: 'scroll', color: '#ffffff' },
+      { text: 'x'.repeat(10), mode: 'scroll', color: '#ffffff', size: 'normal' },
     ],
   ])('accepts %j', (input, expected) => {
     expect(validate(schema, input)).toEqual({ ok: true, value: expected });
@@ -33,8 +37,12 @@ describe('danmakuPostSchema', () => {
     [{ text: 'x'.repeat(11) }, 'text', 'text must be at most 10 characters'],
     [{ text: 'a\u0007b' }, 'text', 'text must not contain control characters'],
     [{ text: 5 }, 'text', 'text must be a string'],
-    [{ text: 'hi', mode: 'left' }, 'mode', 'mode must be scroll, top or bottom'],
-    [{ text: 'hi', mode: 1 }, 'mode', 'mode must be scroll, top or bottom'],
+    [{ text: 'hi', mode: 'left' }, 'mode', 'mode must be scroll, top, bottom or reverse'],
+    [{ text: 'hi', mode: 1 }, 'mode', 'mode must be scroll, top, bottom or reverse'],
+    [{ text: 'hi', mode: 'REVERSE' }, 'mode', 'mode must be scroll, top, bottom or reverse'],
+    [{ text: 'hi', size: 'huge' }, 'size', 'size must be small, normal or large'],
+    [{ text: 'hi', size: 25 }, 'size', 'size must be small, normal or large'],
+    [{ text: 'hi', size: null }, 'size', 'size must be small, normal or large'],
     [{ text: 'hi', color: 'red' }, 'color', 'color must be #rrggbb'],
     [{ text: 'hi', color: '#fff' }, 'color', 'color must be #rrggbb'],
     [{ text: 'hi', color: 0xffffff }, 'color', 'color must be a string'],
@@ -55,15 +63,18 @@ describe('danmakuKind', () => {
       userId: 'u-alice',
       sentAtMs: 5000,
     };
-    expect(kind.shape(stamp, { text: 'hi', mode: 'top', color: '#123456' })).toEqual({
+    expect(kind.shape(stamp, { text: 'hi', mode: 'reverse', color: '#123456', size: 'large' })).toEqual({
       ...stamp,
       text: 'hi',
-      mode: 'top',
+      mode: 'reverse',
       color: '#123456',
+      size: 'large',
       streamTimeMs: 4000,
     });
-    expect(kind.shape({ ...stamp, room: 'idle' }, { text: 'hi', mode: 'scroll', color: '#ffffff' }).streamTimeMs).toBe(
-      -1,
+    const idle = kind.shape(
+      { ...stamp, room: 'idle' },
+      { text: 'hi', mode: 'scroll', color: '#ffffff', size: 'normal' },
     );
+    expect(idle.streamTimeMs).toBe(-1);
   });
 });
