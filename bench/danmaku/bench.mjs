@@ -17,6 +17,7 @@ import { renderResults } from './report.mjs';
  * @property {number} drainS longest wait for the measured posts after it, s.
  * @property {number} loadProcesses load processes sharing the load CPU.
  * @property {number} idleSockets sockets of the memory part.
+ * @property {boolean} heapSummary whether the memory part also sums heap snapshots by kind of object.
  * @property {string | undefined} cpuProfileDir where the danmaku instances and the load write CPU profiles.
  */
 
@@ -33,7 +34,11 @@ export async function runBench(options) {
     for (const instances of options.instances) fanout.push(await measureFanout({ ...options, instances }));
   }
   const memory = options.only.has('memory')
-    ? await measureIdleMemory({ sockets: options.idleSockets, loadProcesses: options.loadProcesses })
+    ? await measureIdleMemory({
+        sockets: options.idleSockets,
+        loadProcesses: options.loadProcesses,
+        heapSummary: options.heapSummary,
+      })
     : undefined;
   return renderResults({ machine, command: options.command, fanout, memory });
 }

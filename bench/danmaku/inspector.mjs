@@ -20,6 +20,8 @@ export const INSPECT_ARG = '--inspect=127.0.0.1:0';
  * @typedef {object} Inspector a session on a Node process's inspector (Chrome DevTools Protocol over WebSocket).
  * @property {() => Promise<MemoryUsage>} memoryAfterGc runs a full garbage collection
  *   (`HeapProfiler.collectGarbage`), then reads `process.memoryUsage()` in the process (`Runtime.evaluate`).
+ * @property {() => Promise<string>} heapSnapshot takes a heap snapshot (`HeapProfiler.takeHeapSnapshot`, which
+ *   collects garbage first) and resolves to its JSON text (the .heapsnapshot format).
  * @property {() => void} close
  */
 
@@ -42,8 +44,14 @@ export async function openInspector(output) {
   });
   let nextId = 1;
   const waiting = new Map();
+  /** Chunks of the heap snapshot under way. @type {string[]} */
+  let chunks = [];
   ws.on('message', (data) => {
     const message = JSON.parse(data.toString('utf8'));
+    if (message.method === 'HeapProfiler.addHeapSnapshotChunk') {
+      chunks.push(message.params.chunk);
+      return;
+    }
     const call = waiting.get(message.id);
     if (call === undefined) return;
     waiting.delete(message.id);
@@ -78,6 +86,13 @@ export async function openInspector(output) {
         returnByValue: true,
       });
       return JSON.parse(result.value);
+    },
+    async heapSnapshot() {
+      chunks = [];
+      await send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+      const text = chunks.join('');
+      chunks = [];
+      return text;
     },
     close: () => ws.close(),
   };

@@ -232,13 +232,26 @@ reads \`process.memoryUsage()\` (\`Runtime.evaluate\`) and VmRSS, 6 s after the 
 ${int(n)} readers in room \`bench\` that said hello and were welcomed, idle since.
 
 ${table(['what', 'before', `with ${int(n)} sockets`, `per socket (≤ ${kib(TARGET_BYTES_PER_SOCKET)})`], rows)}
-
+${heapSection(r)}
 Kernel socket buffers are not in the RSS.${
     full
       ? ''
       : ` The goal holds at ${int(TARGET_SOCKETS)} sockets; this run \
 is smaller, so it is not marked.`
   } Instance warnings: ${r.warnings.length === 0 ? 'none' : r.warnings.slice(0, 5).join('; ')}.`;
+}
+
+/** The heap objects that grew most with the sockets (`--heap-summary`), or nothing. */
+function heapSection(r) {
+  if (r.heapGrowth.length === 0) return '';
+  const n = r.options.sockets;
+  const rows = r.heapGrowth.map((g) => [`\`${g.kind}\``, (g.count / n).toFixed(1), `${int(g.bytes / n)} B`]);
+  return `
+Heap snapshots (\`HeapProfiler.takeHeapSnapshot\`) before and after, summed by kind of object (constructor name, or \
+the V8 node type in parentheses); the kinds that grew most, per socket, shallow sizes:
+
+${table(['kind', 'objects per socket', 'bytes per socket'], rows)}
+`;
 }
 
 /**

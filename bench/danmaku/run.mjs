@@ -2,7 +2,7 @@
 /**
  * Danmaku at scale: items delivered per second and post → screen latency with many sockets in one room on one
  * danmaku instance (and two behind NATS), and memory per idle socket. `node bench/danmaku/run.mjs [--sockets 10000]
- * [--rate 100] [--seconds 30] [--instances 1,2] [--only fanout,memory] [--idle-memory N] [--samples 100] [--posters 4]
+ * [--rate 100] [--seconds 30] [--instances 1,2] [--only fanout,memory] [--idle-memory N] [--heap-summary] [--samples 100] [--posters 4]
  * [--warm-up 5] [--drain 20] [--load-processes N] [--cpu-prof DIR]`. Prints the results as Markdown on stdout,
  * progress on stderr. See README.md beside it.
  */
@@ -16,7 +16,7 @@ const BUILT = ['services/danmaku/dist/main.js', 'libs/realtime/dist/index.js', '
 const SOCKETS_PER_LOAD_PROCESS = 2500;
 const USAGE =
   'usage: node bench/danmaku/run.mjs [--sockets N] [--rate R] [--seconds N] [--instances 1|2|1,2] ' +
-  `[--only ${PARTS.join(',')}] [--idle-memory N] [--samples N] [--posters N] [--warm-up N] [--drain N] ` +
+  `[--only ${PARTS.join(',')}] [--idle-memory N] [--heap-summary] [--samples N] [--posters N] [--warm-up N] [--drain N] ` +
   '[--load-processes N] [--cpu-prof DIR]';
 
 const { values } = parseArgs({
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     instances: { type: 'string', default: '1,2' },
     only: { type: 'string', default: PARTS.join(',') },
     'idle-memory': { type: 'string' },
+    'heap-summary': { type: 'boolean', default: false },
     samples: { type: 'string', default: '100' },
     posters: { type: 'string', default: '4' },
     'warm-up': { type: 'string', default: '5' },
@@ -43,6 +44,7 @@ const options = {
   instances: values.instances.split(',').map(Number),
   only: new Set(values.only.split(',').filter(Boolean)),
   idleSockets: Number(values['idle-memory'] ?? sockets),
+  heapSummary: values['heap-summary'],
   samples: Number(values.samples),
   posters: Number(values.posters),
   warmUpS: Number(values['warm-up']),
