@@ -24,6 +24,9 @@ const sum = (values) => values.reduce((a, b) => a + b, 0);
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
+/** "1 instance", "2 instances via NATS". */
+const setupName = (r) => (r.options.instances === 1 ? '1 instance' : `${r.options.instances} instances via NATS`);
+
 /** Derived figures of one fan-out run. */
 function figuresOf(r) {
   const names = Object.keys(r.series);
@@ -78,7 +81,7 @@ function fanoutSection(results) {
     const f = figuresOf(r);
     const l = f.latency;
     return [
-      r.options.instances === 1 ? '1 instance' : `${r.options.instances} instances via NATS`,
+      setupName(r),
       `**${int(f.deliveriesPerS)}**${goal(f.deliveriesPerS >= TARGET_ITEMS_PER_S)}`,
       int(f.perCpuS),
       `${int(f.loadItemsPerS)} (${pct((100 * f.loadItemsPerS) / (r.options.rate * r.options.sockets))})`,
@@ -107,7 +110,7 @@ function fanoutSection(results) {
     const f = figuresOf(r);
     const loads = r.options.loadProcesses;
     return [
-      r.options.instances === 1 ? '1 instance' : `${r.options.instances} instances`,
+      setupName(r),
       f.names.map((name) => cpuCell(r.cpu, name)).join(' / '),
       cpuCell(r.cpu, 'nats'),
       Array.from({ length: loads }, (_, k) => cpuCell(r.cpu, `load-${k + 1}`)).join(' / '),
@@ -136,7 +139,7 @@ function fanoutSection(results) {
     const merge = (key) => final.reduce((acc, p) => mergeCounts(acc, p[key]), {});
     const counted = final.map((p) => p.counted);
     const posters = final[0].posters;
-    return `- ${r.options.instances} instance(s): ${int(f.sentM)} measured posts sent (accepted/s \
+    return `- ${setupName(r)}: ${int(f.sentM)} measured posts sent (accepted/s \
 ${int(f.acceptedPerS)}); **sample viewers with every one: ${complete} of ${f.samples.length}**, seqs missing \
 ${sum(f.samples.map((s) => s.missingSeqs))}, duplicates ${sum(f.samples.map((s) => s.duplicates))}, out of order \
 ${sum(f.samples.map((s) => s.orderViolations))}; counting viewers (${int(f.counted.length)}): measured posts each \
