@@ -7,21 +7,31 @@ import { onCleanup } from '../ll-hls/cleanup.mjs';
 import { pinToCpu } from '../ll-hls/proc.mjs';
 import { readCounters } from './prometheus.mjs';
 
-/** The Node.js options chat ships with (its package.json's `onair.nodeArgs`, none today). */
-export const CHAT_NODE_ARGS =
-  JSON.parse(readFileSync(new URL('../../services/chat/package.json', import.meta.url), 'utf8')).onair?.nodeArgs ?? [];
+/**
+ * The Node.js options a service ships with (its package.json's `onair.nodeArgs`).
+ * @param {'chat' | 'danmaku'} service
+ * @returns {string[]}
+ */
+export function serviceNodeArgs(service) {
+  const pkg = new URL(`../../services/${service}/package.json`, import.meta.url);
+  return JSON.parse(readFileSync(pkg, 'utf8')).onair?.nodeArgs ?? [];
+}
 
-const CHAT_MAIN = fileURLToPath(new URL('../../services/chat/dist/main.js', import.meta.url));
+/** The Node.js options chat ships with (none today). */
+export const CHAT_NODE_ARGS = serviceNodeArgs('chat');
 
 /**
- * Starts one chat instance from its dist/ with the Node.js options it ships with and `extraNodeArgs` (a profiler),
- * and waits for its `{"msg":"started"}` log line (as @onair/testing's startService, which takes no extra options).
+ * Starts one chat or danmaku instance from its dist/ with the Node.js options it ships with and `extraNodeArgs` (a
+ * profiler, the inspector), and waits for its `{"msg":"started"}` log line (as @onair/testing's startService, which
+ * takes no extra options).
+ * @param {'chat' | 'danmaku'} service
  * @returns {Promise<{ proc: import('@onair/testing').TestProcess, started: Record<string, unknown>, logs: () =>
  *   Array<Record<string, unknown>> }>}
  * @throws Error with its output when it exits or does not start within 30 s.
  */
-async function startChat(env, extraNodeArgs) {
-  const proc = startProcess(process.execPath, [...CHAT_NODE_ARGS, ...extraNodeArgs, CHAT_MAIN], env);
+async function startInstance(service, env, extraNodeArgs) {
+  const main = fileURLToPath(new URL(`../../services/${service}/dist/main.js`, import.meta.url));
+  const proc = startProcess(process.execPath, [...serviceNodeArgs(service), ...extraNodeArgs, main], env);
   const logs = () =>
     proc
       .output()
@@ -31,15 +41,15 @@ async function startChat(env, extraNodeArgs) {
   try {
     const started = await waitFor(
       () => {
-        if (proc.child.exitCode !== null) throw new Error('chat exited');
+        if (proc.child.exitCode !== null) throw new Error(`${service} exited`);
         return logs().find((entry) => entry.msg === 'started');
       },
-      { timeoutMs: 30_000, what: 'chat to start' },
+      { timeoutMs: 30_000, what: `${service} to start` },
     );
     return { proc, started, logs };
   } catch (err) {
     await proc.stop();
-    throw new Error(`chat did not start: ${String(err)}\n${proc.output()}`, { cause: err });
+    throw new Error(`${service} did not start: ${String(err)}\n${proc.output()}`, { cause: err });
   }
 }
 
@@ -53,13 +63,15 @@ export const COUNTERS = {
 };
 
 /**
- * @typedef {object} ChatInstance
- * @property {string} name "chat-1", "chat-2", …
+ * @typedef {object} ChatInstance a chat or danmaku instance.
+ * @property {string} name "chat-1", "chat-2", … ("danmaku-1", … for danmaku)
  * @property {number} pid
  * @property {string} wsUrl "ws://127.0.0.1:<httpPort>/ws"
  * @property {string} healthUrl "http://127.0.0.1:<httpPort>/healthz"
+ * @property {string} metricsUrl "http://127.0.0.1:<httpPort>/metrics"
  * @property {() => Promise<Record<keyof typeof COUNTERS, number>>} counters the instance's realtime counters now
  *   (each summed over its labels).
+ * @property {() => string} output everything it wrote to stdout and stderr so far.
  */
 
 /**
@@ -72,39 +84,49 @@ export const COUNTERS = {
  */
 
 /**
- * Starts nats-server with JetStream and `instances` chat services from services/chat/dist/main.js on loopback
- * ports each binds itself, every thread of every instance pinned to `cpu` (`taskset -a -p`), nats-server's to
- * `natsCpu` (the same CPU unless told). The instances share one
- * random JWT secret (CHAT_JWT_SECRET) and take `env` besides (the rate limits). With `cpuProfileDir`, each instance
- * runs with `--cpu-prof` and writes its V8 CPU profile there when it stops.
- * @param {{ instances: number, cpu: number, natsCpu?: number, env: Record<string, string>, cpuProfileDir?: string }}
- *   options
+ * Starts nats-server with JetStream and `instances` chat (or danmaku) services from services/<service>/dist/main.js
+ * on loopback ports each binds itself, every thread of every instance pinned to `cpu` (`taskset -a -p`),
+ * nats-server's to `natsCpu` (the same CPU unless told). The instances share one random JWT secret
+ * (<PREFIX>JWT_SECRET) and take `env` besides (the rate limits). With `cpuProfileDir`, each instance runs with
+ * `--cpu-prof` and writes its V8 CPU profile there when it stops; `nodeArgs` are further Node.js options.
+ * @param {{ service?: 'chat' | 'danmaku', instances: number, cpu: number, natsCpu?: number, env: Record<string,
+ *   string>, cpuProfileDir?: string, nodeArgs?: string[] }} options service: @default 'chat'
  * @returns {Promise<ChatStack>}
  * @throws Error with the failing service's output.
  */
-export async function startChatStack({ instances, cpu, natsCpu = cpu, env, cpuProfileDir }) {
+export async function startRealtimeStack({
+  service = 'chat',
+  instances,
+  cpu,
+  natsCpu = cpu,
+  env,
+  cpuProfileDir,
+  nodeArgs = [],
+}) {
   const secret = randomBytes(32).toString('hex');
+  const prefix = `${service.toUpperCase()}_`;
   const nats = await startNats();
   const stops = [onCleanup(() => nats.stop())];
   pinToCpu(nats.process.child.pid, natsCpu);
   const started = [];
   try {
     for (let i = 1; i <= instances; i++) {
-      const service = await startChat(
+      const instance = await startInstance(
+        service,
         {
-          CHAT_HOST: '127.0.0.1',
-          CHAT_HTTP_PORT: '0',
-          CHAT_GRPC_PORT: '0',
-          CHAT_NATS_URL: nats.url,
-          CHAT_JWT_SECRET: secret,
-          CHAT_LOG_LEVEL: 'info',
+          [`${prefix}HOST`]: '127.0.0.1',
+          [`${prefix}HTTP_PORT`]: '0',
+          [`${prefix}GRPC_PORT`]: '0',
+          [`${prefix}NATS_URL`]: nats.url,
+          [`${prefix}JWT_SECRET`]: secret,
+          [`${prefix}LOG_LEVEL`]: 'info',
           ...env,
         },
-        cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [],
+        [...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []), ...nodeArgs],
       );
-      stops.push(onCleanup(() => service.proc.stop(15_000)));
-      pinToCpu(service.proc.child.pid, cpu);
-      started.push({ name: `chat-${i}`, service });
+      stops.push(onCleanup(() => instance.proc.stop(15_000)));
+      pinToCpu(instance.proc.child.pid, cpu);
+      started.push({ name: `${service}-${i}`, service: instance });
     }
   } catch (err) {
     for (const stop of stops.reverse()) await stop();
@@ -120,10 +142,12 @@ export async function startChatStack({ instances, cpu, natsCpu = cpu, env, cpuPr
         pid: service.proc.child.pid,
         wsUrl: `ws://127.0.0.1:${httpPort}/ws`,
         healthUrl: `http://127.0.0.1:${httpPort}/healthz`,
+        metricsUrl,
         counters: async () => {
           const values = await readCounters(metricsUrl, Object.values(COUNTERS));
           return Object.fromEntries(Object.entries(COUNTERS).map(([key, series]) => [key, values.get(series) ?? 0]));
         },
+        output: () => service.proc.output(),
       };
     }),
     token: (userId) => issueToken(secret, { userId, name: userId, roles: ['viewer'] }, 3_600_000),
@@ -138,4 +162,14 @@ export async function startChatStack({ instances, cpu, natsCpu = cpu, env, cpuPr
       for (const stop of stops.reverse()) await stop();
     },
   };
+}
+
+/**
+ * {@link startRealtimeStack} of chat instances.
+ * @param {{ instances: number, cpu: number, natsCpu?: number, env: Record<string, string>, cpuProfileDir?: string }}
+ *   options
+ * @returns {Promise<ChatStack>}
+ */
+export function startChatStack(options) {
+  return startRealtimeStack({ ...options, service: 'chat' });
 }

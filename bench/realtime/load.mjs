@@ -42,14 +42,26 @@ const OPEN_TIMEOUT_MS = 300_000;
  */
 
 /**
- * Starts load-client.mjs pinned to `cpu` (`taskset -c`) with its open-files limit raised to the hard limit; with
- * `cpuProfileDir`, under `--cpu-prof`, writing its profile there when it stops.
- * @param {{ cpu: number, cpuProfileDir?: string }} options
- * @returns {Load}
+ * @typedef {object} LineProcess a Node script answering one JSON line on stdout per JSON command line on stdin.
+ * @property {number} pid
+ * @property {(command: { op: string }, timeoutMs?: number) => Promise<Record<string, unknown>>} ask writes
+ *   `command` and resolves to the next answer line (commands are answered in order); rejects when no answer came
+ *   within `timeoutMs` (10 s unless told) or the process exited.
+ * @property {() => Promise<void>} stop ends the process.
  */
-export function startLoad({ cpu, cpuProfileDir }) {
+
+/**
+ * Starts a Node script pinned to `cpu` (`taskset -c`) with its open-files limit raised to the hard limit; with
+ * `cpuProfileDir`, under `--cpu-prof`, writing its profile there when it stops. It is driven over stdin/stdout as
+ * load-client.mjs is: one JSON command a line in, one JSON answer a line out (lines not starting with `{` are
+ * ignored).
+ * @param {string} script path of the script.
+ * @param {{ cpu: number, cpuProfileDir?: string, args?: string[] }} options args: the script's arguments.
+ * @returns {LineProcess}
+ */
+export function startLineProcess(script, { cpu, cpuProfileDir, args = [] }) {
   const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
-  const proc = startProcess('taskset', ['-c', String(cpu), process.execPath, ...profile, CLIENT_SCRIPT]);
+  const proc = startProcess('taskset', ['-c', String(cpu), process.execPath, ...profile, script, ...args]);
   raiseFileLimit(proc.child.pid);
   const stop = onCleanup(() => proc.stop());
   const waiting = [];
@@ -71,8 +83,18 @@ export function startLoad({ cpu, cpuProfileDir }) {
       });
       proc.child.stdin.write(`${JSON.stringify(command)}\n`);
     });
+  return { pid: proc.child.pid, ask, stop };
+}
+
+/**
+ * Starts load-client.mjs pinned to `cpu` (see {@link startLineProcess}).
+ * @param {{ cpu: number, cpuProfileDir?: string }} options
+ * @returns {Load}
+ */
+export function startLoad(options) {
+  const { pid, ask, stop } = startLineProcess(CLIENT_SCRIPT, options);
   return {
-    pid: proc.child.pid,
+    pid,
     open: (sockets) => ask({ op: 'open', sockets, concurrency: 50 }, OPEN_TIMEOUT_MS),
     pace: async (rate, phase) => void (await ask({ op: 'pace', rate, phase })),
     flood: async (posters, window, phase) => void (await ask({ op: 'flood', posters, window, phase })),

@@ -5,18 +5,20 @@ import { LOAD_CPU, SERVER_CPU } from './part.mjs';
 /** The issue's target of accepted posts per second per instance. */
 const TARGET_POSTS_PER_S = 5000;
 
-const int = (v) => Math.round(v).toLocaleString('en-US');
-const pct = (v) => `${Math.round(v)} %`;
+// Cell and table helpers, also used by ../danmaku/report.mjs.
+
+export const int = (v) => Math.round(v).toLocaleString('en-US');
+export const pct = (v) => `${Math.round(v)} %`;
 const row = (cells) => `| ${cells.join(' | ')} |`;
-const table = (header, rows) => [row(header), row(header.map(() => '---')), ...rows.map(row)].join('\n');
+export const table = (header, rows) => [row(header), row(header.map(() => '---')), ...rows.map(row)].join('\n');
 const sum = (values) => values.reduce((a, b) => a + b, 0);
-const counts = (byKey) =>
+export const counts = (byKey) =>
   Object.keys(byKey).length === 0
     ? 'none'
     : Object.entries(byKey)
         .map(([key, n]) => `${key} × ${int(n)}`)
         .join(', ');
-const mark = (ok) => (ok ? '✅' : '❌');
+export const mark = (ok) => (ok ? '✅' : '❌');
 
 /** A counter of an instance per second over the window; "–" when the instance did not answer /metrics. */
 function counterRate(r, name, key) {
@@ -32,22 +34,22 @@ function itemsPerFrame(r, name) {
 }
 
 /** A latency in ms, to 0.1 ms below 100 ms, else whole ms. */
-function latencyMs(v) {
+export function latencyMs(v) {
   return v < 100 ? v.toFixed(1) : int(v);
 }
 
 /** A quantile of a latency summary; one that lies among the deliveries that never came is "> wait". */
-function quantileCell(v, waitedS) {
+export function quantileCell(v, waitedS) {
   return v === undefined ? `> ${waitedS.toFixed(0)} s (not arrived)` : latencyMs(v);
 }
 
 /** A process's CPU over a window, % of one core; "–" for a process the setup did not have. */
-const cpuCell = (cpu, name) => (cpu.pct[name] === undefined ? '–' : pct(cpu.pct[name]));
+export const cpuCell = (cpu, name) => (cpu.pct[name] === undefined ? '–' : pct(cpu.pct[name]));
 /** Each CPU's busy share over a window: "100 % / 77 %". */
-const busyCell = (cpu) => cpu.busyPct.map(pct).join(' / ');
+export const busyCell = (cpu) => cpu.busyPct.map(pct).join(' / ');
 
 /** /healthz answer times of one instance: "p50 / max" ms. */
-function healthCell(times) {
+export function healthCell(times) {
   if (times.length === 0) return '–';
   return `${latencyMs(quantile(times, 0.5))} / ${latencyMs(Math.max(...times))}`;
 }
