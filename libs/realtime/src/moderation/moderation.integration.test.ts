@@ -19,6 +19,8 @@ const poster = (userId: string, roles: readonly Role[], guest = false): Poster =
   roles,
   guest,
 });
+/** The instance's defaults: no guests, danmaku's overload control. */
+const DEFAULTS = { guests: false, densityPerSec: 200, mergeIdentical: true, roomRatePerSec: 0 };
 const viewer = poster('viewer-1', ['viewer']);
 const moderator = poster('mod-1', ['moderator']);
 const otherModerator = poster('mod-2', ['moderator']);
@@ -62,7 +64,7 @@ describe('Moderation on a real nats-server, two instances', () => {
   let b: Moderation;
 
   const open = (nc: NatsConnection) =>
-    Moderation.open({ nc, stream: 'CHAT', auditSubjectPrefix: 'chat.audit', editor, defaults: { guests: false }, log });
+    Moderation.open({ nc, stream: 'CHAT', auditSubjectPrefix: 'chat.audit', editor, defaults: DEFAULTS, log });
 
   beforeAll(async () => {
     nats = await startNatsFixture();
@@ -149,7 +151,15 @@ describe('Moderation on a real nats-server, two instances', () => {
     expect(a.settings('mode-room').mode).toBe('subscribers');
     await a.apply(moderator, 'mode-room', { action: 'subscribers', on: false });
     await waitFor(() => verdictCode(b, 'mode-room', viewer) === 'allow', soon);
-    expect(b.settings('mode-room')).toEqual({ slowModeS: 0, mode: 'everyone', guests: true, blockedTerms: 0 });
+    expect(b.settings('mode-room')).toEqual({
+      slowModeS: 0,
+      mode: 'everyone',
+      guests: true,
+      densityPerSec: 200,
+      mergeIdentical: true,
+      roomRatePerSec: 0,
+      blockedTerms: 0,
+    });
   });
 
   it('applies a blocked term set on one instance on the other within a second', async () => {
