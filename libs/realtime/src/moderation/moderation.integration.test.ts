@@ -129,10 +129,41 @@ describe('Moderation on a real nats-server, two instances', () => {
           slowModeS: 30,
           mode: 'everyone',
           guests: false,
+          densityPerSec: 200,
+          mergeIdentical: true,
+          roomRatePerSec: 0,
           blockedTerms: 0,
         },
       },
     ]);
+  });
+
+  it("applies a room's overload control from the other instance, keeps it over other changes, and resets it", async () => {
+    const room = 'overload-room';
+    const overload = (r: string) => {
+      const { densityPerSec, mergeIdentical, roomRatePerSec } = b.settings(r);
+      return { densityPerSec, mergeIdentical, roomRatePerSec };
+    };
+    expect(overload(room)).toEqual({ densityPerSec: 200, mergeIdentical: true, roomRatePerSec: 0 });
+    await a.apply(moderator, room, { action: 'overload', densityPerSec: 30, mergeIdentical: false });
+    await waitFor(() => overload(room).densityPerSec === 30, soon);
+    expect(overload(room)).toEqual({ densityPerSec: 30, mergeIdentical: false, roomRatePerSec: 0 });
+    await b.apply(moderator, room, { action: 'slow', seconds: 5 });
+    await a.apply(moderator, room, { action: 'overload', roomRatePerSec: 20 });
+    await waitFor(() => overload(room).roomRatePerSec === 20, soon);
+    expect(b.settings(room)).toMatchObject({ slowModeS: 5, densityPerSec: 30, mergeIdentical: false });
+    await a.apply(broadcaster, room, { action: 'overload', reset: true, mergeIdentical: false });
+    await waitFor(() => overload(room).densityPerSec === 200, soon);
+    expect(b.settings(room)).toMatchObject({
+      slowModeS: 5,
+      densityPerSec: 200,
+      mergeIdentical: false,
+      roomRatePerSec: 0,
+    });
+    expect(await a.apply(viewer, room, { action: 'overload', reset: true })).toMatchObject({
+      ok: false,
+      rejection: { code: 'FORBIDDEN' },
+    });
   });
 
   it('applies followers, subscribers and guests modes from the other instance', async () => {
