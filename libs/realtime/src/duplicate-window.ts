@@ -47,6 +47,12 @@ export class DuplicateWindow {
     return Math.max(0, Math.ceil(seen.atMs + this.windowMs - this.now()));
   }
 
+  /** True when `userId` posted `text` under the same idempotency `key` within the window: this is its resend. */
+  isResend(userId: string, text: string, key: string): boolean {
+    const seen = this.seen.get(entryKey(userId, text));
+    return seen !== undefined && seen.key === key && seen.atMs + this.windowMs > this.now();
+  }
+
   /** Remembers that `userId` posted `text` now. */
   record(userId: string, text: string, key?: string): void {
     const entry = entryKey(userId, text);

@@ -155,6 +155,14 @@ describe('PostLimits', () => {
     expect(post(bot, 'other', 'hi')).toBe('ok');
   });
 
+  it('lets the resend of a keyed post through without counting it again', () => {
+    const { post } = limits({ userBurst: 1 });
+    expect(post(alice, 'demo', 'mine', 'k-1')).toBe('ok');
+    expect(post(alice, 'demo', 'mine', 'k-1')).toBe('ok');
+    expect(post(alice, 'demo', 'mine', 'k-2')).toBe('DUPLICATE::10000');
+    expect(post(alice, 'demo', 'other', 'k-3')).toBe('RATE_LIMITED:user:500');
+  });
+
   it('turns each limit off at 0', () => {
     const { post } = limits({ userRatePerSec: 0, duplicateWindowMs: 0 });
     expect(Array.from({ length: 50 }, () => post(alice, 'demo', 'same'))).toEqual(Array(50).fill('ok'));

@@ -62,12 +62,15 @@ export class PostLimits {
   /**
    * Whether `post` may go on now: undefined (and the post counted against its user and room, its text remembered),
    * or the first refusal of DUPLICATE, RATE_LIMITED scope `user`, RATE_LIMITED scope `room`, each with
-   * `retryAfterMs`. A refused post counts against nothing. Synchronous, so a connection's posts keep their order.
+   * `retryAfterMs`. A refused post counts against nothing, nor does the resend of a post let through under the same
+   * `key`. Synchronous, so a connection's posts keep their order.
    */
   check({ room, poster, text, key }: LimitedPost): Rejection | undefined {
     this.sweepWhenDue();
     if (isModerator(poster)) return undefined;
     const perUser = !poster.service;
+    // A resend under the key of a post let through moments ago is that post (the store keeps it once): not counted.
+    if (perUser && key !== undefined && this.recent?.isResend(poster.userId, text, key)) return undefined;
     const userRate = this.userRate();
     const roomRate = this.roomRate(room);
     const duplicateMs = perUser ? (this.recent?.waitMs(poster.userId, text, key) ?? 0) : 0;
