@@ -21,6 +21,21 @@ export function serviceNodeArgs(service) {
 export const CHAT_NODE_ARGS = serviceNodeArgs('chat');
 
 /**
+ * The post limits beyond a connection's own (per user, per room, duplicate texts) of the service with env prefix
+ * `prefix`, off: the benches measure delivery under the per-connection limits they set (`<PREFIX>RATE_*`), as their
+ * results before those limits existed did.
+ * @param {string} prefix e.g. "CHAT_"
+ * @returns {Record<string, string>}
+ */
+export function postLimitsOff(prefix) {
+  return {
+    [`${prefix}USER_RATE_PER_SEC`]: '0',
+    [`${prefix}ROOM_RATE_PER_SEC`]: '0',
+    [`${prefix}DUPLICATE_WINDOW_MS`]: '0',
+  };
+}
+
+/**
  * Starts one chat or danmaku instance from its dist/ with the Node.js options it ships with and `extraNodeArgs` (a
  * profiler, the inspector), and waits for its `{"msg":"started"}` log line (as @onair/testing's startService, which
  * takes no extra options).
@@ -87,7 +102,8 @@ export const COUNTERS = {
  * Starts nats-server with JetStream and `instances` chat (or danmaku) services from services/<service>/dist/main.js
  * on loopback ports each binds itself, every thread of every instance pinned to `cpu` (`taskset -a -p`),
  * nats-server's to `natsCpu` (the same CPU unless told). The instances share one random JWT secret
- * (<PREFIX>JWT_SECRET) and take `env` besides (the rate limits). With `cpuProfileDir`, each instance runs with
+ * (<PREFIX>JWT_SECRET), run with the post limits off ({@link postLimitsOff}) and take `env` besides (the rate
+ * limits). With `cpuProfileDir`, each instance runs with
  * `--cpu-prof` and writes its V8 CPU profile there when it stops; `nodeArgs` are further Node.js options.
  * @param {{ service?: 'chat' | 'danmaku', instances: number, cpu: number, natsCpu?: number, env: Record<string,
  *   string>, cpuProfileDir?: string, nodeArgs?: string[] }} options service: @default 'chat'
@@ -120,6 +136,7 @@ export async function startRealtimeStack({
           [`${prefix}NATS_URL`]: nats.url,
           [`${prefix}JWT_SECRET`]: secret,
           [`${prefix}LOG_LEVEL`]: 'info',
+          ...postLimitsOff(prefix),
           ...env,
         },
         [...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []), ...nodeArgs],

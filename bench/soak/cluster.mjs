@@ -6,7 +6,11 @@ const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The compose project of the soak, apart from an operator's own and from the e2e suites'. */
 export const PROJECT = 'onair-soak';
-const FILES = ['-f', 'docker-compose.yml', '-f', 'deploy/compose/cluster.yml', '-p', PROJECT];
+/** The cluster files, and the soak's own layer that turns the post limits off (limits-off.yml). */
+const FILES = [
+  ...['-f', 'docker-compose.yml', '-f', 'deploy/compose/cluster.yml', '-f', 'bench/soak/limits-off.yml'],
+  ...['-p', PROJECT],
+];
 /** The soak's environment: images of its own, the source rendition only (no transcode: 20 publishes on 2 cores). */
 const ENV = { ...process.env, ONAIR_IMAGE_TAG: 'soak', ONAIR_LADDER: 'source' };
 

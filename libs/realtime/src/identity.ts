@@ -72,6 +72,8 @@ export interface Poster {
   readonly roles: readonly Role[];
   /** True for a viewer without a token, posting under a server-given name. */
   readonly guest: boolean;
+  /** True for a service posting as itself over gRPC (`service:<name>`, no user named): no per-user limits apply. */
+  readonly service?: boolean;
 }
 
 /** The poster a verified identity is. */

@@ -1,9 +1,9 @@
 import { PROTOCOL_VERSION, type RoomMessage } from './frames.js';
 import type { ModerationActionName } from './moderation/moderation-action.js';
-import type { RoomSettings } from './moderation/room-state.js';
+import type { EffectiveRoomSettings } from './moderation/room-state.js';
 
 /** A room's settings as viewers are told them: the settings in force and how many terms it blocks. */
-export type RoomStateFields = RoomSettings & { readonly blockedTerms: number };
+export type RoomStateFields = EffectiveRoomSettings & { readonly blockedTerms: number };
 
 /**
  * `{"v":1,"type":"moderated","action":...,"key"?:...}` as JSON text: a moderator's `moderate` frame was carried out;
@@ -14,8 +14,8 @@ export function moderatedFrame(action: ModerationActionName, key?: string): stri
 }
 
 /**
- * `{"v":1,"type":"room_state","room":...,"slowModeS":...,"mode":...,"guests":...,"blockedTerms":...}` as JSON
- * text: what a joining viewer is told after the welcome (changes come as the same event from the room's stream).
+ * `{"v":1,"type":"room_state","room":...,"slowModeS":...,"mode":...,"guests":...,"densityPerSec":...,
+ * "mergeIdentical":...,"roomRatePerSec":...,"blockedTerms":...}` as JSON text: what a joining viewer is told after the welcome (changes come as the same event from the room's stream).
  */
 export function roomStateFrame(room: string, state: RoomStateFields): string {
   return JSON.stringify({ v: PROTOCOL_VERSION, type: 'room_state', room, ...state });

@@ -17,6 +17,8 @@ const ACTIONS: ModerationAction[] = [
   { action: 'unblock_term', term: 'darn' },
   { action: 'approve', id: 'h-1' },
   { action: 'deny', id: 'h-2' },
+  { action: 'overload', densityPerSec: 50, mergeIdentical: false },
+  { action: 'overload', reset: true, roomRatePerSec: 0 },
 ];
 
 /** What proto-loader hands a handler: the set field, and `kind` naming it (oneofs: true). */

@@ -47,6 +47,14 @@ export function actionOfProto(action: moderation.Action__Output | null): Result<
     }
     case 'unblockTerm':
       return accepted({ action: 'unblock_term', term: action.unblockTerm?.term });
+    case 'overload': {
+      const { densityPerSec, mergeIdentical, roomRatePerSec, reset } = action.overload ?? {};
+      const fields = { densityPerSec, mergeIdentical, roomRatePerSec, reset: reset === true ? true : undefined };
+      return accepted({
+        action: 'overload',
+        ...Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)),
+      });
+    }
     case undefined:
       return rejected('INVALID_ARGUMENT', 'set one action', 'action');
   }
@@ -76,6 +84,10 @@ export function protoOfAction(action: ModerationAction): moderation.Action {
       return { blockTerm: { term: action.term, action: PROTO_OF_TERM_ACTION[action.termAction] } };
     case 'unblock_term':
       return { unblockTerm: { term: action.term } };
+    case 'overload': {
+      const { densityPerSec, mergeIdentical, roomRatePerSec, reset } = action;
+      return { overload: { densityPerSec, mergeIdentical, roomRatePerSec, reset: reset ?? false } };
+    }
   }
 }
 

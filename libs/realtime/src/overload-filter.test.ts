@@ -5,18 +5,18 @@ const danmaku = (seq: number, text: string, userId = `u${seq}`, badge?: string):
   JSON.stringify({ seq, v: 1, type: 'danmaku', userId, text, ...(badge ? { badge } : {}) });
 const parsed = (frames: readonly string[]) => frames.map((f) => JSON.parse(f) as Record<string, unknown>);
 
-function filter(options: Partial<OverloadOptions>) {
+/** A filter with the room's settings `initial`; the test may change `settings` between windows. */
+function filter(initial: Partial<ReturnType<OverloadOptions['settings']>>) {
   const counts = { merged: 0, sampled: 0 };
+  const settings = { merge: false, densityPerSec: 0, ...initial };
   const f = overloadFilter({
     type: 'danmaku',
-    merge: false,
-    densityPerSec: 0,
+    settings: () => settings,
     windowMs: 50,
     onMerged: (n) => (counts.merged += n),
     onSampled: (n) => (counts.sampled += n),
-    ...options,
   });
-  return { f, counts };
+  return { f, counts, settings };
 }
 
 describe('overloadFilter', () => {
@@ -89,5 +89,19 @@ describe('overloadFilter', () => {
     expect(counts.sampled).toBe(1);
     const { f: open } = filter({ densityPerSec: 0 });
     expect(open(Array.from({ length: 50 }, (_, i) => danmaku(i, `x${i}`))).frames).toHaveLength(50);
+  });
+
+  it("follows the room's settings as they change between windows", () => {
+    const { f, counts, settings } = filter({});
+    const window = (from: number) => Array.from({ length: 10 }, (_, i) => danmaku(from + i, 'same'));
+    expect(f(window(1)).frames).toHaveLength(10);
+    settings.merge = true;
+    expect(parsed(f(window(11)).frames)).toEqual([
+      { seq: 11, v: 1, type: 'danmaku', userId: 'u11', text: 'same', count: 10 },
+    ]);
+    settings.merge = false;
+    settings.densityPerSec = 40;
+    expect(f(window(21)).frames).toHaveLength(2);
+    expect(counts).toEqual({ merged: 9, sampled: 8 });
   });
 });

@@ -4,10 +4,12 @@ import type { FilteredWindow, WindowFilter } from './room-batch.js';
 export interface OverloadOptions {
   /** Type of the messages merged and sampled, e.g. "danmaku"; other frames (events) always pass. */
   readonly type: string;
-  /** Whether messages of one window with identical text go out once with `"count":n`. */
-  readonly merge: boolean;
-  /** Messages per second a viewer's screen is given at most (0: no sampling); badged messages are not counted. */
-  readonly densityPerSec: number;
+  /**
+   * The room's overload control in force, read at every window (a moderator may change it at any time): `merge`,
+   * whether messages of one window with identical text go out once with `"count":n`; `densityPerSec`, messages per
+   * second a viewer's screen is given at most (0: no sampling; badged messages are not counted).
+   */
+  settings(): { readonly merge: boolean; readonly densityPerSec: number };
   /** Length of a batch window, ms. */
   readonly windowMs: number;
   /** Told how many messages a window merged away. */
@@ -55,24 +57,25 @@ function mergeRepeats(parsed: Parsed[]): Parsed[] {
 
 /**
  * The overload control of one room's batch windows (a {@link WindowFilter}; make one per room, it keeps the room's
- * sampling credit): identical texts merge (Bilibili merges repeated danmaku; by text alone, the first's look kept, see
- * mergeRepeats), then, above `densityPerSec`, the plain messages are sampled evenly down to what a screen can show,
- * carrying unused allowance over at most one window.
+ * sampling credit; the room's settings are read at each window): identical texts merge (Bilibili merges repeated
+ * danmaku; by text alone, the first's look kept, see mergeRepeats), then, above `densityPerSec`, the plain messages
+ * are sampled evenly down to what a screen can show, carrying unused allowance over at most one window.
  * Badged messages (moderators', the broadcaster's, see RoomMessage.badge) and events always pass; a message sampled
  * away is set aside for its sender, whose own viewers still get it (see FrameBatch.setAside). Order is kept.
  */
 export function overloadFilter(options: OverloadOptions): WindowFilter {
-  const allowance = (options.densityPerSec * options.windowMs) / 1000;
   let credit = 0;
   return (frames): FilteredWindow => {
+    const { merge, densityPerSec } = options.settings();
+    const allowance = (densityPerSec * options.windowMs) / 1000;
     let parsed = frames.map((frame) => parse(frame, options.type));
-    if (options.merge) {
+    if (merge) {
       const merged = mergeRepeats(parsed);
       if (merged.length < parsed.length) options.onMerged(parsed.length - merged.length);
       parsed = merged;
     }
     const setAside = new Map<string, string[]>();
-    if (options.densityPerSec > 0) {
+    if (densityPerSec > 0) {
       credit = Math.min(credit + allowance, allowance + 1);
       const plain = parsed.filter((p) => p.message !== undefined && !p.message.badge);
       const room = Math.floor(credit);

@@ -42,4 +42,9 @@ export class RateLimiter {
     if (!this.flood.take()) return RATE_VERDICT.FLOOD;
     return this.limit.take() ? RATE_VERDICT.OK : RATE_VERDICT.LIMITED;
   }
+
+  /** How long until the limit lets the next frame through, ms; 0 now (see TokenBucket.waitMs). */
+  retryAfterMs(): number {
+    return this.limit.waitMs();
+  }
 }

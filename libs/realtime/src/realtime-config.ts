@@ -12,6 +12,7 @@ import {
   type ConfigOf,
   type ConfigSpec,
 } from '@onair/runtime';
+import { postLimitFields } from './post-limits-config.js';
 import {
   createTokenVerifier,
   MIN_SECRET_BYTES,
@@ -224,6 +225,7 @@ export function realtimeConfigSpec(d: RealtimeConfigDefaults) {
       d.rateBurst,
       'Frames a connection may send at once; 10× rate and burst closes it (1008).',
     ),
+    ...postLimitFields(p),
     maxFrameBytes: field(
       int(256, 1_048_576),
       `${p}MAX_FRAME_BYTES`,
@@ -240,14 +242,16 @@ export function realtimeConfigSpec(d: RealtimeConfigDefaults) {
     mergeIdentical: boolField(
       `${p}MERGE_IDENTICAL`,
       d.mergeIdentical,
-      'Whether messages of one batch window with identical text go to viewers once, the first with `"count":n`.',
+      'Whether messages of one batch window with identical text go to viewers once, the first with `"count":n`; a ' +
+        'moderator may set it per room (`overload` action).',
     ),
     densityPerSec: field(
       int(0, 100_000),
       `${p}DENSITY_PER_SEC`,
       d.densityPerSec,
       "Messages per second of one room a viewer's screen gets at most: above it a busy room's messages are sampled " +
-        "evenly, moderators' and the broadcaster's kept, each sender still getting its own; 0: no sampling.",
+        "evenly, moderators' and the broadcaster's kept, each sender still getting its own; 0: no sampling. A " +
+        'moderator may set it per room (`overload` action).',
     ),
     maxBehindMs: field(
       int(1000, 600_000),

@@ -5,6 +5,7 @@ import type { ClientLimits, RoomMessage } from './frames.js';
 import { joinFrames } from './join-frames.js';
 import { MessageRate } from './message-rate.js';
 import { overloadFilter } from './overload-filter.js';
+import { PostLimits } from './post-limits.js';
 import type { WindowFilter } from './room-batch.js';
 import { heldFrame, releasedFrame } from './moderation-frames.js';
 import { Moderation } from './moderation/moderation.js';
@@ -71,7 +72,8 @@ export interface Realtime<P extends { text: string }, M extends RoomMessage> {
 
 /**
  * Starts the machinery a room message service shares (danmaku, chat): the JetStream room log (streams
- * created when missing), moderation (KV state, audit stream; see Moderation), the post pipeline, the per-room fan-out from the capture stream (README
+ * created when missing), moderation (KV state, audit stream; see Moderation), the post pipeline with the instance's
+ * post limits (PostLimits), the per-room fan-out from the capture stream (README
  * "Delivery"), the WebSocket endpoint `/ws` with `/healthz` and `/metrics` on `config.httpPort`, metrics
  * and room activity.
  * @throws when the streams cannot be created or the port cannot be bound.
@@ -105,17 +107,31 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
     stream: options.kind.stream,
     auditSubjectPrefix: `${options.kind.subjectPrefix.split('.')[0]}.audit`,
     editor: store,
-    defaults: { guests: config.guests },
+    defaults: {
+      guests: config.guests,
+      densityPerSec: config.densityPerSec,
+      mergeIdentical: config.mergeIdentical,
+      roomRatePerSec: config.roomRatePerSec,
+    },
     replicas: config.natsReplicas,
     log,
   });
-  const messages = new RoomMessages({ kind: options.kind, store, observer, gate: moderation, log });
+  const postLimits = new PostLimits({
+    userRatePerSec: config.userRatePerSec,
+    userBurst: config.userRateBurst,
+    roomRatePerSec: (room) => moderation.settings(room).roomRatePerSec,
+    roomBurst: config.roomRateBurst,
+    duplicateWindowMs: config.duplicateWindowMs,
+  });
+  const messages = new RoomMessages({ kind: options.kind, store, observer, gate: moderation, limits: postLimits, log });
   const bus = streamBus({ js: jetstream(nc), jsm: await jetstreamManager(nc), stream: options.kind.stream, log });
-  const overload = (): WindowFilter =>
+  const overload = (room: string): WindowFilter =>
     overloadFilter({
       type: options.kind.type,
-      merge: config.mergeIdentical,
-      densityPerSec: config.densityPerSec,
+      settings: () => {
+        const { mergeIdentical, densityPerSec } = moderation.settings(room);
+        return { merge: mergeIdentical, densityPerSec };
+      },
       windowMs: config.batchWindowMs,
       onMerged: (merged) => metrics.merged.inc(merged),
       onSampled: (sampled) => metrics.sampled.inc(sampled),

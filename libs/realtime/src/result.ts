@@ -10,7 +10,17 @@ export interface Rejection {
   readonly untilMs?: number;
   /** SLOW_MODE: how long the poster must wait before its next post, ms. */
   readonly waitMs?: number;
+  /** RATE_LIMITED: whose limit refused it: the connection's frames, the user's posts, or the room's posts. */
+  readonly scope?: LimitScope;
+  /**
+   * RATE_LIMITED, DUPLICATE: how long until the next post (or frame, for scope `connection`) would pass, ms; absent
+   * when it depends on earlier posts being answered (too many waiting to be stored).
+   */
+  readonly retryAfterMs?: number;
 }
+
+/** Whose rate limit refused a frame or post ({@link Rejection.scope}). */
+export type LimitScope = 'connection' | 'user' | 'room';
 
 /** Outcome of a request that can fail in expected ways: a value or a {@link Rejection}. */
 export type Result<T> =
@@ -27,11 +37,26 @@ export function rejected(code: ErrorCode, message: string, field?: string): Resu
 }
 
 /**
+ * The metrics reason of a rejection (`onair_realtime_messages_rejected_total{reason}`): its code in lower case, with
+ * `_user` or `_room` after `rate_limited` for those scopes (the connection's own limit stays `rate_limited`).
+ */
+export function rejectionReason({ code, scope }: Rejection): string {
+  const reason = code.toLowerCase();
+  return scope === 'user' || scope === 'room' ? `${reason}_${scope}` : reason;
+}
+
+/**
  * The value of a result, for callers that report failures by throwing (gRPC handlers).
- * @throws OnairError with the rejection's code; the message starts with the field when there is one.
+ * @throws OnairError with the rejection's code; the message starts with the field when there is one and ends with
+ *   `(scope=<scope>, retryAfterMs=<ms>)` when the rejection has them, since gRPC carries only status and message.
  */
 export function unwrap<T>(result: Result<T>): T {
   if (result.ok) return result.value;
-  const { code, message, field } = result.rejection;
-  throw new OnairError(code, field === undefined ? message : `${field}: ${message}`);
+  const { code, message, field, scope, retryAfterMs } = result.rejection;
+  const extras = [
+    ...(scope === undefined ? [] : [`scope=${scope}`]),
+    ...(retryAfterMs === undefined ? [] : [`retryAfterMs=${retryAfterMs}`]),
+  ];
+  const text = field === undefined ? message : `${field}: ${message}`;
+  throw new OnairError(code, extras.length === 0 ? text : `${text} (${extras.join(', ')})`);
 }

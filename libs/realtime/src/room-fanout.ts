@@ -54,14 +54,14 @@ export class RoomFanout {
   /**
    * @param subjectOf bus subject of a room, e.g. `danmaku.room.<room>`
    * @param batchWindowMs length of a room's batch window, ms; 0: every frame goes out on its own at once.
-   * @param filterFor makes a room's window filter (e.g. overloadFilter) when the room gets its first member here.
+   * @param filterFor makes `room`'s window filter (e.g. overloadFilter) when the room gets its first member here.
    */
   constructor(
     private readonly bus: Bus,
     private readonly subjectOf: (room: string) => string,
     log: Logger,
     private readonly batchWindowMs = 0,
-    private readonly filterFor?: () => WindowFilter,
+    private readonly filterFor?: (room: string) => WindowFilter,
   ) {
     this.log = log.child({ component: 'fanout' });
   }
@@ -80,7 +80,7 @@ export class RoomFanout {
         (batch) => {
           for (const member of members) member.deliver(batch);
         },
-        this.filterFor?.(),
+        this.filterFor?.(room),
       );
       const created: Room = { members, batcher, subscription: this.subscribe(room, batcher), lastJoin: 0 };
       created.subscription.catch(() => {

@@ -5,7 +5,9 @@ import { textSchema } from './fields.js';
 import type { RoomMessage } from './frames.js';
 import type { Poster } from './identity.js';
 import type { Verdict } from './moderation/post-check.js';
-import { RoomMessages, type PostGate, type PostObserver } from './room-messages.js';
+import { PostLimits } from './post-limits.js';
+import { RoomMessages, type PostGate, type PostLimiter, type PostObserver } from './room-messages.js';
+import { unwrap } from './result.js';
 import type { MessageStore } from './room-log.js';
 
 type Shout = RoomMessage & { type: 'shout'; loud: boolean };
@@ -30,7 +32,10 @@ class MemoryStore implements MessageStore {
   }
 }
 
-function setup(gate?: PostGate): {
+function setup(
+  gate?: PostGate,
+  limits?: PostLimiter,
+): {
   messages: RoomMessages<{ text: string; loud: boolean }, Shout>;
   store: MemoryStore;
   outcomes: string[];
@@ -53,6 +58,7 @@ function setup(gate?: PostGate): {
     store,
     observer,
     ...(gate ? { gate } : {}),
+    ...(limits ? { limits } : {}),
     log: createLogger({ service: 'test', level: 'silent' }),
     now: () => 1234,
   });
@@ -211,5 +217,47 @@ describe('RoomMessages with the room rules', () => {
     expect(result).toMatchObject({ ok: false, rejection: { code: 'HELD_FOR_REVIEW' } });
     expect(gate.held).toMatchObject([{ type: 'shout', room: 'r', text: 'hmm', userId: 'u-a', name: 'Alice' }]);
     expect(store.rooms.size).toBe(0);
+  });
+});
+
+describe('RoomMessages with the post limits', () => {
+  const alice: Poster = { userId: 'u-a', name: 'Alice', roles: ['viewer'], guest: false };
+  const postLimits = () =>
+    new PostLimits({
+      userRatePerSec: 1,
+      userBurst: 2,
+      roomRatePerSec: () => 0,
+      roomBurst: 1,
+      duplicateWindowMs: 10_000,
+      now: () => 0,
+    });
+
+  it("checks the limits after the room's rules, counting the refusals by scope", async () => {
+    const { messages, store, outcomes } = setup(undefined, postLimits());
+    const post = (text: string) => messages.post({ room: 'r', poster: alice, fields: { text } });
+    expect((await post('one')).ok).toBe(true);
+    expect(await post(' ONE ')).toMatchObject({ ok: false, rejection: { code: 'DUPLICATE', retryAfterMs: 10_000 } });
+    expect((await post('two')).ok).toBe(true);
+    const limited = await post('three');
+    expect(limited).toMatchObject({
+      ok: false,
+      rejection: { code: 'RATE_LIMITED', scope: 'user', retryAfterMs: 1000 },
+    });
+    expect(store.rooms.get('r')).toHaveLength(2);
+    expect(outcomes).toEqual(['ok:r', 'duplicate', 'ok:r', 'rate_limited_user']);
+    expect(() => unwrap(limited)).toThrow('you are posting too fast; retry in 1000 ms (scope=user, retryAfterMs=1000)');
+  });
+
+  it('does not count a post the rules refuse, and forgets the text of one the store did not take', async () => {
+    const limits = postLimits();
+    const banned = recordingGate({ kind: 'refuse', rejection: { code: 'BANNED', message: 'banned' } });
+    const refused = setup(banned, limits);
+    for (let i = 0; i < 5; i++) await refused.messages.post({ room: 'r', poster: alice, fields: { text: 'x' } });
+    const { messages, store } = setup(undefined, limits);
+    store.failing = true;
+    const post = () => messages.post({ room: 'r', poster: alice, fields: { text: 'x' } });
+    expect(await post()).toMatchObject({ ok: false, rejection: { code: 'UNAVAILABLE' } });
+    store.failing = false;
+    expect(await post()).toMatchObject({ ok: true });
   });
 });

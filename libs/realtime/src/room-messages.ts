@@ -4,7 +4,8 @@ import type { Logger } from '@onair/runtime';
 import { nameSchema, postKeySchema, roomIdSchema } from './fields.js';
 import { isRoomMessage, PROTOCOL_VERSION, type RoomMessage } from './frames.js';
 import type { Poster } from './identity.js';
-import { accepted, rejected, type Result } from './result.js';
+import type { LimitedPost } from './post-limits.js';
+import { accepted, rejected, rejectionReason, type Rejection, type Result } from './result.js';
 import type { MessageStore } from './room-log.js';
 import { HELD_REJECTION, type Verdict } from './moderation/post-check.js';
 import { posterBadge } from './moderation/poster-rank.js';
@@ -68,6 +69,14 @@ export interface PostGate {
   recordPost(room: string, poster: Poster): void;
 }
 
+/** The instance's post limits beyond the room's rules (PostLimits implements it). */
+export interface PostLimiter {
+  /** Undefined when the post may go on (and is then counted), else the refusal (RATE_LIMITED, DUPLICATE). */
+  check(post: LimitedPost): Rejection | undefined;
+  /** The post was not stored after all: its text is no duplicate of a resend. */
+  forget(post: LimitedPost): void;
+}
+
 /** Options of {@link RoomMessages}. */
 export interface RoomMessagesOptions<P extends { text: string }, M extends RoomMessage> {
   kind: MessageKind<P, M>;
@@ -75,6 +84,8 @@ export interface RoomMessagesOptions<P extends { text: string }, M extends RoomM
   observer: PostObserver;
   /** The room's rules (moderation); absent: every valid post is stored. */
   gate?: PostGate;
+  /** Per-user and per-room rates and duplicate texts, checked after the room's rules; absent: none. */
+  limits?: PostLimiter;
   log: Logger;
   /** Wall clock, unix epoch ms. @default Date.now */
   now?: () => number;
@@ -113,13 +124,14 @@ export class RoomMessages<P extends { text: string }, M extends RoomMessage> {
    * Validates, checks against the room's rules ({@link PostGate}: a masked text replaces the post's), stamps, shapes
    * and stores one post; the value is the stored message, which for a repeated key is the one stored first.
    * Expected failures are values: INVALID_ARGUMENT, UNAVAILABLE, the rules' refusals (BANNED, FORBIDDEN, SLOW_MODE,
-   * BLOCKED_TERM) and HELD_FOR_REVIEW for a post kept for a moderator.
+   * BLOCKED_TERM), then the limits' (DUPLICATE, RATE_LIMITED scope user or room), and HELD_FOR_REVIEW for a post
+   * kept for a moderator.
    * @throws when the store holds a message of another kind under the post's key (a broken invariant).
    */
   async post(request: PostRequest): Promise<Result<M>> {
     const result = await this.accept(request);
     if (result.ok) this.options.observer.accepted(request.room);
-    else this.options.observer.rejected(result.rejection.code.toLowerCase());
+    else this.options.observer.rejected(rejectionReason(result.rejection));
     return result;
   }
 
@@ -148,6 +160,9 @@ export class RoomMessages<P extends { text: string }, M extends RoomMessage> {
     const gate = this.options.gate;
     const verdict = gate?.check(room, poster, post.value.text) ?? { kind: 'allow', text: post.value.text };
     if (verdict.kind === 'refuse') return { ok: false, rejection: verdict.rejection };
+    const limited: LimitedPost = { room, poster, text: post.value.text, key: keyCheck?.value };
+    const limit = this.options.limits?.check(limited);
+    if (limit !== undefined) return { ok: false, rejection: limit };
     const badge = posterBadge(poster);
     const stamp: MessageStamp = {
       v: PROTOCOL_VERSION,
@@ -159,7 +174,7 @@ export class RoomMessages<P extends { text: string }, M extends RoomMessage> {
       sentAtMs: receivedAtMs ?? this.now(),
       ...(badge === undefined ? {} : { badge }),
     };
-    if (verdict.kind === 'hold') return this.hold(this.options.kind.shape(stamp, post.value));
+    if (verdict.kind === 'hold') return this.hold(this.options.kind.shape(stamp, post.value), limited);
     const message = this.options.kind.shape(stamp, { ...post.value, text: verdict.text });
     gate?.recordPost(room, poster);
     const dedupId = keyCheck ? keyedDedupId(room, poster.userId, keyCheck.value) : message.id;
@@ -168,6 +183,7 @@ export class RoomMessages<P extends { text: string }, M extends RoomMessage> {
       stored = await this.options.store.append(room, message, dedupId);
     } catch (err) {
       this.log.error({ err, room }, 'append failed');
+      this.options.limits?.forget(limited);
       return rejected('UNAVAILABLE', 'the message could not be stored; try again');
     }
     if (!isRoomMessage(stored, this.options.kind.type)) throw new Error(`not a ${this.type} under key ${dedupId}`);
@@ -175,11 +191,12 @@ export class RoomMessages<P extends { text: string }, M extends RoomMessage> {
   }
 
   /** Keeps a post for review: HELD_FOR_REVIEW when kept, UNAVAILABLE when it could not be. */
-  private async hold(message: M): Promise<Result<M>> {
+  private async hold(message: M, limited: LimitedPost): Promise<Result<M>> {
     try {
       await this.options.gate?.hold(message);
     } catch (err) {
       this.log.error({ err, room: message.room }, 'hold failed');
+      this.options.limits?.forget(limited);
       return rejected('UNAVAILABLE', 'the message could not be kept for review; try again');
     }
     return { ok: false, rejection: HELD_REJECTION };

@@ -65,8 +65,14 @@ describe('grpcPoster', () => {
       name: 'bot',
       roles: ['viewer'],
       guest: false,
+      service: true,
     });
-    expect(grpcPoster({ kind: 'service' }, { name: 'bot', userId: 'u-9' }).userId).toBe('u-9');
+    expect(grpcPoster({ kind: 'service' }, { name: 'bot', userId: 'u-9' })).toEqual({
+      userId: 'u-9',
+      name: 'bot',
+      roles: ['viewer'],
+      guest: false,
+    });
     const admin = { userId: 'u-1', name: 'Ada', roles: ['admin'] as const, guest: false };
     expect(grpcPoster({ kind: 'admin', poster: admin }, { name: 'bot', userId: 'x' })).toBe(admin);
   });

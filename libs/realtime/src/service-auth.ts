@@ -58,14 +58,11 @@ export function serviceAuth({ serviceToken, variable, verifier, trusted }: Servi
 
 /**
  * Who a gRPC post is from: an admin caller posts as itself; a service names the poster (`name`, and `userId` or
- * `service:<name>` when empty), with the viewer role, so moderation holds it to the room's rules like anyone.
+ * `service:<name>` when empty, then marked `service`: no per-user limits), with the viewer role, so moderation holds it
+ * to the room's rules like anyone.
  */
 export function grpcPoster(caller: Caller, request: { readonly name: string; readonly userId: string }): Poster {
   if (caller.kind === 'admin') return caller.poster;
-  return {
-    userId: request.userId === '' ? `service:${request.name}` : request.userId,
-    name: request.name,
-    roles: ['viewer'],
-    guest: false,
-  };
+  const poster: Poster = { userId: request.userId, name: request.name, roles: ['viewer'], guest: false };
+  return request.userId === '' ? { ...poster, userId: `service:${request.name}`, service: true } : poster;
 }

@@ -21,6 +21,23 @@ describe('TokenBucket', () => {
     expect(Array.from({ length: 6 }, () => bucket.take())).toEqual([true, true, true, true, true, false]);
   });
 
+  it('says how long until the next token without taking one, and when it is full again', () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket(3, 2, clock.now);
+    expect(bucket.waitMs()).toBe(0);
+    bucket.take();
+    expect(bucket.full).toBe(false);
+    bucket.take();
+    expect(bucket.waitMs()).toBe(334);
+    clock.advance(300);
+    expect(bucket.waitMs()).toBe(34);
+    expect(bucket.take()).toBe(false);
+    clock.advance(34);
+    expect(bucket.waitMs()).toBe(0);
+    clock.advance(333);
+    expect(bucket.full).toBe(true);
+  });
+
   it('never holds more than the burst', () => {
     const clock = fakeClock();
     const bucket = new TokenBucket(100, 3, clock.now);
@@ -62,7 +79,9 @@ describe('RateLimiter', () => {
     const limiter = new RateLimiter({ ratePerSec: 2, burst: 2, floodFactor: 10, now: clock.now });
     for (let i = 0; i < 3; i++) limiter.check();
     expect(limiter.check()).toBe(RATE_VERDICT.LIMITED);
+    expect(limiter.retryAfterMs()).toBe(500);
     clock.advance(500);
+    expect(limiter.retryAfterMs()).toBe(0);
     expect(limiter.check()).toBe(RATE_VERDICT.OK);
   });
 });

@@ -30,11 +30,27 @@ export class TokenBucket {
 
   /** Takes one token; false (and nothing taken) when the bucket is empty. */
   take(): boolean {
-    const nowMs = this.now();
-    this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, nowMs - this.lastMs) * this.ratePerSec) / 1000);
-    this.lastMs = nowMs;
+    this.refill();
     if (this.tokens < 1) return false;
     this.tokens -= 1;
     return true;
+  }
+
+  /** How long until a token is there, ms (rounded up, past float noise); 0 when one is there now. Takes nothing. */
+  waitMs(): number {
+    this.refill();
+    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) * 1000) / this.ratePerSec - 1e-6);
+  }
+
+  /** True when the bucket is full again: it then behaves as a new one, so a keeper of many may drop it. */
+  get full(): boolean {
+    this.refill();
+    return this.tokens >= this.burst;
+  }
+
+  private refill(): void {
+    const nowMs = this.now();
+    this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, nowMs - this.lastMs) * this.ratePerSec) / 1000);
+    this.lastMs = nowMs;
   }
 }

@@ -26,6 +26,9 @@ describe('WsConn', () => {
       slowModeS: 0,
       mode: 'everyone',
       guests: false,
+      densityPerSec: 0,
+      mergeIdentical: false,
+      roomRatePerSec: 0,
       blockedTerms: 0,
     });
     expect(socket.sent[3]).toMatchObject({ id: 'm2', seq: 8 });
@@ -87,7 +90,12 @@ describe('WsConn', () => {
     for (let i = 0; i < 3; i++) socket.frame({ type: 'message', text: `t${i}` });
     await tick();
     expect(posts).toHaveLength(2);
-    expect(socket.sent.at(-1)).toMatchObject({ type: 'error', code: 'RATE_LIMITED' });
+    // Burst 3 at 2/s: hello and two posts took it; the next frame passes in 500 ms.
+    const limited = socket.sent.at(-1);
+    expect(limited).toMatchObject({ v: 1, type: 'error', code: 'RATE_LIMITED', scope: 'connection' });
+    expect(limited?.message).toMatch(/^too many frames; retry in \d+ ms$/);
+    expect(limited?.retryAfterMs).toBeGreaterThan(400);
+    expect(limited?.retryAfterMs).toBeLessThanOrEqual(500);
     for (let i = 0; i < 40; i++) socket.frame({ type: 'message', text: 'flood' });
     expect(socket.closedWith).toBe(1008);
   });
@@ -145,6 +153,7 @@ describe('WsConn', () => {
           type: 'error',
           code: 'RATE_LIMITED',
           message: 'too many posts waiting to be stored; slow down',
+          scope: 'connection',
           key: 'k3',
         },
         {
@@ -152,6 +161,7 @@ describe('WsConn', () => {
           type: 'error',
           code: 'RATE_LIMITED',
           message: 'too many posts waiting to be stored; slow down',
+          scope: 'connection',
           key: 'k4',
         },
       ]);

@@ -21,7 +21,7 @@ import { corkUntilNextTurn, encodedFrame } from './frame-writes.js';
 import type { PostRequest } from './room-messages.js';
 import { PostQueue } from './post-queue.js';
 import { RATE_VERDICT, RateLimiter } from './rate-limiter.js';
-import { rejected, type Rejection, type Result } from './result.js';
+import { rejected, rejectionReason, type Rejection, type Result } from './result.js';
 import type { PresenceUser } from './presence-message.js';
 import { FrameBatch, framesOf } from './room-batch.js';
 import type { RoomMember } from './room-fanout.js';
@@ -198,8 +198,15 @@ export class WsConn implements RoomMember {
       this.close('POLICY_VIOLATION');
       return;
     }
-    if (verdict === RATE_VERDICT.LIMITED)
-      return this.reject({ code: 'RATE_LIMITED', message: 'too many frames; slow down' });
+    if (verdict === RATE_VERDICT.LIMITED) {
+      const retryAfterMs = this.limiter.retryAfterMs();
+      return this.reject({
+        code: 'RATE_LIMITED',
+        message: `too many frames; retry in ${retryAfterMs} ms`,
+        scope: 'connection',
+        retryAfterMs,
+      });
+    }
     if (isBinary)
       return this.reject({ code: 'INVALID_ARGUMENT', message: 'binary frames are not supported; send JSON text' });
     const frame = parseClientFrame(frameText(data));
@@ -268,7 +275,10 @@ export class WsConn implements RoomMember {
       checkedKey = keyCheck.value;
     }
     if (!this.posts.push({ ...request, key: checkedKey }))
-      this.reject({ code: 'RATE_LIMITED', message: 'too many posts waiting to be stored; slow down' }, checkedKey);
+      this.reject(
+        { code: 'RATE_LIMITED', message: 'too many posts waiting to be stored; slow down', scope: 'connection' },
+        checkedKey,
+      );
   }
 
   /** Takes a hello: verifies its token (keeping the old identity when it fails), then joins or re-welcomes. */
@@ -324,7 +334,7 @@ export class WsConn implements RoomMember {
   }
 
   private reject(rejection: Rejection, key?: string): void {
-    this.ctx.observer.rejected(rejection.code.toLowerCase());
+    this.ctx.observer.rejected(rejectionReason(rejection));
     this.send(errorFrame(rejection, key));
   }
 

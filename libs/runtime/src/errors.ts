@@ -26,11 +26,24 @@ export const ERROR_CODES = {
   },
   NOT_FOUND: { grpc: 5, http: 404, doc: 'No such room, stream, rendition, segment or endpoint.' },
   ALREADY_EXISTS: { grpc: 6, http: 409, doc: 'The id is taken (a room).' },
-  RATE_LIMITED: { grpc: 8, http: 429, doc: 'Too many requests or frames; slow down and retry.' },
+  RATE_LIMITED: {
+    grpc: 8,
+    http: 429,
+    doc:
+      'Too many requests or frames; slow down and retry. On posts, `scope` says whose limit (`connection`, `user`, ' +
+      '`room`) and `retryAfterMs` when the next post would pass.',
+  },
   SLOW_MODE: {
     grpc: 8,
     http: 429,
     doc: "The room is in slow mode and the poster's last post is too recent; `waitMs` says how long to wait.",
+  },
+  DUPLICATE: {
+    grpc: 8,
+    http: 429,
+    doc:
+      'The poster sent the same text (trimmed, case-folded, whitespace collapsed) moments ago; `retryAfterMs` says ' +
+      'when it would pass again. Nothing was stored.',
   },
   PAYLOAD_TOO_LARGE: { grpc: 8, http: 413, doc: 'A message or frame over the size limit.' },
   TOO_SLOW: {

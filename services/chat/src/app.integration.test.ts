@@ -45,6 +45,8 @@ async function startInstance(): Promise<Instance> {
     CHAT_HTTP_PORT: '0',
     CHAT_GRPC_PORT: '0',
     CHAT_HISTORY_SIZE: String(HISTORY_SIZE),
+    // One user posts through many of these tests; the per-user limits are limits.integration.test.ts's.
+    CHAT_USER_RATE_PER_SEC: '0',
     CHAT_LOG_LEVEL: 'debug',
   });
   const [httpPort, grpcPort] = [svc.port('httpPort'), svc.port('grpcPort')];

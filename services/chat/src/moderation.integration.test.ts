@@ -47,6 +47,9 @@ async function startInstance(): Promise<Instance> {
     CHAT_HTTP_PORT: '0',
     CHAT_GRPC_PORT: '0',
     CHAT_LOG_LEVEL: 'debug',
+    // Posts here repeat a text until a rule applies; the post limits are limits.integration.test.ts's.
+    CHAT_USER_RATE_PER_SEC: '0',
+    CHAT_DUPLICATE_WINDOW_MS: '0',
   });
   const address = `127.0.0.1:${svc.port('grpcPort')}`;
   return {

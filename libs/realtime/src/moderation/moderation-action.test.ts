@@ -24,6 +24,10 @@ describe('moderationActionSchema', () => {
     [{ action: 'unblock_term', term: 'spoiler' }],
     [{ action: 'approve', id: 'm-2' }],
     [{ action: 'deny', id: 'm-3', reason: 'r'.repeat(200) }],
+    [{ action: 'overload', densityPerSec: 50 }],
+    [{ action: 'overload', mergeIdentical: false, roomRatePerSec: 0 }],
+    [{ action: 'overload', reset: true }],
+    [{ action: 'overload', reset: true, densityPerSec: 100_000, reason: 'final minute' }],
   ])('accepts %j', (input) => {
     expect(validate(moderationActionSchema, input)).toEqual({ ok: true, value: input });
   });
@@ -55,6 +59,12 @@ describe('moderationActionSchema', () => {
     [{ action: 'block_term', term: 'x'.repeat(101), termAction: 'mask' }, 'term', 'term must be at most 100'],
     [{ action: 'clear', reason: 'r'.repeat(201) }, 'reason', 'reason must be at most 200 characters'],
     [{ action: 'clear', reason: 'a\nb' }, 'reason', 'reason must not contain control characters'],
+    [{ action: 'overload' }, undefined, 'set densityPerSec, mergeIdentical, roomRatePerSec or reset'],
+    [{ action: 'overload', reset: false }, undefined, 'set densityPerSec, mergeIdentical, roomRatePerSec or reset'],
+    [{ action: 'overload', densityPerSec: -1 }, 'densityPerSec', 'densityPerSec must not be negative'],
+    [{ action: 'overload', densityPerSec: 2.5 }, 'densityPerSec', 'densityPerSec must be a whole number'],
+    [{ action: 'overload', roomRatePerSec: 100_001 }, 'roomRatePerSec', 'roomRatePerSec must be at most 100000'],
+    [{ action: 'overload', mergeIdentical: 'on' }, 'mergeIdentical', 'mergeIdentical must be true or false'],
   ])('rejects %j: %s %s', (input, field, message) => {
     const result = validate(moderationActionSchema, input);
     expect(result.ok).toBe(false);

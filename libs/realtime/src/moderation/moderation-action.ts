@@ -25,6 +25,21 @@ export const TERM_MAX_CHARS = 100;
 /** Longest user id or message id an action names, characters (as a token's `sub`). */
 const ID_MAX_CHARS = 128;
 
+/** Highest per-room density or room rate an `overload` action may set, per second (as the config's bounds). */
+export const OVERLOAD_MAX_PER_SEC = 100_000;
+
+/**
+ * The room's overload control (see RoomOverload): each field given replaces the room's; `reset` first puts every
+ * one back to the instance's configuration. At least one field.
+ */
+export interface OverloadAction {
+  action: 'overload';
+  densityPerSec?: number;
+  mergeIdentical?: boolean;
+  roomRatePerSec?: number;
+  reset?: boolean;
+}
+
 /** The audit reason every action may carry. */
 interface Reasoned {
   reason?: string;
@@ -33,7 +48,8 @@ interface Reasoned {
 /**
  * What a moderator, broadcaster or admin asks of a room. Every action may carry `reason` (at most
  * {@link REASON_MAX_CHARS} characters) for the audit log. `seconds` of `timeout` is {@link TIMEOUT_MIN_S} to
- * {@link TIMEOUT_MAX_S}; of `slow` it is {@link SLOW_MODE_MIN_S} to {@link SLOW_MODE_MAX_S}, or 0 for off.
+ * {@link TIMEOUT_MAX_S}; of `slow` it is {@link SLOW_MODE_MIN_S} to {@link SLOW_MODE_MAX_S}, or 0 for off; `overload`
+ * ({@link OverloadAction}) takes whole numbers per second up to {@link OVERLOAD_MAX_PER_SEC}.
  */
 export type ModerationAction = Reasoned &
   (
@@ -46,6 +62,7 @@ export type ModerationAction = Reasoned &
     | { action: 'followers'; on: boolean }
     | { action: 'subscribers'; on: boolean }
     | { action: 'guests'; on: boolean }
+    | OverloadAction
     | { action: 'block_term'; term: string; termAction: TermAction }
     | { action: 'unblock_term'; term: string }
     | { action: 'approve'; id: string }
@@ -66,6 +83,13 @@ const wholeSeconds = (label: string) =>
 
 const onSchema = z.boolean({ error: 'on must be true or false' });
 
+const perSecond = (label: string) =>
+  z
+    .number({ error: `${label} must be a number` })
+    .int({ error: `${label} must be a whole number per second` })
+    .min(0, { error: `${label} must not be negative` })
+    .max(OVERLOAD_MAX_PER_SEC, { error: `${label} must be at most ${OVERLOAD_MAX_PER_SEC}` });
+
 const base = { reason: textSchema('reason', REASON_MAX_CHARS).optional() };
 
 /** The action names, in the order they are documented. */
@@ -79,6 +103,7 @@ const ACTION_NAMES = [
   'followers',
   'subscribers',
   'guests',
+  'overload',
   'block_term',
   'unblock_term',
   'approve',
@@ -114,6 +139,23 @@ export const moderationActionSchema: z.ZodType<ModerationAction> = z.discriminat
     z.object({ action: z.literal('followers'), on: onSchema, ...base }),
     z.object({ action: z.literal('subscribers'), on: onSchema, ...base }),
     z.object({ action: z.literal('guests'), on: onSchema, ...base }),
+    z
+      .object({
+        action: z.literal('overload'),
+        densityPerSec: perSecond('densityPerSec').optional(),
+        mergeIdentical: z.boolean({ error: 'mergeIdentical must be true or false' }).optional(),
+        roomRatePerSec: perSecond('roomRatePerSec').optional(),
+        reset: z.boolean({ error: 'reset must be true or false' }).optional(),
+        ...base,
+      })
+      .refine(
+        (a) =>
+          a.reset === true ||
+          a.densityPerSec !== undefined ||
+          a.mergeIdentical !== undefined ||
+          a.roomRatePerSec !== undefined,
+        { error: 'set densityPerSec, mergeIdentical, roomRatePerSec or reset' },
+      ),
     z.object({
       action: z.literal('block_term'),
       term: textSchema('term', TERM_MAX_CHARS),

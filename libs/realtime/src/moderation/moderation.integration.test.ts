@@ -19,6 +19,8 @@ const poster = (userId: string, roles: readonly Role[], guest = false): Poster =
   roles,
   guest,
 });
+/** The instance's defaults: no guests, danmaku's overload control. */
+const DEFAULTS = { guests: false, densityPerSec: 200, mergeIdentical: true, roomRatePerSec: 0 };
 const viewer = poster('viewer-1', ['viewer']);
 const moderator = poster('mod-1', ['moderator']);
 const otherModerator = poster('mod-2', ['moderator']);
@@ -62,7 +64,7 @@ describe('Moderation on a real nats-server, two instances', () => {
   let b: Moderation;
 
   const open = (nc: NatsConnection) =>
-    Moderation.open({ nc, stream: 'CHAT', auditSubjectPrefix: 'chat.audit', editor, defaults: { guests: false }, log });
+    Moderation.open({ nc, stream: 'CHAT', auditSubjectPrefix: 'chat.audit', editor, defaults: DEFAULTS, log });
 
   beforeAll(async () => {
     nats = await startNatsFixture();
@@ -127,10 +129,41 @@ describe('Moderation on a real nats-server, two instances', () => {
           slowModeS: 30,
           mode: 'everyone',
           guests: false,
+          densityPerSec: 200,
+          mergeIdentical: true,
+          roomRatePerSec: 0,
           blockedTerms: 0,
         },
       },
     ]);
+  });
+
+  it("applies a room's overload control from the other instance, keeps it over other changes, and resets it", async () => {
+    const room = 'overload-room';
+    const overload = (r: string) => {
+      const { densityPerSec, mergeIdentical, roomRatePerSec } = b.settings(r);
+      return { densityPerSec, mergeIdentical, roomRatePerSec };
+    };
+    expect(overload(room)).toEqual({ densityPerSec: 200, mergeIdentical: true, roomRatePerSec: 0 });
+    await a.apply(moderator, room, { action: 'overload', densityPerSec: 30, mergeIdentical: false });
+    await waitFor(() => overload(room).densityPerSec === 30, soon);
+    expect(overload(room)).toEqual({ densityPerSec: 30, mergeIdentical: false, roomRatePerSec: 0 });
+    await b.apply(moderator, room, { action: 'slow', seconds: 5 });
+    await a.apply(moderator, room, { action: 'overload', roomRatePerSec: 20 });
+    await waitFor(() => overload(room).roomRatePerSec === 20, soon);
+    expect(b.settings(room)).toMatchObject({ slowModeS: 5, densityPerSec: 30, mergeIdentical: false });
+    await a.apply(broadcaster, room, { action: 'overload', reset: true, mergeIdentical: false });
+    await waitFor(() => overload(room).densityPerSec === 200, soon);
+    expect(b.settings(room)).toMatchObject({
+      slowModeS: 5,
+      densityPerSec: 200,
+      mergeIdentical: false,
+      roomRatePerSec: 0,
+    });
+    expect(await a.apply(viewer, room, { action: 'overload', reset: true })).toMatchObject({
+      ok: false,
+      rejection: { code: 'FORBIDDEN' },
+    });
   });
 
   it('applies followers, subscribers and guests modes from the other instance', async () => {
@@ -149,7 +182,15 @@ describe('Moderation on a real nats-server, two instances', () => {
     expect(a.settings('mode-room').mode).toBe('subscribers');
     await a.apply(moderator, 'mode-room', { action: 'subscribers', on: false });
     await waitFor(() => verdictCode(b, 'mode-room', viewer) === 'allow', soon);
-    expect(b.settings('mode-room')).toEqual({ slowModeS: 0, mode: 'everyone', guests: true, blockedTerms: 0 });
+    expect(b.settings('mode-room')).toEqual({
+      slowModeS: 0,
+      mode: 'everyone',
+      guests: true,
+      densityPerSec: 200,
+      mergeIdentical: true,
+      roomRatePerSec: 0,
+      blockedTerms: 0,
+    });
   });
 
   it('applies a blocked term set on one instance on the other within a second', async () => {

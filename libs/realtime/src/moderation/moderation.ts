@@ -13,7 +13,7 @@ import { checkPost, type Verdict } from './post-check.js';
 import { PostTimes } from './post-times.js';
 import { isModerator, posterRank } from './poster-rank.js';
 import type { Poster } from '../identity.js';
-import type { RoomSettings } from './room-state.js';
+import { effectiveSettings, type EffectiveRoomSettings, type RoomDefaults } from './room-state.js';
 
 /** Options of {@link Moderation.open}. */
 export interface ModerationOptions {
@@ -23,8 +23,8 @@ export interface ModerationOptions {
   /** Subject prefix of the audit log, e.g. "chat.audit"; must not overlap the rooms' `<prefix>.*`. */
   auditSubjectPrefix: string;
   editor: RoomEditor;
-  /** Settings of rooms no moderator has changed (`guests` from config). */
-  defaults: { guests: boolean };
+  /** Settings of rooms no moderator has changed (`guests` and the overload control from config). */
+  defaults: RoomDefaults;
   log: Logger;
   /** Copies of the KV bucket and the audit stream in a NATS cluster (1–5). @default 1 */
   replicas?: number;
@@ -43,7 +43,7 @@ export type HeldListener = (room: string, change: { held: RoomMessage } | { rele
 
 /**
  * Moderation of a message service's rooms: bans and timeouts, slow mode, followers, subscribers and guests modes,
- * blocked terms (refuse, mask, hold for review), deletes and clears. State is a JetStream KV bucket every instance
+ * overload control, blocked terms (refuse, mask, hold for review), deletes and clears. State is a JetStream KV bucket every instance
  * watches, so {@link check} is synchronous and a change made on any instance applies on all within the watch's
  * delivery time (milliseconds), and survives restarts; every action is audited in a JetStream stream.
  */
@@ -157,10 +157,14 @@ export class Moderation {
     return result;
   }
 
-  /** The room's settings in force and how many terms it blocks (for the welcome and room_state frames). */
-  settings(room: string): RoomSettings & { blockedTerms: number } {
+  /**
+   * The room's settings in force (its own, the instance's defaults for what it has not set) and how many terms it
+   * blocks (for the welcome and room_state frames, the room's limits and its overload filter).
+   */
+  settings(room: string): EffectiveRoomSettings & { blockedTerms: number } {
     const state = this.store.room(room);
-    return { ...state.settingsOr(this.options.defaults), blockedTerms: state.terms.size };
+    const defaults = this.options.defaults;
+    return { ...effectiveSettings(state.settingsOr(defaults), defaults), blockedTerms: state.terms.size };
   }
 
   /** The room's posts waiting for review, oldest first. */

@@ -1,11 +1,11 @@
 import { PROTOCOL_VERSION } from '../frames.js';
 import { accepted, rejected, type Result } from '../result.js';
 import { normalizeTerm } from './blocked-terms.js';
-import type { ModerationAction } from './moderation-action.js';
+import type { ModerationAction, OverloadAction } from './moderation-action.js';
 import type { ModerationStore } from './moderation-store.js';
 import { posterRank } from './poster-rank.js';
 import type { Poster } from '../identity.js';
-import type { RoomSettings } from './room-state.js';
+import type { EffectiveRoomSettings, RoomDefaults, RoomOverload, RoomSettings } from './room-state.js';
 import type { RoomEditor } from '../room-editor.js';
 
 /** What {@link performAction} works on. */
@@ -13,9 +13,9 @@ export interface ActionContext {
   readonly store: ModerationStore;
   readonly editor: RoomEditor;
   /** Settings of rooms no moderator has changed yet come from here. */
-  readonly defaults: { guests: boolean };
-  /** The room's settings and blocked-term count, after the store has applied the change. */
-  readonly settings: (room: string) => RoomSettings & { blockedTerms: number };
+  readonly defaults: RoomDefaults;
+  /** The room's settings in force and blocked-term count, after the store has applied the change. */
+  readonly settings: (room: string) => EffectiveRoomSettings & { blockedTerms: number };
   readonly nowMs: number;
 }
 
@@ -73,6 +73,11 @@ export async function performAction(
     }
     case 'guests':
       return changeSettings({ guests: action.on });
+    case 'overload': {
+      const current = state.settingsOr(context.defaults);
+      await store.putSettings(room, { ...(action.reset ? withoutOverload(current) : current), ...overloadOf(action) });
+      return event('room_state', context.settings(room));
+    }
     case 'block_term':
       await store.putTerm(room, normalizeTerm(action.term), { term: action.term, action: action.termAction });
       return event('room_state', context.settings(room));
@@ -84,6 +89,22 @@ export async function performAction(
     case 'deny':
       return review(store, editor, room, action.id, action.action === 'approve');
   }
+}
+
+/** The overload fields an `overload` action sets (those it names). */
+function overloadOf(action: OverloadAction): Partial<RoomOverload> {
+  const { densityPerSec, mergeIdentical, roomRatePerSec } = action;
+  return definedOnly({ densityPerSec, mergeIdentical, roomRatePerSec });
+}
+
+/** The settings without any overload field: the instance's defaults then apply. */
+function withoutOverload({ slowModeS, mode, guests }: RoomSettings): RoomSettings {
+  return { slowModeS, mode, guests };
+}
+
+/** `fields` without its undefined members, so they are not stored as set. */
+function definedOnly<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /** Releases a held post: delivered through the editor (approve) or dropped (deny). */

@@ -13,6 +13,38 @@ export interface RoomSettings {
   mode: 'everyone' | 'followers' | 'subscribers';
   /** Whether posters without a token may post. */
   guests: boolean;
+  /** Overload control set for the room (see RoomOverload); each absent one is the instance's. */
+  densityPerSec?: number;
+  mergeIdentical?: boolean;
+  roomRatePerSec?: number;
+}
+
+/**
+ * The overload control of a room: messages per second a viewer gets at most before sampling (0: all), whether
+ * identical texts of one batch window merge, and posts per second the room takes on one instance (0: no limit).
+ */
+export interface RoomOverload {
+  readonly densityPerSec: number;
+  readonly mergeIdentical: boolean;
+  readonly roomRatePerSec: number;
+}
+
+/** Settings of rooms no moderator has set: `guests` and the overload control from the instance's config. */
+export type RoomDefaults = { readonly guests: boolean } & RoomOverload;
+
+/** The settings in force in a room: its own, else the defaults. */
+export type EffectiveRoomSettings = Omit<RoomSettings, keyof RoomOverload> & RoomOverload;
+
+/** The settings in force: `settings` (as stored, maybe lacking the overload control), the defaults for what they lack. */
+export function effectiveSettings(settings: RoomSettings, defaults: RoomDefaults): EffectiveRoomSettings {
+  return {
+    slowModeS: settings.slowModeS,
+    mode: settings.mode,
+    guests: settings.guests,
+    densityPerSec: settings.densityPerSec ?? defaults.densityPerSec,
+    mergeIdentical: settings.mergeIdentical ?? defaults.mergeIdentical,
+    roomRatePerSec: settings.roomRatePerSec ?? defaults.roomRatePerSec,
+  };
 }
 
 /** A ban (`untilMs` null) or a timeout of one user in one room, as stored. */

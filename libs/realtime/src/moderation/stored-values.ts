@@ -7,6 +7,9 @@ export const storedSettingsSchema: z.ZodType<RoomSettings> = z.object({
   slowModeS: z.number().int().min(0),
   mode: z.enum(['everyone', 'followers', 'subscribers']),
   guests: z.boolean(),
+  densityPerSec: z.number().int().min(0).optional(),
+  mergeIdentical: z.boolean().optional(),
+  roomRatePerSec: z.number().int().min(0).optional(),
 });
 
 /** A stored {@link Ban}. */

@@ -158,7 +158,15 @@ export function setup({
           return Promise.resolve(applied);
         },
         held: () => held,
-        settings: () => ({ slowModeS: 0, mode: 'everyone', guests, blockedTerms: 0 }),
+        settings: () => ({
+          slowModeS: 0,
+          mode: 'everyone',
+          guests,
+          densityPerSec: 0,
+          mergeIdentical: false,
+          roomRatePerSec: 0,
+          blockedTerms: 0,
+        }),
       },
       helloTimeoutMs,
       limits: { maxTextLength: 10, ratePerSec: 2, rateBurst, maxFrameBytes: 4096 },
