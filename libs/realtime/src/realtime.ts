@@ -125,7 +125,7 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
   });
   const messages = new RoomMessages({ kind: options.kind, store, observer, gate: moderation, limits: postLimits, log });
   const bus = streamBus({ js: jetstream(nc), jsm: await jetstreamManager(nc), stream: options.kind.stream, log });
-  const overload = (room: string): WindowFilter =>
+  const overload = (room: string, counted: boolean): WindowFilter =>
     overloadFilter({
       type: options.kind.type,
       settings: () => {
@@ -133,8 +133,12 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
         return { merge: mergeIdentical, densityPerSec };
       },
       windowMs: config.batchWindowMs,
-      onMerged: (merged) => metrics.merged.inc(merged),
-      onSampled: (sampled) => metrics.sampled.inc(sampled),
+      onMerged: (merged) => {
+        if (counted) metrics.merged.inc(merged);
+      },
+      onSampled: (sampled) => {
+        if (counted) metrics.sampled.inc(sampled);
+      },
     });
   const fanout = new RoomFanout(bus, (room) => store.subject(room), log, config.batchWindowMs, overload);
   const maxBufferedBytes = options.maxBufferedBytes ?? 1_048_576;

@@ -61,11 +61,14 @@ export class RoomBatcher {
    * @param windowMs length of a window, ms (0: no batching).
    * @param flush sends a batch to the room's viewers; must not throw.
    * @param filter applied to the frames of each window that ends with two or more.
+   * @param firstWindowMs length of the window a frame after a quiet spell opens, ms (the next ones last `windowMs`):
+   *   batchers of one room with different first windows keep their windows out of step while the room stays busy.
    */
   constructor(
     private readonly windowMs: number,
     private readonly flush: (batch: FrameBatch) => void,
     private readonly filter: WindowFilter = (frames) => ({ frames }),
+    private readonly firstWindowMs = windowMs,
   ) {}
 
   /** Takes the room's next frame. */
@@ -74,7 +77,7 @@ export class RoomBatcher {
       this.pending.push(frame);
       return;
     }
-    if (this.windowMs > 0) this.openWindow();
+    if (this.windowMs > 0) this.openWindow(this.firstWindowMs);
     this.flush(new FrameBatch([frame]));
   }
 
@@ -85,8 +88,8 @@ export class RoomBatcher {
     this.pending = [];
   }
 
-  private openWindow(): void {
-    this.timer = setTimeout(() => this.endWindow(), this.windowMs);
+  private openWindow(windowMs: number): void {
+    this.timer = setTimeout(() => this.endWindow(), windowMs);
   }
 
   private endWindow(): void {
@@ -96,7 +99,7 @@ export class RoomBatcher {
       return;
     }
     this.pending = [];
-    this.openWindow();
+    this.openWindow(this.windowMs);
     if (frames.length === 1) return this.flush(new FrameBatch(frames));
     const filtered = this.filter(frames);
     if (filtered.frames.length > 0 || (filtered.setAside?.size ?? 0) > 0)

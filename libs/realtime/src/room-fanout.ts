@@ -1,6 +1,7 @@
 import type { Logger } from '@onair/runtime';
 import type { LocalRoom, PresenceUser } from './presence-message.js';
-import { RoomBatcher, type FrameBatch, type WindowFilter } from './room-batch.js';
+import type { FrameBatch, WindowFilter } from './room-batch.js';
+import { ViewerGroups } from './viewer-groups.js';
 
 /** Someone in a room: receives every frame delivered to the room. */
 export interface RoomMember {
@@ -32,7 +33,7 @@ export interface Bus {
 
 interface Room {
   readonly members: Set<RoomMember>;
-  readonly batcher: RoomBatcher;
+  readonly groups: ViewerGroups<RoomMember>;
   readonly subscription: Promise<BusSubscription>;
   /** {@link RoomFanout.joins} at the latest join. */
   lastJoin: number;
@@ -42,7 +43,8 @@ interface Room {
  * This instance's rooms: which members (sockets) are in each, and one bus subscription per room with
  * members (subscribed on the first member, unsubscribed after the last). What the bus delivers for a
  * room goes to each of its members here, so every instance serves its own viewers, gathered per room into
- * batch windows ({@link RoomBatcher}) when `batchWindowMs` is above 0.
+ * batch windows when `batchWindowMs` is above 0, a big room's members in groups whose windows are out of step
+ * ({@link ViewerGroups}).
  */
 export class RoomFanout {
   private readonly rooms = new Map<string, Room>();
@@ -54,14 +56,15 @@ export class RoomFanout {
   /**
    * @param subjectOf bus subject of a room, e.g. `danmaku.room.<room>`
    * @param batchWindowMs length of a room's batch window, ms; 0: every frame goes out on its own at once.
-   * @param filterFor makes `room`'s window filter (e.g. overloadFilter) when the room gets its first member here.
+   * @param filterFor makes a window filter (e.g. overloadFilter) of `room` for each of its batch groups here;
+   *   `counted` is true for one group of the room, the one whose filter should count what it merges and samples.
    */
   constructor(
     private readonly bus: Bus,
     private readonly subjectOf: (room: string) => string,
     log: Logger,
     private readonly batchWindowMs = 0,
-    private readonly filterFor?: (room: string) => WindowFilter,
+    private readonly filterFor?: (room: string, counted: boolean) => WindowFilter,
   ) {
     this.log = log.child({ component: 'fanout' });
   }
@@ -74,15 +77,17 @@ export class RoomFanout {
   async join(room: string, member: RoomMember): Promise<void> {
     let entry = this.rooms.get(room);
     if (!entry) {
-      const members = new Set<RoomMember>();
-      const batcher = new RoomBatcher(
+      const filterFor = this.filterFor;
+      const groups = new ViewerGroups<RoomMember>(
         this.batchWindowMs,
-        (batch) => {
-          for (const member of members) member.deliver(batch);
-        },
-        this.filterFor?.(room),
+        filterFor && ((counted) => filterFor(room, counted)),
       );
-      const created: Room = { members, batcher, subscription: this.subscribe(room, batcher), lastJoin: 0 };
+      const created: Room = {
+        members: new Set(),
+        groups,
+        subscription: this.subscribe(room, groups),
+        lastJoin: 0,
+      };
       created.subscription.catch(() => {
         if (this.rooms.get(room) === created) this.rooms.delete(room);
       });
@@ -90,11 +95,13 @@ export class RoomFanout {
       entry = created;
     }
     entry.members.add(member);
+    entry.groups.add(member, entry.members.size);
     entry.lastJoin = ++this.joins;
     try {
       await entry.subscription;
     } catch (err) {
       entry.members.delete(member);
+      entry.groups.remove(member);
       throw err;
     }
   }
@@ -102,7 +109,9 @@ export class RoomFanout {
   /** Removes `member` from `room`; the room's subscription ends with its last member. */
   leave(room: string, member: RoomMember): void {
     const entry = this.rooms.get(room);
-    if (!entry?.members.delete(member) || entry.members.size > 0) return;
+    if (!entry?.members.delete(member)) return;
+    entry.groups.remove(member);
+    if (entry.members.size > 0) return;
     this.rooms.delete(room);
     this.unsubscribe(room, entry);
   }
@@ -154,16 +163,16 @@ export class RoomFanout {
     await Promise.all([...this.ending]);
   }
 
-  /** Subscribes `room`, handing its frames to `batcher` (that of this subscription's own entry). */
-  private async subscribe(room: string, batcher: RoomBatcher): Promise<BusSubscription> {
-    const subscription = await this.bus.subscribe(this.subjectOf(room), (data) => batcher.add(data));
+  /** Subscribes `room`, handing its frames to `groups` (those of this subscription's own entry). */
+  private async subscribe(room: string, groups: ViewerGroups<RoomMember>): Promise<BusSubscription> {
+    const subscription = await this.bus.subscribe(this.subjectOf(room), (data) => groups.push(data));
     this.log.debug({ room }, 'room subscribed');
     return subscription;
   }
 
   /** Ends the room's subscription in the background; {@link close} waits for it. */
   private unsubscribe(room: string, entry: Room): void {
-    entry.batcher.close();
+    entry.groups.close();
     const ended = entry.subscription.then(
       async (subscription) => {
         await subscription.unsubscribe();
