@@ -11,6 +11,7 @@ import { renderResults } from './report.mjs';
  * @property {number} sockets viewers of the fan-out part.
  * @property {number} samples of which sample viewers.
  * @property {number} rate posts per second in all.
+ * @property {number | undefined} windowMs danmaku's batch window, ms (unset: its default).
  * @property {number} posters posting sockets.
  * @property {number} seconds measured window, s.
  * @property {number} warmUpS warm-up before it, s.

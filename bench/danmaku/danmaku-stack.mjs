@@ -13,7 +13,7 @@ export const ROOM = 'bench';
  * posters stay under at any --rate (the most the configuration takes), density sampling off so every viewer is to get
  * every post (the texts are distinct, so merging removes nothing), and the per-user, per-room and duplicate limits
  * (`DANMAKU_USER_RATE_*`, `DANMAKU_ROOM_RATE_*`, `DANMAKU_DUPLICATE_WINDOW_MS`) out of the way where the service has
- * them. Batch window and merging stay at danmaku's defaults (50 ms, on).
+ * them. Merging stays at danmaku's default (on); the batch window is danmaku's (50 ms) unless the run names one.
  */
 export const BENCH_ENV = {
   DANMAKU_RATE_PER_SEC: '10000',
@@ -56,18 +56,18 @@ export async function readSeries(instance) {
  * nats-server (on {@link LOAD_CPU}) and `instances` danmaku instances from services/danmaku/dist/main.js, every
  * thread pinned to {@link SERVER_CPU}, with {@link BENCH_ENV}, each instance's open-files limit raised to the hard
  * limit (`prlimit`) so that it takes every socket.
- * @param {{ instances: number, cpuProfileDir?: string, nodeArgs?: string[] }} options nodeArgs: further Node.js
- *   options of the instances (the inspector).
+ * @param {{ instances: number, cpuProfileDir?: string, nodeArgs?: string[], windowMs?: number }} options nodeArgs:
+ *   further Node.js options of the instances (the inspector); windowMs: DANMAKU_BATCH_WINDOW_MS (unset: the default).
  * @returns {Promise<import('../realtime/chat-stack.mjs').ChatStack>}
  * @throws Error with the failing service's output.
  */
-export async function startDanmakuStack({ instances, cpuProfileDir, nodeArgs }) {
+export async function startDanmakuStack({ instances, cpuProfileDir, nodeArgs, windowMs }) {
   const stack = await startRealtimeStack({
     service: 'danmaku',
     instances,
     cpu: SERVER_CPU,
     natsCpu: LOAD_CPU,
-    env: BENCH_ENV,
+    env: windowMs === undefined ? BENCH_ENV : { ...BENCH_ENV, DANMAKU_BATCH_WINDOW_MS: String(windowMs) },
     cpuProfileDir,
     nodeArgs,
   });

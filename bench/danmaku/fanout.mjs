@@ -19,6 +19,7 @@ const QUIET_MS = 3000;
  * @property {number} drainS longest wait for the measured posts after the window, s.
  * @property {number} loadProcesses load processes sharing the load CPU.
  * @property {string | undefined} cpuProfileDir
+ * @property {number | undefined} windowMs danmaku's batch window, ms (unset: its default).
  */
 
 /**
@@ -54,9 +55,10 @@ const fewestSampled = (status) => Math.min(...status.processes.flatMap((p) => p.
  * @returns {Promise<FanoutResult>}
  */
 export async function measureFanout(options) {
-  const { instances, sockets, rate, posters, seconds, warmUpS, drainS, loadProcesses, cpuProfileDir } = options;
+  const { instances, sockets, rate, posters, seconds, warmUpS, drainS, loadProcesses, cpuProfileDir, windowMs } =
+    options;
   log(`fan-out, ${instances} instance(s): starting nats-server and danmaku`);
-  const stack = await startDanmakuStack({ instances, cpuProfileDir });
+  const stack = await startDanmakuStack({ instances, cpuProfileDir, windowMs });
   const load = startLoad({ processes: loadProcesses, cpu: LOAD_CPU, cpuProfileDir });
   try {
     const names = stack.instances.map((i) => i.name);

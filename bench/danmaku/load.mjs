@@ -14,13 +14,12 @@ const OPEN_CONCURRENCY = 100;
  * @property {Record<string, number>} closes viewers the server closed after their welcome, by close code.
  * @property {number} frames text frames its viewers read; `bytes` their payload bytes.
  * @property {number} bytes
- * @property {number} items room frames (danmaku) in them, counted as far as looked up (see viewer-book.mjs).
+ * @property {number} items room frames (danmaku) in them (see viewer-book.mjs).
  * @property {number} otherFrames frames without a seq (presence, room_state).
  * @property {Record<string, number>} errors error frames viewers got, by code.
  * @property {import('./viewer-book.mjs').SampleCounts[]} samples each sample viewer's checks.
- * @property {{ viewers: number, measured: number[], missingSeqs: number, orderViolations: number, mismatched:
- *   number, unresolved: number }} counted the counting viewers: measured posts each, seqs missing between their
- *   frames, frames whose length differed from the sample's, frames not looked up (no sample parsed them).
+ * @property {{ viewers: number, fewestItems: number, mostItems: number, orderViolations: number }} counted the
+ *   counting viewers: the fewest and most items one got, frames whose first seq was not above the one before.
  * @property {{ sent: Record<string, number>, errors: Record<string, number>, skipped: number, sendLag:
  *   import('../realtime/latency-histogram.mjs').LatencySummary }} posters (the first process only).
  * @property {{ activeMs: number, idleMs: number }} eventLoop performance.eventLoopUtilization() so far.

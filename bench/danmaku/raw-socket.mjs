@@ -128,6 +128,16 @@ export class RawSocket {
     this.#socket.write(Buffer.concat([header, mask, payload]));
   }
 
+  /** Stops reading the socket: what the server sends waits in the kernel's buffers meanwhile. */
+  pause() {
+    this.#socket.pause();
+  }
+
+  /** Reads the socket again. */
+  resume() {
+    this.#socket.resume();
+  }
+
   /** Ends the connection at once (no closing handshake). */
   destroy() {
     this.#socket.destroy();

@@ -25,7 +25,10 @@ const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 /** "1 instance", "2 instances via NATS". */
-const setupName = (r) => (r.options.instances === 1 ? '1 instance' : `${r.options.instances} instances via NATS`);
+const setupName = (r) =>
+  `${r.options.instances === 1 ? '1 instance' : `${r.options.instances} instances via NATS`}, ${
+    r.options.windowMs ?? 50
+  } ms window`;
 
 /** Derived figures of one fan-out run. */
 function figuresOf(r) {
@@ -37,7 +40,7 @@ function figuresOf(r) {
   const final = r.final.processes;
   const sentM = final[0].posters.sent.m ?? 0;
   const samples = final.flatMap((p) => p.samples);
-  const counted = final.flatMap((p) => p.counted.measured);
+  const counted = final.map((p) => p.counted);
   return {
     names,
     serverSum,
@@ -137,15 +140,14 @@ function fanoutSection(results) {
     const final = r.final.processes;
     const complete = f.samples.filter((s) => s.measured === f.sentM).length;
     const merge = (key) => final.reduce((acc, p) => mergeCounts(acc, p[key]), {});
-    const counted = final.map((p) => p.counted);
+    const counted = f.counted;
     const posters = final[0].posters;
     return `- ${setupName(r)}: ${int(f.sentM)} measured posts sent (accepted/s \
 ${int(f.acceptedPerS)}); **sample viewers with every one: ${complete} of ${f.samples.length}**, seqs missing \
 ${sum(f.samples.map((s) => s.missingSeqs))}, duplicates ${sum(f.samples.map((s) => s.duplicates))}, out of order \
-${sum(f.samples.map((s) => s.orderViolations))}; counting viewers (${int(f.counted.length)}): measured posts each \
-fewest ${int(Math.min(...f.counted))}, most ${int(Math.max(...f.counted))}, seqs missing \
-${sum(counted.map((c) => c.missingSeqs))}, frames not matching a sample's ${sum(counted.map((c) => c.mismatched))}, \
-not looked up ${sum(counted.map((c) => c.unresolved))}; merged ${int(f.serverSum('merged'))}, sampled \
+${sum(f.samples.map((s) => s.orderViolations))}; counting viewers (${int(sum(counted.map((c) => c.viewers)))}): items \
+each (whole run) fewest ${int(Math.min(...counted.map((c) => c.fewestItems)))}, most \
+${int(Math.max(...counted.map((c) => c.mostItems)))}, frames out of order ${sum(counted.map((c) => c.orderViolations))}; merged ${int(f.serverSum('merged'))}, sampled \
 ${int(f.serverSum('sampled'))}, dropped for slow viewers ${int(f.serverSum('dropped'))}, slow viewers closed \
 ${int(f.serverSum('slowViewersClosed'))}, rejected ${int(f.serverSum('rejected'))}; sockets closed by the server: \
 ${counts(merge('closes'))}; viewer error frames: ${counts(merge('errors'))}; poster error frames: \
@@ -172,8 +174,8 @@ ${table(resourceHead, resourceRows)}
 - **items delivered/s, server**: \`onair_realtime_fanout_deliveries_total\` of the instances over the window (every \
 item of a batch counted), all on CPU ${SERVER_CPU}; **per CPU-second** divides it by the instances' CPU. **frames/s**: \
 \`onair_realtime_fanout_frames_total\`, and items per frame.
-- **items/s counted by the load**: sample viewers count the items they parse; the others look each frame's first seq \
-up among the frames the samples of the same instance parsed and add its item count (see the README).
+- **items/s counted by the load**: sample viewers count the items they parse; the others take the span of first seqs \
+of the frames they read (see the README), reading their sockets every 500 ms.
 - **latency**: post → on-screen, receive − send over every (sample viewer, measured post); the send time is \
 \`performance.timeOrigin + performance.now()\` of the posting process, the receive time the same in the sample's \
 process. A delivery that had not arrived when the wait ended ranks last.

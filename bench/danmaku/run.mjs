@@ -2,7 +2,7 @@
 /**
  * Danmaku at scale: items delivered per second and post → screen latency with many sockets in one room on one
  * danmaku instance (and two behind NATS), and memory per idle socket. `node bench/danmaku/run.mjs [--sockets 10000]
- * [--rate 100] [--seconds 30] [--instances 1,2] [--only fanout,memory] [--idle-memory N] [--heap-summary] [--samples 100] [--posters 4]
+ * [--rate 100] [--window MS] [--seconds 30] [--instances 1,2] [--only fanout,memory] [--idle-memory N] [--heap-summary] [--samples 100] [--posters 4]
  * [--warm-up 5] [--drain 20] [--load-processes N] [--cpu-prof DIR]`. Prints the results as Markdown on stdout,
  * progress on stderr. See README.md beside it.
  */
@@ -15,7 +15,7 @@ const BUILT = ['services/danmaku/dist/main.js', 'libs/realtime/dist/index.js', '
 /** Viewers per load process unless --load-processes says otherwise. */
 const SOCKETS_PER_LOAD_PROCESS = 2500;
 const USAGE =
-  'usage: node bench/danmaku/run.mjs [--sockets N] [--rate R] [--seconds N] [--instances 1|2|1,2] ' +
+  'usage: node bench/danmaku/run.mjs [--sockets N] [--rate R] [--window MS] [--seconds N] [--instances 1|2|1,2] ' +
   `[--only ${PARTS.join(',')}] [--idle-memory N] [--heap-summary] [--samples N] [--posters N] [--warm-up N] [--drain N] ` +
   '[--load-processes N] [--cpu-prof DIR]';
 
@@ -23,6 +23,7 @@ const { values } = parseArgs({
   options: {
     sockets: { type: 'string', default: '10000' },
     rate: { type: 'string', default: '100' },
+    window: { type: 'string' },
     seconds: { type: 'string', default: '30' },
     instances: { type: 'string', default: '1,2' },
     only: { type: 'string', default: PARTS.join(',') },
@@ -40,6 +41,7 @@ const sockets = Number(values.sockets);
 const options = {
   sockets,
   rate: Number(values.rate),
+  windowMs: values.window === undefined ? undefined : Number(values.window),
   seconds: Number(values.seconds),
   instances: values.instances.split(',').map(Number),
   only: new Set(values.only.split(',').filter(Boolean)),
@@ -63,6 +65,7 @@ const valid =
   options.samples >= 2 * options.loadProcesses &&
   Number.isFinite(options.rate) &&
   options.rate > 0 &&
+  (options.windowMs === undefined || (Number.isInteger(options.windowMs) && options.windowMs >= 0)) &&
   options.instances.length > 0 &&
   options.instances.every((n) => n === 1 || n === 2) &&
   [options.warmUpS, options.drainS].every((n) => Number.isInteger(n) && n >= 0) &&

@@ -36,17 +36,6 @@ export function firstSeqOf(prefix, length) {
 }
 
 /**
- * A room frame as a sample viewer parsed it, indexed by its first seq for the viewers that only count: every viewer
- * of one instance gets the same frames, byte for byte.
- * @typedef {object} FrameEntry
- * @property {number} items room frames it carries.
- * @property {number} measured of which bench posts of phase `m`.
- * @property {number} lastSeq seq of its last item.
- * @property {number} length payload length, bytes: a counting viewer's frame with the same first seq is taken as
- *   this one only when its length is the same.
- */
-
-/**
  * @typedef {object} SampleCounts what one sample viewer checked.
  * @property {number} measured distinct measured posts received.
  * @property {number} duplicates measured posts received again.
@@ -57,14 +46,12 @@ export function firstSeqOf(prefix, length) {
 
 /**
  * What the viewers of one load process received: sample viewers parse every frame (JSON.parse: seq, the post text
- * with its send time) and time and check what they get; the others count items by looking their frames' first seq up
- * in what the samples of the same instance parsed ({@link FrameEntry}), checking the chain of seqs across frames.
+ * with its send time) and time and check what they get; the others ({@link ViewerBook.counter}) read only each
+ * frame's first seq.
  */
 export class ViewerBook {
   /** Receive − send of every measured post a sample viewer got, µs. */
   latency = new LatencyHistogram();
-  /** Per instance: first seq → the frame a sample parsed. @type {Map<number, Map<number, FrameEntry>>} */
-  #index = new Map();
   /** @type {Array<ReturnType<ViewerBook['sample']>>} */
   samples = [];
   /** @type {Array<ReturnType<ViewerBook['counter']>>} */
@@ -73,19 +60,11 @@ export class ViewerBook {
   errors = {};
   otherFrames = 0;
 
-  #entries(instance) {
-    let entries = this.#index.get(instance);
-    if (entries === undefined) this.#index.set(instance, (entries = new Map()));
-    return entries;
-  }
-
   /**
-   * A sample viewer on `instance`: its `onFrame` takes a whole frame's payload.
-   * @param {number} instance
+   * A sample viewer: its `onFrame` takes a whole frame's payload.
    * @param {() => void} onWelcome
    */
-  sample(instance, onWelcome) {
-    const entries = this.#entries(instance);
+  sample(onWelcome) {
     const seen = new Set();
     const viewer = { measured: 0, duplicates: 0, missingSeqs: 0, orderViolations: 0, items: 0, lastSeq: 0 };
     const onFrame = (payload) => {
@@ -93,7 +72,6 @@ export class ViewerBook {
       const frame = JSON.parse(payload.toString('utf8'));
       const items = frame.type === 'batch' ? frame.items : typeof frame.seq === 'number' ? [frame] : undefined;
       if (items === undefined) return this.#other(frame, onWelcome);
-      let measured = 0;
       for (const item of items) {
         if (viewer.lastSeq > 0 && item.seq !== viewer.lastSeq + 1) {
           if (item.seq <= viewer.lastSeq) viewer.orderViolations++;
@@ -103,7 +81,6 @@ export class ViewerBook {
         viewer.items++;
         if (item.type !== 'danmaku' || !item.text.startsWith(`D${MEASURED} `)) continue;
         const [, sendUs, k] = item.text.split(' ');
-        measured++;
         if (seen.has(k)) viewer.duplicates++;
         else {
           seen.add(k);
@@ -111,43 +88,35 @@ export class ViewerBook {
           this.latency.record(Math.max(0, nowUs - Number(sendUs)));
         }
       }
-      entries.set(items[0].seq, { items: items.length, measured, lastSeq: viewer.lastSeq, length: payload.length });
     };
     this.samples.push(viewer);
     return { viewer, onFrame };
   }
 
   /**
-   * A viewer on `instance` that counts: `onWhole` takes a whole frame (until its welcome), `onPrefix` a frame's first
-   * bytes and length. Its frames are looked up by {@link resolve}.
-   * @param {number} instance
+   * A viewer that counts: `onWhole` takes a whole frame (until its welcome), `onPrefix` a frame's first bytes. It
+   * reads each frame's first seq only: the bench room's seqs are consecutive and every item of it reaches every
+   * viewer (no sampling, distinct texts), so the items of its frames so far are the last frame's first seq minus the
+   * first frame's (the last frame's own items are counted with the next one). A first seq not above the one before
+   * is out of order; gaps are not seen here (the samples check them).
    * @param {() => void} onWelcome
    */
-  counter(instance, onWelcome) {
-    const entries = this.#entries(instance);
-    const viewer = {
-      items: 0,
-      measured: 0,
-      missingSeqs: 0,
-      orderViolations: 0,
-      mismatched: 0,
-      lastSeq: 0,
-      pendingSeqs: [],
-      pendingLengths: [],
-      entries,
-    };
-    const onPrefix = (prefix, prefixLength, payloadLength) => {
+  counter(onWelcome) {
+    const viewer = { items: 0, orderViolations: 0, firstSeq: 0, lastSeq: 0 };
+    const onPrefix = (prefix, prefixLength) => {
       const seq = firstSeqOf(prefix, prefixLength);
       if (seq === undefined) {
         this.otherFrames++;
         return;
       }
-      viewer.pendingSeqs.push(seq);
-      viewer.pendingLengths.push(payloadLength);
+      if (viewer.firstSeq === 0) viewer.firstSeq = seq;
+      else if (seq <= viewer.lastSeq) viewer.orderViolations++;
+      else viewer.items = seq - viewer.firstSeq;
+      viewer.lastSeq = seq;
     };
     const onWhole = (payload) => {
       if (firstSeqOf(payload, Math.min(payload.length, PREFIX_BYTES)) !== undefined)
-        return onPrefix(payload, Math.min(payload.length, PREFIX_BYTES), payload.length);
+        return onPrefix(payload, Math.min(payload.length, PREFIX_BYTES));
       this.#other(JSON.parse(payload.toString('utf8')), onWelcome);
     };
     this.counters.push(viewer);
@@ -158,36 +127,5 @@ export class ViewerBook {
     if (frame.type === 'welcome') onWelcome();
     else if (frame.type === 'error') this.errors[frame.code] = (this.errors[frame.code] ?? 0) + 1;
     else this.otherFrames++;
-  }
-
-  /**
-   * Looks the counting viewers' frames up, in the order each received them, as far as the samples have parsed them:
-   * adds their items and checks each frame's first seq follows the last seq of the frame before.
-   */
-  resolve() {
-    for (const viewer of this.counters) {
-      const { pendingSeqs, pendingLengths, entries } = viewer;
-      let done = 0;
-      for (; done < pendingSeqs.length; done++) {
-        const seq = pendingSeqs[done];
-        const entry = entries.get(seq);
-        if (entry === undefined) break;
-        if (entry.length !== pendingLengths[done]) {
-          viewer.mismatched++;
-          continue;
-        }
-        if (viewer.lastSeq > 0 && seq !== viewer.lastSeq + 1) {
-          if (seq <= viewer.lastSeq) viewer.orderViolations++;
-          else viewer.missingSeqs += seq - viewer.lastSeq - 1;
-        }
-        viewer.lastSeq = entry.lastSeq;
-        viewer.items += entry.items;
-        viewer.measured += entry.measured;
-      }
-      if (done > 0) {
-        pendingSeqs.splice(0, done);
-        pendingLengths.splice(0, done);
-      }
-    }
   }
 }
