@@ -1,5 +1,4 @@
 import type { Socket } from 'node:net';
-import { corkUntilNextTurn } from './frame-writes.js';
 import type { FrameBatch } from './room-batch.js';
 
 /** Bounds of a {@link ViewerQueue}. */
@@ -24,7 +23,8 @@ export interface PushOutcome {
 
 /**
  * The room frames on their way to one viewer's socket. A batch goes straight to the socket (its wire bytes, shared by
- * every viewer of the room, corked until the next turn) while the socket keeps up; while it holds more than
+ * every viewer of the room, written at once: a viewer gets one per window, so there is nothing to cork together; a
+ * socket corked for other frames keeps it behind them) while the socket keeps up; while it holds more than
  * `highWaterBytes` unsent, batches wait here, and past `maxQueuedBytes` the oldest waiting are dropped first (a viewer
  * that fell behind skips ahead rather than falling further behind; seqs show it the gap). When the socket drains,
  * what waits is written. A viewer whose queue stays non-empty for `maxBehindMs` is stuck.
@@ -54,7 +54,6 @@ export class ViewerQueue {
   /** Writes `batch` now, or queues it behind what waits. */
   push(batch: FrameBatch, nowMs = Date.now()): PushOutcome {
     if (this.waiting.length === 0 && this.socket.writableLength < this.highWaterBytes) {
-      corkUntilNextTurn(this.socket);
       this.socket.write(batch.wire);
       return { written: batch.items.length, dropped: 0, stuck: false };
     }
