@@ -1,4 +1,6 @@
 import { describeMachine } from '../realtime/machine.mjs';
+import { LOAD_CPU } from './danmaku-stack.mjs';
+import { steerLoopbackReceive } from './loopback-rps.mjs';
 import { measureFanout } from './fanout.mjs';
 import { measureIdleMemory } from './idle-memory.mjs';
 import { renderResults } from './report.mjs';
@@ -20,6 +22,7 @@ import { renderResults } from './report.mjs';
  * @property {number} idleSockets sockets of the memory part.
  * @property {boolean} heapSummary whether the memory part also sums heap snapshots by kind of object.
  * @property {string | undefined} cpuProfileDir where the danmaku instances and the load write CPU profiles.
+ * @property {boolean} loopbackRps whether loopback's receive work is steered to the load's CPU (loopback-rps.mjs).
  */
 
 /**
@@ -30,6 +33,7 @@ import { renderResults } from './report.mjs';
  */
 export async function runBench(options) {
   const machine = describeMachine();
+  if (options.loopbackRps) steerLoopbackReceive(LOAD_CPU);
   const fanout = [];
   if (options.only.has('fanout')) {
     for (const instances of options.instances) fanout.push(await measureFanout({ ...options, instances }));
@@ -41,5 +45,5 @@ export async function runBench(options) {
         heapSummary: options.heapSummary,
       })
     : undefined;
-  return renderResults({ machine, command: options.command, fanout, memory });
+  return renderResults({ machine, command: options.command, fanout, memory, loopbackRps: options.loopbackRps });
 }

@@ -10,6 +10,11 @@ const OPCODE_CLOSE = 8;
 const MAX_UPGRADE_RESPONSE = 4096;
 /** Bytes of a frame's payload kept for a frame that is not read whole: enough for a batch's first seq. */
 export const PREFIX_BYTES = 64;
+/**
+ * Where every socket of the process reads into (Node's `onread` option of net.connect): a read is parsed at once, so
+ * one buffer serves them all and a read allocates nothing; and a paused socket stops reading from the kernel.
+ */
+const READ_BUFFER = Buffer.alloc(65_536);
 
 /**
  * @typedef {object} RawSocketHandlers
@@ -64,7 +69,18 @@ export class RawSocket {
       .update(key + ACCEPT_GUID)
       .digest('base64');
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: hostname, port: Number(port), noDelay: true });
+      let onBytes;
+      const socket = connect({
+        host: hostname,
+        port: Number(port),
+        noDelay: true,
+        onread: {
+          buffer: READ_BUFFER,
+          callback: (length, buffer) => {
+            onBytes(buffer.subarray(0, length));
+          },
+        },
+      });
       let response = Buffer.alloc(0);
       const fail = (err) => {
         socket.destroy();
@@ -89,14 +105,14 @@ export class RawSocket {
           fail(new Error(`upgrade refused: ${head.split('\r\n')[0]}`));
           return;
         }
-        socket.off('data', onHandshake);
         socket.off('error', fail);
         const raw = new RawSocket(socket, handlers);
+        onBytes = (bytes) => raw.#read(bytes);
         const rest = response.subarray(end + 4);
         if (rest.length > 0) raw.#read(rest);
         resolve(raw);
       };
-      socket.on('data', onHandshake);
+      onBytes = onHandshake;
     });
   }
 
@@ -104,7 +120,6 @@ export class RawSocket {
   constructor(socket, handlers) {
     this.#socket = socket;
     this.#handlers = handlers;
-    socket.on('data', (chunk) => this.#read(chunk));
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.#onClosed(1006));
   }
@@ -197,7 +212,7 @@ export class RawSocket {
   }
 
   #keep(chunk, at, take) {
-    if (this.whole || this.#opcode !== OPCODE_TEXT) this.#chunks.push(chunk.subarray(at, at + take));
+    if (this.whole || this.#opcode !== OPCODE_TEXT) this.#chunks.push(Buffer.from(chunk.subarray(at, at + take)));
     else if (this.#prefixLength < PREFIX_BYTES)
       this.#prefixLength += chunk.copy(this.#prefix, this.#prefixLength, at, at + take);
   }

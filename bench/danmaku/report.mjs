@@ -60,7 +60,7 @@ function figuresOf(r) {
   };
 }
 
-function header(machine, command) {
+function header(machine, command, loopbackRps) {
   const changed = machine.changedFiles;
   const tree = changed > 0 ? ` plus ${changed} uncommitted changes in services/, libs/ or proto/` : '';
   const nodeArgs = serviceNodeArgs('danmaku');
@@ -73,7 +73,14 @@ ${machine.loadAverage}.
 @nats-io/nats-core ${machine.natsCore}.
 - Servers: danmaku from \`services/danmaku/dist/main.js\` (Node.js options from its package.json: \
 ${nodeArgs.length > 0 ? nodeArgs.join(' ') : 'none'}), every thread pinned to CPU ${SERVER_CPU}; nats-server and the \
-load processes on CPU ${LOAD_CPU}.`;
+load processes on CPU ${LOAD_CPU}.
+- Loopback: ${
+    loopbackRps
+      ? `the receive half of loopback TCP steered to CPU ${LOAD_CPU} (RPS on \`lo\`, \`--loopback-rps\`), as the viewers' \
+machines would do it on a network`
+      : `the receive half of loopback TCP on the writer's CPU (Linux's default): CPU ${SERVER_CPU} also does the viewers' \
+receiving`
+  }.`;
 }
 
 function fanoutSection(results) {
@@ -262,11 +269,12 @@ ${table(['kind', 'objects per socket', 'bytes per socket'], rows)}
 /**
  * The results as Markdown: machine, the fan-out runs, the idle memory.
  * @param {{ machine: Record<string, string | number>, command: string, fanout:
- *   import('./fanout.mjs').FanoutResult[], memory: import('./idle-memory.mjs').IdleMemoryResult | undefined }} results
+ *   import('./fanout.mjs').FanoutResult[], memory: import('./idle-memory.mjs').IdleMemoryResult | undefined,
+ *   loopbackRps?: boolean }} results
  * @returns {string}
  */
-export function renderResults({ machine, command, fanout, memory }) {
-  const sections = [header(machine, command)];
+export function renderResults({ machine, command, fanout, memory, loopbackRps }) {
+  const sections = [header(machine, command, loopbackRps)];
   if (fanout.length > 0) sections.push(fanoutSection(fanout));
   if (memory !== undefined) sections.push(memorySection(memory));
   return `${sections.join('\n\n')}\n`;

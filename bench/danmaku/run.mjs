@@ -3,7 +3,7 @@
  * Danmaku at scale: items delivered per second and post → screen latency with many sockets in one room on one
  * danmaku instance (and two behind NATS), and memory per idle socket. `node bench/danmaku/run.mjs [--sockets 10000]
  * [--rate 100] [--window MS] [--seconds 30] [--instances 1,2] [--only fanout,memory] [--idle-memory N] [--heap-summary] [--samples 100] [--posters 4]
- * [--warm-up 5] [--drain 20] [--load-processes N] [--cpu-prof DIR]`. Prints the results as Markdown on stdout,
+ * [--warm-up 5] [--drain 20] [--load-processes N] [--cpu-prof DIR] [--loopback-rps]`. Prints the results as Markdown on stdout,
  * progress on stderr. See README.md beside it.
  */
 import { availableParallelism } from 'node:os';
@@ -17,7 +17,7 @@ const SOCKETS_PER_LOAD_PROCESS = 2500;
 const USAGE =
   'usage: node bench/danmaku/run.mjs [--sockets N] [--rate R] [--window MS] [--seconds N] [--instances 1|2|1,2] ' +
   `[--only ${PARTS.join(',')}] [--idle-memory N] [--heap-summary] [--samples N] [--posters N] [--warm-up N] [--drain N] ` +
-  '[--load-processes N] [--cpu-prof DIR]';
+  '[--load-processes N] [--cpu-prof DIR] [--loopback-rps]';
 
 const { values } = parseArgs({
   options: {
@@ -35,6 +35,7 @@ const { values } = parseArgs({
     drain: { type: 'string', default: '20' },
     'load-processes': { type: 'string' },
     'cpu-prof': { type: 'string' },
+    'loopback-rps': { type: 'boolean', default: false },
   },
 });
 const sockets = Number(values.sockets);
@@ -53,6 +54,7 @@ const options = {
   drainS: Number(values.drain),
   loadProcesses: Number(values['load-processes'] ?? Math.ceil(sockets / SOCKETS_PER_LOAD_PROCESS)),
   cpuProfileDir: values['cpu-prof'],
+  loopbackRps: values['loopback-rps'],
   command: `node bench/danmaku/run.mjs ${process.argv.slice(2).join(' ')}`.trim(),
 };
 const positive = (n) => Number.isInteger(n) && n >= 1;
