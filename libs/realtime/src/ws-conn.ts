@@ -26,7 +26,7 @@ import type { PresenceUser } from './presence-message.js';
 import { FrameBatch, framesOf } from './room-batch.js';
 import type { RoomMember } from './room-fanout.js';
 import { validate } from './validate.js';
-import { ViewerQueue } from './viewer-queue.js';
+import { ViewerQueue, writeIfKeepingUp } from './viewer-queue.js';
 import { CLOCK_TOLERANCE_S } from './token-verifier.js';
 
 type ConnState = 'greeting' | 'joining' | 'live' | 'closed';
@@ -50,22 +50,28 @@ function frameText(data: RawData): string {
  * at most `maxPendingPosts` outstanding behind the oldest; once the socket closes no more are answered.
  */
 export class WsConn implements RoomMember {
-  /** Resolves once the socket has closed. */
-  readonly closed: Promise<void>;
   private state: ConnState = 'greeting';
   /** Who posts here: the token's bearer, or null (a guest where the room allows it, else reading only). */
   private poster: Poster | null = null;
   /** The hello being verified: frames that follow it wait for it, so a post right after a hello is the hello's. */
   private helloing: Promise<void> | undefined;
-  private readonly expiry: ExpiryTimer;
-  private readonly helloTimer: NodeJS.Timeout;
-  private backlog: string[] = [];
-  /** Room batches on their way to the socket, made when the first one is sent. */
+  /** When the token runs out; made by the first token (a reader never needs one). */
+  private expiry: ExpiryTimer | undefined;
+  /** Closes a connection that never says hello; dropped once it has. */
+  private helloTimer: NodeJS.Timeout | undefined;
+  /** Room frames delivered while joining; made by the first one. */
+  private backlog: string[] | undefined;
+  /** Room batches waiting for the socket, made when it first falls behind (until then they go straight to it). */
   private queue: ViewerQueue | undefined;
-  private readonly posts: PostQueue<PostRequest, Result<RoomMessage>>;
+  /** The connection's posts on their way to the store, made by its first post (a reader never posts). */
+  private posts: PostQueue<PostRequest, Result<RoomMessage>> | undefined;
+  /** Refuses new posts once the connection closes (the queue may not exist yet). */
+  private postsClosed = false;
   private readonly limiter: RateLimiter;
   private readonly log: Logger;
-  private resolveClosed: () => void = () => undefined;
+  /** {@link closed} and its resolver, made by the first wait for the close. */
+  private closedPromise: Promise<void> | undefined;
+  private resolveClosed: (() => void) | undefined;
 
   constructor(
     private readonly ws: ViewerSocket,
@@ -73,20 +79,19 @@ export class WsConn implements RoomMember {
     readonly room: string,
     private readonly ctx: ConnContext,
     log: Logger,
+    /** Told once the socket has closed. */
+    private readonly onClosed?: (conn: WsConn) => void,
   ) {
     this.log = log.child({ room, conn: id });
-    this.expiry = new ExpiryTimer(() => this.onTokenExpired());
     this.helloTimer = setTimeout(() => this.close('NO_HELLO'), ctx.helloTimeoutMs);
     this.helloTimer.unref();
     this.limiter = new RateLimiter({ ratePerSec: ctx.limits.ratePerSec, burst: ctx.limits.rateBurst });
-    this.posts = new PostQueue(
-      ctx.maxPendingPosts,
-      (request) => this.store(request),
-      (request, result) => {
-        if (!result.ok) this.send(errorFrame(result.rejection, request.key));
-      },
-    );
-    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+  }
+
+  /** Resolves once the socket has closed. */
+  get closed(): Promise<void> {
+    if (this.state === 'closed') return Promise.resolve();
+    return (this.closedPromise ??= new Promise((resolve) => (this.resolveClosed = resolve)));
   }
 
   /** Who this viewer is for presence: the token's bearer; null for a guest or a reader (counted, not listed). */
@@ -117,6 +122,7 @@ export class WsConn implements RoomMember {
   deliver(frame: string | FrameBatch): void {
     if (this.ws.readyState !== WebSocket.OPEN || this.state === 'greeting') return;
     if (this.state === 'joining') {
+      this.backlog ??= [];
       this.backlog.push(...framesOf(frame));
       if (this.backlog.length > this.ctx.maxBacklog) this.closeSlow();
     } else if (typeof frame === 'string') this.sendRoomFrames(new FrameBatch([frame]));
@@ -132,25 +138,28 @@ export class WsConn implements RoomMember {
    * straight through ws where there is no TCP socket to write to.
    */
   private sendRoomFrames(batch: FrameBatch): void {
-    const { metrics } = this.ctx;
     const socket = this.ws._socket;
     if (socket === undefined) {
-      if (!this.send(batch.frame)) return;
-      metrics.deliveries.inc(batch.items.length);
-      metrics.fanoutFrames.inc();
+      if (this.send(batch.frame)) this.countWritten(batch.items.length);
       return;
     }
+    if (this.queue === undefined && writeIfKeepingUp(socket, batch, this.ctx.viewerQueue))
+      return this.countWritten(batch.items.length);
+    const { metrics } = this.ctx;
     this.queue ??= new ViewerQueue(socket, this.ctx.viewerQueue, (items, batches) => {
       metrics.deliveries.inc(items);
       metrics.fanoutFrames.inc(batches);
     });
     const { written, dropped, stuck } = this.queue.push(batch);
-    if (written > 0) {
-      metrics.deliveries.inc(written);
-      metrics.fanoutFrames.inc();
-    }
+    if (written > 0) this.countWritten(written);
     if (dropped > 0) metrics.droppedForSlowViewers.inc(dropped);
     if (stuck) this.closeSlow();
+  }
+
+  /** Counts `items` room frames written to the socket in one WebSocket frame. */
+  private countWritten(items: number): void {
+    this.ctx.metrics.deliveries.inc(items);
+    this.ctx.metrics.fanoutFrames.inc();
   }
 
   /**
@@ -158,7 +167,8 @@ export class WsConn implements RoomMember {
    * reason for `why`; a no-op once closing.
    */
   close(why: CloseCode): void {
-    this.posts.close();
+    this.postsClosed = true;
+    this.posts?.close();
     const { code, reason } = CLOSE_CODES[why];
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING)
       this.ws.close(code, reason);
@@ -178,8 +188,8 @@ export class WsConn implements RoomMember {
       this.sendWelcome();
       this.send(roomStateFrame(this.room, this.ctx.moderation.settings(this.room)));
       if (this.moderates) for (const held of this.ctx.moderation.held(this.room)) this.send(heldFrame(this.room, held));
-      const backlog = this.backlog;
-      this.backlog = [];
+      const backlog = this.backlog ?? [];
+      this.backlog = undefined;
       this.state = 'live';
       for (const frame of backlog) if ((frameSeq(frame) ?? Infinity) > initial.lastSeq) this.deliver(frame);
     } catch (err) {
@@ -274,11 +284,23 @@ export class WsConn implements RoomMember {
       if (!keyCheck.ok) return this.reject({ ...keyCheck.rejection, field: 'key' });
       checkedKey = keyCheck.value;
     }
-    if (!this.posts.push({ ...request, key: checkedKey }))
+    if (!this.postsClosed) this.posts ??= this.newPostQueue();
+    if (!this.posts?.push({ ...request, key: checkedKey }))
       this.reject(
         { code: 'RATE_LIMITED', message: 'too many posts waiting to be stored; slow down', scope: 'connection' },
         checkedKey,
       );
+  }
+
+  /** The post queue: stores each post, answers refusals with error frames in arrival order. */
+  private newPostQueue(): PostQueue<PostRequest, Result<RoomMessage>> {
+    return new PostQueue(
+      this.ctx.maxPendingPosts,
+      (request) => this.store(request),
+      (request, result) => {
+        if (!result.ok) this.send(errorFrame(result.rejection, request.key));
+      },
+    );
   }
 
   /** Takes a hello: verifies its token (keeping the old identity when it fails), then joins or re-welcomes. */
@@ -289,6 +311,7 @@ export class WsConn implements RoomMember {
     if (this.state === 'closed') return;
     if (this.state === 'greeting') {
       clearTimeout(this.helloTimer);
+      this.helloTimer = undefined;
       this.state = 'joining';
       await this.join(hello.value.since);
     } else this.sendWelcome();
@@ -308,6 +331,7 @@ export class WsConn implements RoomMember {
         return false;
       }
       this.poster = posterOf(identity);
+      this.expiry ??= new ExpiryTimer(() => this.onTokenExpired());
       this.expiry.set(identity.expiresAtMs + CLOCK_TOLERANCE_S * 1000);
       this.log.debug({ userId: identity.userId, roles: identity.roles }, 'authenticated');
       return true;
@@ -357,10 +381,9 @@ export class WsConn implements RoomMember {
 
   private closeSlow(): void {
     this.ctx.metrics.slowViewersClosed.inc();
-    this.log.warn(
-      { bufferedBytes: this.ws.bufferedAmount, backlog: this.backlog.length, queued: this.queue?.queued ?? 0 },
-      'slow viewer',
-    );
+    const backlog = this.backlog?.length ?? 0;
+    const fields = { bufferedBytes: this.ws.bufferedAmount, backlog, queued: this.queue?.queued ?? 0 };
+    this.log.warn(fields, 'slow viewer');
     this.queue?.clear();
     this.close('TRY_AGAIN_LATER');
   }
@@ -368,12 +391,15 @@ export class WsConn implements RoomMember {
   private onClose(code: number, reason: string): void {
     this.state = 'closed';
     clearTimeout(this.helloTimer);
-    this.expiry.clear();
-    this.backlog = [];
-    this.posts.close();
+    this.helloTimer = undefined;
+    this.expiry?.clear();
+    this.backlog = undefined;
+    this.postsClosed = true;
+    this.posts?.close();
     this.ctx.fanout.leave(this.room, this);
     this.ctx.metrics.connections.dec();
     this.log.info({ code, reason }, 'closed');
-    this.resolveClosed();
+    this.resolveClosed?.();
+    this.onClosed?.(this);
   }
 }
