@@ -68,7 +68,6 @@ export class WsConn implements RoomMember {
   /** Refuses new posts once the connection closes (the queue may not exist yet). */
   private postsClosed = false;
   private readonly limiter: RateLimiter;
-  private readonly log: Logger;
   /** {@link closed} and its resolver, made by the first wait for the close. */
   private closedPromise: Promise<void> | undefined;
   private resolveClosed: (() => void) | undefined;
@@ -78,11 +77,11 @@ export class WsConn implements RoomMember {
     readonly id: string,
     readonly room: string,
     private readonly ctx: ConnContext,
-    log: Logger,
+    /** The server's logger, shared by its connections; each line names the room and conn ({@link logFields}). */
+    private readonly log: Logger,
     /** Told once the socket has closed. */
     private readonly onClosed?: (conn: WsConn) => void,
   ) {
-    this.log = log.child({ room, conn: id });
     this.helloTimer = setTimeout(() => this.close('NO_HELLO'), ctx.helloTimeoutMs);
     this.helloTimer.unref();
     this.limiter = new RateLimiter({ ratePerSec: ctx.limits.ratePerSec, burst: ctx.limits.rateBurst });
@@ -108,9 +107,9 @@ export class WsConn implements RoomMember {
   /** Wires the socket's events and joins the room. */
   start(): void {
     this.ctx.metrics.connections.inc();
-    this.log.info('opened');
+    this.log.info(this.logFields(), 'opened');
     this.ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
-    this.ws.on('error', (err) => this.log.info({ err }, 'socket error'));
+    this.ws.on('error', (err) => this.log.info(this.logFields({ err }), 'socket error'));
     this.ws.on('close', (code, reason) => this.onClose(code, reason.toString('utf8')));
   }
 
@@ -193,7 +192,7 @@ export class WsConn implements RoomMember {
       this.state = 'live';
       for (const frame of backlog) if ((frameSeq(frame) ?? Infinity) > initial.lastSeq) this.deliver(frame);
     } catch (err) {
-      this.log.error({ err }, 'join failed');
+      this.log.error(this.logFields({ err }), 'join failed');
       this.close('INTERNAL_ERROR');
     }
   }
@@ -204,7 +203,7 @@ export class WsConn implements RoomMember {
     const verdict = this.limiter.check();
     if (verdict === RATE_VERDICT.FLOOD) {
       this.ctx.observer.rejected('flood');
-      this.log.warn('flooding');
+      this.log.warn(this.logFields(), 'flooding');
       this.close('POLICY_VIOLATION');
       return;
     }
@@ -270,7 +269,7 @@ export class WsConn implements RoomMember {
         else this.reject(result.rejection, key);
       },
       (err: unknown) => {
-        this.log.error({ err }, 'moderation failed');
+        this.log.error(this.logFields({ err }), 'moderation failed');
         this.reject({ code: 'INTERNAL', message: 'internal error' }, key);
       },
     );
@@ -333,7 +332,7 @@ export class WsConn implements RoomMember {
       this.poster = posterOf(identity);
       this.expiry ??= new ExpiryTimer(() => this.onTokenExpired());
       this.expiry.set(identity.expiresAtMs + CLOCK_TOLERANCE_S * 1000);
-      this.log.debug({ userId: identity.userId, roles: identity.roles }, 'authenticated');
+      this.log.debug(this.logFields({ userId: identity.userId, roles: identity.roles }), 'authenticated');
       return true;
     } catch (err) {
       if (!(err instanceof OnairError)) throw err;
@@ -343,7 +342,7 @@ export class WsConn implements RoomMember {
   }
 
   private onTokenExpired(): void {
-    this.log.info({ userId: this.poster?.userId }, 'token expired');
+    this.log.info(this.logFields({ userId: this.poster?.userId }), 'token expired');
     this.close('TOKEN_EXPIRED');
   }
 
@@ -352,7 +351,7 @@ export class WsConn implements RoomMember {
     try {
       return await this.ctx.messages.post(request);
     } catch (err) {
-      this.log.error({ err }, 'post failed');
+      this.log.error(this.logFields({ err }), 'post failed');
       return rejected('INTERNAL', 'internal error');
     }
   }
@@ -383,9 +382,14 @@ export class WsConn implements RoomMember {
     this.ctx.metrics.slowViewersClosed.inc();
     const backlog = this.backlog?.length ?? 0;
     const fields = { bufferedBytes: this.ws.bufferedAmount, backlog, queued: this.queue?.queued ?? 0 };
-    this.log.warn(fields, 'slow viewer');
+    this.log.warn(this.logFields(fields), 'slow viewer');
     this.queue?.clear();
     this.close('TRY_AGAIN_LATER');
+  }
+
+  /** A log line's fields: room and conn, then `fields` (per line: a pino child per connection costs memory while open). */
+  private logFields(fields?: Record<string, unknown>): Record<string, unknown> {
+    return { room: this.room, conn: this.id, ...fields };
   }
 
   private onClose(code: number, reason: string): void {
@@ -398,7 +402,7 @@ export class WsConn implements RoomMember {
     this.posts?.close();
     this.ctx.fanout.leave(this.room, this);
     this.ctx.metrics.connections.dec();
-    this.log.info({ code, reason }, 'closed');
+    this.log.info(this.logFields({ code, reason }), 'closed');
     this.resolveClosed?.();
     this.onClosed?.(this);
   }
