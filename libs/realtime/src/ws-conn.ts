@@ -2,6 +2,7 @@ import { WebSocket, type RawData } from 'ws';
 import { CLOSE_CODES, OnairError, type CloseCode, type Logger } from '@onair/runtime';
 import { postKeySchema } from './fields.js';
 import {
+  clientFrameText,
   errorFrame,
   frameSeq,
   helloSchema,
@@ -13,7 +14,7 @@ import {
 } from './frames.js';
 import type { ConnContext, ViewerSocket } from './conn-context.js';
 import { guestPoster, identityAllowsRoom, posterOf, type Poster } from './identity.js';
-import { heldFrame, moderatedFrame, roomStateFrame } from './moderation-frames.js';
+import { heldFrame, moderatedFrame, moderationActionOf, roomStateFrame } from './moderation-frames.js';
 import type { ModerationActionName } from './moderation/moderation-action.js';
 import { isModerator } from './moderation/poster-rank.js';
 import { ExpiryTimer } from './expiry-timer.js';
@@ -31,14 +32,6 @@ import { CLOCK_TOLERANCE_S } from './token-verifier.js';
 
 type ConnState = 'greeting' | 'joining' | 'live' | 'closed';
 
-/** Fields of a client frame that are not the moderation action's own. */
-const ENVELOPE_FIELDS = new Set(['type', 'v', 'key']);
-
-function frameText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
-}
-
 /**
  * One viewer's WebSocket in one room. Its first frame is a hello (`{"type":"hello","token"?,"since"?}`): the token,
  * when there is one, is verified and names the poster (name and roles never come from the client); then the
@@ -55,17 +48,15 @@ export class WsConn implements RoomMember {
   private poster: Poster | null = null;
   /** The hello being verified: frames that follow it wait for it, so a post right after a hello is the hello's. */
   private helloing: Promise<void> | undefined;
-  /** When the token runs out; made by the first token (a reader never needs one). */
+  // Made when first needed, so that an idle reader holds little: the token's expiry timer with the first token, the
+  // backlog with the first frame delivered while joining; the hello timer is dropped once the hello came.
   private expiry: ExpiryTimer | undefined;
-  /** Closes a connection that never says hello; dropped once it has. */
   private helloTimer: NodeJS.Timeout | undefined;
-  /** Room frames delivered while joining; made by the first one. */
   private backlog: string[] | undefined;
   /** Room batches waiting for the socket, made when it first falls behind (until then they go straight to it). */
   private queue: ViewerQueue | undefined;
-  /** The connection's posts on their way to the store, made by its first post (a reader never posts). */
+  /** Posts on their way to the store, made by the first post; `postsClosed` refuses more once the socket closes. */
   private posts: PostQueue<PostRequest, Result<RoomMessage>> | undefined;
-  /** Refuses new posts once the connection closes (the queue may not exist yet). */
   private postsClosed = false;
   private readonly limiter: RateLimiter;
   /** {@link closed} and its resolver, made by the first wait for the close. */
@@ -82,8 +73,7 @@ export class WsConn implements RoomMember {
     /** Told once the socket has closed. */
     private readonly onClosed?: (conn: WsConn) => void,
   ) {
-    this.helloTimer = setTimeout(() => this.close('NO_HELLO'), ctx.helloTimeoutMs);
-    this.helloTimer.unref();
+    this.helloTimer = setTimeout(() => this.close('NO_HELLO'), ctx.helloTimeoutMs).unref();
     this.limiter = new RateLimiter({ ratePerSec: ctx.limits.ratePerSec, burst: ctx.limits.rateBurst });
   }
 
@@ -218,7 +208,7 @@ export class WsConn implements RoomMember {
     }
     if (isBinary)
       return this.reject({ code: 'INVALID_ARGUMENT', message: 'binary frames are not supported; send JSON text' });
-    const frame = parseClientFrame(frameText(data));
+    const frame = parseClientFrame(clientFrameText(data));
     if (!frame.ok) return this.reject(frame.rejection);
     const helloing = this.helloing;
     if (helloing) void helloing.then(() => this.dispatch(frame.value, receivedAtMs));
@@ -262,7 +252,7 @@ export class WsConn implements RoomMember {
     const keyCheck = frame.key === undefined ? undefined : validate(postKeySchema, frame.key);
     if (keyCheck && !keyCheck.ok) return this.reject({ ...keyCheck.rejection, field: 'key' });
     const key = keyCheck?.value;
-    const action = Object.fromEntries(Object.entries(frame).filter(([field]) => !ENVELOPE_FIELDS.has(field)));
+    const action = moderationActionOf(frame);
     this.ctx.moderation.apply(actor, this.room, action).then(
       (result) => {
         if (result.ok) this.send(moderatedFrame(action.action as ModerationActionName, key));
