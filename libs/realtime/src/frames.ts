@@ -48,6 +48,12 @@ const envelopeSchema = z.looseObject({
   v: z.literal(PROTOCOL_VERSION, { error: `v must be ${PROTOCOL_VERSION}` }).optional(),
 });
 
+/** The text of a frame a client sent (RFC 6455 §5.6: UTF-8), from whichever buffer form the socket gives it in. */
+export function clientFrameText(data: Buffer | ArrayBuffer | Buffer[]): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+}
+
 /** Parses one text frame from a client: JSON (RFC 8259), an object with a string `type`, `v` absent or 1. */
 export function parseClientFrame(text: string): Result<ClientFrame> {
   let json: unknown;

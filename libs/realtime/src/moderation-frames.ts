@@ -5,6 +5,14 @@ import type { EffectiveRoomSettings } from './moderation/room-state.js';
 /** A room's settings as viewers are told them: the settings in force and how many terms it blocks. */
 export type RoomStateFields = EffectiveRoomSettings & { readonly blockedTerms: number };
 
+/** Fields of a client frame that are not the moderation action's own. */
+const ENVELOPE_FIELDS = new Set(['type', 'v', 'key']);
+
+/** The moderation action a `{"type":"moderate",...}` frame asks for: its fields but `type`, `v` and `key`. */
+export function moderationActionOf(frame: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(frame).filter(([field]) => !ENVELOPE_FIELDS.has(field)));
+}
+
 /**
  * `{"v":1,"type":"moderated","action":...,"key"?:...}` as JSON text: a moderator's `moderate` frame was carried out;
  * `key` is the frame's own, when it had one.

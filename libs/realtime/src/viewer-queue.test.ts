@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { connect, createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FrameBatch } from './room-batch.js';
-import { ViewerQueue } from './viewer-queue.js';
+import { ViewerQueue, writeIfKeepingUp } from './viewer-queue.js';
 
 /** A connected pair of TCP sockets on loopback: `socket` writes, `peer` reads everything into `received`. */
 async function socketPair(): Promise<{ socket: Socket; peer: Socket; received: () => Buffer; close: () => void }> {
@@ -66,6 +66,20 @@ describe('ViewerQueue', () => {
     expect(queue.push(batch('c'))).toEqual({ written: 1, dropped: 0, stuck: false });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(payloads(pair.received(), 0)).toEqual([batch('a', 'b').frame, batch('c').frame]);
+  });
+
+  it('lets a viewer without a queue write while its socket keeps up, and not once it holds too much unsent', async () => {
+    const pair = await socketPair();
+    cleanup = pair.close;
+    const limits = { highWaterBytes: 16_384, maxQueuedBytes: 4096, maxBehindMs: 1000 };
+    expect(writeIfKeepingUp(pair.socket, batch('a'), limits)).toBe(true);
+    pair.socket.cork();
+    pair.socket.write(Buffer.alloc(FILLER));
+    expect(writeIfKeepingUp(pair.socket, batch('b'), limits)).toBe(false);
+    pair.socket.uncork();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(payloads(pair.received(), 0)[0]).toBe(batch('a').frame);
+    expect(pair.received()).toHaveLength(batch('a').wire.length + FILLER);
   });
 
   it('queues behind a full socket, drops the oldest past its bound, and writes the rest in order on drain', async () => {

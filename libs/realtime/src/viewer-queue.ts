@@ -22,6 +22,24 @@ export interface PushOutcome {
 }
 
 /**
+ * Below this many bytes unsent a socket takes room frames at once: `limits.highWaterBytes`, or the socket's own
+ * high-water mark when that is larger, so that a socket held back is sure to emit 'drain'.
+ */
+function highWaterOf(socket: Socket, limits: ViewerQueueLimits): number {
+  return Math.max(limits.highWaterBytes, socket.writableHighWaterMark);
+}
+
+/**
+ * Writes `batch`'s wire bytes to `socket` at once when it keeps up, as {@link ViewerQueue.push} does with nothing
+ * waiting: lets a viewer do without a queue until its socket first falls behind. True when written.
+ */
+export function writeIfKeepingUp(socket: Socket, batch: FrameBatch, limits: ViewerQueueLimits): boolean {
+  if (socket.writableLength >= highWaterOf(socket, limits)) return false;
+  socket.write(batch.wire);
+  return true;
+}
+
+/**
  * The room frames on their way to one viewer's socket. A batch goes straight to the socket (its wire bytes, shared by
  * every viewer of the room, written at once: a viewer gets one per window, so there is nothing to cork together; a
  * socket corked for other frames keeps it behind them) while the socket keeps up; while it holds more than
@@ -42,8 +60,7 @@ export class ViewerQueue {
     private readonly limits: ViewerQueueLimits,
     private readonly onWritten: (items: number, batches: number) => void,
   ) {
-    // Queue only once the socket itself wants a drain, so that its 'drain' event is sure to come.
-    this.highWaterBytes = Math.max(limits.highWaterBytes, socket.writableHighWaterMark);
+    this.highWaterBytes = highWaterOf(socket, limits);
   }
 
   /** Room frames waiting. */
@@ -53,10 +70,8 @@ export class ViewerQueue {
 
   /** Writes `batch` now, or queues it behind what waits. */
   push(batch: FrameBatch, nowMs = Date.now()): PushOutcome {
-    if (this.waiting.length === 0 && this.socket.writableLength < this.highWaterBytes) {
-      this.socket.write(batch.wire);
+    if (this.waiting.length === 0 && writeIfKeepingUp(this.socket, batch, this.limits))
       return { written: batch.items.length, dropped: 0, stuck: false };
-    }
     this.waiting.push(batch);
     this.waitingBytes += batch.wire.length;
     let dropped = 0;

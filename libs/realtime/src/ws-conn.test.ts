@@ -100,6 +100,17 @@ describe('WsConn', () => {
     expect(socket.closedWith).toBe(1008);
   });
 
+  it('resolves closed once the socket has closed, whether asked before or after', async () => {
+    const { socket, conn } = setup();
+    const asked = vi.fn();
+    void conn.closed.then(asked);
+    await tick();
+    expect(asked).not.toHaveBeenCalled();
+    socket.emit('close', 1000, Buffer.from(''));
+    await conn.closed;
+    expect(asked).toHaveBeenCalledOnce();
+  });
+
   it('answers binary, unknown and malformed frames with error frames', async () => {
     const { socket } = setup();
     await tick();
@@ -197,6 +208,15 @@ describe('WsConn', () => {
       store.release();
       await tick();
       expect(requests.map((r) => r.fields)).toEqual([0, 1, 2].map((i) => ({ type: 'message', text: `t${i}` })));
+    });
+
+    it('stores no post that waited for a hello when the connection closed before its first post', async () => {
+      const { socket, requests, conn } = setup({ hello: null });
+      socket.frame({ type: 'hello', token: 'alice-token' });
+      socket.frame({ type: 'message', text: 'behind the hello' });
+      conn.close('GOING_AWAY');
+      await tick();
+      expect(requests).toEqual([]);
     });
 
     it('answers a refused post with its key, and a malformed key without posting', async () => {

@@ -2,6 +2,7 @@ import { WebSocket, type RawData } from 'ws';
 import { CLOSE_CODES, OnairError, type CloseCode, type Logger } from '@onair/runtime';
 import { postKeySchema } from './fields.js';
 import {
+  clientFrameText,
   errorFrame,
   frameSeq,
   helloSchema,
@@ -13,7 +14,7 @@ import {
 } from './frames.js';
 import type { ConnContext, ViewerSocket } from './conn-context.js';
 import { guestPoster, identityAllowsRoom, posterOf, type Poster } from './identity.js';
-import { heldFrame, moderatedFrame, roomStateFrame } from './moderation-frames.js';
+import { heldFrame, moderatedFrame, moderationActionOf, roomStateFrame } from './moderation-frames.js';
 import type { ModerationActionName } from './moderation/moderation-action.js';
 import { isModerator } from './moderation/poster-rank.js';
 import { ExpiryTimer } from './expiry-timer.js';
@@ -26,18 +27,10 @@ import type { PresenceUser } from './presence-message.js';
 import { FrameBatch, framesOf } from './room-batch.js';
 import type { RoomMember } from './room-fanout.js';
 import { validate } from './validate.js';
-import { ViewerQueue } from './viewer-queue.js';
+import { ViewerQueue, writeIfKeepingUp } from './viewer-queue.js';
 import { CLOCK_TOLERANCE_S } from './token-verifier.js';
 
 type ConnState = 'greeting' | 'joining' | 'live' | 'closed';
-
-/** Fields of a client frame that are not the moderation action's own. */
-const ENVELOPE_FIELDS = new Set(['type', 'v', 'key']);
-
-function frameText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
-}
 
 /**
  * One viewer's WebSocket in one room. Its first frame is a hello (`{"type":"hello","token"?,"since"?}`): the token,
@@ -50,43 +43,44 @@ function frameText(data: RawData): string {
  * at most `maxPendingPosts` outstanding behind the oldest; once the socket closes no more are answered.
  */
 export class WsConn implements RoomMember {
-  /** Resolves once the socket has closed. */
-  readonly closed: Promise<void>;
   private state: ConnState = 'greeting';
   /** Who posts here: the token's bearer, or null (a guest where the room allows it, else reading only). */
   private poster: Poster | null = null;
   /** The hello being verified: frames that follow it wait for it, so a post right after a hello is the hello's. */
   private helloing: Promise<void> | undefined;
-  private readonly expiry: ExpiryTimer;
-  private readonly helloTimer: NodeJS.Timeout;
-  private backlog: string[] = [];
-  /** Room batches on their way to the socket, made when the first one is sent. */
+  // Made when first needed, so that an idle reader holds little: the token's expiry timer with the first token, the
+  // backlog with the first frame delivered while joining; the hello timer is dropped once the hello came.
+  private expiry: ExpiryTimer | undefined;
+  private helloTimer: NodeJS.Timeout | undefined;
+  private backlog: string[] | undefined;
+  /** Room batches waiting for the socket, made when it first falls behind (until then they go straight to it). */
   private queue: ViewerQueue | undefined;
-  private readonly posts: PostQueue<PostRequest, Result<RoomMessage>>;
+  /** Posts on their way to the store, made by the first post; `postsClosed` refuses more once the socket closes. */
+  private posts: PostQueue<PostRequest, Result<RoomMessage>> | undefined;
+  private postsClosed = false;
   private readonly limiter: RateLimiter;
-  private readonly log: Logger;
-  private resolveClosed: () => void = () => undefined;
+  /** {@link closed} and its resolver, made by the first wait for the close. */
+  private closedPromise: Promise<void> | undefined;
+  private resolveClosed: (() => void) | undefined;
 
   constructor(
     private readonly ws: ViewerSocket,
     readonly id: string,
     readonly room: string,
     private readonly ctx: ConnContext,
-    log: Logger,
+    /** The server's logger, shared by its connections; each line names the room and conn ({@link logFields}). */
+    private readonly log: Logger,
+    /** Told once the socket has closed. */
+    private readonly onClosed?: (conn: WsConn) => void,
   ) {
-    this.log = log.child({ room, conn: id });
-    this.expiry = new ExpiryTimer(() => this.onTokenExpired());
-    this.helloTimer = setTimeout(() => this.close('NO_HELLO'), ctx.helloTimeoutMs);
-    this.helloTimer.unref();
+    this.helloTimer = setTimeout(() => this.close('NO_HELLO'), ctx.helloTimeoutMs).unref();
     this.limiter = new RateLimiter({ ratePerSec: ctx.limits.ratePerSec, burst: ctx.limits.rateBurst });
-    this.posts = new PostQueue(
-      ctx.maxPendingPosts,
-      (request) => this.store(request),
-      (request, result) => {
-        if (!result.ok) this.send(errorFrame(result.rejection, request.key));
-      },
-    );
-    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+  }
+
+  /** Resolves once the socket has closed. */
+  get closed(): Promise<void> {
+    if (this.state === 'closed') return Promise.resolve();
+    return (this.closedPromise ??= new Promise((resolve) => (this.resolveClosed = resolve)));
   }
 
   /** Who this viewer is for presence: the token's bearer; null for a guest or a reader (counted, not listed). */
@@ -103,9 +97,9 @@ export class WsConn implements RoomMember {
   /** Wires the socket's events and joins the room. */
   start(): void {
     this.ctx.metrics.connections.inc();
-    this.log.info('opened');
+    this.log.info(this.logFields(), 'opened');
     this.ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
-    this.ws.on('error', (err) => this.log.info({ err }, 'socket error'));
+    this.ws.on('error', (err) => this.log.info(this.logFields({ err }), 'socket error'));
     this.ws.on('close', (code, reason) => this.onClose(code, reason.toString('utf8')));
   }
 
@@ -117,6 +111,7 @@ export class WsConn implements RoomMember {
   deliver(frame: string | FrameBatch): void {
     if (this.ws.readyState !== WebSocket.OPEN || this.state === 'greeting') return;
     if (this.state === 'joining') {
+      this.backlog ??= [];
       this.backlog.push(...framesOf(frame));
       if (this.backlog.length > this.ctx.maxBacklog) this.closeSlow();
     } else if (typeof frame === 'string') this.sendRoomFrames(new FrameBatch([frame]));
@@ -132,25 +127,28 @@ export class WsConn implements RoomMember {
    * straight through ws where there is no TCP socket to write to.
    */
   private sendRoomFrames(batch: FrameBatch): void {
-    const { metrics } = this.ctx;
     const socket = this.ws._socket;
     if (socket === undefined) {
-      if (!this.send(batch.frame)) return;
-      metrics.deliveries.inc(batch.items.length);
-      metrics.fanoutFrames.inc();
+      if (this.send(batch.frame)) this.countWritten(batch.items.length);
       return;
     }
+    if (this.queue === undefined && writeIfKeepingUp(socket, batch, this.ctx.viewerQueue))
+      return this.countWritten(batch.items.length);
+    const { metrics } = this.ctx;
     this.queue ??= new ViewerQueue(socket, this.ctx.viewerQueue, (items, batches) => {
       metrics.deliveries.inc(items);
       metrics.fanoutFrames.inc(batches);
     });
     const { written, dropped, stuck } = this.queue.push(batch);
-    if (written > 0) {
-      metrics.deliveries.inc(written);
-      metrics.fanoutFrames.inc();
-    }
+    if (written > 0) this.countWritten(written);
     if (dropped > 0) metrics.droppedForSlowViewers.inc(dropped);
     if (stuck) this.closeSlow();
+  }
+
+  /** Counts `items` room frames written to the socket in one WebSocket frame. */
+  private countWritten(items: number): void {
+    this.ctx.metrics.deliveries.inc(items);
+    this.ctx.metrics.fanoutFrames.inc();
   }
 
   /**
@@ -158,7 +156,8 @@ export class WsConn implements RoomMember {
    * reason for `why`; a no-op once closing.
    */
   close(why: CloseCode): void {
-    this.posts.close();
+    this.postsClosed = true;
+    this.posts?.close();
     const { code, reason } = CLOSE_CODES[why];
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING)
       this.ws.close(code, reason);
@@ -178,12 +177,12 @@ export class WsConn implements RoomMember {
       this.sendWelcome();
       this.send(roomStateFrame(this.room, this.ctx.moderation.settings(this.room)));
       if (this.moderates) for (const held of this.ctx.moderation.held(this.room)) this.send(heldFrame(this.room, held));
-      const backlog = this.backlog;
-      this.backlog = [];
+      const backlog = this.backlog ?? [];
+      this.backlog = undefined;
       this.state = 'live';
       for (const frame of backlog) if ((frameSeq(frame) ?? Infinity) > initial.lastSeq) this.deliver(frame);
     } catch (err) {
-      this.log.error({ err }, 'join failed');
+      this.log.error(this.logFields({ err }), 'join failed');
       this.close('INTERNAL_ERROR');
     }
   }
@@ -194,7 +193,7 @@ export class WsConn implements RoomMember {
     const verdict = this.limiter.check();
     if (verdict === RATE_VERDICT.FLOOD) {
       this.ctx.observer.rejected('flood');
-      this.log.warn('flooding');
+      this.log.warn(this.logFields(), 'flooding');
       this.close('POLICY_VIOLATION');
       return;
     }
@@ -209,7 +208,7 @@ export class WsConn implements RoomMember {
     }
     if (isBinary)
       return this.reject({ code: 'INVALID_ARGUMENT', message: 'binary frames are not supported; send JSON text' });
-    const frame = parseClientFrame(frameText(data));
+    const frame = parseClientFrame(clientFrameText(data));
     if (!frame.ok) return this.reject(frame.rejection);
     const helloing = this.helloing;
     if (helloing) void helloing.then(() => this.dispatch(frame.value, receivedAtMs));
@@ -253,14 +252,14 @@ export class WsConn implements RoomMember {
     const keyCheck = frame.key === undefined ? undefined : validate(postKeySchema, frame.key);
     if (keyCheck && !keyCheck.ok) return this.reject({ ...keyCheck.rejection, field: 'key' });
     const key = keyCheck?.value;
-    const action = Object.fromEntries(Object.entries(frame).filter(([field]) => !ENVELOPE_FIELDS.has(field)));
+    const action = moderationActionOf(frame);
     this.ctx.moderation.apply(actor, this.room, action).then(
       (result) => {
         if (result.ok) this.send(moderatedFrame(action.action as ModerationActionName, key));
         else this.reject(result.rejection, key);
       },
       (err: unknown) => {
-        this.log.error({ err }, 'moderation failed');
+        this.log.error(this.logFields({ err }), 'moderation failed');
         this.reject({ code: 'INTERNAL', message: 'internal error' }, key);
       },
     );
@@ -274,11 +273,23 @@ export class WsConn implements RoomMember {
       if (!keyCheck.ok) return this.reject({ ...keyCheck.rejection, field: 'key' });
       checkedKey = keyCheck.value;
     }
-    if (!this.posts.push({ ...request, key: checkedKey }))
+    if (!this.postsClosed) this.posts ??= this.newPostQueue();
+    if (!this.posts?.push({ ...request, key: checkedKey }))
       this.reject(
         { code: 'RATE_LIMITED', message: 'too many posts waiting to be stored; slow down', scope: 'connection' },
         checkedKey,
       );
+  }
+
+  /** The post queue: stores each post, answers refusals with error frames in arrival order. */
+  private newPostQueue(): PostQueue<PostRequest, Result<RoomMessage>> {
+    return new PostQueue(
+      this.ctx.maxPendingPosts,
+      (request) => this.store(request),
+      (request, result) => {
+        if (!result.ok) this.send(errorFrame(result.rejection, request.key));
+      },
+    );
   }
 
   /** Takes a hello: verifies its token (keeping the old identity when it fails), then joins or re-welcomes. */
@@ -289,6 +300,7 @@ export class WsConn implements RoomMember {
     if (this.state === 'closed') return;
     if (this.state === 'greeting') {
       clearTimeout(this.helloTimer);
+      this.helloTimer = undefined;
       this.state = 'joining';
       await this.join(hello.value.since);
     } else this.sendWelcome();
@@ -308,8 +320,9 @@ export class WsConn implements RoomMember {
         return false;
       }
       this.poster = posterOf(identity);
+      this.expiry ??= new ExpiryTimer(() => this.onTokenExpired());
       this.expiry.set(identity.expiresAtMs + CLOCK_TOLERANCE_S * 1000);
-      this.log.debug({ userId: identity.userId, roles: identity.roles }, 'authenticated');
+      this.log.debug(this.logFields({ userId: identity.userId, roles: identity.roles }), 'authenticated');
       return true;
     } catch (err) {
       if (!(err instanceof OnairError)) throw err;
@@ -319,7 +332,7 @@ export class WsConn implements RoomMember {
   }
 
   private onTokenExpired(): void {
-    this.log.info({ userId: this.poster?.userId }, 'token expired');
+    this.log.info(this.logFields({ userId: this.poster?.userId }), 'token expired');
     this.close('TOKEN_EXPIRED');
   }
 
@@ -328,7 +341,7 @@ export class WsConn implements RoomMember {
     try {
       return await this.ctx.messages.post(request);
     } catch (err) {
-      this.log.error({ err }, 'post failed');
+      this.log.error(this.logFields({ err }), 'post failed');
       return rejected('INTERNAL', 'internal error');
     }
   }
@@ -357,23 +370,30 @@ export class WsConn implements RoomMember {
 
   private closeSlow(): void {
     this.ctx.metrics.slowViewersClosed.inc();
-    this.log.warn(
-      { bufferedBytes: this.ws.bufferedAmount, backlog: this.backlog.length, queued: this.queue?.queued ?? 0 },
-      'slow viewer',
-    );
+    const backlog = this.backlog?.length ?? 0;
+    const fields = { bufferedBytes: this.ws.bufferedAmount, backlog, queued: this.queue?.queued ?? 0 };
+    this.log.warn(this.logFields(fields), 'slow viewer');
     this.queue?.clear();
     this.close('TRY_AGAIN_LATER');
+  }
+
+  /** A log line's fields: room and conn, then `fields` (per line: a pino child per connection costs memory while open). */
+  private logFields(fields?: Record<string, unknown>): Record<string, unknown> {
+    return { room: this.room, conn: this.id, ...fields };
   }
 
   private onClose(code: number, reason: string): void {
     this.state = 'closed';
     clearTimeout(this.helloTimer);
-    this.expiry.clear();
-    this.backlog = [];
-    this.posts.close();
+    this.helloTimer = undefined;
+    this.expiry?.clear();
+    this.backlog = undefined;
+    this.postsClosed = true;
+    this.posts?.close();
     this.ctx.fanout.leave(this.room, this);
     this.ctx.metrics.connections.dec();
-    this.log.info({ code, reason }, 'closed');
-    this.resolveClosed();
+    this.log.info(this.logFields({ code, reason }), 'closed');
+    this.resolveClosed?.();
+    this.onClosed?.(this);
   }
 }

@@ -31,7 +31,13 @@ export class RealtimeWsServer {
   constructor(private readonly options: WsServerOptions) {
     this.log = options.log.child({ component: 'ws' });
     this.path = options.path ?? '/ws';
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false });
+    // clientTracking off: `conns` already holds every connection (ws' own set would cost a close listener each).
+    this.wss = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      maxPayload: options.maxFrameBytes,
+      perMessageDeflate: false,
+    });
   }
 
   /** Serves the endpoint on `server`'s upgrade requests. */
@@ -63,18 +69,27 @@ export class RealtimeWsServer {
     this.log.info('closed');
   }
 
+  /** Logs an error of a socket still in its handshake; one function for all of them, removed once ws takes over. */
+  private readonly onUpgradeError = (err: Error): void => this.log.debug({ err }, 'upgrade socket error');
+
+  /** Drops a closed connection from `conns`. */
+  private readonly forget = (conn: WsConn): void => {
+    this.conns.delete(conn);
+  };
+
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', (err) => this.log.debug({ err }, 'upgrade socket error'));
+    socket.on('error', this.onUpgradeError);
     if (this.closing) return refuseUpgrade(socket, { code: 'UNAVAILABLE', message: 'server shutting down' });
     const target = parseUpgradeTarget(req.url, this.path);
     if (!target.ok) {
       this.log.debug({ code: target.rejection.code, field: target.rejection.field }, 'upgrade refused');
       return refuseUpgrade(socket, target.rejection);
     }
+    const { room } = target.value;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = new WsConn(ws, (++this.nextConn).toString(36), target.value.room, this.options.context, this.log);
+      socket.off('error', this.onUpgradeError);
+      const conn = new WsConn(ws, (++this.nextConn).toString(36), room, this.options.context, this.log, this.forget);
       this.conns.add(conn);
-      void conn.closed.then(() => this.conns.delete(conn));
       conn.start();
     });
   }
