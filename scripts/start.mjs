@@ -204,8 +204,8 @@ async function main() {
   Dashboard:     http://${HOST}:${port('MONITORING_HTTP_PORT')}/
   Danmaku:       ws://${HOST}:${port('DANMAKU_HTTP_PORT')}/ws?room=${ROOM}
   Chat:          ws://${HOST}:${port('CHAT_HTTP_PORT')}/ws?room=${ROOM}
-  A token to post with (first frame: {"type":"hello","token":"<token>"}):
-    npx onair tokens issue --secret-file .onair/jwt-secret --user alice --name Alice --role moderator
+  A token to post with (first frame: {"type":"hello","token":"<token>"}; --role moderator to moderate):
+    npx onair tokens issue --secret-file .onair/jwt-secret --user alice --name Alice --role viewer
 
   Internal gRPC is plaintext on loopback here; mTLS: README "Internal gRPC over mTLS".
   Ctrl-C stops everything.
