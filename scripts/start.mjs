@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // `npm start`: installs what is missing (ffmpeg and nats-server from apt when root, npm packages with `npm ci`),
 // builds, starts nats-server with JetStream and the five services (ingest creates the demo room with the key kept in
-// .onair/<room>.stream-key) and prints where to publish and watch. Ctrl-C stops everything cleanly.
+// .onair/<room>.stream-key) and prints where to publish and watch. Ctrl-C stops everything cleanly. Every port is
+// checked free before anything starts (scripts/start-ports.mjs); the services' own <SERVICE>_*_PORT variables move them.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVICES, busyPorts, servicePorts } from './start-ports.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = join(ROOT, '.onair');
@@ -15,7 +17,6 @@ const LOGS = join(DATA, 'logs');
 const HOST = process.env.ONAIR_PUBLIC_HOST ?? 'localhost';
 const NATS_PORT = Number(process.env.ONAIR_NATS_PORT ?? 4222);
 const ROOM = process.env.ONAIR_DEMO_ROOM ?? 'demo';
-const SERVICES = ['ingest', 'relay', 'danmaku', 'chat', 'monitoring'];
 const STOP_TIMEOUT_MS = 15_000;
 
 const say = (msg) => console.log(`onair: ${msg}`);
@@ -90,12 +91,12 @@ function start(name, cmd, args, env = {}) {
   return entry;
 }
 
-async function startServices(streamKey, jwtSecret) {
-  if (await portOpen(NATS_PORT))
-    throw new Error(`port ${NATS_PORT} is in use; set ONAIR_NATS_PORT or stop the other NATS`);
-  mkdirSync(join(DATA, 'nats'), { recursive: true });
-  start('nats', 'nats-server', ['-a', '127.0.0.1', '-p', String(NATS_PORT), '-js', '-sd', join(DATA, 'nats')]);
-  await waitUntil(() => portOpen(NATS_PORT), 15_000, 'nats-server');
+/**
+ * The variables start.mjs gives the services, and every port they will listen on (see servicePorts). The relay's
+ * upstream and monitoring's targets follow the gRPC ports unless RELAY_UPSTREAM or MONITORING_TARGETS is set.
+ * @throws Error naming every port that is taken, with the variable to change; ConfigError for an invalid variable.
+ */
+async function serviceEnv(streamKey, jwtSecret) {
   const natsUrl = `nats://127.0.0.1:${NATS_PORT}`;
   const env = {
     INGEST_NATS_URL: natsUrl,
@@ -106,7 +107,22 @@ async function startServices(streamKey, jwtSecret) {
     CHAT_NATS_URL: natsUrl,
     CHAT_JWT_SECRET: jwtSecret,
   };
-  const started = SERVICES.map((svc) =>
+  const ports = await servicePorts(ROOT, { ...process.env, ...env });
+  const port = (variable) => ports.find((p) => p.env === variable).port;
+  const grpcTargets = SERVICES.map(([svc, prefix]) => `${svc}=127.0.0.1:${port(`${prefix}GRPC_PORT`)}`);
+  env.RELAY_UPSTREAM = process.env.RELAY_UPSTREAM || `127.0.0.1:${port('INGEST_GRPC_PORT')}`;
+  env.MONITORING_TARGETS = process.env.MONITORING_TARGETS || grpcTargets.join(',');
+  const nats = { service: 'nats-server', env: 'ONAIR_NATS_PORT', host: '127.0.0.1', port: NATS_PORT };
+  const busy = await busyPorts([nats, ...ports]);
+  if (busy.length > 0) throw new Error(`cannot start:\n  ${busy.join('\n  ')}`);
+  return { env, port };
+}
+
+async function startServices(env) {
+  mkdirSync(join(DATA, 'nats'), { recursive: true });
+  start('nats', 'nats-server', ['-a', '127.0.0.1', '-p', String(NATS_PORT), '-js', '-sd', join(DATA, 'nats')]);
+  await waitUntil(() => portOpen(NATS_PORT), 15_000, 'nats-server');
+  const started = SERVICES.map(([svc]) =>
     start(svc, process.execPath, [...nodeArgs(svc), join(ROOT, `services/${svc}/dist/main.js`)], env),
   );
   await Promise.all(
@@ -169,24 +185,27 @@ async function main() {
   });
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
-  say('starting nats-server and the services');
   const key = demoStreamKey();
-  await startServices(key, jwtSecret());
+  const { env, port } = await serviceEnv(key, jwtSecret());
+  say('starting nats-server and the services');
+  await startServices(env);
+  const rtmpPort = port('INGEST_RTMP_PORT');
+  const rtmp = `rtmp://${HOST}${rtmpPort === 1935 ? '' : `:${rtmpPort}`}/live`;
   console.log(`
   Onair is running. Logs: ${LOGS}
 
   Publish (OBS → Settings → Stream → Custom):
-    Server       rtmp://${HOST}/live
+    Server       ${rtmp}
     Stream Key   ${key}
   or with ffmpeg:
-    ffmpeg -re -i input.mp4 -c:v libx264 -preset veryfast -g 50 -c:a aac -f flv rtmp://${HOST}/live/${key}
+    ffmpeg -re -i input.mp4 -c:v libx264 -preset veryfast -g 50 -c:a aac -f flv ${rtmp}/${key}
 
-  Watch:         http://${HOST}:8080/hls/${ROOM}/master.m3u8   (VLC, ffplay, Safari, any hls.js page)
-  Dashboard:     http://${HOST}:3000/
-  Danmaku:       ws://${HOST}:8081/ws?room=${ROOM}
-  Chat:          ws://${HOST}:8082/ws?room=${ROOM}
-  A token to post with (first frame: {"type":"hello","token":"<token>"}):
-    npx onair tokens issue --secret-file .onair/jwt-secret --user alice --name Alice --role moderator
+  Watch:         http://${HOST}:${port('RELAY_HTTP_PORT')}/hls/${ROOM}/master.m3u8   (VLC, ffplay, Safari, any hls.js page)
+  Dashboard:     http://${HOST}:${port('MONITORING_HTTP_PORT')}/
+  Danmaku:       ws://${HOST}:${port('DANMAKU_HTTP_PORT')}/ws?room=${ROOM}
+  Chat:          ws://${HOST}:${port('CHAT_HTTP_PORT')}/ws?room=${ROOM}
+  A token to post with (first frame: {"type":"hello","token":"<token>"}; --role moderator to moderate):
+    npx onair tokens issue --secret-file .onair/jwt-secret --user alice --name Alice --role viewer
 
   Internal gRPC is plaintext on loopback here; mTLS: README "Internal gRPC over mTLS".
   Ctrl-C stops everything.

@@ -10,7 +10,11 @@ describe('loadDashboardPage', () => {
     const page = loadDashboardPage();
     expect(page).toMatch(/<style>\n:root \{/);
     expect(page).toContain("fetch('/api/status'");
-    expect(page).not.toMatch(/<link |<script[^>]* src=/);
+    expect(page).not.toMatch(/<link rel="stylesheet"|<script[^>]* src=/);
+  });
+
+  it('names an empty icon, so a browser does not ask for /favicon.ico', () => {
+    expect(loadDashboardPage()).toContain('<link rel="icon" href="data:," />');
   });
 
   it('refuses a page that no longer links its stylesheet', () => {
