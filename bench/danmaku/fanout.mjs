@@ -60,6 +60,8 @@ export async function measureFanout(options) {
   log(`fan-out, ${instances} instance(s): starting nats-server and danmaku`);
   const stack = await startDanmakuStack({ instances, cpuProfileDir, windowMs });
   const load = startLoad({ processes: loadProcesses, cpu: LOAD_CPU, cpuProfileDir });
+  /** Stops of the /healthz probes: also on a failure, whose pending probes would keep the process alive. */
+  let probes = [];
   try {
     const names = stack.instances.map((i) => i.name);
     log(
@@ -91,7 +93,7 @@ export async function measureFanout(options) {
     };
     const first = await reading();
     const endCpu = startCpuWindow(pids);
-    const probes = stack.instances.map((instance) => probeHealth(instance.healthUrl));
+    probes = stack.instances.map((instance) => probeHealth(instance.healthUrl));
     await load.pace(rate, 'm');
     log(`measuring for ${seconds} s`);
     await sleep(seconds * 1000);
@@ -139,6 +141,7 @@ export async function measureFanout(options) {
       warnings: stack.warnings(),
     };
   } finally {
+    await Promise.all(probes.map((stop) => stop()));
     await load.stop();
     await stack.stop();
   }

@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { LatencyHistogram } from '../realtime/latency-histogram.mjs';
 import { startLineProcess } from '../realtime/load.mjs';
@@ -7,6 +8,11 @@ const CLIENT_SCRIPT = fileURLToPath(new URL('load-client.mjs', import.meta.url))
 const OPEN_TIMEOUT_MS = 600_000;
 /** Handshakes each load process has under way at once. */
 const OPEN_CONCURRENCY = 100;
+/**
+ * Nice value of the counting processes: on the shared load CPU the scheduler then runs the sample viewers' process
+ * first when it wakes, so that their timing is the servers', not that of the load's own queue (nice(2)).
+ */
+const COUNTING_NICE = 10;
 
 /**
  * @typedef {object} ProcessStatus what one load-client.mjs counted so far (its `status()`).
@@ -33,9 +39,10 @@ const OPEN_CONCURRENCY = 100;
 
 /**
  * @typedef {object} Load
- * @property {number[]} pids one per process, the first holding the posters.
+ * @property {number[]} pids one per process, the first holding the posters and the sample viewers.
  * @property {(urls: string[], viewers: Array<{ instance: number, sample: boolean }>) => Promise<{ open: number,
- *   failed: string[], failedCount: number }>} open opens the viewers, viewer i in process i mod n.
+ *   failed: string[], failedCount: number }>} open opens the viewers: the samples in the first process, the j-th
+ *   counting viewer in counting process j mod n.
  * @property {(posters: Array<{ url: string, token: string }>) => Promise<void>} posters opens the posters.
  * @property {(rate: number, phase: string) => Promise<void>} pace see posters.mjs.
  * @property {() => Promise<LoadStatus>} status
@@ -53,23 +60,37 @@ function addBins(h, bins) {
 }
 
 /**
- * Starts `processes` load processes (load-client.mjs), each pinned to `cpu` with its open-files limit raised.
+ * Starts the load processes (load-client.mjs), each pinned to `cpu` with its open-files limit raised: one for the
+ * posters and the sample viewers, and `processes` for the counting viewers, niced ({@link COUNTING_NICE}).
  * @param {{ processes: number, cpu: number, cpuProfileDir?: string }} options
  * @returns {Load}
  */
 export function startLoad({ processes, cpu, cpuProfileDir }) {
-  const procs = Array.from({ length: processes }, () => startLineProcess(CLIENT_SCRIPT, { cpu, cpuProfileDir }));
+  const procs = Array.from({ length: processes + 1 }, () => startLineProcess(CLIENT_SCRIPT, { cpu, cpuProfileDir }));
+  for (const counting of procs.slice(1)) setPriority(counting.pid, COUNTING_NICE);
   const [first] = procs;
+  /** The viewers each process opens: the samples in the first, the counting ones in turn in the others. */
+  const placed = (viewers) => {
+    const lists = procs.map(() => []);
+    let counting = 0;
+    for (const v of viewers) {
+      const spec = [v.instance, v.sample ? 1 : 0];
+      if (v.sample) lists[0].push(spec);
+      else lists[1 + (counting++ % processes)].push(spec);
+    }
+    return lists;
+  };
   return {
     pids: procs.map((p) => p.pid),
     async open(urls, viewers) {
+      const lists = placed(viewers);
       const answers = await Promise.all(
         procs.map((p, k) =>
           p.ask(
             {
               op: 'open',
               urls,
-              viewers: viewers.filter((_, i) => i % processes === k).map((v) => [v.instance, v.sample ? 1 : 0]),
+              viewers: lists[k],
               concurrency: OPEN_CONCURRENCY,
             },
             OPEN_TIMEOUT_MS,

@@ -63,8 +63,6 @@ const valid =
     positive,
   ) &&
   options.samples <= sockets &&
-  // Each load process needs a sample viewer on each instance to look its counting viewers' frames up in.
-  options.samples >= 2 * options.loadProcesses &&
   Number.isFinite(options.rate) &&
   options.rate > 0 &&
   (options.windowMs === undefined || (Number.isInteger(options.windowMs) && options.windowMs >= 0)) &&
