@@ -146,8 +146,11 @@ describe('danmaku delivery', () => {
       });
     // Warm up both gRPC channels and deliveries, so that their first-time costs do not count as latency.
     await Promise.all([post(a, 'slow', 'warm a'), post(b, 'slow', 'warm b')]);
+    // The two posts are stored in either order: wait for both without taking them in turn.
     for (const viewer of [slow, ...fast])
-      for (const text of ['warm a', 'warm b']) await viewer.next((f) => f.text === text);
+      await waitFor(() => ['warm a', 'warm b'].every((text) => viewer.pending().some((f) => f.text === text)), {
+        what: 'both warm-up danmaku',
+      });
     const closedBefore = await metric(a, 'onair_realtime_slow_viewers_closed_total');
     slow.pauseReading();
     // 100 posts a second of 30 KB each (10,000 three-byte characters): the slow socket's buffers (some MB) fill
