@@ -1,3 +1,11 @@
 export { LIVE_BUCKET, liveEntrySchema, encodeLiveEntry, decodeLiveEntry, type LiveEntry } from './live-bucket.js';
 export { SERVICE_KINDS, type ServiceKind } from './service-kinds.js';
 export { ROOM_ID_PATTERN } from './room-id.js';
+export {
+  RECORDINGS_DELETE_SUBJECT,
+  PUBLISH_ID_PATTERN,
+  deleteRecordingRequestSchema,
+  deleteRecordingReplySchema,
+  type DeleteRecordingRequest,
+  type DeleteRecordingReply,
+} from './recordings-subject.js';

@@ -19,8 +19,18 @@ describe('live bucket values', () => {
     );
   });
 
+  it('round-trips the record flag, written only when true', () => {
+    const recorded = { publishId: 'p', startedAtMs: 1, record: true };
+    expect(encodeLiveEntry(recorded)).toBe('{"publishId":"p","startedAtMs":1,"record":true}');
+    expect(decodeLiveEntry(encodeLiveEntry(recorded))).toEqual(recorded);
+    expect(encodeLiveEntry({ publishId: 'p', startedAtMs: 1, record: false })).toBe(
+      '{"publishId":"p","startedAtMs":1}',
+    );
+  });
+
   it.each([
     ['not json', '{'],
+    ['a record flag that is not a boolean', '{"publishId":"p","startedAtMs":1,"record":"yes"}'],
     ['no publish id', '{"startedAtMs":1}'],
     ['an empty publish id', '{"publishId":"","startedAtMs":1}'],
     ['a negative start', '{"publishId":"p","startedAtMs":-1}'],

@@ -19,6 +19,11 @@ export interface LiveEntry {
    * (INGEST_GRPC_ADVERTISE_ADDRESS); absent in entries written before ingest advertised it.
    */
   readonly grpcAddress?: string | undefined;
+  /**
+   * True when the room was set to be recorded as the publish started: the origin relay then records every rendition
+   * of this publish (a change of the room's setting applies from its next publish); absent means false.
+   */
+  readonly record?: boolean | undefined;
 }
 
 /** "host:port" or "[v6]:port", as a gRPC target names one address. */
@@ -29,12 +34,18 @@ export const liveEntrySchema = z.object({
   publishId: z.string().min(1),
   startedAtMs: z.number().int().nonnegative(),
   grpcAddress: z.string().regex(GRPC_ADDRESS).optional(),
+  record: z.boolean().optional(),
 });
 
-/** The bucket value of a publish: its JSON text (no `grpcAddress` key when it has none). */
+/** The bucket value of a publish: its JSON text (no `grpcAddress` key when it has none, no `record` key unless true). */
 export function encodeLiveEntry(publish: LiveEntry): string {
-  const { publishId, startedAtMs, grpcAddress } = publish;
-  return JSON.stringify(grpcAddress ? { publishId, startedAtMs, grpcAddress } : { publishId, startedAtMs });
+  const { publishId, startedAtMs, grpcAddress, record } = publish;
+  return JSON.stringify({
+    publishId,
+    startedAtMs,
+    ...(grpcAddress ? { grpcAddress } : {}),
+    ...(record === true ? { record } : {}),
+  });
 }
 
 /** Reads a bucket value; undefined when it is not JSON or not a {@link LiveEntry}. */
