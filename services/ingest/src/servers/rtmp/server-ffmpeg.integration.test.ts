@@ -88,6 +88,8 @@ describe('RTMP server with real ffmpeg publishers and real NATS rooms', () => {
     const { streamKey } = await store.create('ff-tls', 'rtmps');
     const plain = connect(tlsPort, '127.0.0.1');
     plain.on('error', () => undefined);
+    // Read what the server answers (a TLS alert), or a close that ends gracefully never emits 'close'.
+    plain.resume();
     const plainClosed = new Promise((resolve) => plain.once('close', resolve));
     plain.write(Buffer.concat([Buffer.of(3), randomBytes(1536)]));
     const ffmpeg = publishTestStream({ url: `rtmps://127.0.0.1:${tlsPort}/live/${streamKey}`, durationS: 3 });
