@@ -9,8 +9,8 @@ interface ClockEntry {
 }
 
 /**
- * Which rooms are live and since when, from the "live" bucket's entries, so the stream time of a room
- * (DESIGN "stream time": ms since the current publish started) needs no lookup. Ingest re-puts a live
+ * Which rooms are live and since when, from the "live" bucket's entries, so the publish and stream
+ * time of a danmaku (see streamTimeOf) need no lookup. Ingest re-puts a live
  * room's entry well within the bucket's max age; JetStream expires an entry past its max age without a
  * delete marker (nats-server 2.9), so an entry older than the max age counts as not live here too.
  */
@@ -49,11 +49,5 @@ export class LiveClock {
     const entry = this.entries.get(room);
     if (!entry || (this.maxAgeMs > 0 && atMs - entry.updatedAtMs > this.maxAgeMs)) return undefined;
     return entry.publish;
-  }
-
-  /** ms since the room's current publish started at wall-clock `atMs` (never negative); -1 when the room is not live. */
-  streamTimeMs(room: string, atMs: number): number {
-    const publish = this.publish(room, atMs);
-    return publish ? Math.max(0, atMs - publish.startedAtMs) : -1;
   }
 }
