@@ -15,6 +15,8 @@ export const configSpec = {
     historyDoc: 'Danmaku kept per room in the DANMAKU_HISTORY stream; the most ListDanmaku returns.',
     mergeIdentical: true,
     densityPerSec: 200,
+    retentionDoc:
+      'Replays of recordings read their danmaku from the stream: set it at least as long as recordings are kept.',
   }),
   playheadMaxBehindMs: field(
     z.coerce.number().int().min(0).max(600_000),

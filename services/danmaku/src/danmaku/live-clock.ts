@@ -30,11 +30,12 @@ export class LiveClock {
    * Applies one bucket entry: its JSON value, or null when the key was deleted or purged. An unreadable
    * value counts as not live.
    * @param updatedAtMs when the entry was written, unix epoch ms
+   * @returns the publish the entry names; undefined when the room is not live
    */
-  apply(room: string, value: string | null, updatedAtMs: number): void {
+  apply(room: string, value: string | null, updatedAtMs: number): LiveEntry | undefined {
     if (value === null) {
       this.entries.delete(room);
-      return;
+      return undefined;
     }
     const publish = decodeLiveEntry(value);
     if (publish) this.entries.set(room, { publish, updatedAtMs });
@@ -42,6 +43,7 @@ export class LiveClock {
       this.entries.delete(room);
       this.log.warn({ room }, 'unreadable live entry');
     }
+    return publish;
   }
 
   /** The room's current publish at wall-clock `atMs` (ms), if live. */
