@@ -70,7 +70,8 @@ describe('the whole path: RTMP push → ffmpeg → HLS, danmaku and chat through
     const sender = await openViewer(`ws://127.0.0.1:${a}/ws?room=${ROOM}`, { token: await tokenFor('alice') });
     await viewer.next((f) => f.type === 'welcome');
     await sender.next((f) => f.type === 'welcome');
-    sender.send({ type: 'danmaku', text: 'hello from A', mode: 'scroll', color: '#ffcc00' });
+    // The playhead at the live edge: a stream time of the publish so far (the estimate without one is 3 s less).
+    sender.send({ type: 'danmaku', text: 'hello from A', mode: 'scroll', color: '#ffcc00', playheadMs: Date.now() });
     const got = await viewer.next((f) => f.type === 'danmaku');
     expect(got).toMatchObject({ text: 'hello from A', name: 'alice', mode: 'scroll', color: '#ffcc00', room: ROOM });
     expect(got.streamTimeMs).toBeGreaterThan(0);

@@ -95,7 +95,8 @@ describe('docker compose up: the whole suite in containers, through its publishe
     });
     await viewer.next((f) => f.type === 'welcome');
     await sender.next((f) => f.type === 'welcome');
-    sender.send({ type: 'danmaku', text: 'hello from compose', mode: 'top', color: '#00ccff' });
+    // The playhead at the live edge: a stream time of the publish so far (the estimate without one is 3 s less).
+    sender.send({ type: 'danmaku', text: 'hello from compose', mode: 'top', color: '#00ccff', playheadMs: Date.now() });
     const got = await viewer.next((f) => f.type === 'danmaku');
     expect(got).toMatchObject({ text: 'hello from compose', name: 'alice', mode: 'top', room: ROOM });
     expect(got.streamTimeMs).toBeGreaterThan(0);

@@ -2,6 +2,7 @@ export { startRealtime, type Realtime, type RealtimeOptions, type RoomActivity }
 export {
   realtimeConfigSpec,
   parseDuration,
+  durationMs,
   tokenVerifierFromConfig,
   type RealtimeConfig,
   type RealtimeConfigDefaults,
@@ -28,6 +29,8 @@ export { issueToken, type IssueOptions, type TokenGrant } from './token-issuer.j
 export { RoomMessages, type MessageKind, type MessageStamp, type PostRequest } from './room-messages.js';
 export type { RoomEditor } from './room-editor.js';
 export type { RecoveredFrames } from './room-store.js';
+export { readSubject, type ReadSubjectOptions, type StoredMessage } from './subject-reader.js';
+export { isEvent } from './stored-frame.js';
 export { roomIdSchema, nameSchema, textSchema, colorSchema, NAME_MAX_CHARS } from './fields.js';
 export { PROTOCOL_VERSION, type RoomMessage, type ClientLimits, type Welcome } from './frames.js';
 export { unwrap, type Rejection, type Result } from './result.js';

@@ -1,4 +1,5 @@
 import type { ServiceDefinition as GrpcServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { FastifyInstance } from 'fastify';
 import type { ServiceKind } from '@onair/contracts';
 import type { telemetry } from '@onair/proto';
 import { createGrpcServer, grpcTlsOf } from '@onair/grpc-kit';
@@ -25,8 +26,13 @@ export interface RealtimePorts {
   readonly grpcPort: number;
 }
 
-/** Something a realtime service runs beside the core while NATS is connected (danmaku: the live watcher). */
+/**
+ * Something a realtime service runs beside the core while NATS is connected (danmaku: the live watcher and the
+ * replay API).
+ */
 export interface Companion {
+  /** Its HTTP routes, registered on the service's HTTP port (`httpPort`) before it listens. */
+  routes?(app: FastifyInstance): void;
   stop(): Promise<void>;
 }
 
@@ -52,8 +58,8 @@ export interface RealtimeAppOptions<P extends { text: string }, M extends RoomMe
   kind: MessageKind<P, M>;
   /** The service's own gRPC service (ChatService, DanmakuService) over the messages the sockets use. */
   grpcService: GrpcServiceOf<P, M>;
-  /** Started once NATS is connected, stopped with the servers. */
-  companion?(nc: NatsConnection): Companion;
+  /** Started once NATS is connected, before the servers; stopped with them. @throws to fail the start */
+  companion?(nc: NatsConnection): Promise<Companion>;
   /** Telemetry rooms from the core's activity. @default the activity as it is */
   roomStats?(activity: RoomActivity[]): telemetry.RoomStats[];
 }
@@ -80,11 +86,20 @@ export function realtimeApp<P extends { text: string }, M extends RoomMessage>(
   return serviceApp(name, {
     async start() {
       const nc = await connectNats({ servers: config.natsUrl, name: `${name}-${INSTANCE_ID}`, log });
-      const companion = options.companion?.(nc);
-      const serving: Array<() => Promise<void>> = [() => grpc.stop(), async () => companion?.stop()];
+      const serving: Array<() => Promise<void>> = [() => grpc.stop()];
       stop = () => stopInOrder([serving, [() => nc.drain()]]);
+      const companion = await options.companion?.(nc);
+      if (companion) serving.push(() => companion.stop());
       const verifier = await tokenVerifierFromConfig(config);
-      const core = await startRealtime({ config, log, registry, nc, kind: options.kind, verifier });
+      const core = await startRealtime({
+        config,
+        log,
+        registry,
+        nc,
+        kind: options.kind,
+        verifier,
+        routes: companion?.routes?.bind(companion),
+      });
       realtime = core;
       serving.push(() => core.stop());
       const authorize = serviceAuth({

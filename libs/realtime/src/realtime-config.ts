@@ -41,6 +41,8 @@ export interface RealtimeConfigDefaults {
   mergeIdentical: boolean;
   /** Messages per second of a room a viewer gets at most before sampling (0: all), by default. */
   densityPerSec: number;
+  /** What else to say in the doc of `<prefix>RETENTION` (e.g. what relies on it). @default nothing */
+  retentionDoc?: string;
 }
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -265,7 +267,7 @@ export function realtimeConfigSpec(d: RealtimeConfigDefaults) {
       durationSchema,
       `${p}RETENTION`,
       '7d',
-      'Max age of stored messages (JetStream max_age): ms, s, m, h or d, e.g. 24h.',
+      `Max age of stored messages (JetStream max_age): ms, s, m, h or d, e.g. 24h.${d.retentionDoc ? ` ${d.retentionDoc}` : ''}`,
     ),
     ...tokenFields(p),
     guests: boolField(

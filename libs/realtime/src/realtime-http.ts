@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { closeHttp, createHttpApp, listenHttp, type Logger } from '@onair/runtime';
 import type { RealtimeWsServer } from './ws-server.js';
@@ -9,6 +10,8 @@ export interface RealtimeHttpOptions {
   ws: RealtimeWsServer;
   /** Body of `GET /healthz` (200 while the server runs). */
   health: () => Record<string, unknown>;
+  /** Registers the service's own routes (e.g. danmaku's replay API) on the app before it listens. */
+  routes?: ((app: FastifyInstance) => void) | undefined;
 }
 
 /** The HTTP server of a realtime service: the WebSocket endpoint, `/healthz` and `/metrics`. */
@@ -19,14 +22,18 @@ export interface RealtimeHttp {
   stop(): Promise<void>;
 }
 
-/** Creates the HTTP server on the shared error path (`createHttpApp`); WebSocket upgrades go to `ws`. */
-export function createRealtimeHttp({ log, registry, ws, health }: RealtimeHttpOptions): RealtimeHttp {
+/**
+ * Creates the HTTP server on the shared error path (`createHttpApp`) with the service's own `routes`; WebSocket
+ * upgrades go to `ws`.
+ */
+export function createRealtimeHttp({ log, registry, ws, health, routes }: RealtimeHttpOptions): RealtimeHttp {
   const httpLog = log.child({ component: 'http' });
   const app = createHttpApp({
     log: httpLog,
     registry,
     health: () => ({ status: 'ok', connections: ws.size, ...health() }),
   });
+  routes?.(app);
   ws.attach(app.server);
   return {
     listen: (host, port) => listenHttp(app, host, port, httpLog),

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { jetstream, jetstreamManager, type NatsConnection } from '@onair/nats-kit';
 import { INSTANCE_ID, type Logger } from '@onair/runtime';
@@ -31,6 +32,8 @@ export interface RealtimeOptions<P extends { text: string }, M extends RoomMessa
   verifier: TokenVerifier | undefined;
   /** Extra fields of `GET /healthz`. */
   health?: () => Record<string, unknown>;
+  /** The service's own HTTP routes, registered on the HTTP server before it listens. */
+  routes?: ((app: FastifyInstance) => void) | undefined;
   /** A viewer whose socket buffers more is closed (1013), bytes. @default 1048576 */
   maxBufferedBytes?: number;
   /** A connection without a hello this long after opening is closed (4002), ms. @default 10000 */
@@ -175,7 +178,13 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
       maxPendingPosts: config.rateBurst,
     },
   });
-  const http = createRealtimeHttp({ log, registry, ws, health: options.health ?? (() => ({})) });
+  const http = createRealtimeHttp({
+    log,
+    registry,
+    ws,
+    health: options.health ?? (() => ({})),
+    routes: options.routes,
+  });
   const httpPort = await http.listen(config.host, config.httpPort);
   const presence = new Presence({
     subject: `${options.kind.subjectPrefix.split('.')[0]}.presence`,

@@ -13,6 +13,11 @@ export interface StoredMessage {
 export interface ReadSubjectOptions {
   /** First stream sequence to read. @default the stream's first */
   startSeq?: number;
+  /**
+   * Instead of `startSeq`: read from the first message stored at or after this time (unix epoch ms; JetStream
+   * `opt_start_time`, the time the stream stored a message).
+   */
+  startTimeMs?: number;
   /** Bound on each fetch, ms. */
   timeoutMs: number;
   /** Messages asked for per fetch: bounds what one fetch holds in memory. @default 1000 */
@@ -21,7 +26,7 @@ export interface ReadSubjectOptions {
 }
 
 /**
- * Every message of `stream` on `subject` (from `startSeq`) that is stored when the read starts, in stream
+ * Every message of `stream` on `subject` (from `startSeq` or `startTimeMs`) that is stored when the read starts, in stream
  * order, read with an ordered consumer (ephemeral, in memory, no acks; nats-server ≥ 2.9.4) filtered on the
  * subject, so other subjects cost nothing, until nothing is pending; the consumer is deleted when the read
  * ends, also when the caller stops early (`break`).
@@ -31,11 +36,12 @@ export async function* readSubject(
   js: JetStreamClient,
   stream: string,
   subject: string,
-  { startSeq, timeoutMs, batch = 1000, log }: ReadSubjectOptions,
+  { startSeq, startTimeMs, timeoutMs, batch = 1000, log }: ReadSubjectOptions,
 ): AsyncGenerator<StoredMessage> {
   const consumer = await js.consumers.get(stream, {
     filter_subjects: subject,
     ...(startSeq === undefined ? {} : { opt_start_seq: startSeq }),
+    ...(startTimeMs === undefined ? {} : { opt_start_time: new Date(startTimeMs).toISOString() }),
   });
   try {
     let pending = (await consumer.info(true)).num_pending;

@@ -208,28 +208,47 @@ describe('danmaku service', () => {
     expect(await viewer.next(byText('calm 2'))).toMatchObject({ name: 'calm' });
   });
 
-  it('stamps the stream time from the "live" bucket while the room is live', async () => {
+  it('stamps the publish and stream time from the "live" bucket and the playhead while the room is live', async () => {
     // As ingest does: the bucket with history 1 and a 30 s max age.
     const kv = await new Kvm(nc).create('live', { history: 1, ttl: 30_000 });
-    const startedAtMs = Date.now() - 5000;
-    await kv.put('on-air', JSON.stringify({ publishId: 'publish-1', startedAtMs }));
+    const startedAtMs = Date.now() - 50_000;
+    const publishId = '5a1d3c2e-0000-4000-8000-000000000001';
+    await kv.put('on-air', JSON.stringify({ publishId, startedAtMs }));
     const viewer = await join(b, 'on-air');
-    const posted = await waitFor(
+    const estimated = await waitFor(
       async () => {
         const { danmaku: d } = await post(a, { room: 'on-air', name: 'bot', text: 'timed' });
         return d !== null && d.streamTimeMs >= 0 && d;
       },
       { what: 'a stream time' },
     );
-    expect(posted.streamTimeMs).toBe(posted.sentAtMs - startedAtMs);
-    expect(await viewer.next((f) => f.id === posted.id)).toMatchObject({ streamTimeMs: posted.streamTimeMs });
+    // No playhead: the live edge minus DANMAKU_TYPICAL_LATENCY_MS (3000).
+    expect(estimated.streamTimeMs).toBe(estimated.sentAtMs - startedAtMs - 3000);
+    expect(estimated.publishId).toBe(publishId);
+    expect(await viewer.next((f) => f.id === estimated.id)).toMatchObject({
+      streamTimeMs: estimated.streamTimeMs,
+      publishId,
+    });
+    const playheadMs = Date.now() - 7000;
+    const { danmaku: placed } = await post(a, { room: 'on-air', name: 'bot', text: 'at my playhead', playheadMs });
+    expect(placed).toMatchObject({ streamTimeMs: playheadMs - startedAtMs, publishId });
+    const sender = await join(a, 'on-air', 'erin');
+    sender.send({ type: 'danmaku', text: 'over ws', playheadMs: playheadMs + 1000 });
+    const overWs = await viewer.next(byText('over ws'));
+    expect(overWs).toMatchObject({ streamTimeMs: playheadMs + 1000 - startedAtMs, publishId });
+    expect(overWs).not.toHaveProperty('playheadMs');
+    // A playhead older than DANMAKU_PLAYHEAD_MAX_BEHIND_MS (30 s) is not believed.
+    const { danmaku: stale } = await post(a, { room: 'on-air', name: 'bot', text: 'stale', playheadMs: startedAtMs });
+    expect(stale?.streamTimeMs).toBe(Number(stale?.sentAtMs) - startedAtMs - 3000);
     await kv.delete('on-air');
-    await waitFor(
-      async () => (await post(a, { room: 'on-air', name: 'bot', text: 'after' })).danmaku?.streamTimeMs === -1,
-      {
-        what: 'the room to be off air',
+    const after = await waitFor(
+      async () => {
+        const { danmaku: d } = await post(a, { room: 'on-air', name: 'bot', text: 'after' });
+        return d?.streamTimeMs === -1 && d;
       },
+      { what: 'the room to be off air' },
     );
+    expect(after.publishId).toBe('');
   });
 
   it('posts over gRPC to WebSocket viewers of every instance and lists the recent danmaku', async () => {

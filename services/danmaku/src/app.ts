@@ -1,27 +1,40 @@
-import { realtimeApp, type RealtimePorts } from '@onair/realtime';
+import { durationMs, realtimeApp, type RealtimePorts } from '@onair/realtime';
 import type { Logger, ServiceApp } from '@onair/runtime';
 import type { Config } from './config.js';
 import { danmakuKind } from './danmaku/danmaku-kind.js';
 import { LiveClock } from './danmaku/live-clock.js';
 import { watchLive } from './danmaku/live-watcher.js';
+import { streamTimeOf } from './danmaku/stream-time.js';
 import { danmakuGrpcService } from './grpc/danmaku-handlers.js';
+import { jetStreamReplaySource } from './replay/jetstream-replay-source.js';
+import { PublishIndex } from './replay/publish-index.js';
+import { replayDanmakuFrom } from './replay/replay-danmaku.js';
+import { replayRoute } from './replay/replay-route.js';
 
 /**
  * The danmaku service's composition root: the realtime core (WebSocket `/ws`, NATS fan-out on
- * `danmaku.room.<room>`, JetStream DANMAKU capture) with the danmaku kind, stream times from the "live"
- * bucket (watched while NATS is connected), and DanmakuService + health + Telemetry over gRPC.
- * Ports: `httpPort`, `grpcPort`.
+ * `danmaku.room.<room>`, JetStream DANMAKU capture) with the danmaku kind, publishes and stream times from the
+ * "live" bucket (watched while NATS is connected) and the posters' playheads, the replay API
+ * `GET /api/rooms/<room>/danmaku` (publish starts kept in the `danmaku_publishes` bucket), and DanmakuService +
+ * health + Telemetry over gRPC. Ports: `httpPort`, `grpcPort`.
  */
 export function createApp(config: Config, log: Logger): ServiceApp<RealtimePorts> {
   const clock = new LiveClock(log.child({ component: 'live-clock' }));
+  const kind = danmakuKind(config.maxTextLength, (room, atMs, playheadMs) =>
+    streamTimeOf(clock.publish(room, atMs), atMs, playheadMs, config),
+  );
   return realtimeApp({
     name: 'danmaku',
-    kind: danmakuKind(config.maxTextLength, (room, atMs) => clock.streamTimeMs(room, atMs)),
+    kind,
     config,
     log,
-    companion: (nc) => {
-      const watcher = watchLive({ nc, clock, log });
-      return { stop: async () => watcher.stop() };
+    companion: async (nc) => {
+      const maxAgeMs = durationMs(config.retention);
+      const index = await PublishIndex.open({ nc, maxAgeMs, replicas: config.natsReplicas, log });
+      const watcher = watchLive({ nc, clock, onPublish: (room, publish) => index.record(room, publish), log });
+      const subject = (room: string): string => `${kind.subjectPrefix}.${room}`;
+      const source = jetStreamReplaySource({ nc, index, stream: kind.stream, subject, log });
+      return { routes: replayRoute(replayDanmakuFrom(source)), stop: async () => watcher.stop() };
     },
     grpcService: danmakuGrpcService(log),
     roomStats: (activity) =>

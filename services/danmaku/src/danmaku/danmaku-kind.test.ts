@@ -23,6 +23,10 @@ describe('danmakuPostSchema', () => {
       { text: '倒着走', mode: 'reverse', color: '#ffffff', size: 'large' },
     ],
     [
+      { text: 'hi', playheadMs: 1_700_000_000_000 },
+      { text: 'hi', mode: 'scroll', color: '#ffffff', size: 'normal', playheadMs: 1_700_000_000_000 },
+    ],
+    [
       { text: 'x'.repeat(10), extra: true },
       { text: 'x'.repeat(10), mode: 'scroll', color: '#ffffff', size: 'normal' },
     ],
@@ -46,14 +50,19 @@ describe('danmakuPostSchema', () => {
     [{ text: 'hi', color: 'red' }, 'color', 'color must be #rrggbb'],
     [{ text: 'hi', color: '#fff' }, 'color', 'color must be #rrggbb'],
     [{ text: 'hi', color: 0xffffff }, 'color', 'color must be a string'],
+    [{ text: 'hi', playheadMs: '5' }, 'playheadMs', 'playheadMs must be a number'],
+    [{ text: 'hi', playheadMs: 1.5 }, 'playheadMs', 'playheadMs must be an integer (unix epoch ms)'],
+    [{ text: 'hi', playheadMs: -1 }, 'playheadMs', 'playheadMs must not be negative'],
   ])('rejects %j naming %s', (input, field, message) => {
     expect(validate(schema, input)).toEqual({ ok: false, rejection: { code: 'INVALID_ARGUMENT', message, field } });
   });
 });
 
 describe('danmakuKind', () => {
-  it('shapes a danmaku with the stream time of its room at its server time', () => {
-    const kind = danmakuKind(10, (room, atMs) => (room === 'live' ? atMs - 1000 : -1));
+  it('shapes a danmaku with the publish and stream time of its room at its server time and playhead', () => {
+    const kind = danmakuKind(10, (room, atMs, playheadMs) =>
+      room === 'live' ? { publishId: 'p1', streamTimeMs: (playheadMs ?? atMs) - 1000 } : { streamTimeMs: -1 },
+    );
     const stamp = {
       v: 1 as const,
       type: 'danmaku',
@@ -70,11 +79,22 @@ describe('danmakuKind', () => {
       color: '#123456',
       size: 'large',
       streamTimeMs: 4000,
+      publishId: 'p1',
     });
+    const played = kind.shape(stamp, {
+      text: 'hi',
+      mode: 'scroll',
+      color: '#ffffff',
+      size: 'normal',
+      playheadMs: 3000,
+    });
+    expect(played).toMatchObject({ streamTimeMs: 2000, publishId: 'p1' });
+    expect(played).not.toHaveProperty('playheadMs');
     const idle = kind.shape(
       { ...stamp, room: 'idle' },
       { text: 'hi', mode: 'scroll', color: '#ffffff', size: 'normal' },
     );
     expect(idle.streamTimeMs).toBe(-1);
+    expect(idle).not.toHaveProperty('publishId');
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { colorSchema, textSchema, type MessageKind, type RoomMessage } from '@onair/realtime';
+import type { DanmakuPlacement } from './stream-time.js';
 
 /**
  * Where a danmaku is drawn: scrolling right to left (Bilibili mode 1), pinned at the top (mode 5), pinned at the
@@ -25,13 +26,21 @@ export const DEFAULT_COLOR = '#ffffff';
 /** Size of a danmaku whose post names none. */
 export const DEFAULT_SIZE: DanmakuSize = 'normal';
 
-/** What a viewer posts: `{"type":"danmaku","text":...,"mode"?:...,"color"?:...,"size"?:...}`, validated. */
+/**
+ * What a viewer posts: `{"type":"danmaku","text":...,"mode"?:...,"color"?:...,"size"?:...,"playheadMs"?:...}`,
+ * validated.
+ */
 export interface DanmakuPost {
   readonly text: string;
   readonly mode: DanmakuMode;
   /** "#rrggbb", lower case. */
   readonly color: string;
   readonly size: DanmakuSize;
+  /**
+   * The poster's playhead: the wall-clock time (unix epoch ms) of the frame shown, from EXT-X-PROGRAM-DATE-TIME
+   * (hls.js `playingDate`); absent when the player does not know it. Only used to place the danmaku (streamTimeOf).
+   */
+  readonly playheadMs?: number | undefined;
 }
 
 /** A danmaku as every viewer of the room receives it (protocol v1). */
@@ -40,8 +49,13 @@ export interface Danmaku extends RoomMessage {
   readonly mode: DanmakuMode;
   readonly color: string;
   readonly size: DanmakuSize;
-  /** ms since the room's current publish started when the danmaku was accepted; -1 when the room is not live. */
+  /**
+   * Where on the publish's media timeline the poster saw it, ms since the publish started (see streamTimeOf); -1
+   * when the room is not live.
+   */
   readonly streamTimeMs: number;
+  /** The room's publish (live entry `publishId`) when the danmaku was accepted; absent when the room is not live. */
+  readonly publishId?: string;
 }
 
 /** Zod schema of a danmaku post; `mode` defaults to scroll, `color` to white, `size` to normal. */
@@ -51,30 +65,41 @@ export function danmakuPostSchema(maxTextLength: number): z.ZodType<DanmakuPost>
     mode: z.enum(DANMAKU_MODES, { error: 'mode must be scroll, top, bottom or reverse' }).default('scroll'),
     color: colorSchema.default(DEFAULT_COLOR),
     size: z.enum(DANMAKU_SIZES, { error: 'size must be small, normal or large' }).default(DEFAULT_SIZE),
+    playheadMs: z
+      .number({ error: 'playheadMs must be a number' })
+      .int({ error: 'playheadMs must be an integer (unix epoch ms)' })
+      .nonnegative({ error: 'playheadMs must not be negative' })
+      .optional(),
   });
 }
 
 /**
- * The danmaku message kind: validation of posts and the delivered danmaku, stamped with its stream time, kept in
- * JetStream DANMAKU on `danmaku.room.<room>` (viewers get no history on join).
- * @param streamTimeMs stream time of `room` at wall-clock `atMs` (see LiveClock)
+ * The danmaku message kind: validation of posts and the delivered danmaku, stamped with its publish and stream
+ * time, kept in JetStream DANMAKU on `danmaku.room.<room>` (viewers get no history on join). The poster's
+ * `playheadMs` only places the danmaku; it is not delivered.
+ * @param place the publish and stream time of a danmaku of `room` accepted at wall-clock `atMs` (ms) from a
+ *   poster at `playheadMs` (see streamTimeOf)
  */
 export function danmakuKind(
   maxTextLength: number,
-  streamTimeMs: (room: string, atMs: number) => number,
+  place: (room: string, atMs: number, playheadMs: number | undefined) => DanmakuPlacement,
 ): MessageKind<DanmakuPost, Danmaku> {
   return {
     type: 'danmaku',
     schema: danmakuPostSchema(maxTextLength),
-    shape: (stamp, post) => ({
-      ...stamp,
-      type: 'danmaku',
-      text: post.text,
-      mode: post.mode,
-      color: post.color,
-      size: post.size,
-      streamTimeMs: streamTimeMs(stamp.room, stamp.sentAtMs),
-    }),
+    shape: (stamp, post) => {
+      const { publishId, streamTimeMs } = place(stamp.room, stamp.sentAtMs, post.playheadMs);
+      return {
+        ...stamp,
+        type: 'danmaku',
+        text: post.text,
+        mode: post.mode,
+        color: post.color,
+        size: post.size,
+        streamTimeMs,
+        ...(publishId === undefined ? {} : { publishId }),
+      };
+    },
     stream: 'DANMAKU',
     subjectPrefix: 'danmaku.room',
     historyOnJoin: false,

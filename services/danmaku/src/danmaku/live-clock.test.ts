@@ -6,17 +6,16 @@ const log = createLogger({ service: 'test', level: 'silent' });
 const entry = (publishId: string, startedAtMs: number): string => JSON.stringify({ publishId, startedAtMs });
 
 describe('LiveClock', () => {
-  it('gives ms since the publish started while the room is live, -1 otherwise', () => {
+  it('gives the publish while the room is live, nothing otherwise', () => {
     const clock = new LiveClock(log);
-    expect(clock.streamTimeMs('demo', 10_000)).toBe(-1);
+    expect(clock.publish('demo', 10_000)).toBeUndefined();
     clock.apply('demo', entry('p1', 4000), 4000);
-    expect(clock.streamTimeMs('demo', 10_000)).toBe(6000);
-    expect(clock.streamTimeMs('demo', 3000)).toBe(0);
+    expect(clock.publish('demo', 3000)?.startedAtMs).toBe(4000);
     expect(clock.publish('demo', 10_000)).toEqual({ publishId: 'p1', startedAtMs: 4000 });
     clock.apply('demo', entry('p2', 9000), 9000);
-    expect(clock.streamTimeMs('demo', 10_000)).toBe(1000);
+    expect(clock.publish('demo', 10_000)?.publishId).toBe('p2');
     clock.apply('demo', null, 11_000);
-    expect(clock.streamTimeMs('demo', 12_000)).toBe(-1);
+    expect(clock.publish('demo', 12_000)).toBeUndefined();
   });
 
   it('treats an entry older than the bucket max age as expired', () => {
@@ -24,8 +23,8 @@ describe('LiveClock', () => {
     clock.reset(30_000);
     clock.apply('demo', entry('p1', 1000), 1000);
     clock.apply('demo', entry('p1', 1000), 20_000);
-    expect(clock.streamTimeMs('demo', 50_000)).toBe(49_000);
-    expect(clock.streamTimeMs('demo', 50_001)).toBe(-1);
+    expect(clock.publish('demo', 50_000)?.startedAtMs).toBe(1000);
+    expect(clock.publish('demo', 50_001)).toBeUndefined();
     expect(clock.publish('demo', 50_001)).toBeUndefined();
   });
 
@@ -33,7 +32,7 @@ describe('LiveClock', () => {
     const clock = new LiveClock(log);
     clock.apply('demo', entry('p1', 1000), 1000);
     clock.reset(0);
-    expect(clock.streamTimeMs('demo', 2000)).toBe(-1);
+    expect(clock.publish('demo', 2000)).toBeUndefined();
   });
 
   it.each(['not json', '{}', '{"publishId":"p","startedAtMs":"5"}', '{"publishId":"","startedAtMs":5}', 'null'])(
@@ -42,7 +41,7 @@ describe('LiveClock', () => {
       const clock = new LiveClock(log);
       clock.apply('demo', entry('p1', 1), 1);
       clock.apply('demo', value, 2);
-      expect(clock.streamTimeMs('demo', 10)).toBe(-1);
+      expect(clock.publish('demo', 10)).toBeUndefined();
     },
   );
 });

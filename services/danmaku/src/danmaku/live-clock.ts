@@ -9,8 +9,8 @@ interface ClockEntry {
 }
 
 /**
- * Which rooms are live and since when, from the "live" bucket's entries, so the stream time of a room
- * (DESIGN "stream time": ms since the current publish started) needs no lookup. Ingest re-puts a live
+ * Which rooms are live and since when, from the "live" bucket's entries, so the publish and stream
+ * time of a danmaku (see streamTimeOf) need no lookup. Ingest re-puts a live
  * room's entry well within the bucket's max age; JetStream expires an entry past its max age without a
  * delete marker (nats-server 2.9), so an entry older than the max age counts as not live here too.
  */
@@ -30,11 +30,12 @@ export class LiveClock {
    * Applies one bucket entry: its JSON value, or null when the key was deleted or purged. An unreadable
    * value counts as not live.
    * @param updatedAtMs when the entry was written, unix epoch ms
+   * @returns the publish the entry names; undefined when the room is not live
    */
-  apply(room: string, value: string | null, updatedAtMs: number): void {
+  apply(room: string, value: string | null, updatedAtMs: number): LiveEntry | undefined {
     if (value === null) {
       this.entries.delete(room);
-      return;
+      return undefined;
     }
     const publish = decodeLiveEntry(value);
     if (publish) this.entries.set(room, { publish, updatedAtMs });
@@ -42,6 +43,7 @@ export class LiveClock {
       this.entries.delete(room);
       this.log.warn({ room }, 'unreadable live entry');
     }
+    return publish;
   }
 
   /** The room's current publish at wall-clock `atMs` (ms), if live. */
@@ -49,11 +51,5 @@ export class LiveClock {
     const entry = this.entries.get(room);
     if (!entry || (this.maxAgeMs > 0 && atMs - entry.updatedAtMs > this.maxAgeMs)) return undefined;
     return entry.publish;
-  }
-
-  /** ms since the room's current publish started at wall-clock `atMs` (never negative); -1 when the room is not live. */
-  streamTimeMs(room: string, atMs: number): number {
-    const publish = this.publish(room, atMs);
-    return publish ? Math.max(0, atMs - publish.startedAtMs) : -1;
   }
 }

@@ -1,4 +1,4 @@
-import { LIVE_BUCKET } from '@onair/contracts';
+import { LIVE_BUCKET, type LiveEntry } from '@onair/contracts';
 import { keepWatching, Kvm, type NatsConnection } from '@onair/nats-kit';
 import type { Logger } from '@onair/runtime';
 import type { LiveClock } from './live-clock.js';
@@ -7,6 +7,8 @@ import type { LiveClock } from './live-clock.js';
 export interface LiveWatchOptions {
   nc: NatsConnection;
   clock: LiveClock;
+  /** Told of every live entry read (also each re-put of one), e.g. to record where the publish started. */
+  onPublish?: (room: string, publish: LiveEntry) => void;
   log: Logger;
   /** Pause before opening the bucket again when it is missing or the watch ended, ms. @default 2000 */
   retryMs?: number;
@@ -22,7 +24,7 @@ export interface LiveWatcher {
  * change. The bucket is only opened, never created — ingest owns its settings (max age) — so until ingest
  * has created it every room reads as not live and the watch retries every `retryMs`.
  */
-export function watchLive({ nc, clock, log, retryMs = 2000 }: LiveWatchOptions): LiveWatcher {
+export function watchLive({ nc, clock, onPublish, log, retryMs = 2000 }: LiveWatchOptions): LiveWatcher {
   const watchLog = log.child({ component: 'live-watcher', bucket: LIVE_BUCKET });
   return keepWatching({
     log: watchLog,
@@ -35,7 +37,9 @@ export function watchLive({ nc, clock, log, retryMs = 2000 }: LiveWatchOptions):
       clock.reset(ttl);
       watchLog.info({ maxAgeMs: ttl }, 'watching');
       for await (const entry of iterator) {
-        clock.apply(entry.key, entry.operation === 'PUT' ? entry.string() : null, entry.created.getTime());
+        const value = entry.operation === 'PUT' ? entry.string() : null;
+        const publish = clock.apply(entry.key, value, entry.created.getTime());
+        if (publish) onPublish?.(entry.key, publish);
       }
     },
   });

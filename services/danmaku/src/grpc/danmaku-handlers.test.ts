@@ -12,6 +12,7 @@ const request = (fields: Partial<danmaku.PostDanmakuRequest__Output>): danmaku.P
   color: '',
   userId: '',
   size: 'SIZE_UNSPECIFIED',
+  playheadMs: 0,
   ...fields,
 });
 
@@ -46,6 +47,10 @@ describe('postFieldsOf', () => {
       { mode: 'bottom', size: 'normal', color: '#ffffff' },
     ],
     [{ mode: 'MODE_SCROLL' }, { mode: 'scroll', size: 'normal', color: '#ffffff' }],
+    [
+      { playheadMs: 1_700_000_000_000 },
+      { mode: 'scroll', size: 'normal', color: '#ffffff', playheadMs: 1_700_000_000_000 },
+    ],
   ] as const)('maps %j to a post with %j, UNSPECIFIED taking the defaults', (fields, expected) => {
     expect(validate(danmakuPostSchema(100), postFieldsOf(request(fields)))).toEqual({
       ok: true,
@@ -71,7 +76,9 @@ describe('toProtoDanmaku', () => {
       size: 'SIZE_LARGE',
       sentAtMs: 5000,
       streamTimeMs: 4000,
+      publishId: '',
     });
+    expect(toProtoDanmaku({ ...delivered, publishId: 'p1' }).publishId).toBe('p1');
   });
 
   it('round-trips every mode and size through a request', () => {

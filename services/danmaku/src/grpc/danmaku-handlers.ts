@@ -42,7 +42,7 @@ const SIZE_FROM_PROTO: Record<danmaku.Size__Output, DanmakuSize | undefined> = {
  * (the proto says: draw it as normal).
  */
 export function toProtoDanmaku(d: Danmaku): danmaku.Danmaku {
-  const { id, room, name, userId, text, color, sentAtMs, streamTimeMs } = d;
+  const { id, room, name, userId, text, color, sentAtMs, streamTimeMs, publishId } = d;
   return {
     id,
     room,
@@ -54,12 +54,13 @@ export function toProtoDanmaku(d: Danmaku): danmaku.Danmaku {
     size: SIZE_TO_PROTO[d.size],
     sentAtMs,
     streamTimeMs,
+    publishId: publishId ?? '',
   };
 }
 
 /**
- * The fields of a post a PostDanmakuRequest carries, for the danmaku schema: UNSPECIFIED mode or size and an empty
- * colour are left out, so the schema's defaults (scroll, normal, white) apply.
+ * The fields of a post a PostDanmakuRequest carries, for the danmaku schema: UNSPECIFIED mode or size, an empty
+ * colour and a 0 playhead are left out, so the schema's defaults (scroll, normal, white, no playhead) apply.
  */
 export function postFieldsOf(req: danmaku.PostDanmakuRequest__Output): Record<string, unknown> {
   return {
@@ -67,6 +68,7 @@ export function postFieldsOf(req: danmaku.PostDanmakuRequest__Output): Record<st
     mode: MODE_FROM_PROTO[req.mode],
     color: req.color === '' ? undefined : req.color,
     size: SIZE_FROM_PROTO[req.size],
+    playheadMs: req.playheadMs === 0 ? undefined : req.playheadMs,
   };
 }
 
