@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { RoomStreams } from './hls/room-streams.js';
 import { createRelayHttp } from './http/relay-http.js';
 import { Recorder } from './recording/recorder.js';
+import { createVodHandler } from './recording/vod-handler.js';
 import { createRelayMetrics } from './telemetry/relay-metrics.js';
 import { relayRoomStats } from './telemetry/room-stats.js';
 import { createFollower } from './upstream/follower.js';
@@ -41,6 +42,7 @@ export function createApp(
     metrics: createRelayMetrics(registry, viewers),
     streams,
     viewers,
+    recordings: recorder && createVodHandler(config.recordingsDir),
     health: () => ({ ...upstream.health(), liveRooms: hub.list().length }),
   });
   const grpc = createGrpcServer({
