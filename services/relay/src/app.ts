@@ -5,6 +5,8 @@ import { createMetricsRegistry, serviceApp, stopInOrder, type Logger, type Servi
 import type { Config } from './config.js';
 import { RoomStreams } from './hls/room-streams.js';
 import { createRelayHttp } from './http/relay-http.js';
+import { Recorder } from './recording/recorder.js';
+import { createVodHandler } from './recording/vod-handler.js';
 import { createRelayMetrics } from './telemetry/relay-metrics.js';
 import { relayRoomStats } from './telemetry/room-stats.js';
 import { createFollower } from './upstream/follower.js';
@@ -14,14 +16,19 @@ import { ViewerTracker } from './viewers/viewer-tracker.js';
 /**
  * The relay's composition root: a MediaHub fed by the upstream (every live room, or rooms on demand), served as
  * LL-HLS over HTTP (and HTTPS with HTTP/2 when a certificate is configured) and as MediaService over gRPC (so
- * edges can chain), with viewers, metrics and telemetry. Ports: `httpPort`, `grpcPort`, `httpsPort` (0 without TLS). */
+ * edges can chain), with viewers, metrics and telemetry; an origin following the live registry records the publishes
+ * marked for it (see Recorder). Ports: `httpPort`, `grpcPort`, `httpsPort` (0 without TLS). */
 export function createApp(
   config: Config,
   log: Logger,
 ): ServiceApp<{ httpPort: number; grpcPort: number; httpsPort: number }> {
   const hub = new MediaHub({ windowSize: config.windowSegments });
   const tls = grpcTlsOf(config);
-  const upstream = createFollower(config, hub, log, tls);
+  const recorder =
+    config.follow === 'all' && config.natsUrl && config.recordingsDir
+      ? new Recorder({ dir: config.recordingsDir, hub, log })
+      : undefined;
+  const upstream = createFollower(config, hub, log, tls, recorder && ((room, entry) => recorder.entry(room, entry)));
   const streams = new RoomStreams(hub, {
     lingerMs: config.endedLingerMs,
     demand: upstream.demand,
@@ -35,6 +42,7 @@ export function createApp(
     metrics: createRelayMetrics(registry, viewers),
     streams,
     viewers,
+    recordings: recorder && createVodHandler(config.recordingsDir),
     health: () => ({ ...upstream.health(), liveRooms: hub.list().length }),
   });
   const grpc = createGrpcServer({
@@ -50,10 +58,14 @@ export function createApp(
       const httpPort = await http.listen(config.host, config.httpPort);
       const { httpsPort, tlsCertFile: certFile, tlsKeyFile: keyFile } = config;
       const tlsPort = certFile && keyFile ? await http.listenTls(config.host, httpsPort, { certFile, keyFile }) : 0;
+      await recorder?.start();
       await upstream.start();
       return { httpPort, grpcPort, httpsPort: tlsPort };
     },
     stop: () =>
-      stopInOrder([[() => grpc.stop(), () => http.stop(), () => upstream.stop()], [async () => streams.clear()]]),
+      stopInOrder([
+        [() => grpc.stop(), () => http.stop(), () => upstream.stop()],
+        [async () => streams.clear(), async () => recorder?.stop()],
+      ]),
   });
 }

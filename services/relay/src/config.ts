@@ -98,6 +98,14 @@ export const configSpec = {
     30_000,
     'How long an ended stream keeps serving its last window with #EXT-X-ENDLIST before 404, ms.',
   ),
+  recordingsDir: field(
+    z.string(),
+    'RELAY_RECORDINGS_DIR',
+    'recordings',
+    'Directory of recordings (RELAY_FOLLOW=all with RELAY_NATS_URL: an origin): each publish whose live entry says ' +
+      '`record` is written there as `<room>/<publishId>/`, served under /vod and listed by /api/recordings. A ' +
+      'relative path is resolved from the working directory; empty: nothing is recorded.',
+  ),
   ...grpcTlsSpec('RELAY_'),
   logLevel: logLevelField('RELAY_LOG_LEVEL'),
 };

@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client';
 import { createHlsHandler, type HlsHandlerDeps, type HlsRequest } from '../hls/hls-handler.js';
+import type { VodAnswer } from '../recording/vod-handler.js';
 import { corsAnswer, internalAnswer, notFoundAnswer, type HlsAnswer } from '../hls/hls-answer.js';
 
 /** What the relay's routes read of a request, whatever server received it. */
@@ -13,6 +14,8 @@ export interface RelayRoutesOptions extends HlsHandlerDeps {
   registry: Registry;
   /** Body of `GET /healthz`, after `status: "ok"`. */
   health: () => Record<string, unknown>;
+  /** On a relay that records: the recordings' routes (see createVodHandler). */
+  recordings?: ((req: RelayRequest) => VodAnswer | undefined) | undefined;
 }
 
 type Maybe<T> = T | Promise<T>;
@@ -20,11 +23,17 @@ type Maybe<T> = T | Promise<T>;
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
- * Everything the relay answers over HTTP: HLS (see createHlsHandler), `GET /healthz` (200 while the process
+ * Everything the relay answers over HTTP: HLS (see createHlsHandler), recordings when it records (see
+ * createVodHandler), `GET /healthz` (200 while the process
  * serves), `GET /metrics` (Prometheus text format 0.0.4), and CORS preflights (`OPTIONS`, any path: GET and HEAD
  * from any origin, Fetch standard §3.2); anything else is 404 NOT_FOUND.
  */
-export function relayRoutes({ registry, health, ...hls }: RelayRoutesOptions): (req: RelayRequest) => Maybe<HlsAnswer> {
+export function relayRoutes({
+  registry,
+  health,
+  recordings,
+  ...hls
+}: RelayRoutesOptions): (req: RelayRequest) => Maybe<HlsAnswer> {
   const hlsHandler = createHlsHandler(hls);
   const responded = (route: string, a: HlsAnswer): HlsAnswer => {
     hls.metrics?.responded(route, a.status, a.body.length);
@@ -33,6 +42,8 @@ export function relayRoutes({ registry, health, ...hls }: RelayRoutesOptions): (
   return (req) => {
     const answered = hlsHandler(req);
     if (answered !== undefined) return answered;
+    const vod = recordings?.(req);
+    if (vod) return vod.answer.then((a) => responded(vod.route, a));
     if (req.method === 'OPTIONS') {
       const preflight = corsAnswer(204, 'text/plain; charset=utf-8', 'max-age=86400', Buffer.alloc(0));
       const headers: Array<readonly [string, string]> = [

@@ -1,3 +1,5 @@
+import type { LiveEntry } from '@onair/contracts';
+import type { GrpcTls } from '@onair/grpc-kit';
 import type { MediaHub, MediaServiceOptions } from '@onair/media';
 import type { Logger } from '@onair/runtime';
 import type { Config } from '../config.js';
@@ -5,7 +7,6 @@ import type { RoomDemand } from '../hls/room-streams.js';
 import { OnDemandUpstream } from './on-demand-upstream.js';
 import { RegistryUpstream } from './registry-upstream.js';
 import { Upstream } from './upstream.js';
-import type { GrpcTls } from '@onair/grpc-kit';
 
 /** How a relay follows its upstream, as the composition root wires it. */
 export interface Follower {
@@ -24,9 +25,16 @@ export interface Follower {
  * The relay's follower of its upstream for `config.follow`: "all" follows every live room (an origin; its
  * MediaService answers UNAVAILABLE until it has caught up), from the ingest the live registry names for each room when
  * `config.natsUrl` is set, else by polling ListLiveStreams of `config.upstream`; "on-demand" follows a room while
- * HTTP requests or MediaService subscribers ask for it (an edge).
+ * HTTP requests or MediaService subscribers ask for it (an edge). `onEntry` is told each live entry the registry
+ * reads (only with `config.natsUrl`).
  */
-export function createFollower(config: Config, hub: MediaHub, log: Logger, tls?: GrpcTls): Follower {
+export function createFollower(
+  config: Config,
+  hub: MediaHub,
+  log: Logger,
+  tls?: GrpcTls,
+  onEntry?: (room: string, entry: LiveEntry | undefined) => void,
+): Follower {
   const { upstream: address } = config;
   if (config.follow === 'on-demand') {
     const onDemand = new OnDemandUpstream({
@@ -53,6 +61,7 @@ export function createFollower(config: Config, hub: MediaHub, log: Logger, tls?:
       sweepMs: config.upstreamPollMs,
       hub,
       log,
+      onEntry,
     });
     return {
       start: () => registry.start(),

@@ -25,6 +25,8 @@ export interface RegistryUpstreamOptions {
   log: Logger;
   /** Re-subscribe backoff of each room. */
   backoff?: BackoffOptions;
+  /** Told every room's entry as the watch reads it (undefined: the room is no longer live), before it is followed. */
+  onEntry?: ((room: string, entry: LiveEntry | undefined) => void) | undefined;
 }
 
 interface Followed {
@@ -122,6 +124,7 @@ export class RegistryUpstream implements LiveRoomsListener {
   entry(room: string, entry: LiveEntry | undefined, updatedAtMs: number): void {
     if (this.stopped) return;
     this.seen?.add(room);
+    this.options.onEntry?.(room, entry);
     if (!entry) return this.end(room, 'ended upstream');
     const address = entry.grpcAddress ?? this.options.fallbackAddress;
     const current = this.followed.get(room);
