@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeError, hostOf, runCli, type CliIo } from './cli.js';
+import { describeError, hostOf, parseOnOff, runCli, type CliIo } from './cli.js';
 import { formatRoom, formatRoomList, keyView, roomView } from './format.js';
 
 function capture(env: NodeJS.ProcessEnv = {}): CliIo & { out: string[]; err: string[] } {
@@ -8,7 +8,13 @@ function capture(env: NodeJS.ProcessEnv = {}): CliIo & { out: string[]; err: str
   return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), env };
 }
 
-const room = roomView({ id: 'studio', title: 'Studio', createdAtMs: Date.UTC(2025, 0, 2, 3, 4, 5), live: true });
+const room = roomView({
+  id: 'studio',
+  title: 'Studio',
+  createdAtMs: Date.UTC(2025, 0, 2, 3, 4, 5),
+  live: true,
+  record: true,
+});
 
 describe('formatting', () => {
   it.each([
@@ -25,6 +31,7 @@ describe('formatting', () => {
         'title        Studio',
         'created      2025-01-02T03:04:05.000Z',
         'live         yes',
+        'record       on',
         'stream key   studio_k',
         'server (OBS) rtmp://h/live',
         'publish URL  rtmp://h/live/studio_k',
@@ -35,7 +42,7 @@ describe('formatting', () => {
 
   it('prints rooms as a table, or a hint when there are none', () => {
     expect(formatRoomList([room])).toBe(
-      'ROOM    LIVE  CREATED                   TITLE\nstudio  yes   2025-01-02T03:04:05.000Z  Studio\n',
+      'ROOM    LIVE  RECORD  CREATED                   TITLE\nstudio  yes   on      2025-01-02T03:04:05.000Z  Studio\n',
     );
     expect(formatRoomList([])).toMatch(/no rooms yet/);
   });
@@ -71,6 +78,23 @@ describe('arguments and errors', () => {
     { err: new Error('boom'), text: 'boom' },
   ])('describeError → $text', ({ err, text }) => {
     expect(describeError(err, 'h:1')).toBe(text);
+  });
+
+  it.each([
+    { value: 'on', on: true },
+    { value: 'OFF', on: false },
+    { value: 'true', on: true },
+    { value: 'no', on: false },
+  ])('parseOnOff($value) = $on', ({ value, on }) => {
+    expect(parseOnOff(value)).toBe(on);
+  });
+
+  it('reports a --record that is neither on nor off as a usage error', async () => {
+    const io = capture();
+    expect(await runCli(['node', 'onair', 'rooms', 'update', 'studio', '--record', 'maybe'], io)).toBe(1);
+    expect(io.err.join('')).toMatch(
+      /^error: option '--record <on\|off>' argument 'maybe' is invalid\. expected on or off/,
+    );
   });
 
   it('fails with exit code 1 and a clear message when ingest is unreachable', async () => {

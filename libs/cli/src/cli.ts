@@ -65,7 +65,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
   };
   const rtmpUrl = (opts: GlobalOptions): string => opts.rtmp ?? `rtmp://${hostOf(opts.ingest)}/live`;
 
-  const rooms = program.command('rooms').description('create, list, inspect rooms and rotate their stream keys');
+  const rooms = program
+    .command('rooms')
+    .description('create, list, inspect and update rooms, rotate their stream keys');
   rooms
     .command('create <id>')
     .description('create a room and print its stream key')
@@ -105,6 +107,19 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
         const room = roomView(res.room);
         const key = keyView(res.streamKey, rtmpUrl(opts));
         return opts.json ? json({ room, ...key }) : formatRoom(room, key);
+      }),
+    );
+
+  rooms
+    .command('update <id>')
+    .description("change a room's title or whether it is recorded (from its next publish)")
+    .option('--record <on|off>', "record the room's publishes, or stop", parseOnOff)
+    .option('--title <title>', 'new title (blank: the id)')
+    .action((id: string, cmd: { record?: boolean; title?: string }) =>
+      run(async (client, opts) => {
+        if (cmd.record === undefined && cmd.title === undefined) throw new Error('give --record on|off or --title');
+        const room = roomView((await client.update(id, { title: cmd.title, record: cmd.record })).room);
+        return opts.json ? json({ room }) : formatRoom(room);
       }),
     );
 
@@ -148,6 +163,17 @@ function json(value: unknown): string {
 export function parseAddress(value: string): string {
   if (!/^\S+$/.test(value)) throw new InvalidArgumentError('expected host:port, e.g. 127.0.0.1:50051');
   return value;
+}
+
+/**
+ * Reads an on/off switch (`on`, `off`, also `true`/`false`, `yes`/`no`).
+ * @throws InvalidArgumentError (commander prints it as a usage error) for anything else.
+ */
+export function parseOnOff(value: string): boolean {
+  const v = value.toLowerCase();
+  if (v === 'on' || v === 'true' || v === 'yes') return true;
+  if (v === 'off' || v === 'false' || v === 'no') return false;
+  throw new InvalidArgumentError('expected on or off');
 }
 
 /** The host part of "host:port" (brackets kept for IPv6). */

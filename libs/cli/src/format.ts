@@ -6,6 +6,8 @@ export interface RoomView {
   readonly title: string;
   readonly createdAt: string;
   readonly live: boolean;
+  /** Whether the room's publishes are recorded (from its next publish, when just changed). */
+  readonly record: boolean;
 }
 
 /** The stream key and the URLs to publish with (OBS: Server + Stream Key; ffmpeg: the full URL). */
@@ -20,7 +22,8 @@ export interface KeyView {
 /** A room for output: creation time as ISO 8601. */
 export function roomView(room: rooms.Room__Output | null): RoomView {
   if (!room) throw new Error('the server answered without a room');
-  return { id: room.id, title: room.title, createdAt: new Date(room.createdAtMs).toISOString(), live: room.live };
+  const { id, title, live, record } = room;
+  return { id, title, createdAt: new Date(room.createdAtMs).toISOString(), live, record };
 }
 
 /** The publish URLs of a stream key under an RTMP application URL (no trailing slash needed). */
@@ -36,6 +39,7 @@ export function formatRoom(room: RoomView, key?: KeyView): string {
     ['title', room.title],
     ['created', room.createdAt],
     ['live', room.live ? 'yes' : 'no'],
+    ['record', room.record ? 'on' : 'off'],
   ];
   if (key) rows.push(['stream key', key.streamKey], ['server (OBS)', key.server], ['publish URL', key.publishUrl]);
   return rows.map(([k, v]) => `${k.padEnd(13)}${v}`).join('\n') + '\n';
@@ -44,8 +48,8 @@ export function formatRoom(room: RoomView, key?: KeyView): string {
 /** Rooms as a table with a header; a note when there are none. */
 export function formatRoomList(list: readonly RoomView[]): string {
   if (list.length === 0) return 'no rooms yet: onair rooms create <id>\n';
-  const header = ['ROOM', 'LIVE', 'CREATED', 'TITLE'];
-  const rows = list.map((r) => [r.id, r.live ? 'yes' : 'no', r.createdAt, r.title]);
+  const header = ['ROOM', 'LIVE', 'RECORD', 'CREATED', 'TITLE'];
+  const rows = list.map((r) => [r.id, r.live ? 'yes' : 'no', r.record ? 'on' : 'off', r.createdAt, r.title]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string =>
     cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd((widths[i] ?? 0) + 2))).join('');

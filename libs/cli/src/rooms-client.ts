@@ -12,6 +12,8 @@ export interface RoomsClient {
   list(): Promise<rooms.ListRoomsResponse__Output>;
   get(id: string): Promise<rooms.GetRoomResponse__Output>;
   rotateKey(id: string): Promise<rooms.RotateStreamKeyResponse__Output>;
+  /** Changes the title and/or the record setting; a field left undefined keeps its value. */
+  update(id: string, changes: { title?: string; record?: boolean }): Promise<rooms.UpdateRoomResponse__Output>;
   close(): void;
 }
 
@@ -37,6 +39,8 @@ export function createRoomsClient(address: string, token?: string, tls?: GrpcTls
     list: () => call((cb) => client.ListRooms({}, metadata(), options(), cb)),
     get: (id) => call((cb) => client.GetRoom({ id }, metadata(), options(), cb)),
     rotateKey: (id) => call((cb) => client.RotateStreamKey({ id }, metadata(), options(), cb)),
+    update: (id, { title, record }) =>
+      call((cb) => client.UpdateRoom({ id, title, record }, metadata(), options(), cb)),
     close: () => client.close(),
   };
 }

@@ -42,7 +42,7 @@ export function createApp(
       stop = () => nc.drain();
       const kvm = new Kvm(nc);
       const replicas = config.natsReplicas;
-      const store = await RoomStore.open(kvm, { log, replicas });
+      const store = await RoomStore.open(kvm, { log, replicas, recordNewRooms: config.recordNewRooms });
       if (config.demoRoom)
         await ensureDemoRoom(
           store,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { grpcTlsSpec } from '@onair/grpc-kit';
-import { logLevelField, field, portField, secret, withCheck, type ConfigOf } from '@onair/runtime';
+import { boolField, logLevelField, field, portField, secret, withCheck, type ConfigOf } from '@onair/runtime';
 import { ROOM_ID_PATTERN } from '@onair/contracts';
 import { chosenStreamKeyProblem } from './rooms/stream-key.js';
 import { DEFAULT_LADDER, ladderSchema } from './transcode/ladder.js';
@@ -167,6 +167,12 @@ export const configSpec = {
         'value, e.g. `openssl rand -hex 32`). Unset: RoomsService answers loopback callers only.',
       '(unset)',
     ),
+  ),
+  recordNewRooms: boolField(
+    'INGEST_RECORD_NEW_ROOMS',
+    false,
+    'Whether rooms created from now on (CreateRoom, `onair rooms create`, the demo room) are recorded by the origin ' +
+      'relays; `onair rooms update <room> --record on|off` changes one room, from its next publish.',
   ),
   demoRoom: field(
     z.union([z.literal(''), z.string().regex(ROOM_ID_PATTERN, '1 to 64 lower-case letters, digits or "-"')]),

@@ -14,7 +14,7 @@ export interface RoomsServiceOptions {
 }
 
 function toRoom(record: RoomRecord, live: boolean): rooms.Room {
-  return { id: record.id, title: record.title, createdAtMs: record.createdAtMs, live };
+  return { id: record.id, title: record.title, createdAtMs: record.createdAtMs, live, record: record.record };
 }
 
 /**
@@ -76,5 +76,10 @@ export function roomsServiceHandlers(
         return { room: toRoom(room, (await live.get(room.id)) !== undefined), streamKey };
       },
     ),
+    UpdateRoom: admin('UpdateRoom', async (req: rooms.UpdateRoomRequest__Output): Promise<rooms.UpdateRoomResponse> => {
+      const room = await store.update(req.id, { title: req.title, record: req.record });
+      svcLog.info({ room: room.id, record: room.record, retitled: req.title !== undefined }, 'room updated');
+      return { room: toRoom(room, (await live.get(room.id)) !== undefined) };
+    }),
   };
 }
