@@ -24,6 +24,7 @@ describe('relay config', () => {
       idleMs: 30_000,
       windowSegments: 6,
       endedLingerMs: 30_000,
+      recordingsDir: 'recordings',
       logLevel: 'info',
     });
   });
