@@ -16,6 +16,11 @@ export interface LeaseOptions {
   takeOver?: boolean;
   /** This instance's MediaService address written into the entry ({@link LiveEntry.grpcAddress}); absent: none. */
   grpcAddress?: string | undefined;
+  /**
+   * The room's record setting as the publish starts, written into the entry ({@link LiveEntry.record}) for the origin
+   * relays; it stays for the whole publish, refreshes included. @default false
+   */
+  record?: boolean;
 }
 
 /**
@@ -63,6 +68,7 @@ export class LiveLease implements PublishLease {
       publishId: options.publishId,
       startedAtMs: Date.now(),
       grpcAddress: options.grpcAddress,
+      record: options.record === true,
     };
     try {
       const revision = await options.kv.create(options.room, encodeLiveEntry(entry));

@@ -24,7 +24,8 @@ export interface LiveRegistryOptions {
 
 /**
  * Which rooms are live, across every ingest instance: one key per live room in the "live" KV bucket holding
- * `{ publishId, startedAtMs, grpcAddress }` (grpcAddress: where the instance holding the room serves its media). The bucket's max age (nats-server 2.9 supports a per-bucket TTL, not
+ * `{ publishId, startedAtMs, grpcAddress, record }` (grpcAddress: where the instance holding the room serves its
+ * media; record, present only when true: the origin relays record this publish). The bucket's max age (nats-server 2.9 supports a per-bucket TTL, not
  * per-message TTLs, which came in 2.11) bounds how long the entry of a crashed instance can lock its room.
  */
 export class LiveRegistry {
@@ -59,7 +60,8 @@ export class LiveRegistry {
 
   /**
    * Marks a room live for a new publish (`publishId`, a UUID); undefined when it already is (here or on another instance), unless
-   * `takeOver` overwrites the other publish's entry (its instance loses the lock at its next refresh).
+   * `takeOver` overwrites the other publish's entry (its instance loses the lock at its next refresh). `record` (the
+   * room's setting as the publish starts) goes into the entry for the whole publish.
    * @throws when NATS cannot be reached.
    */
   acquire(
@@ -67,9 +69,11 @@ export class LiveRegistry {
     publishId: string = randomUUID(),
     log: Logger = this.log,
     takeOver = false,
+    record = false,
   ): Promise<LiveLease | undefined> {
     const { kv, refreshMs } = this;
-    return LiveLease.acquire({ kv, room, publishId, refreshMs, log, takeOver, grpcAddress: this.grpcAddress() });
+    const grpcAddress = this.grpcAddress();
+    return LiveLease.acquire({ kv, room, publishId, refreshMs, log, takeOver, grpcAddress, record });
   }
 
   /** The live entry of a room, if it is live. */
