@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { RoomStreams } from './hls/room-streams.js';
 import { createRelayHttp } from './http/relay-http.js';
 import { Recorder } from './recording/recorder.js';
+import { RecordingsKeeper } from './recording/recordings-keeper.js';
 import { createVodHandler } from './recording/vod-handler.js';
 import { createRelayMetrics } from './telemetry/relay-metrics.js';
 import { relayRoomStats } from './telemetry/room-stats.js';
@@ -28,6 +29,15 @@ export function createApp(
     config.follow === 'all' && config.natsUrl && config.recordingsDir
       ? new Recorder({ dir: config.recordingsDir, hub, log })
       : undefined;
+  const keeper =
+    recorder &&
+    new RecordingsKeeper({
+      dir: config.recordingsDir,
+      recorder,
+      limits: { maxAgeMs: config.recordingsMaxAgeMs, maxBytes: config.recordingsMaxBytes },
+      checkMs: config.recordingsCheckMs,
+      log,
+    });
   const upstream = createFollower(config, hub, log, tls, recorder && ((room, entry) => recorder.entry(room, entry)));
   const streams = new RoomStreams(hub, {
     lingerMs: config.endedLingerMs,
@@ -60,10 +70,12 @@ export function createApp(
       const tlsPort = certFile && keyFile ? await http.listenTls(config.host, httpsPort, { certFile, keyFile }) : 0;
       await recorder?.start();
       await upstream.start();
+      await keeper?.start(upstream.nats());
       return { httpPort, grpcPort, httpsPort: tlsPort };
     },
     stop: () =>
       stopInOrder([
+        [async () => keeper?.stop()],
         [() => grpc.stop(), () => http.stop(), () => upstream.stop()],
         [async () => streams.clear(), async () => recorder?.stop()],
       ]),

@@ -106,6 +106,25 @@ export const configSpec = {
       '`record` is written there as `<room>/<publishId>/`, served under /vod and listed by /api/recordings. A ' +
       'relative path is resolved from the working directory; empty: nothing is recorded.',
   ),
+  recordingsMaxAgeMs: field(
+    z.coerce.number().int().min(0),
+    'RELAY_RECORDINGS_MAX_AGE_MS',
+    604_800_000,
+    'A recording that ended longer ago than this is deleted, ms (default 7 days); 0: kept whatever its age.',
+  ),
+  recordingsMaxBytes: field(
+    z.coerce.number().int().min(0),
+    'RELAY_RECORDINGS_MAX_BYTES',
+    0,
+    'Recordings are deleted, oldest first, while they hold more than this in all, bytes (the one being written is ' +
+      'never deleted); 0: no limit.',
+  ),
+  recordingsCheckMs: field(
+    ms(100, 3_600_000),
+    'RELAY_RECORDINGS_CHECK_MS',
+    60_000,
+    'Interval of the retention checks of the recordings directory, ms (also checked at start).',
+  ),
   ...grpcTlsSpec('RELAY_'),
   logLevel: logLevelField('RELAY_LOG_LEVEL'),
 };

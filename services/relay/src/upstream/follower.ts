@@ -1,6 +1,7 @@
 import type { LiveEntry } from '@onair/contracts';
 import type { GrpcTls } from '@onair/grpc-kit';
 import type { MediaHub, MediaServiceOptions } from '@onair/media';
+import type { NatsConnection } from '@onair/nats-kit';
 import type { Logger } from '@onair/runtime';
 import type { Config } from '../config.js';
 import type { RoomDemand } from '../hls/room-streams.js';
@@ -19,6 +20,8 @@ export interface Follower {
   readonly media: MediaServiceOptions;
   /** On an on-demand relay: how HLS requests ask for a room. */
   readonly demand: RoomDemand | undefined;
+  /** The live registry's NATS connection once started (with `config.natsUrl`), for other components to share. */
+  nats(): NatsConnection | undefined;
 }
 
 /**
@@ -51,6 +54,7 @@ export function createFollower(
       health: () => ({ upstream: address, follow: config.follow, followedRooms: onDemand.rooms.length }),
       media: { demand: onDemand },
       demand: onDemand,
+      nats: () => undefined,
     };
   }
   if (config.natsUrl) {
@@ -74,6 +78,7 @@ export function createFollower(
       }),
       media: { ready: () => registry.ready },
       demand: undefined,
+      nats: () => registry.nats,
     };
   }
   const all = new Upstream({ address, tls, pollMs: config.upstreamPollMs, hub, log });
@@ -83,5 +88,6 @@ export function createFollower(
     health: () => ({ upstream: address, follow: config.follow, upstreamReachable: all.reachable }),
     media: { ready: () => all.ready },
     demand: undefined,
+    nats: () => undefined,
   };
 }

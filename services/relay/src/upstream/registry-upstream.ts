@@ -85,6 +85,11 @@ export class RegistryUpstream implements LiveRoomsListener {
     return [...this.followed.keys()];
   }
 
+  /** The NATS connection, once started. */
+  get nats(): NatsConnection | undefined {
+    return this.nc;
+  }
+
   /** The ingest addresses with rooms followed now. */
   get upstreams(): string[] {
     return this.clients.addresses;
