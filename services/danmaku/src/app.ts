@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { durationMs, realtimeApp, type RealtimePorts } from '@onair/realtime';
 import type { Logger, ServiceApp } from '@onair/runtime';
 import type { Config } from './config.js';
@@ -6,6 +7,7 @@ import { LiveClock } from './danmaku/live-clock.js';
 import { watchLive } from './danmaku/live-watcher.js';
 import { streamTimeOf } from './danmaku/stream-time.js';
 import { danmakuGrpcService } from './grpc/danmaku-handlers.js';
+import { formatRoutes } from './replay/format-routes.js';
 import { jetStreamReplaySource } from './replay/jetstream-replay-source.js';
 import { PublishIndex } from './replay/publish-index.js';
 import { replayDanmakuFrom } from './replay/replay-danmaku.js';
@@ -15,7 +17,8 @@ import { replayRoute } from './replay/replay-route.js';
  * The danmaku service's composition root: the realtime core (WebSocket `/ws`, NATS fan-out on
  * `danmaku.room.<room>`, JetStream DANMAKU capture) with the danmaku kind, publishes and stream times from the
  * "live" bucket (watched while NATS is connected) and the posters' playheads, the replay API
- * `GET /api/rooms/<room>/danmaku` (publish starts kept in the `danmaku_publishes` bucket), and DanmakuService +
+ * `GET /api/rooms/<room>/danmaku` and its formats for players and tools (DPlayer v3, Bilibili XML, ArtPlayer, ASS;
+ * see format-routes.ts) (publish starts kept in the `danmaku_publishes` bucket), and DanmakuService +
  * health + Telemetry over gRPC. Ports: `httpPort`, `grpcPort`.
  */
 export function createApp(config: Config, log: Logger): ServiceApp<RealtimePorts> {
@@ -34,7 +37,12 @@ export function createApp(config: Config, log: Logger): ServiceApp<RealtimePorts
       const watcher = watchLive({ nc, clock, onPublish: (room, publish) => index.record(room, publish), log });
       const subject = (room: string): string => `${kind.subjectPrefix}.${room}`;
       const source = jetStreamReplaySource({ nc, index, stream: kind.stream, subject, log });
-      return { routes: replayRoute(replayDanmakuFrom(source)), stop: async () => watcher.stop() };
+      const replay = replayDanmakuFrom(source);
+      const routes = (app: FastifyInstance): void => {
+        replayRoute(replay)(app);
+        formatRoutes(replay)(app);
+      };
+      return { routes, stop: async () => watcher.stop() };
     },
     grpcService: danmakuGrpcService(log),
     roomStats: (activity) =>

@@ -6,7 +6,7 @@ import type { ReplayDanmaku } from './replay-danmaku.js';
 type ReplayQueryString = Partial<Record<'publish' | 'fromMs' | 'toMs' | 'after' | 'limit', string | string[]>>;
 
 /** A query parameter given once, else undefined. @throws OnairError INVALID_ARGUMENT when repeated */
-function single(value: string | string[] | undefined, field: string): string | undefined {
+export function single(value: string | string[] | undefined, field: string): string | undefined {
   if (Array.isArray(value)) throw new OnairError('INVALID_ARGUMENT', `${field} must be given once`, { field });
   return value === '' ? undefined : value;
 }
