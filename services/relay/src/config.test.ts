@@ -25,6 +25,9 @@ describe('relay config', () => {
       windowSegments: 6,
       endedLingerMs: 30_000,
       recordingsDir: 'recordings',
+      recordingsMaxAgeMs: 604_800_000,
+      recordingsMaxBytes: 0,
+      recordingsCheckMs: 60_000,
       logLevel: 'info',
     });
   });
