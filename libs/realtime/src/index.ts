@@ -1,4 +1,4 @@
-export { startRealtime, type Realtime, type RealtimeOptions, type RoomActivity } from './realtime.js';
+export { startRealtime, type Realtime, type RealtimeOptions, type RoomActivity, type RoutesCore } from './realtime.js';
 export {
   realtimeConfigSpec,
   parseDuration,

@@ -17,7 +17,7 @@ import type { MessageKind, RoomMessages } from './room-messages.js';
 import { tokenVerifierFromConfig, type RealtimeConfig } from './realtime-config.js';
 import { moderationGrpcService } from './moderation-service.js';
 import { serviceAuth, type ServiceAuth } from './service-auth.js';
-import { startRealtime, type Realtime, type RoomActivity } from './realtime.js';
+import { startRealtime, type Realtime, type RoomActivity, type RoutesCore } from './realtime.js';
 
 /** The ports a realtime service binds. */
 export interface RealtimePorts {
@@ -30,9 +30,12 @@ export interface RealtimePorts {
  * Something a realtime service runs beside the core while NATS is connected (danmaku: the live watcher and the
  * replay API).
  */
-export interface Companion {
-  /** Its HTTP routes, registered on the service's HTTP port (`httpPort`) before it listens. */
-  routes?(app: FastifyInstance): void;
+export interface Companion<P extends { text: string }, M extends RoomMessage> {
+  /**
+   * Its HTTP routes, registered on the service's HTTP port (`httpPort`) before it listens, with the core's posting
+   * path and token verifier.
+   */
+  routes?(app: FastifyInstance, core: RoutesCore<P, M>): void;
   stop(): Promise<void>;
 }
 
@@ -59,7 +62,7 @@ export interface RealtimeAppOptions<P extends { text: string }, M extends RoomMe
   /** The service's own gRPC service (ChatService, DanmakuService) over the messages the sockets use. */
   grpcService: GrpcServiceOf<P, M>;
   /** Started once NATS is connected, before the servers; stopped with them. @throws to fail the start */
-  companion?(nc: NatsConnection): Promise<Companion>;
+  companion?(nc: NatsConnection): Promise<Companion<P, M>>;
   /** Telemetry rooms from the core's activity. @default the activity as it is */
   roomStats?(activity: RoomActivity[]): telemetry.RoomStats[];
 }

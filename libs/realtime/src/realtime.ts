@@ -22,6 +22,13 @@ import { RealtimeWsServer } from './ws-server.js';
 import type { TokenVerifier } from './token-verifier.js';
 
 /** Options of {@link startRealtime}. */
+/** What a service's own HTTP routes post through: the messages the sockets use and their token verifier. */
+export interface RoutesCore<P extends { text: string }, M extends RoomMessage> {
+  readonly messages: RoomMessages<P, M>;
+  /** Undefined when the service takes no viewer tokens. */
+  readonly verifier: TokenVerifier | undefined;
+}
+
 export interface RealtimeOptions<P extends { text: string }, M extends RoomMessage> {
   config: RealtimeConfig;
   log: Logger;
@@ -32,8 +39,11 @@ export interface RealtimeOptions<P extends { text: string }, M extends RoomMessa
   verifier: TokenVerifier | undefined;
   /** Extra fields of `GET /healthz`. */
   health?: () => Record<string, unknown>;
-  /** The service's own HTTP routes, registered on the HTTP server before it listens. */
-  routes?: ((app: FastifyInstance) => void) | undefined;
+  /**
+   * The service's own HTTP routes, registered on the HTTP server before it listens, given the core's posting path
+   * and token verifier so that a route posts exactly as a socket does.
+   */
+  routes?: ((app: FastifyInstance, core: RoutesCore<P, M>) => void) | undefined;
   /** A viewer whose socket buffers more is closed (1013), bytes. @default 1048576 */
   maxBufferedBytes?: number;
   /** A connection without a hello this long after opening is closed (4002), ms. @default 10000 */
@@ -183,7 +193,7 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
     registry,
     ws,
     health: options.health ?? (() => ({})),
-    routes: options.routes,
+    routes: (app) => options.routes?.(app, { messages, verifier: options.verifier }),
   });
   const httpPort = await http.listen(config.host, config.httpPort);
   const presence = new Presence({

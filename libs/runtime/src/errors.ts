@@ -26,6 +26,11 @@ export const ERROR_CODES = {
   },
   NOT_FOUND: { grpc: 5, http: 404, doc: 'No such room, stream, rendition, segment or endpoint.' },
   ALREADY_EXISTS: { grpc: 6, http: 409, doc: 'The id is taken (a room).' },
+  NOT_LIVE: {
+    grpc: 9,
+    http: 409,
+    doc: "The post names a publish that is not the room's live one (the stream ended or restarted); replays are read-only.",
+  },
   RATE_LIMITED: {
     grpc: 8,
     http: 429,

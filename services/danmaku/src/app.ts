@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { durationMs, realtimeApp, type RealtimePorts } from '@onair/realtime';
+import { durationMs, realtimeApp, type RealtimePorts, type RoutesCore } from '@onair/realtime';
 import type { Logger, ServiceApp } from '@onair/runtime';
 import type { Config } from './config.js';
-import { danmakuKind } from './danmaku/danmaku-kind.js';
+import { danmakuKind, type Danmaku, type DanmakuPost } from './danmaku/danmaku-kind.js';
 import { LiveClock } from './danmaku/live-clock.js';
 import { watchLive } from './danmaku/live-watcher.js';
 import { streamTimeOf } from './danmaku/stream-time.js';
+import { dplayerPostRoute } from './dplayer/dplayer-post-route.js';
 import { danmakuGrpcService } from './grpc/danmaku-handlers.js';
 import { formatRoutes } from './replay/format-routes.js';
 import { jetStreamReplaySource } from './replay/jetstream-replay-source.js';
@@ -18,7 +19,7 @@ import { replayRoute } from './replay/replay-route.js';
  * `danmaku.room.<room>`, JetStream DANMAKU capture) with the danmaku kind, publishes and stream times from the
  * "live" bucket (watched while NATS is connected) and the posters' playheads, the replay API
  * `GET /api/rooms/<room>/danmaku` and its formats for players and tools (DPlayer v3, Bilibili XML, ArtPlayer, ASS;
- * see format-routes.ts) (publish starts kept in the `danmaku_publishes` bucket), and DanmakuService +
+ * see format-routes.ts) and DPlayer's `POST /dplayer/v3/` (publish starts kept in the `danmaku_publishes` bucket), and DanmakuService +
  * health + Telemetry over gRPC. Ports: `httpPort`, `grpcPort`.
  */
 export function createApp(config: Config, log: Logger): ServiceApp<RealtimePorts> {
@@ -38,9 +39,11 @@ export function createApp(config: Config, log: Logger): ServiceApp<RealtimePorts
       const subject = (room: string): string => `${kind.subjectPrefix}.${room}`;
       const source = jetStreamReplaySource({ nc, index, stream: kind.stream, subject, log });
       const replay = replayDanmakuFrom(source);
-      const routes = (app: FastifyInstance): void => {
+      const post = dplayerPostRoute(clock, config.maxTextLength);
+      const routes = (app: FastifyInstance, core: RoutesCore<DanmakuPost, Danmaku>): void => {
         replayRoute(replay)(app);
         formatRoutes(replay)(app);
+        post(app, core);
       };
       return { routes, stop: async () => watcher.stop() };
     },

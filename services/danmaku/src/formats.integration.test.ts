@@ -3,6 +3,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { onair, type danmaku } from '@onair/proto';
 import { call, createClient } from '@onair/grpc-kit';
 import { connectNats, Kvm, type NatsConnection } from '@onair/nats-kit';
+import { issueToken } from '@onair/realtime';
 import { createLogger } from '@onair/runtime';
 import { assTime } from './formats/ass-export.js';
 import { startNats, startService, waitFor, type TestNats, type TestService } from '@onair/testing';
@@ -17,6 +18,7 @@ let client: danmaku.DanmakuServiceClient;
 
 const ROOM = 'format-room';
 const PUBLISH = '6b2e4d3f-8c2a-4d3e-8f90-123456789abc';
+const JWT_SECRET = 'formats-test-secret-0123456789abcdef';
 
 beforeAll(async () => {
   nats = await startNats();
@@ -30,6 +32,7 @@ beforeAll(async () => {
     DANMAKU_HOST: '127.0.0.1',
     DANMAKU_HTTP_PORT: '0',
     DANMAKU_GRPC_PORT: '0',
+    DANMAKU_JWT_SECRET: JWT_SECRET,
   });
   base = `http://127.0.0.1:${svc.port('httpPort')}`;
   client = createClient(onair().danmaku.v1.DanmakuService, `127.0.0.1:${svc.port('grpcPort')}`);
@@ -112,6 +115,40 @@ describe('format routes', () => {
     const assStart = assTime(timeS('early') * 1000).replace('.', '\\.');
     expect(script).toMatch(new RegExp(`^Dialogue: 0,${assStart},.*\\}early$`, 'm'));
     expect(script).toContain('}late <b>&"\'');
+  });
+
+  it('takes a DPlayer post with a bearer token into the live publish at its playhead', async () => {
+    const room = 'dplayer-room';
+    const publishId = '7c3f5e4a-9d3b-4e4f-9a01-23456789abcd';
+    const kv = await new Kvm(nc).create('live', { history: 1, ttl: 30_000 });
+    const startedAtMs = Date.now() - 60_000;
+    await kv.put(room, JSON.stringify({ publishId, startedAtMs }));
+    await waitFor(async () => (await post({ room, name: 'bot', text: 'warm-up' })).danmaku?.publishId === publishId, {
+      what: 'the instance to see the publish',
+    });
+    const token = await issueToken(JWT_SECRET, { userId: 'alice', name: 'alice', roles: ['viewer'] }, 3_600_000);
+    const send = (body: Record<string, unknown>, authorization?: string): Promise<Response> =>
+      fetch(`${base}/dplayer/v3/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify(body),
+      });
+    const body = { id: `${room}.${publishId}`, time: 50.25, text: 'from dplayer', color: 0xff0000, type: 1 };
+
+    const anonymous = await send({ ...body, token });
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ error: 'UNAUTHENTICATED' });
+
+    const res = await send(body, `Bearer ${token}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ code: 0, data: [50.25, 1, 0xff0000, 'alice', 'from dplayer'] });
+
+    const stale = await send({ ...body, id: `${room}.${PUBLISH}` }, `Bearer ${token}`);
+    expect(stale.status).toBe(409);
+    expect(await stale.json()).toMatchObject({ error: 'NOT_LIVE' });
+
+    const read = (await (await fetch(`${base}/dplayer/v3/?id=${room}.${publishId}`)).json()) as { data: unknown[][] };
+    expect(read.data.filter((d) => d[4] === 'from dplayer')).toEqual([[50.25, 1, 0xff0000, 'alice', 'from dplayer']]);
   });
 
   it.each([
