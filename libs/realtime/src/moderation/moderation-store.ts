@@ -11,6 +11,9 @@ import {
   storedTermSchema,
 } from './stored-values.js';
 
+/** Tries of a settings change racing other writers before giving up. */
+const SETTINGS_TRIES = 5;
+
 /** A change of a room's held posts, as {@link Moderation.onHeld} reports it. */
 export type HeldChange = { held: HeldMessage } | { released: string };
 
@@ -90,9 +93,28 @@ export class ModerationStore {
     return this.staff.get(userId);
   }
 
-  /** Stores the room's settings. */
-  async putSettings(room: string, settings: RoomSettings): Promise<void> {
-    await this.put({ kind: 'settings', room }, settings);
+  /**
+   * Changes the room's settings by compare-and-set on the stored value, read from the bucket rather than this copy,
+   * so that two instances changing different settings at once both keep their change. `change` gets the stored
+   * settings (undefined when none or unreadable) and may be called again after a conflicting write.
+   * @throws the bucket's error once {@link SETTINGS_TRIES} writes in a row met a conflicting writer.
+   */
+  async updateSettings(room: string, change: (stored: RoomSettings | undefined) => RoomSettings): Promise<void> {
+    const key = moderationKey({ kind: 'settings', room });
+    for (let attempt = 1; ; attempt++) {
+      const entry = await this.kv.get(key);
+      const parsed = entry?.operation === 'PUT' ? storedSettingsSchema.safeParse(entry.json()) : undefined;
+      const json = JSON.stringify(change(parsed?.success === true ? parsed.data : undefined));
+      try {
+        const revision =
+          entry === null ? await this.kv.create(key, json) : await this.kv.update(key, json, entry.revision);
+        this.ingest({ key, revision, operation: 'PUT', json: <T>() => JSON.parse(json) as T });
+        return;
+      } catch (err) {
+        if (attempt >= SETTINGS_TRIES) throw err;
+        this.log.debug({ err, room, attempt }, 'settings changed meanwhile, trying again');
+      }
+    }
   }
 
   /** Stores a ban or timeout of `userId`, replacing an earlier one. */

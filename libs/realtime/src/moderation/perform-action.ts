@@ -5,7 +5,13 @@ import type { ModerationAction, OverloadAction } from './moderation-action.js';
 import type { ModerationStore } from './moderation-store.js';
 import { posterRank } from './poster-rank.js';
 import type { Poster } from '../identity.js';
-import type { EffectiveRoomSettings, RoomDefaults, RoomOverload, RoomSettings } from './room-state.js';
+import {
+  settingsOrDefaults,
+  type EffectiveRoomSettings,
+  type RoomDefaults,
+  type RoomOverload,
+  type RoomSettings,
+} from './room-state.js';
 import type { RoomEditor } from '../room-editor.js';
 
 /** What {@link performAction} works on. */
@@ -37,10 +43,11 @@ export async function performAction(
     await editor.appendEvent(room, { v: PROTOCOL_VERSION, type, room, ...fields });
     return accepted(undefined);
   };
-  const changeSettings = async (change: Partial<RoomSettings>): Promise<Result<void>> => {
-    await store.putSettings(room, { ...state.settingsOr(context.defaults), ...change });
+  const updateSettings = async (change: (current: RoomSettings) => RoomSettings): Promise<Result<void>> => {
+    await store.updateSettings(room, (stored) => change(settingsOrDefaults(stored, context.defaults)));
     return event('room_state', context.settings(room));
   };
+  const changeSettings = (change: Partial<RoomSettings>) => updateSettings((current) => ({ ...current, ...change }));
   switch (action.action) {
     case 'delete':
       if (!(await editor.remove(room, action.id))) return rejected('NOT_FOUND', 'no such message in the room', 'id');
@@ -66,18 +73,19 @@ export async function performAction(
     case 'slow':
       return changeSettings({ slowModeS: action.seconds });
     case 'followers':
-    case 'subscribers': {
-      const { mode } = state.settingsOr(context.defaults);
+    case 'subscribers':
       if (action.on) return changeSettings({ mode: action.action });
-      return changeSettings({ mode: mode === action.action ? 'everyone' : mode });
-    }
+      return updateSettings((current) => ({
+        ...current,
+        mode: current.mode === action.action ? 'everyone' : current.mode,
+      }));
     case 'guests':
       return changeSettings({ guests: action.on });
-    case 'overload': {
-      const current = state.settingsOr(context.defaults);
-      await store.putSettings(room, { ...(action.reset ? withoutOverload(current) : current), ...overloadOf(action) });
-      return event('room_state', context.settings(room));
-    }
+    case 'overload':
+      return updateSettings((current) => ({
+        ...(action.reset ? withoutOverload(current) : current),
+        ...overloadOf(action),
+      }));
     case 'block_term':
       await store.putTerm(room, normalizeTerm(action.term), { term: action.term, action: action.termAction });
       return event('room_state', context.settings(room));

@@ -81,7 +81,7 @@ export class RoomState {
 
   /** The settings in force: the stored ones, or the defaults with `guests` from config. */
   settingsOr(defaults: { guests: boolean }): RoomSettings {
-    return this.settings ?? { slowModeS: 0, mode: 'everyone', guests: defaults.guests };
+    return settingsOrDefaults(this.settings, defaults);
   }
 
   /** The active ban or timeout of `userId` at `nowMs`; an ended timeout counts as none. */
@@ -99,4 +99,9 @@ export class RoomState {
     for (const [user, postedMs] of this.lastPostMs) if (postedMs < oldest) this.lastPostMs.delete(user);
     this.pruneAt = Math.max(POST_TIMES_PRUNE_AT, 2 * this.lastPostMs.size);
   }
+}
+
+/** `settings`, or when a room has none stored, the defaults: no slow mode, everyone may post, `guests` from config. */
+export function settingsOrDefaults(settings: RoomSettings | undefined, defaults: { guests: boolean }): RoomSettings {
+  return settings ?? { slowModeS: 0, mode: 'everyone', guests: defaults.guests };
 }
