@@ -106,6 +106,9 @@ async function serviceEnv(streamKey, jwtSecret) {
     DANMAKU_JWT_SECRET: jwtSecret,
     CHAT_NATS_URL: natsUrl,
     CHAT_JWT_SECRET: jwtSecret,
+    // The relay follows each live room from the `live` bucket, so it records the publishes of rooms set to record.
+    RELAY_NATS_URL: natsUrl,
+    RELAY_RECORDINGS_DIR: process.env.RELAY_RECORDINGS_DIR || join(DATA, 'recordings'),
   };
   const ports = await servicePorts(ROOT, { ...process.env, ...env });
   const port = (variable) => ports.find((p) => p.env === variable).port;
