@@ -62,6 +62,8 @@ describe('docker compose up: the whole suite in containers, through its publishe
       ports[name] = env.getContainer(`${service}-1`).getMappedPort(port);
 
     streamKey = await demoStreamKey([env.getContainer('ingest-1').getId()]);
+    // What a user does to record a room: the CLI in the ingest container, before the publish it applies to.
+    await docker('exec', env.getContainer('ingest-1').getId(), 'onair', 'rooms', 'update', ROOM, '--record', 'on');
     publisher = publishTestStream({ url: `rtmp://127.0.0.1:${ports.rtmp}/live/${streamKey}`, durationS: PUBLISH_S });
   }, 900_000);
 
@@ -196,6 +198,30 @@ describe('docker compose up: the whole suite in containers, through its publishe
     expect(Number(source.format.duration)).toBeGreaterThanOrEqual(8);
     const rendition = await ffprobe(hls('480p/index.m3u8'));
     expect(rendition.streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 854, height: 480 });
+  }, 60_000);
+
+  it('records the publish into the recordings volume: listed, played as VOD, its danmaku on DPlayer v3', async () => {
+    expect(await publisher!.exited).toBe(0);
+    const url = `http://127.0.0.1:${ports.hls}/api/recordings?room=${ROOM}`;
+    let recordings: Array<{ publishId: string; durationMs: number | null; master: string }> = [];
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && !(recordings.length === 1 && recordings[0]!.durationMs !== null)) {
+      recordings = (await (await fetch(url)).json()) as typeof recordings;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(recordings).toHaveLength(1);
+    const [recording] = recordings;
+    // The whole publish, not a live window: PUBLISH_S of media, give or take the last segment's cut.
+    expect(recording!.durationMs).toBeGreaterThan((PUBLISH_S - 3) * 1000);
+    const vod = await ffprobe(`http://127.0.0.1:${ports.hls}${recording!.master}`);
+    expect(Number(vod.format.duration)).toBeGreaterThan(PUBLISH_S - 3);
+    const files = await docker('exec', env!.getContainer('relay-1').getId(), 'ls', `/var/lib/onair/recordings/${ROOM}`);
+    expect(files.trim()).toBe(recording!.publishId);
+    const dplayer = (await (
+      await fetch(`http://127.0.0.1:${ports.danmaku}/dplayer/v3/?id=${ROOM}.${recording!.publishId}`)
+    ).json()) as { code: number; data: Array<[number, number, number, string, string]> };
+    expect(dplayer.code).toBe(0);
+    expect(dplayer.data.map((d) => d[4])).toContain('hello from compose');
   }, 60_000);
 
   it('ships no test code in any service image', async () => {
