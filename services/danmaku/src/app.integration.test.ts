@@ -345,12 +345,14 @@ describe('danmaku service', () => {
   it('reports viewers in Telemetry and serves /healthz and /metrics', async () => {
     await join(a, 'stats-room');
     await join(a, 'stats-room');
+    // The rate is over the last 10 s, longer ago than earlier tests may have posted: post here.
+    await post(a, { room: 'rate-room', name: 'bot', text: 'counted' });
     const telemetryClient = createClient(onair().telemetry.v1.TelemetryService, `127.0.0.1:${a.grpcPort}`);
     const stats = await call<telemetry.GetStatsResponse__Output>((cb) => telemetryClient.GetStats({}, cb));
     telemetryClient.close();
     expect(stats.service).toBe('danmaku');
     expect(stats.rooms.find((r) => r.room === 'stats-room')).toMatchObject({ viewers: 2, live: false });
-    expect(stats.rooms.find((r) => r.room === 'grpc-room')?.messagesPerSecond).toBeGreaterThan(0);
+    expect(stats.rooms.find((r) => r.room === 'rate-room')?.messagesPerSecond).toBeGreaterThan(0);
     const health = await fetch(`http://127.0.0.1:${a.httpPort}/healthz`);
     expect(health.status).toBe(200);
     const metrics = await (await fetch(`http://127.0.0.1:${a.httpPort}/metrics`)).text();
