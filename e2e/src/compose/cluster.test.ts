@@ -99,6 +99,11 @@ describe('the scaled-out suite behind HAProxy (deploy/compose/cluster.yml), thro
     expect(source.streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
     const res = await fetch(hls('source/index.m3u8'));
     expect(res.headers.get('x-onair-edge')).toMatch(/^relay-edge-[12]$/);
+    // Recordings live on the origin: HAProxy sends their listing there, not to an edge (which has none).
+    const recordings = await fetch(`http://127.0.0.1:${ports.hls}/api/recordings?room=${ROOM}`);
+    expect(recordings.status).toBe(200);
+    expect(recordings.headers.get('x-onair-edge')).toBeNull();
+    expect(await recordings.json()).toEqual([]);
   }, 90_000);
 
   it('keeps playback, danmaku and chat going while an edge, a danmaku replica and a NATS node die and come back', async () => {
