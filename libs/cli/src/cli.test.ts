@@ -122,6 +122,31 @@ describe('arguments and errors', () => {
     expect(io.err.join('')).not.toMatch(/\n\s+at /);
   });
 
+  it('documents recordings delete, which takes a room and a publish id', async () => {
+    const io = capture();
+    await runCli(['node', 'onair', 'recordings', 'delete', '--help'], io);
+    const help = io.out.join('').replace(/\s+/g, ' ');
+    expect(help).toContain('Usage: onair recordings delete [options] <room> <publishId>');
+    expect(help).toContain('GET /api/recordings?room=<room>');
+    const top = capture();
+    await runCli(['node', 'onair', '--help'], top);
+    expect(top.out.join('')).toMatch(/^\s+recordings\s+delete recordings from the origin relays$/m);
+  });
+
+  it('reports recordings delete without a publish id as a usage error', async () => {
+    const io = capture();
+    expect(await runCli(['node', 'onair', 'recordings', 'delete', 'studio'], io)).not.toBe(0);
+    expect(io.err.join('')).toMatch(/missing required argument 'publishId'/);
+  });
+
+  it('fails recordings delete with exit code 1 when ingest is unreachable', async () => {
+    const io = capture({ ONAIR_INGEST_GRPC: '127.0.0.1:1' });
+    const publishId = '0d000000-0000-4000-8000-000000000001';
+    expect(await runCli(['node', 'onair', 'recordings', 'delete', 'studio', publishId], io)).toBe(1);
+    expect(io.err.join('')).toMatch(/^onair: cannot reach ingest at 127\.0\.0\.1:1 /);
+    expect(io.out).toEqual([]);
+  });
+
   it('documents --token in the help without printing the token from the environment', async () => {
     const io = capture({ ONAIR_ADMIN_TOKEN: 'sekrit-token' });
     await runCli(['node', 'onair', '--help'], io);

@@ -28,7 +28,7 @@ interface GlobalOptions {
  */
 export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const program = new Command('onair')
-    .description('Manage Onair rooms and stream keys on an ingest server, and issue viewer tokens.')
+    .description('Manage Onair rooms, stream keys and recordings through an ingest server, and issue viewer tokens.')
     .option(
       '--ingest <host:port>',
       'ingest gRPC address (env ONAIR_INGEST_GRPC)',
@@ -120,6 +120,23 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
         if (cmd.record === undefined && cmd.title === undefined) throw new Error('give --record on|off or --title');
         const room = roomView((await client.update(id, { title: cmd.title, record: cmd.record })).room);
         return opts.json ? json({ room }) : formatRoom(room);
+      }),
+    );
+
+  program
+    .command('recordings')
+    .description('delete recordings from the origin relays')
+    .command('delete <room> <publishId>')
+    .description(
+      'delete a recorded publish from every origin relay that holds it; publishId as a relay lists it at ' +
+        'GET /api/recordings?room=<room>',
+    )
+    .action((room: string, publishId: string) =>
+      run(async (client, opts) => {
+        const { deletedBytes } = await client.deleteRecording(room, publishId);
+        return opts.json
+          ? json({ room, publishId, deletedBytes })
+          : `deleted recording ${publishId} of room ${room} (${deletedBytes} bytes)\n`;
       }),
     );
 
