@@ -1,3 +1,4 @@
+import { Metadata } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { describeError, hostOf, parseOnOff, runCli, type CliIo } from './cli.js';
 import { formatRoom, formatRoomList, keyView, roomView } from './format.js';
@@ -6,6 +7,18 @@ function capture(env: NodeJS.ProcessEnv = {}): CliIo & { out: string[]; err: str
   const out: string[] = [];
   const err: string[] = [];
   return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), env };
+}
+
+/** A gRPC client error as grpc-js reports one the server answered: the response headers in its metadata. */
+function answered(): Error {
+  const metadata = new Metadata();
+  metadata.set('content-type', 'application/grpc+proto');
+  return Object.assign(new Error('unavailable'), { metadata });
+}
+
+/** A gRPC client error as grpc-js reports a call that reached no server: empty metadata. */
+function unanswered(): Error {
+  return Object.assign(new Error('no connection'), { metadata: new Metadata() });
 }
 
 const room = roomView({
@@ -74,6 +87,16 @@ describe('arguments and errors', () => {
     {
       err: Object.assign(new Error('wrong admin token'), { code: 'UNAUTHENTICATED' }),
       text: 'unauthenticated: wrong admin token (give the admin token: --token or ONAIR_ADMIN_TOKEN)',
+    },
+    {
+      err: Object.assign(new Error('ingest is not connected to NATS; retry', { cause: answered() }), {
+        code: 'UNAVAILABLE',
+      }),
+      text: 'unavailable: ingest is not connected to NATS; retry',
+    },
+    {
+      err: Object.assign(new Error('No connection established', { cause: unanswered() }), { code: 'UNAVAILABLE' }),
+      text: 'cannot reach ingest at h:1 (No connection established); is it running? (--ingest or ONAIR_INGEST_GRPC)',
     },
     { err: new Error('boom'), text: 'boom' },
   ])('describeError → $text', ({ err, text }) => {
