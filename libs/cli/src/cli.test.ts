@@ -1,3 +1,4 @@
+import { Metadata } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { describeError, hostOf, parseOnOff, runCli, type CliIo } from './cli.js';
 import { formatRoom, formatRoomList, keyView, roomView } from './format.js';
@@ -6,6 +7,18 @@ function capture(env: NodeJS.ProcessEnv = {}): CliIo & { out: string[]; err: str
   const out: string[] = [];
   const err: string[] = [];
   return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), env };
+}
+
+/** A gRPC client error as grpc-js reports one the server answered: the response headers in its metadata. */
+function answered(): Error {
+  const metadata = new Metadata();
+  metadata.set('content-type', 'application/grpc+proto');
+  return Object.assign(new Error('unavailable'), { metadata });
+}
+
+/** A gRPC client error as grpc-js reports a call that reached no server: empty metadata. */
+function unanswered(): Error {
+  return Object.assign(new Error('no connection'), { metadata: new Metadata() });
 }
 
 const room = roomView({
@@ -75,6 +88,16 @@ describe('arguments and errors', () => {
       err: Object.assign(new Error('wrong admin token'), { code: 'UNAUTHENTICATED' }),
       text: 'unauthenticated: wrong admin token (give the admin token: --token or ONAIR_ADMIN_TOKEN)',
     },
+    {
+      err: Object.assign(new Error('ingest is not connected to NATS; retry', { cause: answered() }), {
+        code: 'UNAVAILABLE',
+      }),
+      text: 'unavailable: ingest is not connected to NATS; retry',
+    },
+    {
+      err: Object.assign(new Error('No connection established', { cause: unanswered() }), { code: 'UNAVAILABLE' }),
+      text: 'cannot reach ingest at h:1 (No connection established); is it running? (--ingest or ONAIR_INGEST_GRPC)',
+    },
     { err: new Error('boom'), text: 'boom' },
   ])('describeError → $text', ({ err, text }) => {
     expect(describeError(err, 'h:1')).toBe(text);
@@ -120,6 +143,31 @@ describe('arguments and errors', () => {
       /^error: option '--ingest <host:port>' argument '.*' is invalid\. expected host:port/,
     );
     expect(io.err.join('')).not.toMatch(/\n\s+at /);
+  });
+
+  it('documents recordings delete, which takes a room and a publish id', async () => {
+    const io = capture();
+    await runCli(['node', 'onair', 'recordings', 'delete', '--help'], io);
+    const help = io.out.join('').replace(/\s+/g, ' ');
+    expect(help).toContain('Usage: onair recordings delete [options] <room> <publishId>');
+    expect(help).toContain('GET /api/recordings?room=<room>');
+    const top = capture();
+    await runCli(['node', 'onair', '--help'], top);
+    expect(top.out.join('')).toMatch(/^\s+recordings\s+delete recordings from the origin relays$/m);
+  });
+
+  it('reports recordings delete without a publish id as a usage error', async () => {
+    const io = capture();
+    expect(await runCli(['node', 'onair', 'recordings', 'delete', 'studio'], io)).not.toBe(0);
+    expect(io.err.join('')).toMatch(/missing required argument 'publishId'/);
+  });
+
+  it('fails recordings delete with exit code 1 when ingest is unreachable', async () => {
+    const io = capture({ ONAIR_INGEST_GRPC: '127.0.0.1:1' });
+    const publishId = '0d000000-0000-4000-8000-000000000001';
+    expect(await runCli(['node', 'onair', 'recordings', 'delete', 'studio', publishId], io)).toBe(1);
+    expect(io.err.join('')).toMatch(/^onair: cannot reach ingest at 127\.0\.0\.1:1 /);
+    expect(io.out).toEqual([]);
   });
 
   it('documents --token in the help without printing the token from the environment', async () => {

@@ -1,3 +1,4 @@
+import { Metadata } from '@grpc/grpc-js';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { formatRoom, formatRoomList, keyView, roomView } from './format.js';
 import { readGrpcTls, type GrpcTls } from '@onair/grpc-kit';
@@ -28,7 +29,7 @@ interface GlobalOptions {
  */
 export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const program = new Command('onair')
-    .description('Manage Onair rooms and stream keys on an ingest server, and issue viewer tokens.')
+    .description('Manage Onair rooms, stream keys and recordings through an ingest server, and issue viewer tokens.')
     .option(
       '--ingest <host:port>',
       'ingest gRPC address (env ONAIR_INGEST_GRPC)',
@@ -123,6 +124,23 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       }),
     );
 
+  program
+    .command('recordings')
+    .description('delete recordings from the origin relays')
+    .command('delete <room> <publishId>')
+    .description(
+      'delete a recorded publish from every origin relay that holds it; publishId as a relay lists it at ' +
+        'GET /api/recordings?room=<room>',
+    )
+    .action((room: string, publishId: string) =>
+      run(async (client, opts) => {
+        const { deletedBytes } = await client.deleteRecording(room, publishId);
+        return opts.json
+          ? json({ room, publishId, deletedBytes })
+          : `deleted recording ${publishId} of room ${room} (${deletedBytes} bytes)\n`;
+      }),
+    );
+
   addTokensCommand(program, io);
 
   try {
@@ -182,11 +200,25 @@ export function hostOf(address: string): string {
   return at > 0 ? address.slice(0, at) : address;
 }
 
-/** A one-line explanation of a failed call: the error code and the server's message, or why ingest is unreachable. */
+/**
+ * Whether ingest itself answered the failed call: grpc-js keeps the response headers (`content-type` among them) in
+ * the error's metadata only when the server sent them, never for a connection that failed.
+ */
+function answeredByServer(err: unknown): boolean {
+  const cause = err instanceof Error ? err.cause : undefined;
+  return cause instanceof Error && 'metadata' in cause && cause.metadata instanceof Metadata
+    ? cause.metadata.get('content-type').length > 0
+    : false;
+}
+
+/**
+ * A one-line explanation of a failed call: the error code and the server's message, or why ingest is unreachable
+ * (UNAVAILABLE that ingest did not answer itself; when it did, e.g. it cannot reach NATS, its message is shown).
+ */
 export function describeError(err: unknown, address: string): string {
   const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined;
   const message = (err instanceof Error ? err.message : String(err)).replace(/\.?\s*Resolution note:.*$/s, '');
-  if (code === 'UNAVAILABLE')
+  if (code === 'UNAVAILABLE' && !answeredByServer(err))
     return `cannot reach ingest at ${address} (${message}); is it running? (--ingest or ONAIR_INGEST_GRPC)`;
   if (code === 'UNAUTHENTICATED')
     return `unauthenticated: ${message} (give the admin token: --token or ONAIR_ADMIN_TOKEN)`;

@@ -14,6 +14,8 @@ export interface RoomsClient {
   rotateKey(id: string): Promise<rooms.RotateStreamKeyResponse__Output>;
   /** Changes the title and/or the record setting; a field left undefined keeps its value. */
   update(id: string, changes: { title?: string; record?: boolean }): Promise<rooms.UpdateRoomResponse__Output>;
+  /** Deletes recording `publishId` of `room` from the origin relays; the answer says what it held, bytes. */
+  deleteRecording(room: string, publishId: string): Promise<rooms.DeleteRecordingResponse__Output>;
   close(): void;
 }
 
@@ -24,7 +26,7 @@ export interface RoomsClient {
  * @throws Error when `address` is not a target gRPC can parse.
  * @throws (from each call) OnairError mapped from the gRPC status: NOT_FOUND, ALREADY_EXISTS, INVALID_ARGUMENT,
  * UNAUTHENTICATED (missing or wrong token), PERMISSION_DENIED (a remote caller while ingest has no token),
- * UNAVAILABLE when ingest cannot be reached.
+ * UNAVAILABLE when ingest cannot be reached (or, for deleteRecording, ingest cannot reach NATS).
  */
 export function createRoomsClient(address: string, token?: string, tls?: GrpcTls): RoomsClient {
   const client = createClient(onair().rooms.v1.RoomsService, address, {}, tls);
@@ -41,6 +43,8 @@ export function createRoomsClient(address: string, token?: string, tls?: GrpcTls
     rotateKey: (id) => call((cb) => client.RotateStreamKey({ id }, metadata(), options(), cb)),
     update: (id, { title, record }) =>
       call((cb) => client.UpdateRoom({ id, title, record }, metadata(), options(), cb)),
+    deleteRecording: (room, publishId) =>
+      call((cb) => client.DeleteRecording({ room, publishId }, metadata(), options(), cb)),
     close: () => client.close(),
   };
 }

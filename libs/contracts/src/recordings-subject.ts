@@ -24,6 +24,8 @@ export type DeleteRecordingRequest = z.infer<typeof deleteRecordingRequestSchema
 export const deleteRecordingReplySchema = z.object({
   /** True when this origin held the recording and deleted it. */
   deleted: z.boolean(),
+  /** What the deleted recording held on this origin, bytes; absent when nothing was deleted. */
+  bytes: z.number().int().nonnegative().optional(),
 });
 
 /** One origin's answer. */

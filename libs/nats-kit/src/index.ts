@@ -1,5 +1,12 @@
 export { connectNats, type NatsOptions } from './connect.js';
-export { headers, type NatsConnection, type Msg, type MsgHdrs, type Subscription } from '@nats-io/transport-node';
+export {
+  headers,
+  NoRespondersError,
+  type NatsConnection,
+  type Msg,
+  type MsgHdrs,
+  type Subscription,
+} from '@nats-io/transport-node';
 export { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 export { Kvm, type KV } from '@nats-io/kv';
 export { ensureStream, type EnsureStreamOptions, type StreamSettings } from './ensure-stream.js';

@@ -21,12 +21,13 @@ import { ensureDemoRoom } from './rooms/demo-room.js';
 import { createRoomPublishGate } from './rooms/room-publish-gate.js';
 import { PublishHooks } from './hooks/publish-hooks.js';
 import { RoomStore } from './rooms/room-store.js';
+import { RecordingsDeleter } from './rooms/recordings-deleter.js';
 import { roomsServiceHandlers } from './rooms/rooms-service.js';
 import { createRtmpMetrics } from './servers/rtmp/rtmp-metrics.js';
 import { RtmpServer } from './servers/rtmp/server.js';
 
 /**
- * The composition root of ingest: NATS (rooms and live buckets), the MediaHub fed by the publish pipeline,
+ * The composition root of ingest: NATS (rooms and live buckets, recording deletes), the MediaHub fed by the publish pipeline,
  * the RTMP server, the gRPC server (RoomsService, MediaService, Telemetry, health) and HTTP /metrics.
  * Ports: `rtmpPort`, `rtmpsPort` (0 without TLS), `grpcPort`, `httpPort`. The live registry's entries name this
  * instance's MediaService as INGEST_GRPC_ADVERTISE_ADDRESS, or 127.0.0.1 and the bound gRPC port.
@@ -92,7 +93,7 @@ export function createApp(
       });
       grpc.addService(
         onair().rooms.v1.RoomsService.service,
-        roomsServiceHandlers(store, live, log, {
+        roomsServiceHandlers(store, live, new RecordingsDeleter(nc, { log }), log, {
           adminToken: config.adminToken,
           trusted: new Set(config.grpcTlsTrusted),
         }),

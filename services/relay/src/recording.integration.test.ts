@@ -222,7 +222,10 @@ describe('recording on an origin relay', () => {
   it('deletes a recording on a request over NATS', async () => {
     const ask = async (publishId: string): Promise<unknown> =>
       (await nats.nc.request(RECORDINGS_DELETE_SUBJECT, JSON.stringify({ room: 'old', publishId }))).json();
-    expect(await ask(B)).toEqual({ deleted: true });
+    const deleted = (await ask(B)) as { deleted: boolean; bytes: number };
+    expect(deleted).toEqual({ deleted: true, bytes: expect.any(Number) as number });
+    // The segment, its playlist and recording.json.
+    expect(deleted.bytes).toBeGreaterThan(SEEDED_SEGMENT_BYTES);
     expect(await exists(join(dir, 'old', B))).toBe(false);
     expect(await ask(B)).toEqual({ deleted: false });
     expect((await list('old')).map((r) => r.publishId)).toEqual([C]);

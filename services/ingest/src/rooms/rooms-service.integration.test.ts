@@ -14,6 +14,7 @@ import {
 import { createLogger } from '@onair/runtime';
 import { REPO_ROOT, startNatsFixture, startProcess, type NatsFixture } from '@onair/testing';
 import { LiveRegistry } from './live-registry.js';
+import { RecordingsDeleter } from './recordings-deleter.js';
 import { RoomStore } from './room-store.js';
 import { roomsServiceHandlers } from './rooms-service.js';
 
@@ -49,7 +50,10 @@ describe('RoomsService over real gRPC and NATS', () => {
     store = await RoomStore.open(kvm, { log });
     live = await LiveRegistry.open(kvm, { log });
     grpc = createGrpcServer({ log, service: 'ingest', roomStats: () => [] });
-    grpc.addService(onair().rooms.v1.RoomsService.service, roomsServiceHandlers(store, live, log));
+    grpc.addService(
+      onair().rooms.v1.RoomsService.service,
+      roomsServiceHandlers(store, live, new RecordingsDeleter(nats.nc, { log }), log),
+    );
     address = `127.0.0.1:${await grpc.listen('127.0.0.1', 0)}`;
     client = createClient(onair().rooms.v1.RoomsService, address);
   });
@@ -168,7 +172,10 @@ describe('RoomsService access (INGEST_ADMIN_TOKEN)', () => {
     const [store, live] = [await RoomStore.open(kvm, { log }), await LiveRegistry.open(kvm, { log })];
     const serve = async (host: string, adminToken?: string): Promise<number> => {
       const grpc = createGrpcServer({ log, service: 'ingest', roomStats: () => [] });
-      grpc.addService(onair().rooms.v1.RoomsService.service, roomsServiceHandlers(store, live, log, { adminToken }));
+      grpc.addService(
+        onair().rooms.v1.RoomsService.service,
+        roomsServiceHandlers(store, live, new RecordingsDeleter(nats.nc, { log }), log, { adminToken }),
+      );
       servers.push(grpc);
       return grpc.listen(host, 0);
     };

@@ -5,6 +5,15 @@ import { OnairError, type Logger } from '@onair/runtime';
 import type { LiveRegistry } from './live-registry.js';
 import type { RoomRecord, RoomStore } from './room-store.js';
 
+/** Deletes a recording from the origin relays (see RecordingsDeleter). */
+export interface RecordingsDeletion {
+  /**
+   * @returns what the recording held, bytes.
+   * @throws OnairError INVALID_ARGUMENT, NOT_FOUND or UNAVAILABLE.
+   */
+  delete(room: string, publishId: string): Promise<number>;
+}
+
 /** Options of {@link roomsServiceHandlers}. */
 export interface RoomsServiceOptions {
   /** Token every call must present as `authorization: Bearer <token>`; unset: loopback callers only. */
@@ -18,14 +27,15 @@ function toRoom(record: RoomRecord, live: boolean): rooms.Room {
 }
 
 /**
- * The onair.rooms.v1.RoomsService implementation: rooms from the room store, `live` from the live registry.
- * Stream keys leave only through CreateRoom and RotateStreamKey. Every call is checked first (see
+ * The onair.rooms.v1.RoomsService implementation: rooms from the room store, `live` from the live registry,
+ * recordings deleted through `recordings`. Stream keys leave only through CreateRoom and RotateStreamKey. Every call is checked first (see
  * {@link bearerCheck}): UNAUTHENTICATED without the admin token when one is set, PERMISSION_DENIED for remote
  * callers when none is.
  */
 export function roomsServiceHandlers(
   store: RoomStore,
   live: LiveRegistry,
+  recordings: RecordingsDeletion,
   log: Logger,
   { adminToken, trusted }: RoomsServiceOptions = {},
 ): rooms.RoomsServiceHandlers {
@@ -81,5 +91,11 @@ export function roomsServiceHandlers(
       svcLog.info({ room: room.id, record: room.record, retitled: req.title !== undefined }, 'room updated');
       return { room: toRoom(room, (await live.get(room.id)) !== undefined) };
     }),
+    DeleteRecording: admin(
+      'DeleteRecording',
+      async (req: rooms.DeleteRecordingRequest__Output): Promise<rooms.DeleteRecordingResponse> => ({
+        deletedBytes: await recordings.delete(req.room, req.publishId),
+      }),
+    ),
   };
 }

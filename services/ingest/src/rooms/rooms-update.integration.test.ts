@@ -6,6 +6,7 @@ import { call, createClient, createGrpcServer, type GrpcServer } from '@onair/gr
 import { createLogger } from '@onair/runtime';
 import { REPO_ROOT, startNatsFixture, startProcess, type NatsFixture } from '@onair/testing';
 import { LiveRegistry } from './live-registry.js';
+import { RecordingsDeleter } from './recordings-deleter.js';
 import { RoomStore } from './room-store.js';
 import { roomsServiceHandlers } from './rooms-service.js';
 
@@ -38,7 +39,7 @@ describe('RoomsService.UpdateRoom and the record setting over real gRPC and NATS
     grpc = createGrpcServer({ log, service: 'ingest', roomStats: () => [] });
     grpc.addService(
       onair().rooms.v1.RoomsService.service,
-      roomsServiceHandlers(store, live, log, { adminToken: ADMIN_TOKEN }),
+      roomsServiceHandlers(store, live, new RecordingsDeleter(nats.nc, { log }), log, { adminToken: ADMIN_TOKEN }),
     );
     address = `127.0.0.1:${await grpc.listen('127.0.0.1', 0)}`;
     client = createClient(onair().rooms.v1.RoomsService, address);

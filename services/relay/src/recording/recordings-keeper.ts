@@ -19,7 +19,8 @@ export interface RecordingsKeeperOptions {
  * Keeps the recordings directory within its retention limits (checked at start and every `checkMs`; see
  * overLimits: oldest first, never one being written) and answers requests on RECORDINGS_DELETE_SUBJECT: the named
  * recording is deleted (one in progress is finished first and not recorded further) and the reply says whether this
- * relay held it, `{"deleted":bool}`. A request that does not parse is answered `{"deleted":false}`.
+ * relay held it and what its files held, `{"deleted":true,"bytes":n}` or `{"deleted":false}`. A request that does
+ * not parse is answered `{"deleted":false}`.
  */
 export class RecordingsKeeper {
   private readonly log: Logger;
@@ -96,9 +97,13 @@ export class RecordingsKeeper {
       await this.options.recorder.forget(room, publishId);
       return deleteRecording(this.options.dir, room, publishId);
     }).then(
-      (deleted) => {
-        if (deleted) this.log.info({ room, publishId }, 'recording deleted on request');
-        reply({ deleted });
+      (bytes) => {
+        if (bytes === undefined) {
+          reply({ deleted: false });
+          return;
+        }
+        this.log.info({ room, publishId, bytes }, 'recording deleted on request');
+        reply({ deleted: true, bytes });
       },
       () => reply({ deleted: false }),
     );

@@ -54,18 +54,19 @@ export async function storedRecordings(dir: string): Promise<StoredRecording[]> 
 
 /**
  * Deletes a recording's directory, and its room's directory once empty. Callers pass validated ids only.
- * @returns false when there was no such recording.
+ * @returns the bytes its files held, or undefined when there was no such recording.
  */
-export async function deleteRecording(dir: string, room: string, publishId: string): Promise<boolean> {
+export async function deleteRecording(dir: string, room: string, publishId: string): Promise<number | undefined> {
   const path = join(dir, room, publishId);
+  let bytes: number;
   try {
-    await stat(path);
+    bytes = await sizeOf(path);
   } catch {
-    return false;
+    return undefined;
   }
   await rm(path, { recursive: true, force: true });
   await rmdir(join(dir, room)).catch(() => undefined);
-  return true;
+  return bytes;
 }
 
 /**
