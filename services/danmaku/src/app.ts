@@ -7,6 +7,7 @@ import { LiveClock } from './danmaku/live-clock.js';
 import { watchLive } from './danmaku/live-watcher.js';
 import { streamTimeOf } from './danmaku/stream-time.js';
 import { dplayerPostRoute } from './dplayer/dplayer-post-route.js';
+import { corsPreflight, PUBLIC_API_PATHS } from './http/cors-preflight.js';
 import { danmakuGrpcService } from './grpc/danmaku-handlers.js';
 import { formatRoutes } from './replay/format-routes.js';
 import { jetStreamReplaySource } from './replay/jetstream-replay-source.js';
@@ -19,7 +20,8 @@ import { replayRoute } from './replay/replay-route.js';
  * `danmaku.room.<room>`, JetStream DANMAKU capture) with the danmaku kind, publishes and stream times from the
  * "live" bucket (watched while NATS is connected) and the posters' playheads, the replay API
  * `GET /api/rooms/<room>/danmaku` and its formats for players and tools (DPlayer v3, Bilibili XML, ArtPlayer, ASS;
- * see format-routes.ts) and DPlayer's `POST /dplayer/v3/` (publish starts kept in the `danmaku_publishes` bucket), and DanmakuService +
+ * see format-routes.ts) and DPlayer's `POST /dplayer/v3/` (publish starts kept in the `danmaku_publishes` bucket), CORS
+ * preflights on those routes (see cors-preflight.ts), and DanmakuService +
  * health + Telemetry over gRPC. Ports: `httpPort`, `grpcPort`.
  */
 export function createApp(config: Config, log: Logger): ServiceApp<RealtimePorts> {
@@ -44,6 +46,7 @@ export function createApp(config: Config, log: Logger): ServiceApp<RealtimePorts
         replayRoute(replay)(app);
         formatRoutes(replay)(app);
         post(app, core);
+        corsPreflight(PUBLIC_API_PATHS)(app);
       };
       return { routes, stop: async () => watcher.stop() };
     },

@@ -49,6 +49,18 @@ describe('createVodHandler', () => {
     expect((await get(`/vod/demo/${OLD}/source/seg-9.m4s`))?.status).toBe(404);
   });
 
+  it('lets players on any origin read playlists, segments, errors and the listing (CORS)', async () => {
+    for (const path of [
+      `/vod/demo/${OLD}/master.m3u8`,
+      `/vod/demo/${OLD}/source/index.m3u8`,
+      `/vod/demo/${OLD}/source/seg-0.m4s`,
+      `/vod/demo/${OLD}/source/seg-9.m4s`,
+      '/api/recordings?room=demo',
+    ]) {
+      expect(header(await get(path), 'access-control-allow-origin'), path).toBe('*');
+    }
+  });
+
   it('lists a room newest first, null duration while recording', async () => {
     const answer = await get('/api/recordings?room=demo');
     expect(answer?.status).toBe(200);
