@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the system programs Onair runs: ffmpeg and nats-server; with --with-test-tools also what the tests
 # use: promtool (Debian's prometheus package), openssl (the mTLS tests' certificates, deploy/tls/make-dev-certs.sh),
-# chromium, and OBS Studio with what it needs to publish headless (Xvfb and xauth for xvfb-run, Mesa's DRI drivers
-# for llvmpipe software GL, obs-plugins for x264 and RTMP).
+# chromium, VLC (playing a recording's VOD headless: its programs and base plugins, with the HLS and MP4 demuxers and
+# the avcodec decoder), and OBS Studio with what it needs to publish headless (Xvfb and xauth for xvfb-run, Mesa's
+# DRI drivers for llvmpipe software GL, obs-plugins for x264 and RTMP).
 # Uses apt when run as root; otherwise says what to install and exits 1.
 set -euo pipefail
 
@@ -17,6 +18,8 @@ if [ "${1:-}" = "--with-test-tools" ]; then
   command -v promtool >/dev/null 2>&1 || packages+=(prometheus)
   command -v openssl >/dev/null 2>&1 || packages+=(openssl)
   command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+  command -v vlc >/dev/null 2>&1 || packages+=(vlc-bin)
+  installed vlc-plugin-base || packages+=(vlc-plugin-base)
   command -v obs >/dev/null 2>&1 || packages+=(obs-studio)
   installed obs-plugins || packages+=(obs-plugins)
   command -v xvfb-run >/dev/null 2>&1 || packages+=(xvfb)

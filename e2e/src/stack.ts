@@ -14,14 +14,26 @@ export interface StackPorts {
 }
 
 /**
- * nats-server and every service as real processes: ingest, an origin relay (following every live room) and an edge
- * relay (following rooms on demand), two danmaku, two chat, monitoring.
+ * nats-server and every service as real processes: ingest, an origin relay (following every live room, recording
+ * the rooms set to be recorded when started with {@link StackOptions.recordingsDir}) and an edge relay (following
+ * rooms on demand), two danmaku, two chat, monitoring.
  */
 export interface Stack {
   readonly nats: TestNats;
   readonly services: Record<string, TestService>;
   readonly ports: StackPorts;
   stop(): Promise<void>;
+}
+
+/** Options of {@link startStack}. */
+export interface StackOptions {
+  /** INGEST_LADDER. @default ingest's default ladder */
+  ladder?: string;
+  /**
+   * A directory for the origin relay's recordings (RELAY_RECORDINGS_DIR): the origin then follows the live rooms from
+   * NATS (RELAY_NATS_URL), as only such an origin records. Unset: it polls ingest and records nothing.
+   */
+  recordingsDir?: string;
 }
 
 const LOOPBACK = '127.0.0.1';
@@ -35,7 +47,7 @@ export const STACK_JWT_SECRET = 'e2e-stack-jwt-secret-0123456789abcdef';
  * see {@link startMonitoring}).
  * @throws Error with the failing service's output, after stopping what had started.
  */
-export async function startStack(): Promise<Stack> {
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const nats = await startNats();
   const services: Record<string, TestService> = {};
   const stop = async (): Promise<void> => {
@@ -52,6 +64,7 @@ export async function startStack(): Promise<Stack> {
       INGEST_GRPC_PORT: '0',
       INGEST_HTTP_PORT: '0',
       INGEST_NATS_URL: nats.url,
+      ...(options.ladder === undefined ? {} : { INGEST_LADDER: options.ladder }),
     });
     const relayEnv = (upstream: string, follow: string): NodeJS.ProcessEnv => ({
       RELAY_HOST: LOOPBACK,
@@ -61,7 +74,11 @@ export async function startStack(): Promise<Stack> {
       RELAY_UPSTREAM_POLL_MS: '300',
       RELAY_FOLLOW: follow,
     });
-    await start('origin', 'relay', relayEnv('ingest', 'all'));
+    const recording: NodeJS.ProcessEnv =
+      options.recordingsDir === undefined
+        ? {}
+        : { RELAY_NATS_URL: nats.url, RELAY_RECORDINGS_DIR: options.recordingsDir };
+    await start('origin', 'relay', { ...relayEnv('ingest', 'all'), ...recording });
     await start('edge', 'relay', relayEnv('origin', 'on-demand'));
     const realtimeEnv = (prefix: string): NodeJS.ProcessEnv => ({
       [`${prefix}_HOST`]: LOOPBACK,
