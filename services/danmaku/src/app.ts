@@ -9,6 +9,8 @@ import { streamTimeOf } from './danmaku/stream-time.js';
 import { dplayerPostRoute } from './dplayer/dplayer-post-route.js';
 import { corsPreflight, PUBLIC_API_PATHS } from './http/cors-preflight.js';
 import { danmakuGrpcService } from './grpc/danmaku-handlers.js';
+import { ImportStore } from './import/import-store.js';
+import { importRoute } from './import/import-route.js';
 import { formatRoutes } from './replay/format-routes.js';
 import { jetStreamReplaySource } from './replay/jetstream-replay-source.js';
 import { PublishIndex } from './replay/publish-index.js';
@@ -20,8 +22,9 @@ import { replayRoute } from './replay/replay-route.js';
  * `danmaku.room.<room>`, JetStream DANMAKU capture) with the danmaku kind, publishes and stream times from the
  * "live" bucket (watched while NATS is connected) and the posters' playheads, the replay API
  * `GET /api/rooms/<room>/danmaku` and its formats for players and tools (DPlayer v3, Bilibili XML, ArtPlayer, ASS;
- * see format-routes.ts) and DPlayer's `POST /dplayer/v3/` (publish starts kept in the `danmaku_publishes` bucket), CORS
- * preflights on those routes (see cors-preflight.ts), and DanmakuService +
+ * see format-routes.ts), DPlayer's `POST /dplayer/v3/` (publish starts kept in the `danmaku_publishes` bucket), the
+ * Bilibili XML import `POST /api/rooms/<room>/danmaku.xml` into a publish (stream DANMAKU_IMPORTS), CORS preflights
+ * on those routes (see cors-preflight.ts), and DanmakuService +
  * health + Telemetry over gRPC. Ports: `httpPort`, `grpcPort`.
  */
 export function createApp(config: Config, log: Logger): ServiceApp<RealtimePorts> {
@@ -37,15 +40,24 @@ export function createApp(config: Config, log: Logger): ServiceApp<RealtimePorts
     companion: async (nc) => {
       const maxAgeMs = durationMs(config.retention);
       const index = await PublishIndex.open({ nc, maxAgeMs, replicas: config.natsReplicas, log });
+      const imports = await ImportStore.open({ nc, retentionMs: maxAgeMs, replicas: config.natsReplicas, log });
       const watcher = watchLive({ nc, clock, onPublish: (room, publish) => index.record(room, publish), log });
       const subject = (room: string): string => `${kind.subjectPrefix}.${room}`;
-      const source = jetStreamReplaySource({ nc, index, stream: kind.stream, subject, log });
+      const source = jetStreamReplaySource({ nc, index, imports, stream: kind.stream, subject, log });
       const replay = replayDanmakuFrom(source);
       const post = dplayerPostRoute(clock, config.maxTextLength);
+      const importXml = importRoute({
+        index,
+        imports,
+        maxBytes: config.importMaxBytes,
+        maxTextLength: config.maxTextLength,
+        log,
+      });
       const routes = (app: FastifyInstance, core: RoutesCore<DanmakuPost, Danmaku>): void => {
         replayRoute(replay)(app);
         formatRoutes(replay)(app);
         post(app, core);
+        importXml(app, core);
         corsPreflight(PUBLIC_API_PATHS)(app);
       };
       return { routes, stop: async () => watcher.stop() };

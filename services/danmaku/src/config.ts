@@ -32,6 +32,17 @@ export const configSpec = {
     "Viewers' latency behind the live edge assumed for a danmaku without a plausible playhead, ms: its stream " +
       'time is the time since the publish started minus this.',
   ),
+  importMaxBytes: field(
+    z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(256 * 1024 * 1024),
+    'DANMAKU_IMPORT_MAX_BYTES',
+    8 * 1024 * 1024,
+    'Largest Bilibili XML document `POST /api/rooms/<room>/danmaku.xml` imports into a recording, bytes; a larger ' +
+      'body is refused (413).',
+  ),
 } satisfies ConfigSpec;
 
 /** The danmaku service's validated, frozen configuration. */

@@ -135,15 +135,6 @@ describe('importBilibiliXml', () => {
     ['not XML', 'hello', /malformed XML|root element/],
     ['another root', '<x><d p="1,1,25,0,1,0,ab,1">x</d></x>', /root element must be <i>/],
     ['a DOCTYPE', '<!DOCTYPE i [<!ENTITY a "x">]><i><d p="1,1,25,0,1,0,ab,1">&a;</d></i>', /DOCTYPE/],
-    ['no p', doc('<d>x</d>'), /<d> #1 has no p attribute/],
-    ['7 fields', doc('<d p="1,1,25,0,1,0,ab">x</d>'), /at least 8 fields/],
-    ['a negative time', doc('<d p="-1,1,25,0,1,0,ab,1">x</d>'), /time/],
-    ['a time that is not a number', doc('<d p="1e3,1,25,0,1,0,ab,1">x</d>'), /time/],
-    ['a colour too large', doc('<d p="1,1,25,16777216,1,0,ab,1">x</d>'), /color/],
-    ['a hex colour', doc('<d p="1,1,25,#fff,1,0,ab,1">x</d>'), /color/],
-    ['a bad mode', doc('<d p="1,x,25,0,1,0,ab,1">x</d>'), /mode/],
-    ['a bad hash', doc('<d p="1,1,25,0,1,0,a b,1">x</d>'), /sender hash/],
-    ['a bad id', doc('<d p="1,1,25,0,1,0,ab,-1">x</d>'), /id \(p\[7\]\)/],
   ])('refuses %s with INVALID_ARGUMENT', (_, xml, message) => {
     const err = importError(xml);
     expect(err.code).toBe('INVALID_ARGUMENT');
@@ -151,8 +142,35 @@ describe('importBilibiliXml', () => {
     expect(err.message).toMatch(message);
   });
 
-  it('names the position of a malformed <d>', () => {
-    expect(importError(doc('<d p="1,1,25,0,1,0,ab,1">ok</d>', '<d p="1">bad</d>')).message).toMatch(/<d> #2/);
+  it.each([
+    ['no p', '<d>x</d>'],
+    ['7 fields', '<d p="1,1,25,0,1,0,ab">x</d>'],
+    ['a negative time', '<d p="-1,1,25,0,1,0,ab,1">x</d>'],
+    ['a time that is not a number', '<d p="1e3,1,25,0,1,0,ab,1">x</d>'],
+    ['a colour too large', '<d p="1,1,25,16777216,1,0,ab,1">x</d>'],
+    ['a hex colour', '<d p="1,1,25,#fff,1,0,ab,1">x</d>'],
+    ['a bad mode', '<d p="1,x,25,0,1,0,ab,1">x</d>'],
+    ['a bad size', '<d p="1,1,big,0,1,0,ab,1">x</d>'],
+    ['a bad send time', '<d p="1,1,25,0,-1,0,ab,1">x</d>'],
+    ['a bad hash', '<d p="1,1,25,0,1,0,a b,1">x</d>'],
+    ['a bad id', '<d p="1,1,25,0,1,0,ab,-1">x</d>'],
+  ])('skips a <d> with %s and reads the others', (_, bad) => {
+    const result = importBilibiliXml(
+      doc('<d p="1,1,25,0,1,0,ab,1">before</d>', bad, '<d p="2,1,25,0,1,0,ab,2">after</d>'),
+    );
+    expect(result.items.map((i) => i.text)).toEqual(['before', 'after']);
+    expect(result.skipped).toBe(1);
+  });
+
+  it('skips texts longer than maxTextChars (code points)', () => {
+    const result = importBilibiliXml(
+      doc('<d p="1,1,25,0,1,0,ab,1">😀😀😀</d>', '<d p="1,1,25,0,1,0,ab,2">😀😀😀😀</d>'),
+      {
+        maxTextChars: 3,
+      },
+    );
+    expect(result.items.map((i) => i.text)).toEqual(['😀😀😀']);
+    expect(result.skipped).toBe(1);
   });
 
   it('refuses a document over the size or count bound with PAYLOAD_TOO_LARGE', () => {

@@ -11,12 +11,17 @@ export interface BilibiliImportLimits {
   readonly maxBytes?: number;
   /** Most `<d>` elements. @default 100000 */
   readonly maxItems?: number;
+  /** Longest text once cleaned, Unicode code points; a longer `<d>` is skipped. @default no bound */
+  readonly maxTextChars?: number;
 }
 
 /** What an import read: the danmaku it understood, and how many `<d>` it skipped. */
 export interface BilibiliImport {
   readonly items: ReplayItem[];
-  /** `<d>` elements left out: modes 7–9 (positioned, code, BAS) or unknown, or a text empty once cleaned. */
+  /**
+   * `<d>` elements left out: malformed ones (no `p`, fewer than 8 fields, a field out of its range), modes 7–9
+   * (positioned, code, BAS) or unknown, a text empty once cleaned or longer than `maxTextChars`.
+   */
   readonly skipped: number;
 }
 
@@ -41,11 +46,10 @@ function invalid(message: string, field = 'xml'): OnairError {
   return new OnairError('INVALID_ARGUMENT', message, { field });
 }
 
-/** A non-negative integer field of `p`, or an error naming the element. */
-function integerField(fields: readonly string[], index: number, name: string, at: number): number {
+/** A non-negative integer field of `p`, or undefined. */
+function integerField(fields: readonly string[], index: number): number | undefined {
   const text = fields[index] ?? '';
-  if (!/^\d{1,16}$/.test(text)) throw invalid(`<d> #${at}: ${name} (p[${index}]) must be a non-negative integer`);
-  return Number(text);
+  return /^\d{1,16}$/.test(text) ? Number(text) : undefined;
 }
 
 /**
@@ -58,26 +62,34 @@ function cleanText(text: string): string {
     .trim();
 }
 
-/** One `<d>` as a replay item, undefined when it is skipped; throws OnairError on a malformed `p`. */
-function readD(d: ParsedD, at: number): ReplayItem | undefined {
-  if (typeof d.p !== 'string') throw invalid(`<d> #${at} has no p attribute`);
+/** One `<d>` as a replay item; undefined when it is malformed or skipped (see {@link BilibiliImport.skipped}). */
+function readD(d: ParsedD, maxTextChars: number): ReplayItem | undefined {
+  if (typeof d.p !== 'string') return undefined;
   const fields = d.p.split(',');
-  if (fields.length < 8) throw invalid(`<d> #${at}: p must have at least 8 fields`);
   const timeText = fields[0] ?? '';
   const timeS = Number(timeText);
-  if (!/^\d+(\.\d+)?$/.test(timeText) || !Number.isFinite(timeS))
-    throw invalid(`<d> #${at}: time (p[0]) must be non-negative seconds`);
-  const mode = modeFromBilibili(integerField(fields, 1, 'mode', at));
-  const fontSize = integerField(fields, 2, 'font size', at);
-  const color = decimalToColor(integerField(fields, 3, 'color', at));
-  if (color === undefined) throw invalid(`<d> #${at}: color (p[3]) must be 0..16777215`);
-  const unixtime = integerField(fields, 4, 'send time', at);
+  const modeNumber = integerField(fields, 1);
+  const fontSize = integerField(fields, 2);
+  const colorNumber = integerField(fields, 3);
+  const unixtime = integerField(fields, 4);
   const hash = fields[6] ?? '';
-  if (!/^[0-9A-Za-z]{0,32}$/.test(hash)) throw invalid(`<d> #${at}: sender hash (p[6]) must be alphanumeric`);
   const dmid = fields[7] ?? '';
-  if (!/^\d{1,20}$/.test(dmid)) throw invalid(`<d> #${at}: id (p[7]) must be a non-negative integer`);
+  if (
+    fields.length < 8 ||
+    !/^\d+(\.\d+)?$/.test(timeText) ||
+    !Number.isFinite(timeS) ||
+    modeNumber === undefined ||
+    fontSize === undefined ||
+    colorNumber === undefined ||
+    unixtime === undefined ||
+    !/^[0-9A-Za-z]{0,32}$/.test(hash) ||
+    !/^\d{1,20}$/.test(dmid)
+  )
+    return undefined;
+  const mode = modeFromBilibili(modeNumber);
+  const color = decimalToColor(colorNumber);
   const text = cleanText(typeof d['#text'] === 'string' ? d['#text'] : '');
-  if (mode === undefined || text === '') return undefined;
+  if (mode === undefined || color === undefined || text === '' || [...text].length > maxTextChars) return undefined;
   const seq = Number(dmid);
   return {
     id: `bilibili:${dmid}`,
@@ -96,16 +108,17 @@ function readD(d: ParsedD, at: number): ReplayItem | undefined {
 /**
  * Reads a Bilibili danmaku XML document (danmaku-formats.md §3.2; the export of `bilibiliXml` and Bilibili's
  * `list.so` dumps) into replay items, in document order. Parsed with fast-xml-parser after its validator accepts
- * the document; a DOCTYPE is refused (no entity definitions). Per `<d>`: `p` needs at least 8 fields; time
+ * the document; a DOCTYPE is refused (no entity definitions). Per `<d>` (import rule of §3.2; a `<d>` that breaks
+ * it is skipped and counted, the others are read): `p` needs at least 8 fields; time
  * (s) becomes `streamTimeMs`, mode 1–3 scroll, 4 bottom, 5 top, 6 reverse (7–9 skipped), font size to the nearest
  * of small/normal/large, color decimal → `#rrggbb`, unixtime (s) → `sentAtMs`, `p[6]` the sender hash → `name`
  * and `userId` `bilibili:<hash>`, `p[7]` the row id → `id` `bilibili:<id>` and `seq` (0 past 2^53). The text is
- * XML-unescaped by the parser and cleaned like a post's.
+ * XML-unescaped by the parser and cleaned like a post's, at most `maxTextChars` code points.
  * @throws OnairError PAYLOAD_TOO_LARGE past `maxBytes` or `maxItems`; INVALID_ARGUMENT (field `xml`) for a
- *   malformed document, a root other than `<i>` or a malformed `<d>` (its 1-based position in the message)
+ *   malformed document or a root other than `<i>`
  */
 export function importBilibiliXml(xml: string, limits: BilibiliImportLimits = {}): BilibiliImport {
-  const { maxBytes = 16 * 1024 * 1024, maxItems = 100_000 } = limits;
+  const { maxBytes = 16 * 1024 * 1024, maxItems = 100_000, maxTextChars = Infinity } = limits;
   if (Buffer.byteLength(xml, 'utf8') > maxBytes)
     throw new OnairError('PAYLOAD_TOO_LARGE', `the XML is larger than ${maxBytes} bytes`, { field: 'xml' });
   if (/<!DOCTYPE/i.test(xml)) throw invalid('a DOCTYPE is not accepted');
@@ -118,9 +131,9 @@ export function importBilibiliXml(xml: string, limits: BilibiliImportLimits = {}
   if (typeof root !== 'object' || root === null) throw invalid('the root element must be <i>');
   const ds = (root as { d?: ParsedD[] }).d ?? [];
   const items: ReplayItem[] = [];
-  ds.forEach((d, index) => {
-    const item = readD(d, index + 1);
+  for (const d of ds) {
+    const item = readD(d, maxTextChars);
     if (item) items.push(item);
-  });
+  }
   return { items, skipped: ds.length - items.length };
 }

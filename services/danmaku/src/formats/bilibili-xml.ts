@@ -40,6 +40,17 @@ export function userHash(userId: string): string {
   return crc32(userId).toString(16).padStart(8, '0');
 }
 
+/** Row id of an item imported from this format: `id` `bilibili:<p[7]>` (see importBilibiliXml). */
+const IMPORTED_ID = /^bilibili:(\d{1,20})$/;
+
+/**
+ * The `p[7]` row id of an item: the row id it was imported with, else its `seq` (its JetStream sequence), so an
+ * export of imported danmaku gives their rows' ids back.
+ */
+export function rowId(item: ReplayItem): string {
+  return IMPORTED_ID.exec(item.id)?.[1] ?? String(item.seq);
+}
+
 /** The `p` attribute `time,mode,size,color,unixtime,pool,userhash,id` of one item; pool is 0 (normal). */
 function pAttribute(item: ReplayItem): string {
   return [
@@ -50,7 +61,7 @@ function pAttribute(item: ReplayItem): string {
     Math.floor(item.sentAtMs / 1000),
     0,
     userHash(item.userId),
-    item.seq,
+    rowId(item),
   ].join(',');
 }
 
@@ -58,7 +69,8 @@ function pAttribute(item: ReplayItem): string {
  * Bilibili danmaku XML of replay items (danmaku-formats.md §3.2): `<i>` with the pool header and one
  * `<d p="time,mode,size,color,unixtime,pool,userhash,id">text</d>` per item in the order given, where time is the
  * stream time in seconds (5 decimals, so ms survive), mode and size as {@link BILIBILI_MODE} and
- * {@link BILIBILI_SIZE}, color decimal RGB888, unixtime the post's wall clock in seconds, id the JetStream sequence.
+ * {@link BILIBILI_SIZE}, color decimal RGB888, unixtime the post's wall clock in seconds, id the JetStream sequence (an imported danmaku's: the
+ * row id it was imported with, see {@link rowId}).
  * Text is XML-escaped (`& < > " '`) with the characters XML 1.0 forbids removed.
  * @param chatId what `<chatid>` names, e.g. `<room>.<publishId>`
  */

@@ -1,6 +1,7 @@
 import { isEvent, readSubject } from '@onair/realtime';
 import { jetstream, type NatsConnection } from '@onair/nats-kit';
 import type { Logger } from '@onair/runtime';
+import type { ImportStore } from '../import/import-store.js';
 import type { PublishIndex } from './publish-index.js';
 import type { ReplaySource } from './replay-danmaku.js';
 
@@ -15,6 +16,8 @@ export const CLOCK_SKEW_MARGIN_MS = 5000;
 export interface JetStreamReplaySourceOptions {
   nc: NatsConnection;
   index: PublishIndex;
+  /** Where the danmaku imported into a publish are. */
+  imports: ImportStore;
   /** Capture stream of the danmaku, "DANMAKU". */
   stream: string;
   /** A room's subject, `danmaku.room.<room>`. */
@@ -28,11 +31,13 @@ export interface JetStreamReplaySourceOptions {
  * The replay's source in JetStream: publish starts from the {@link PublishIndex}, the room's messages from the
  * capture stream with an ordered consumer filtered on the room's subject from the first message stored at or after
  * the publish's start minus {@link CLOCK_SKEW_MARGIN_MS} (`opt_start_time`), events (deleted, cleared) left out.
- * Deleted danmaku are not there: moderation deletes them from the stream.
+ * Deleted danmaku are not there: moderation deletes them from the stream. A publish's imported danmaku come from
+ * the {@link ImportStore}.
  */
 export function jetStreamReplaySource({
   nc,
   index,
+  imports,
   stream,
   subject,
   timeoutMs = 5000,
@@ -48,5 +53,6 @@ export function jetStreamReplaySource({
         if (!isEvent(m.headers)) yield { seq: m.seq, text: m.string() };
       }
     },
+    imported: (room, publishId) => imports.read(room, publishId),
   };
 }

@@ -12,13 +12,28 @@ function stored(seq: number, publishId: string | undefined, t: number, sentAtMs 
   return { seq, text: JSON.stringify(publishId === undefined ? d : { ...d, publishId }) };
 }
 
-/** A source holding `messages` for room "demo", publish P1 starting at START; counts the messages read. */
-function source(messages: ReplayMessage[]): ReplaySource & { read: number } {
+/** A danmaku imported into `publishId` at stream time `t`, with its seq in the import stream. */
+function imported(seq: number, publishId: string, t: number): ReplayMessage {
+  const d = { v: 1, type: 'danmaku', id: `bilibili:${seq}`, room: 'demo', text: `imported at ${t}`, sentAtMs: 1 };
+  return { seq, text: JSON.stringify({ ...d, streamTimeMs: t, publishId, imported: true, importedBy: 'mod-1' }) };
+}
+
+/**
+ * A source holding `messages` for room "demo", publish P1 starting at START, and `imports` imported into it; counts
+ * the messages read.
+ */
+function source(messages: ReplayMessage[], imports: ReplayMessage[] = []): ReplaySource & { read: number } {
   const src = {
     read: 0,
     publishStartMs: async (_room: string, publishId: string) => (publishId === P1 ? START : undefined),
     async *messages() {
       for (const m of messages) {
+        src.read++;
+        yield m;
+      }
+    },
+    async *imported(_room: string, publishId: string) {
+      for (const m of publishId === P1 ? imports : []) {
         src.read++;
         yield m;
       }
@@ -104,12 +119,45 @@ describe('replayDanmakuFrom', () => {
     expect(src.read).toBe(4);
   });
 
+  it('merges the imported danmaku by stream time, live before imported at one time, and pages through both', async () => {
+    const imports = [imported(2, P1, 3000), imported(1, P1, 500), imported(7, P1, 9000)];
+    const replay = replayDanmakuFrom(source(messages, imports));
+    const all = await replay('demo', P1, {});
+    expect(all.items.map((d) => [d.streamTimeMs, d.seq, d.imported ?? false])).toEqual([
+      [500, 1, true],
+      [1000, 2, false],
+      [3000, 5, false],
+      [3000, 6, false],
+      [3000, 2, true],
+      [5000, 1, false],
+      [9000, 7, false],
+      [9000, 7, true],
+    ]);
+    expect(all.items[0]).toMatchObject({ id: 'bilibili:1', importedBy: 'mod-1', publishId: P1 });
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await replay('demo', P1, { limit: 3, after });
+      seen.push(...page.items.map((d) => `${d.streamTimeMs}-${d.imported ? 'i' : ''}${d.seq}`));
+      if (page.next === null) break;
+      after = page.next;
+    }
+    expect(seen).toEqual(['500-i1', '1000-2', '3000-5', '3000-6', '3000-i2', '5000-1', '9000-7', '9000-i7']);
+  });
+
   it('says truncated when the read hits its bound', async () => {
     const page = await replayDanmakuFrom(source(messages), 3)('demo', P1, {});
     expect(texts(page.items)).toEqual([
       [1000, 2],
       [5000, 1],
     ]);
+    expect(page.truncated).toBe(true);
+  });
+
+  it('counts the imported danmaku in the bound', async () => {
+    const src = source([stored(1, P1, 1000)], [imported(1, P1, 0), imported(2, P1, 10)]);
+    const page = await replayDanmakuFrom(src, 2)('demo', P1, {});
+    expect(page.items.map((d) => d.id)).toEqual(['bilibili:1', 'id-1']);
     expect(page.truncated).toBe(true);
   });
 

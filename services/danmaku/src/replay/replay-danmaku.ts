@@ -32,6 +32,11 @@ export interface ReplaySource {
    * `startTimeMs`, in stream order, up to what is stored when the read starts; the read stops when the caller breaks.
    */
   messages(room: string, startTimeMs: number): AsyncIterable<ReplayMessage>;
+  /**
+   * The danmaku imported into the publish (Bilibili XML import), in stored order, up to what is stored when the read
+   * starts; their `seq` counts in the import stream, not in DANMAKU.
+   */
+  imported(room: string, publishId: string): AsyncIterable<ReplayMessage>;
 }
 
 /** What a replay asks for: a range of stream time and a page. */
@@ -46,8 +51,11 @@ export interface ReplayQuery {
   limit?: number | undefined;
 }
 
-/** A danmaku as a replay returns it: as stored, with its `seq` in the DANMAKU stream. */
-export type ReplayedDanmaku = Danmaku & { readonly seq: number };
+/**
+ * A danmaku as a replay returns it: as stored, with its `seq` in the DANMAKU stream, or for an imported one
+ * (`imported: true`) in the import stream.
+ */
+export type ReplayedDanmaku = Danmaku & { readonly seq: number; readonly imported?: true };
 
 /** One page of a replay. */
 export interface ReplayPage {
@@ -67,16 +75,27 @@ export interface ReplayPage {
  */
 export type ReplayDanmaku = (room: string, publishId: string, query: ReplayQuery) => Promise<ReplayPage>;
 
-/** A position in a publish's stream-time order: `<streamTimeMs>-<seq>`. */
-const CURSOR = /^(\d{1,15})-(\d{1,15})$/;
+/**
+ * A position in a publish's stream-time order: `<streamTimeMs>-<seq>`, or `<streamTimeMs>-i<seq>` for an imported
+ * danmaku (whose seq counts in another stream).
+ */
+const CURSOR = /^(\d{1,15})-(i?)(\d{1,15})$/;
 
+/** Where a danmaku goes in a replay: by stream time, then the live ones before the imported ones, then by seq. */
 interface Position {
   readonly t: number;
+  readonly imported: boolean;
   readonly seq: number;
 }
 
-const before = (a: Position, b: Position): boolean => a.t < b.t || (a.t === b.t && a.seq < b.seq);
-const positionOf = (d: ReplayedDanmaku): Position => ({ t: d.streamTimeMs, seq: d.seq });
+function before(a: Position, b: Position): boolean {
+  if (a.t !== b.t) return a.t < b.t;
+  if (a.imported !== b.imported) return b.imported;
+  return a.seq < b.seq;
+}
+
+const positionOf = (d: ReplayedDanmaku): Position => ({ t: d.streamTimeMs, imported: d.imported === true, seq: d.seq });
+const cursorText = (p: Position): string => `${p.t}-${p.imported ? 'i' : ''}${p.seq}`;
 
 function nonNegative(value: number | undefined, field: string): void {
   if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0))
@@ -88,7 +107,7 @@ function cursorOf(after: string | undefined): Position | undefined {
   const match = CURSOR.exec(after);
   if (!match)
     throw new OnairError('INVALID_ARGUMENT', 'after must be a cursor from a previous page', { field: 'after' });
-  return { t: Number(match[1]), seq: Number(match[2]) };
+  return { t: Number(match[1]), imported: match[2] === 'i', seq: Number(match[3]) };
 }
 
 /** The stored message as a (partial) danmaku; undefined when it is not JSON. */
@@ -117,8 +136,9 @@ function ofLaterPublish(d: Partial<Danmaku>, publishId: string, startMs: number)
 /**
  * {@link ReplayDanmaku} over `source`. A call reads the room's messages from the publish's start (JetStream
  * `opt_start_time`) until the end of the stream, until {@link NEXT_PUBLISH_GRACE_MS} after the first danmaku of a
- * later publish (one whose `sentAtMs - streamTimeMs` is after this publish's start), or `maxScan` messages; it keeps only the page's `limit` + 1 earliest danmaku after
- * the cursor, so its memory is bounded by the page whatever the publish's size. Stream time is not the stored
+ * later publish (one whose `sentAtMs - streamTimeMs` is after this publish's start), or `maxScan` messages, then the
+ * danmaku imported into the publish (within the same `maxScan`); it keeps only the page's `limit` + 1 earliest
+ * danmaku after the cursor, so its memory is bounded by the page whatever the publish's size. Stream time is not the stored
  * order (playheads differ by up to DANMAKU_PLAYHEAD_MAX_BEHIND_MS), hence the full read per page.
  */
 export function replayDanmakuFrom(source: ReplaySource, maxScan = REPLAY_MAX_SCAN): ReplayDanmaku {
@@ -135,6 +155,17 @@ export function replayDanmakuFrom(source: ReplaySource, maxScan = REPLAY_MAX_SCA
     const startMs = await source.publishStartMs(room, publishId);
     if (startMs === undefined) throw new OnairError('NOT_FOUND', 'no danmaku are known for this publish');
     const kept: ReplayedDanmaku[] = [];
+    const keep = (d: Partial<Danmaku>, seq: number, imported: boolean): void => {
+      if (d.type !== 'danmaku' || d.publishId !== publishId || typeof d.streamTimeMs !== 'number') return;
+      const at = { t: d.streamTimeMs, imported, seq };
+      if (at.t < (fromMs ?? 0) || (toMs !== undefined && at.t >= toMs)) return;
+      if (cursor && !before(cursor, at)) return;
+      let i = kept.length;
+      while (i > 0 && before(at, positionOf(kept[i - 1]!))) i--;
+      if (i > limit) return;
+      kept.splice(i, 0, imported ? { ...(d as Danmaku), seq, imported: true } : { ...(d as Danmaku), seq });
+      if (kept.length > limit + 1) kept.pop();
+    };
     let scanned = 0;
     let truncated = false;
     let laterSinceMs: number | undefined;
@@ -148,19 +179,22 @@ export function replayDanmakuFrom(source: ReplaySource, maxScan = REPLAY_MAX_SCA
       if (d === undefined) continue;
       if (ofLaterPublish(d, publishId, startMs)) laterSinceMs ??= d.sentAtMs;
       if (laterSinceMs !== undefined && (d.sentAtMs ?? 0) >= laterSinceMs + NEXT_PUBLISH_GRACE_MS) break;
-      if (d.type !== 'danmaku' || d.publishId !== publishId || typeof d.streamTimeMs !== 'number') continue;
-      const at = { t: d.streamTimeMs, seq: m.seq };
-      if (at.t < (fromMs ?? 0) || (toMs !== undefined && at.t >= toMs)) continue;
-      if (cursor && !before(cursor, at)) continue;
-      let i = kept.length;
-      while (i > 0 && before(at, positionOf(kept[i - 1]!))) i--;
-      if (i > limit) continue;
-      kept.splice(i, 0, { ...(d as Danmaku), seq: m.seq });
-      if (kept.length > limit + 1) kept.pop();
+      keep(d, m.seq, false);
+    }
+    if (!truncated) {
+      for await (const m of source.imported(room, publishId)) {
+        if (scanned === maxScan) {
+          truncated = true;
+          break;
+        }
+        scanned++;
+        const d = parsed(m);
+        if (d !== undefined) keep(d, m.seq, true);
+      }
     }
     const items = kept.slice(0, limit);
     const last = items.at(-1);
-    const next = kept.length > limit && last ? `${last.streamTimeMs}-${last.seq}` : null;
+    const next = kept.length > limit && last ? cursorText(positionOf(last)) : null;
     return { items, next, truncated };
   };
 }
