@@ -26,11 +26,7 @@ export interface DplayerConfig {
   api: string;
   /** DPlayer's `danmaku.id`, `<room>.<publishId>`. */
   id: string;
-  /**
-   * A viewer token: the page then gives DPlayer an `apiBackend` that posts it as `Authorization: Bearer` (DPlayer
-   * 1.27 puts `danmaku.token` in the JSON body, which the danmaku service does not take). Absent: DPlayer's own
-   * backend (axios), read only.
-   */
+  /** A viewer token, DPlayer's `danmaku.token`: DPlayer 1.27 sends it in the JSON body of its posts. */
   token?: string;
 }
 
@@ -63,33 +59,21 @@ const DPLAYER_PAGE = `<!doctype html><meta charset="utf-8"><title>onair e2e DPla
 <script src="/hls.js"></script>
 <script src="/dplayer.js"></script>
 <script>${WATCH}
-  // DPlayer 1.27 sends danmaku.token in the body; the danmaku service takes a bearer token only.
-  const bearerBackend = (token) => ({
-    read(o) {
-      fetch(o.url).then((r) => r.json()).then(
-        (d) => (d.code === 0 ? o.success(d.data.map(([time, type, color, author, text]) => ({ time, type, color, author, text }))) : o.error(d.msg)),
-        () => o.error(),
-      );
-    },
-    send(o) {
-      const { token: _inBody, ...body } = o.data;
-      fetch(o.url, {
-        method: 'POST',
-        headers: { authorization: 'Bearer ' + token, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      }).then((r) => r.json()).then(
-        (d) => { report.sent.push(d); if (d.code === 0) o.success?.(d); else o.error(d.message); },
-        (err) => { report.sent.push({ error: String(err) }); o.error(); },
-      );
-    },
-  });
+  // DPlayer posts with axios (XMLHttpRequest): keep each POST's answer.
+  const open = XMLHttpRequest.prototype.open;
+  XMLHttpRequest.prototype.open = function (method, ...rest) {
+    if (method === 'POST') {
+      this.addEventListener('load', () => report.sent.push(JSON.parse(this.responseText)));
+      this.addEventListener('error', () => report.sent.push({ error: 'network' }));
+    }
+    return open.call(this, method, ...rest);
+  };
   window.startPlayer = (c) => {
     const dp = (window.dp = new DPlayer({
       container: document.getElementById('player'),
       autoplay: true,
       video: { url: c.src, type: 'customHls', customType: { customHls: (video) => attachHls(video, video.src) } },
-      danmaku: { id: c.id, api: c.api, user: 'e2e' },
-      ...(c.token ? { apiBackend: bearerBackend(c.token) } : {}),
+      danmaku: { id: c.id, api: c.api, user: 'e2e', ...(c.token ? { token: c.token } : {}) },
     }));
     // DPlayer 1.27 drops its own danmaku_load_end (not among its events); it hides its loading mark once read.
     const loading = document.querySelector('.dplayer-danloading');

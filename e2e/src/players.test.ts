@@ -43,7 +43,7 @@ describe('DPlayer and ArtPlayer in Chromium play a recording with its danmaku', 
   const post = (req: danmaku.PostDanmakuRequest): Promise<danmaku.PostDanmakuResponse__Output> =>
     call((cb) => client.PostDanmaku(req, cb));
 
-  it('shows the danmaku at their stream times on the VOD, and DPlayer posts with a bearer token', async () => {
+  it('shows the danmaku at their stream times on the VOD, and a stock DPlayer posts with its token', async () => {
     // Live: the publish and its start, from a danmaku posted at the live edge (stream time = playhead - start).
     const live = await waitFor(
       async () => {
@@ -67,7 +67,7 @@ describe('DPlayer and ArtPlayer in Chromium play a recording with its danmaku', 
       expect(posted).toMatchObject({ publishId: live.publishId, streamTimeMs: d.atMs });
     }
 
-    // DPlayer on the live stream posts through its own danmaku.send, the token as a bearer token, cross-origin.
+    // DPlayer on the live stream posts through its own danmaku.send, cross-origin, the token in the body as it puts it.
     const id = `${ROOM}.${live.publishId}`;
     const api = `${stack.danmakuBase}/dplayer/`;
     const token = await issueToken(

@@ -135,7 +135,7 @@ describe('format routes', () => {
       });
     const body = { id: `${room}.${publishId}`, time: 50.25, text: 'from dplayer', color: 0xff0000, type: 1 };
 
-    const anonymous = await send({ ...body, token });
+    const anonymous = await send(body);
     expect(anonymous.status).toBe(401);
     expect(await anonymous.json()).toMatchObject({ error: 'UNAUTHENTICATED' });
 

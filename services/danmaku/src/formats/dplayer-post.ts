@@ -8,7 +8,7 @@ import { DEFAULT_COLOR, DEFAULT_SIZE, type DanmakuMode, type DanmakuPost } from 
 export interface DplayerPost {
   readonly room: string;
   readonly publishId: string;
-  /** The bearer token of the `Authorization` header; never from the body, never logged. */
+  /** The viewer token: the `Authorization` bearer token, else the body's `token` (stock DPlayer); never logged. */
   readonly token: string;
   /** Text, mode and colour; DPlayer has no size, so `normal`. */
   readonly post: DanmakuPost;
@@ -39,6 +39,7 @@ function expandHex(color: string): string | undefined {
 function bodySchema(maxTextChars: number) {
   return z.object({
     id: z.string({ error: 'id must be a string' }),
+    token: z.string({ error: 'token must be a string' }).optional(),
     time: z.number({ error: 'time must be a number of seconds' }).finite().nonnegative('time must not be negative'),
     text: textSchema('text', maxTextChars),
     color: z
@@ -70,9 +71,11 @@ function rejected(code: ErrorCode, message: string, field?: string): Result<neve
  * Validates a DPlayer v3 post, `POST {api}v3/` with JSON `{id, author, time, text, color, type, token?}`
  * (DPlayer src/js/danmaku.js `send`; danmaku-formats.md §3.4), where `id` is `<room>.<publishId>`, `time` the
  * playhead in seconds, `color` a decimal RGB888 integer (or `#rrggbb`), `type` 0 scroll, 1 top, 2 bottom.
- * The credential is only the `Authorization: Bearer <token>` header (RFC 6750 §2.1): a `token` or `author` in the
- * body is ignored (the poster's name comes from its token), so a token never travels in a body that could be logged.
- * Expected failures are values: UNAUTHENTICATED without a bearer token, INVALID_ARGUMENT naming the field at fault.
+ * The credential is the `Authorization: Bearer <token>` header (RFC 6750 §2.1) when the request has one, else the
+ * body's `token` (RFC 6750 §2.2 in spirit: what a stock DPlayer sends from its `danmaku.token` option). Either way it
+ * stays out of URLs; the body is never logged. `author` is ignored: the poster's name comes from the token.
+ * Expected failures are values: UNAUTHENTICATED without a token (or with an `Authorization` header that is not a
+ * bearer token), INVALID_ARGUMENT naming the field at fault.
  * @param body the parsed JSON body
  * @param authorization the request's `Authorization` header, if any
  * @param maxTextChars the room's longest danmaku text, characters
@@ -82,11 +85,14 @@ export function parseDplayerPost(
   authorization: string | undefined,
   maxTextChars: number,
 ): Result<DplayerPost> {
-  const token = /^Bearer +(.+)$/i.exec(authorization ?? '')?.[1]?.trim();
-  if (!token) return rejected('UNAUTHENTICATED', 'an Authorization: Bearer token is required');
+  const bearer = authorization === undefined ? undefined : /^Bearer +(.+)$/i.exec(authorization)?.[1]?.trim();
+  if (authorization !== undefined && !bearer)
+    return rejected('UNAUTHENTICATED', 'the Authorization header must carry a Bearer token');
   const parsed = validate(bodySchema(maxTextChars), body);
   if (!parsed.ok) return parsed;
   const { id, time, text, color, type } = parsed.value;
+  const token = bearer ?? parsed.value.token?.trim();
+  if (!token) return rejected('UNAUTHENTICATED', 'a token is required: Authorization: Bearer, or token in the body');
   const dot = id.indexOf('.');
   const room = id.slice(0, dot);
   const publishId = id.slice(dot + 1);
