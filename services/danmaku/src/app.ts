@@ -7,7 +7,7 @@ import { LiveClock } from './danmaku/live-clock.js';
 import { watchLive } from './danmaku/live-watcher.js';
 import { streamTimeOf } from './danmaku/stream-time.js';
 import { dplayerPostRoute } from './dplayer/dplayer-post-route.js';
-import { corsPreflight, PUBLIC_API_PATHS } from './http/cors-preflight.js';
+import { publicCors, PUBLIC_API_PATHS } from './http/public-cors.js';
 import { danmakuGrpcService } from './grpc/danmaku-handlers.js';
 import { ImportStore } from './import/import-store.js';
 import { importRoute } from './import/import-route.js';
@@ -23,8 +23,7 @@ import { replayRoute } from './replay/replay-route.js';
  * "live" bucket (watched while NATS is connected) and the posters' playheads, the replay API
  * `GET /api/rooms/<room>/danmaku` and its formats for players and tools (DPlayer v3, Bilibili XML, ArtPlayer, ASS;
  * see format-routes.ts), DPlayer's `POST /dplayer/v3/` (publish starts kept in the `danmaku_publishes` bucket), the
- * Bilibili XML import `POST /api/rooms/<room>/danmaku.xml` into a publish (stream DANMAKU_IMPORTS), CORS preflights
- * on those routes (see cors-preflight.ts), and DanmakuService +
+ * Bilibili XML import `POST /api/rooms/<room>/danmaku.xml` into a publish (stream DANMAKU_IMPORTS), CORS on those routes (see public-cors.ts), and DanmakuService +
  * health + Telemetry over gRPC. Ports: `httpPort`, `grpcPort`.
  */
 export function createApp(config: Config, log: Logger): ServiceApp<RealtimePorts> {
@@ -54,11 +53,11 @@ export function createApp(config: Config, log: Logger): ServiceApp<RealtimePorts
         log,
       });
       const routes = (app: FastifyInstance, core: RoutesCore<DanmakuPost, Danmaku>): void => {
+        publicCors(PUBLIC_API_PATHS)(app);
         replayRoute(replay)(app);
         formatRoutes(replay)(app);
         post(app, core);
         importXml(app, core);
-        corsPreflight(PUBLIC_API_PATHS)(app);
       };
       return { routes, stop: async () => watcher.stop() };
     },

@@ -41,7 +41,7 @@ export function dplayerPostRoute(
         throw new OnairError('NOT_LIVE', 'the publish is not the live one of the room');
       const fields = { ...post.post, playheadMs: live.startedAtMs + post.streamTimeMs };
       const posted = unwrap(await messages.post({ room: post.room, poster: posterOf(identity), fields, receivedAtMs }));
-      void reply.header('access-control-allow-origin', '*').header('cache-control', 'no-store');
+      void reply.header('cache-control', 'no-store');
       const [data] = dplayerAnswer([{ ...posted, seq: 0 }]).data;
       if (data === undefined) throw new OnairError('INTERNAL', 'no DPlayer danmaku for the posted one');
       return { code: 0, data };

@@ -49,18 +49,24 @@ describe('parseDplayerPost', () => {
     expect(result.ok && result.value.token).toBe('body-token');
   });
 
-  it.each(['', 'Basic abc', 'Bearer ', 'tok-123'])('refuses authorization %j, even with a body token', (authorization) => {
-    const result = parseDplayerPost({ ...body, token: 'tok-123' }, authorization, 20);
-    expect(result).toEqual({
-      ok: false,
-      rejection: { code: 'UNAUTHENTICATED', message: 'the Authorization header must carry a Bearer token' },
-    });
-  });
+  it.each(['', 'Basic abc', 'Bearer ', 'tok-123'])(
+    'refuses authorization %j, even with a body token',
+    (authorization) => {
+      const result = parseDplayerPost({ ...body, token: 'tok-123' }, authorization, 20);
+      expect(result).toEqual({
+        ok: false,
+        rejection: { code: 'UNAUTHENTICATED', message: 'the Authorization header must carry a Bearer token' },
+      });
+    },
+  );
 
   it.each([{}, { token: '' }, { token: '  ' }])('refuses a post with no token (%j)', (extra) => {
     expect(parseDplayerPost({ ...body, ...extra }, undefined, 20)).toEqual({
       ok: false,
-      rejection: { code: 'UNAUTHENTICATED', message: 'a token is required: Authorization: Bearer, or token in the body' },
+      rejection: {
+        code: 'UNAUTHENTICATED',
+        message: 'a token is required: Authorization: Bearer, or token in the body',
+      },
     });
   });
 

@@ -24,14 +24,21 @@ export const PREFLIGHT_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Answers CORS preflights (`OPTIONS`, Fetch standard §3.2.3) on each of `paths` with 204 and
- * {@link PREFLIGHT_HEADERS}: any origin may GET and POST with an `Authorization` (bearer token) and a JSON
- * `Content-Type`, so a player on another origin (DPlayer's `POST /dplayer/v3/`) can post. No credentials
- * (cookies) are allowed: the token is a header the page sets itself.
+ * CORS for the public API (Fetch standard §3.2): every answer on one of `paths`, the errors included, carries
+ * `access-control-allow-origin: *`, so a player on another origin reads the danmaku and the error it got; and CORS
+ * preflights (`OPTIONS`, §3.2.3) on them are answered with 204 and {@link PREFLIGHT_HEADERS}: any origin may GET and
+ * POST with an `Authorization` (bearer token) and a JSON `Content-Type`, so a player on another origin (DPlayer's
+ * `POST /dplayer/v3/`) can post. No credentials (cookies) are allowed: the token is one the page sends itself.
+ * Register it before the routes of `paths`, so their answers pass its hook.
  * @param paths fastify route paths, e.g. {@link PUBLIC_API_PATHS}
  */
-export function corsPreflight(paths: readonly string[]): (app: FastifyInstance) => void {
+export function publicCors(paths: readonly string[]): (app: FastifyInstance) => void {
+  const publicPaths = new Set(paths);
   return (app) => {
+    app.addHook('onSend', async (req, reply, payload) => {
+      if (publicPaths.has(req.routeOptions.url ?? '')) void reply.header('access-control-allow-origin', '*');
+      return payload;
+    });
     for (const path of paths) {
       app.options(path, async (_req, reply) => reply.code(204).headers(PREFLIGHT_HEADERS).send());
     }

@@ -122,7 +122,7 @@ export function importRoute({
             throw new OnairError('UNAVAILABLE', 'the danmaku were not all stored; send the document again');
           }
           importLog.info({ room, publishId, userId: importer.userId, imported, skipped }, 'danmaku imported');
-          void reply.header('access-control-allow-origin', '*').header('cache-control', 'no-store');
+          void reply.header('cache-control', 'no-store');
           return { imported, skipped };
         },
       );

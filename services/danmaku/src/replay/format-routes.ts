@@ -50,7 +50,7 @@ function dplayerId(value: string | string[] | undefined): { room: string; publis
 
 /** Public, uncached answer headers, as the replay route's. */
 function publicAnswer(reply: FastifyReply, contentType?: string): FastifyReply {
-  void reply.header('access-control-allow-origin', '*').header('cache-control', 'no-store');
+  void reply.header('cache-control', 'no-store');
   return contentType === undefined ? reply : reply.type(contentType);
 }
 

@@ -42,7 +42,7 @@ export function replayRoute(replay: ReplayDanmaku): (app: FastifyInstance) => vo
           after: single(q.after, 'after'),
           limit: integer(q.limit, 'limit'),
         });
-        void reply.header('access-control-allow-origin', '*').header('cache-control', 'no-store');
+        void reply.header('cache-control', 'no-store');
         return { items: page.items, next: page.next, ...(page.truncated ? { truncated: true } : {}) };
       },
     );
