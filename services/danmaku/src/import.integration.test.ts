@@ -299,12 +299,23 @@ describe('Bilibili XML import', () => {
     expect(dLines(await exportXml(RECORDING))).toEqual(stored);
   });
 
-  it('answers 415 for a body that is not sent as XML', async () => {
-    const res = await importXml(RECORDING, archive, {
-      authorization: `Bearer ${moderator}`,
-      contentType: 'application/x-www-form-urlencoded',
+  it.each([
+    ['as curl --data-binary sends it', 'application/x-www-form-urlencoded'],
+    ['as text', 'text/plain;charset=UTF-8'],
+    ['as JSON', 'application/json'],
+  ])('reads the body %s as the document', async (_what, contentType) => {
+    const res = await importXml(RECORDING, archive, { authorization: `Bearer ${moderator}`, contentType });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ imported: posts.length, skipped: 0 });
+  });
+
+  it('answers 400 naming xml for an empty body', async () => {
+    const res = await fetch(`${base}/api/rooms/${ROOM}/danmaku.xml?publish=${RECORDING}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${moderator}` },
     });
-    expect(res.status).toBe(415);
+    expect(res.status).toBe(400);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await res.json()).toMatchObject({ error: 'INVALID_ARGUMENT', field: 'xml' });
   });
 });
