@@ -10,7 +10,10 @@ export type StreamSettings = Partial<StreamConfig> & { name: string };
 export interface EnsureStreamOptions {
   /** Copies of the stream in a NATS cluster (1–5; 1 on a single server). @default 1 */
   replicas?: number;
-  /** Settings compared with an existing stream's and updated when they differ, e.g. `['max_age']`. @default [] */
+  /**
+   * Settings compared with an existing stream's (by value: `subjects` in the same order is unchanged) and updated when
+   * they differ, e.g. `['max_age']`. @default []
+   */
   updatable?: ReadonlyArray<keyof StreamConfig>;
   log: Logger;
 }
@@ -60,7 +63,9 @@ async function createOrUpdate(
     }
   }
   const current = existing;
-  const changed = updatable.filter((key) => settings[key] !== undefined && current[key] !== settings[key]);
+  const changed = updatable.filter(
+    (key) => settings[key] !== undefined && JSON.stringify(current[key]) !== JSON.stringify(settings[key]),
+  );
   const update: Partial<StreamConfig> = Object.fromEntries(changed.map((key) => [key, settings[key]]));
   if (current.num_replicas < replicas) {
     update.num_replicas = replicas;

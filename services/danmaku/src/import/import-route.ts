@@ -70,17 +70,18 @@ async function targetOf(
 
 /**
  * `POST /api/rooms/<room>/danmaku.xml?publish=<publishId>`: imports a Bilibili danmaku XML document
- * (danmaku-formats.md §3.2, read by importBilibiliXml) into a publish of the room, the body as `application/xml` or
- * `text/xml`, at most `maxBytes`. Each `<d>` becomes a danmaku of the room and publish at its appear time
- * (`streamTimeMs` = time s × 1000), mode, size and colour mapped per §3.6, the author the document's (see
- * ImportedDanmaku), stored in the {@link ImportStore}: replays and the format routes give it back, viewers of the
- * room do not get it live, even while the publish is live. Answers `{"imported":N,"skipped":M}` with
- * `access-control-allow-origin: *` and `cache-control: no-store`. The token, role and publish are checked before
- * the body is read. Errors through the one HTTP error path: 401 UNAUTHENTICATED, 403 PERMISSION_DENIED, 400
- * INVALID_ARGUMENT naming `room`, `publish` or `xml` (a malformed document: nothing is stored), 404 NOT_FOUND for
- * an unknown publish, 413 PAYLOAD_TOO_LARGE past `maxBytes` (or 100,000 `<d>`), 415 for another content type,
- * 503 UNAVAILABLE when JetStream did not acknowledge every danmaku (those acknowledged stay; sending the same
- * document again within 2 minutes stores the others without doubling them).
+ * (danmaku-formats.md §3.2, read by importBilibiliXml) into a publish of the room, the body (UTF-8, whatever its
+ * `Content-Type`: `application/xml`, or what `curl --data-binary` sends) at most `maxBytes`. Each `<d>` becomes a
+ * danmaku of the room and publish at its appear time (`streamTimeMs` = time s × 1000), mode, size and colour mapped
+ * per §3.6, the author the document's (see ImportedDanmaku), stored in the {@link ImportStore}: replays and the
+ * format routes give it back, viewers of the room do not get it live, even while the publish is live. A danmaku
+ * imported again into the same publish (the same document sent twice, by anyone, at any time) is kept once (see
+ * ImportStore.append). Answers `{"imported":N,"skipped":M}` with `access-control-allow-origin: *` and
+ * `cache-control: no-store`. The token, role and publish are checked before the body is read. Errors through the
+ * one HTTP error path: 401 UNAUTHENTICATED, 403 PERMISSION_DENIED, 400 INVALID_ARGUMENT naming `room`, `publish` or
+ * `xml` (a malformed document: nothing is stored), 404 NOT_FOUND for an unknown publish, 413 PAYLOAD_TOO_LARGE past
+ * `maxBytes` (or 100,000 `<d>`), 503 UNAVAILABLE when JetStream did not acknowledge every danmaku (those
+ * acknowledged stay; sending the same document again stores the others without doubling them).
  */
 export function importRoute({
   index,
@@ -93,10 +94,11 @@ export function importRoute({
   return (app, { verifier }) => {
     const targets = new WeakMap<FastifyRequest, ImportTarget>();
     void app.register(async (scope) => {
-      scope.addContentTypeParser(
-        ['application/xml', 'text/xml'],
-        { parseAs: 'string', bodyLimit: maxBytes },
-        (_req, body, done) => done(null, body),
+      // The body is the document whatever its Content-Type: `curl --data-binary @file` labels it
+      // application/x-www-form-urlencoded, a browser's fetch of a string text/plain.
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: maxBytes }, (_req, body, done) =>
+        done(null, body),
       );
       scope.post<ImportRequest>(
         '/api/rooms/:room/danmaku.xml',

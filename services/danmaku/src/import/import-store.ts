@@ -6,9 +6,10 @@ import type { ReplayMessage } from '../replay/replay-danmaku.js';
 import type { ImportedDanmaku } from './imported-danmaku.js';
 
 /**
- * The JetStream stream imported danmaku are kept in: subjects `danmaku.import.<room>.<publishId>`, apart from the
- * live capture stream DANMAKU (`danmaku.room.<room>`), so that no viewer of the room gets them live and a replay
- * reads a publish's imports with one filtered read, however long after the publish they were imported.
+ * The JetStream stream imported danmaku are kept in: subjects `danmaku.import.<room>.<publishId>.<key>` (the
+ * danmaku's {@link importKey}), one message per subject, apart from the live capture stream DANMAKU
+ * (`danmaku.room.<room>`), so that no viewer of the room gets them live, a replay reads a publish's imports with one
+ * filtered read however long after the publish they were imported, and a danmaku imported again replaces its copy.
  */
 export const IMPORT_STREAM = 'DANMAKU_IMPORTS';
 
@@ -17,6 +18,17 @@ const PIPELINE_DEPTH = 256;
 const NS_PER_MS = 1_000_000;
 /** JetStream's duplicate window of the stream (2 min, or the retention if shorter), ms. */
 const DUPLICATE_WINDOW_MS = 120_000;
+
+/**
+ * What makes an imported danmaku the same as another: 64 lower-case hex digits, the SHA-256 of its room, publish,
+ * row id, author, send time, stream time, mode, size, colour and text, all from the document and the request;
+ * not who imported it. The last token of its subject and its JetStream message id.
+ */
+export function importKey(item: ImportedDanmaku): string {
+  const { room, publishId, id, userId, sentAtMs, streamTimeMs, mode, size, color, text } = item;
+  const identity = [room, publishId, id, userId, sentAtMs, streamTimeMs, mode, size, color, text];
+  return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
+}
 
 /** Options of {@link ImportStore.open}. */
 export interface ImportStoreOptions {
@@ -43,33 +55,39 @@ export class ImportStore {
   }
 
   /**
-   * Creates {@link IMPORT_STREAM} when missing (max age `retentionMs`, `replicas` copies; an existing stream's max
-   * age and duplicate window follow the configuration).
+   * Creates {@link IMPORT_STREAM} when missing (max age `retentionMs`, `replicas` copies, one message per subject);
+   * an existing stream's subjects, messages per subject, max age and duplicate window follow these settings.
    * @throws on JetStream errors.
    */
   static async open({ nc, retentionMs, replicas, log, timeoutMs = 5000 }: ImportStoreOptions): Promise<ImportStore> {
     const storeLog = log.child({ component: 'import-store', stream: IMPORT_STREAM });
     const settings = {
       name: IMPORT_STREAM,
-      subjects: ['danmaku.import.*.*'],
+      subjects: ['danmaku.import.*.*.*'],
+      max_msgs_per_subject: 1,
       max_age: retentionMs * NS_PER_MS,
       duplicate_window: Math.min(DUPLICATE_WINDOW_MS, retentionMs) * NS_PER_MS,
     };
-    const updatable = ['max_age', 'duplicate_window'] as const;
+    const updatable = ['subjects', 'max_msgs_per_subject', 'max_age', 'duplicate_window'] as const;
     await ensureStream(await jetstreamManager(nc), settings, { replicas, updatable, log: storeLog });
     return new ImportStore(nc, storeLog, timeoutMs);
   }
 
-  /** The subject of a publish's imports. Ids must be valid (ROOM_ID_PATTERN, PUBLISH_ID_PATTERN): they form it. */
-  subject(room: string, publishId: string): string {
-    return `danmaku.import.${room}.${publishId}`;
+  /**
+   * The subjects of a publish's imports, as a filter: `danmaku.import.<room>.<publishId>.*`. Ids must be valid
+   * (ROOM_ID_PATTERN, PUBLISH_ID_PATTERN): they form it.
+   */
+  subjects(room: string, publishId: string): string {
+    return `danmaku.import.${room}.${publishId}.*`;
   }
 
   /**
-   * Stores `items` on their publish's subject, pipelined: up to {@link PIPELINE_DEPTH} publishes wait for their acks
-   * at once, written in order. Each carries as JetStream message id the SHA-256 of its stored text (room, publish,
-   * row id and content, all from the document and the request), so an import sent again within the duplicate window (2 min) after a failure stores each danmaku once.
-   * @returns how many the stream acknowledged (a duplicate counts: it is stored)
+   * Stores `items`, each on its own subject `danmaku.import.<room>.<publishId>.<importKey>`, pipelined: up to
+   * {@link PIPELINE_DEPTH} publishes wait for their acks at once, written in order. The stream keeps one message per
+   * subject, so a danmaku imported again (the same document sent twice, by anyone, at any time; or a larger document
+   * holding it) replaces its earlier copy instead of doubling it; within the duplicate window (2 min) the message
+   * id (the key too) makes JetStream drop the copy without storing it.
+   * @returns how many the stream acknowledged (one already stored counts)
    * @throws the first failed publish (no ack within the timeout, JetStream refusal), after the others settled;
    *   those acknowledged before stay stored.
    */
@@ -80,10 +98,10 @@ export class ImportStore {
     for (const item of items) {
       if (inFlight.size >= PIPELINE_DEPTH) await Promise.race(inFlight);
       if (failure !== undefined) break;
-      const text = JSON.stringify(item);
-      const msgID = createHash('sha256').update(text).digest('hex');
+      const key = importKey(item);
+      const subject = `danmaku.import.${item.room}.${item.publishId}.${key}`;
       const publish = this.js
-        .publish(this.subject(item.room, item.publishId), text, { msgID, timeout: this.timeoutMs })
+        .publish(subject, JSON.stringify(item), { msgID: key, timeout: this.timeoutMs })
         .then(
           () => {
             stored++;
@@ -110,7 +128,7 @@ export class ImportStore {
    */
   async *read(room: string, publishId: string): AsyncGenerator<ReplayMessage> {
     const reading = { timeoutMs: this.timeoutMs, log: this.log };
-    for await (const m of readSubject(this.js, IMPORT_STREAM, this.subject(room, publishId), reading)) {
+    for await (const m of readSubject(this.js, IMPORT_STREAM, this.subjects(room, publishId), reading)) {
       yield { seq: m.seq, text: m.string() };
     }
   }
