@@ -97,6 +97,9 @@ describe('Recorder', () => {
     expect(playlist).toContain('#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI="init-1.mp4"\n');
     expect(playlist.match(/#EXT-X-DISCONTINUITY\n/g)).toHaveLength(1);
     expect(await read(PUBLISH, 'source', 'init-1.mp4')).toBe('init-b');
+    // The segment after the discontinuity carries its init segment ahead of its parts; the others do not.
+    expect(await read(PUBLISH, 'source', 'seg-0.m4s')).toBe('seg-0');
+    expect(await read(PUBLISH, 'source', 'seg-1.m4s')).toBe('init-bseg-1');
     expect(await read(PUBLISH, 'source', 'seg-2.m4s')).toBe('seg-2');
   });
 
@@ -112,6 +115,7 @@ describe('Recorder', () => {
     hub.end('demo', 'publisher left');
     await recorder.stop();
     expect(await read(PUBLISH, 'source', 'index.m3u8')).toContain('#EXT-X-DISCONTINUITY\n#EXT-X-PROGRAM-DATE-TIME');
+    expect(await read(PUBLISH, 'source', 'seg-1.m4s')).toBe('init-aseg-3');
   });
 
   it('records nothing of a publish not marked, and starts late on an entry that marks the live publish', async () => {

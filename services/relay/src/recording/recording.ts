@@ -30,11 +30,12 @@ export interface RecordingOptions {
 /**
  * One publish of a room written to disk as it goes (RFC 8216 EVENT playlists): per rendition its init segments
  * (`init-<n>.mp4`), each complete segment (`seg-<n>.m4s`, written to a temporary name and renamed, then appended to
- * `index.m3u8`), a master playlist and `recording.json`. A crash loses at most the segments being written. Streams
- * of the same publish that follow one another (a re-subscribe replays the upstream's window) continue it: segments
- * not later than the last one recorded (by program date-time) are skipped, and a gap in part sequence numbers is
- * marked as a discontinuity. {@link finish} turns every playlist into a
- * VOD one. Writes happen one at a time, in order; a failed write is logged and the recording goes on.
+ * `index.m3u8`; the first one after a discontinuity starts with its init segment, see {@link segmentFile}), a master
+ * playlist and `recording.json`. A crash loses at most the segments being written. Streams of the same publish
+ * that follow one another (a re-subscribe replays the upstream's window) continue it: segments not later than the
+ * last one recorded (by program date-time) are skipped, and a gap in part sequence numbers is marked as a
+ * discontinuity. {@link finish} turns every playlist into a VOD one. Writes happen one at a time, in order; a failed
+ * write is logged and the recording goes on.
  */
 export class Recording {
   readonly room: string;
@@ -164,18 +165,19 @@ export class Recording {
       mapUri = `init-${state.inits++}.mp4`;
     }
     const uri = `seg-${state.entries.length}.m4s`;
+    const afterDiscontinuity = discontinuity && state.entries.length > 0;
     const entry: RecordedEntry = {
       text: entryText({
         uri,
         durationMs: seg.durationMs,
         programDateTimeMs: seg.programDateTimeMs,
-        discontinuity: discontinuity && state.entries.length > 0,
+        discontinuity: afterDiscontinuity,
         mapUri,
       }),
       durationMs: seg.durationMs,
     };
     state.entries.push(entry);
-    const data = Buffer.concat(seg.parts.map((p) => p.data));
+    const data = segmentFile(seg, afterDiscontinuity);
     this.enqueue(async () => {
       if (init && mapUri) await writeWhole(join(state.dir, mapUri), init);
       await writeWhole(join(state.dir, uri), data);
@@ -186,4 +188,21 @@ export class Recording {
   private enqueue(write: () => Promise<void>): void {
     this.queue = this.queue.then(write).catch((err: unknown) => this.log.error({ err }, 'recording write failed'));
   }
+}
+
+/**
+ * The bytes of a recorded segment file: its parts in order (moof + mdat each), and ahead of them, when it follows a
+ * discontinuity, its init segment (ftyp + moov, the bytes of the EXT-X-MAP that applies to it). The EXT-X-MAP stays
+ * (RFC 8216 §3.3 requires one for every fMP4 segment; draft-pantos-hls-rfc8216bis §3.1.2 puts no restriction on box
+ * order beyond ISOBMFF's, and ftyp + moov + moof + mdat is an ISOBMFF / CMAF track file); the in-band copy makes that
+ * segment a self-initializing one, which a player that restarts its MP4 parser at the discontinuity needs: VLC 3.0's
+ * adaptive demux does so (modules/demux/adaptive/Streams.cpp, "Restarting demuxer" on a discontinuity) but sends
+ * the init segment only once per rendition (hls/playlist/Parser.cpp keeps the first EXT-X-MAP, "FIXME: handle
+ * discontinuities"; SegmentTracker.cpp sends it again on a rendition switch or seek only), so without it its new MP4
+ * demuxer finds no moov and playback ends there. Players that keep their parser take the copy as the init segment
+ * they have: ffmpeg skips the duplicated moov, hls.js hands it to MSE as an initialization segment.
+ */
+function segmentFile(seg: Segment, afterDiscontinuity: boolean): Buffer {
+  const parts = seg.parts.map((p) => p.data);
+  return Buffer.concat(afterDiscontinuity ? [seg.init.data, ...parts] : parts);
 }
