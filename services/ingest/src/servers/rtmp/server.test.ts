@@ -253,6 +253,7 @@ describe('RtmpServer reconnects and second publishers', () => {
       await again.until(() => (s.pipeline.publishes[0]?.video.length ?? 0) === 1);
       expect(s.pipeline.publishes).toHaveLength(1);
       expect(s.pipeline.publishes[0]).toMatchObject({ reconnects: 1, endReason: undefined });
+      expect(s.gate.anchors.get('kappa')).toHaveLength(1);
     },
   );
 
