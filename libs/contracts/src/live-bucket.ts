@@ -9,7 +9,10 @@ import { MAX_TIMELINE_ANCHORS, type TimelineAnchor } from './stream-timeline.js'
  */
 export const LIVE_BUCKET = 'live';
 
-/** The value under a live room's key: which publish of the room is live, since when, and which ingest holds it. */
+/**
+ * The value under a live room's key: which publish of the room is live, since when, which ingest holds it, and how
+ * its live timeline maps to its recording's after reconnects.
+ */
 export interface LiveEntry {
   /** Unique per publish (a UUID). */
   readonly publishId: string;
