@@ -11,13 +11,14 @@ import { RtmpServer, type RtmpServerOptions } from '../servers/rtmp/server.js';
 /**
  * Keys "good-<room>" open <room>; a room has one live lock at a time, taken over when asked (the holder's onLost
  * then fires, as another instance's refresh would find); anything else is a bad key. Timeline anchors of
- * continued publishes are kept by room.
+ * continued publishes are kept by room, each after `continueDelayMs` (a slow NATS write).
  */
 export class FakeGate implements PublishGate {
   readonly live = new Set<string>();
   readonly released: string[] = [];
   readonly lost = new Map<string, () => void>();
   readonly anchors = new Map<string, TimelineAnchor[]>();
+  continueDelayMs = 0;
 
   async verify(streamKey: string): Promise<KeyCheck> {
     if (!streamKey.startsWith('good-'))
@@ -42,6 +43,7 @@ export class FakeGate implements PublishGate {
           cb();
         }),
       continueAt: async (anchor) => {
+        await new Promise((resolve) => setTimeout(resolve, this.continueDelayMs));
         this.anchors.set(room, [...(this.anchors.get(room) ?? []), anchor]);
       },
       release: async () => {
