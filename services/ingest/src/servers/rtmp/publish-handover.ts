@@ -66,7 +66,8 @@ export class PublishHandover {
    * reconnect at once; the timeline anchor it gives is written into the live entry before this resolves, so the
    * caller, which takes the new publisher's media only after, cannot publish a part of it before the entry maps
    * its program date-time (the write is bounded by the NATS request timeout; a failed one is left to the refresh).
-   * If `owner` goes away meanwhile, it orphans the publish itself (see {@link PublishHandover.orphan}).
+   * An `owner` whose connection ended meanwhile must hand the publish to {@link PublishHandover.orphan} itself (a
+   * publish that ended or went to another publisher meanwhile has released `owner`, which closed it).
    * @returns the publish, continued; "refused" under policy `reject` while the room's publisher is connected;
    *   undefined when the room has no publish here to continue.
    */
