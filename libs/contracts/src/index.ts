@@ -1,4 +1,11 @@
 export { LIVE_BUCKET, liveEntrySchema, encodeLiveEntry, decodeLiveEntry, type LiveEntry } from './live-bucket.js';
+export {
+  MAX_TIMELINE_ANCHORS,
+  appendAnchor,
+  streamTimeAt,
+  wallClockAt,
+  type TimelineAnchor,
+} from './stream-timeline.js';
 export { SERVICE_KINDS, type ServiceKind } from './service-kinds.js';
 export { ROOM_ID_PATTERN } from './room-id.js';
 export {

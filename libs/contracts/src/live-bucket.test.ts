@@ -28,8 +28,44 @@ describe('live bucket values', () => {
     );
   });
 
+  it('round-trips timeline anchors, written only when there are some', () => {
+    const anchors = [
+      { atMs: 20_000, streamTimeMs: 14_000 },
+      { atMs: 50_000, streamTimeMs: 40_000 },
+    ];
+    const continued = { publishId: 'p', startedAtMs: 1, anchors };
+    expect(encodeLiveEntry(continued)).toBe(
+      '{"publishId":"p","startedAtMs":1,"anchors":[{"atMs":20000,"streamTimeMs":14000},{"atMs":50000,"streamTimeMs":40000}]}',
+    );
+    expect(decodeLiveEntry(encodeLiveEntry(continued))).toEqual(continued);
+    expect(encodeLiveEntry({ publishId: 'p', startedAtMs: 1, anchors: [] })).toBe('{"publishId":"p","startedAtMs":1}');
+  });
+
+  it('reads an entry without anchors, as older ingests write it, as one with none', () => {
+    expect(decodeLiveEntry('{"publishId":"p","startedAtMs":1,"record":true}')?.anchors).toBeUndefined();
+  });
+
   it.each([
     ['not json', '{'],
+    ['anchors that are not an array', '{"publishId":"p","startedAtMs":1,"anchors":{}}'],
+    ['an anchor without a stream time', '{"publishId":"p","startedAtMs":1,"anchors":[{"atMs":5}]}'],
+    ['a fractional anchor', '{"publishId":"p","startedAtMs":1,"anchors":[{"atMs":5,"streamTimeMs":1.5}]}'],
+    [
+      'anchors out of order',
+      '{"publishId":"p","startedAtMs":1,"anchors":[{"atMs":9,"streamTimeMs":5},{"atMs":8,"streamTimeMs":6}]}',
+    ],
+    [
+      'a stream time going back',
+      '{"publishId":"p","startedAtMs":1,"anchors":[{"atMs":8,"streamTimeMs":6},{"atMs":9,"streamTimeMs":5}]}',
+    ],
+    [
+      'more than 16 anchors',
+      JSON.stringify({
+        publishId: 'p',
+        startedAtMs: 1,
+        anchors: Array.from({ length: 17 }, (_, i) => ({ atMs: i, streamTimeMs: i })),
+      }),
+    ],
     ['a record flag that is not a boolean', '{"publishId":"p","startedAtMs":1,"record":"yes"}'],
     ['no publish id', '{"startedAtMs":1}'],
     ['an empty publish id', '{"publishId":"","startedAtMs":1}'],

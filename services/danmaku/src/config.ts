@@ -30,7 +30,7 @@ export const configSpec = {
     'DANMAKU_TYPICAL_LATENCY_MS',
     3000,
     "Viewers' latency behind the live edge assumed for a danmaku without a plausible playhead, ms: its stream " +
-      'time is the time since the publish started minus this.',
+      'time is that of the moment this long before the post.',
   ),
   importMaxBytes: field(
     z.coerce

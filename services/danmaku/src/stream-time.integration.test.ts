@@ -109,4 +109,39 @@ describe('danmaku stream time', () => {
     );
     expect(after.publishId).toBe('');
   });
+
+  it("maps playheads after a reconnect of the publisher through the entry's timeline anchor, DPlayer posts too", async () => {
+    const kv = await new Kvm(nc).create('live', { history: 1, ttl: 30_000 });
+    const now = Date.now();
+    // 70 s of media, then a reconnect that took 10 s: the media after it is stamped from `atMs` on.
+    const anchor = { atMs: now - 20_000, streamTimeMs: 70_000 };
+    const publishId = '5a1d3c2e-0000-4000-8000-000000000002';
+    await kv.put('continued', JSON.stringify({ publishId, startedAtMs: now - 100_000, anchors: [anchor] }));
+    await waitFor(async () => (await post({ room: 'continued', name: 'bot', text: 'warm-up' })).danmaku?.publishId, {
+      what: 'the instance to see the publish',
+    });
+    const playheadMs = now - 5000;
+    const { danmaku: after } = await post({ room: 'continued', name: 'bot', text: 'after the gap', playheadMs });
+    expect(after).toMatchObject({ streamTimeMs: 70_000 + playheadMs - anchor.atMs, publishId });
+    const { danmaku: inGap } = await post({ room: 'continued', name: 'bot', text: 'in it', playheadMs: now - 23_000 });
+    expect(inGap?.streamTimeMs).toBe(70_000);
+    const { danmaku: estimated } = await post({ room: 'continued', name: 'bot', text: 'no playhead' });
+    expect(estimated?.streamTimeMs).toBe(70_000 + Number(estimated?.sentAtMs) - 3000 - anchor.atMs);
+
+    // DPlayer's `time` is stream time: it comes back as posted, the playhead built through the anchor.
+    const token = await issueToken(JWT_SECRET, { userId: 'dp', name: 'dp', roles: ['viewer'] }, 3_600_000);
+    const res = await fetch(`http://127.0.0.1:${svc.port('httpPort')}/dplayer/v3/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        id: `continued.${publishId}`,
+        time: 75.5,
+        text: 'from dplayer',
+        color: 0xffffff,
+        type: 0,
+      }),
+    });
+    expect(await res.json()).toEqual({ code: 0, data: [75.5, 0, 0xffffff, 'dp', 'from dplayer'] });
+    await kv.delete('continued');
+  });
 });

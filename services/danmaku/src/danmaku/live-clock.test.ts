@@ -18,6 +18,14 @@ describe('LiveClock', () => {
     expect(clock.publish('demo', 12_000)).toBeUndefined();
   });
 
+  it("keeps the entry's timeline anchors, the latest entry's after a reconnect", () => {
+    const clock = new LiveClock(log);
+    clock.apply('demo', entry('p1', 1000), 1000);
+    const anchors = [{ atMs: 9000, streamTimeMs: 6000 }];
+    clock.apply('demo', JSON.stringify({ publishId: 'p1', startedAtMs: 1000, anchors }), 9000);
+    expect(clock.publish('demo', 10_000)).toEqual({ publishId: 'p1', startedAtMs: 1000, anchors });
+  });
+
   it('treats an entry older than the bucket max age as expired', () => {
     const clock = new LiveClock(log);
     clock.reset(30_000);

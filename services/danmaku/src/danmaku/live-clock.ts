@@ -9,8 +9,8 @@ interface ClockEntry {
 }
 
 /**
- * Which rooms are live and since when, from the "live" bucket's entries, so the publish and stream
- * time of a danmaku (see streamTimeOf) need no lookup. Ingest re-puts a live
+ * Which rooms are live, since when and with which timeline anchors, from the "live" bucket's entries, so the
+ * publish and stream time of a danmaku (see streamTimeOf) need no lookup. Ingest re-puts a live
  * room's entry well within the bucket's max age; JetStream expires an entry past its max age without a
  * delete marker (nats-server 2.9), so an entry older than the max age counts as not live here too.
  */

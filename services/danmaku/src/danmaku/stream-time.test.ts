@@ -35,3 +35,17 @@ describe('streamTimeOf', () => {
     expect(streamTimeOf(undefined, now, undefined, rule)).toEqual({ streamTimeMs: -1 });
   });
 });
+
+describe('streamTimeOf after reconnects of the publisher', () => {
+  /** 80 s of media, then a reconnect that took 4 s: the media after it is stamped from 1_084_000 on. */
+  const continued = { publishId: 'p3', startedAtMs: 1_000_000, anchors: [{ atMs: 1_084_000, streamTimeMs: 80_000 }] };
+
+  it.each([
+    ['a playhead after the reconnect: through its anchor', 1_099_000, 95_000],
+    ['a playhead before the reconnect', 1_078_000, 78_000],
+    ['a playhead in the gap: where the media after it starts', 1_082_000, 80_000],
+    ['no playhead: the estimate goes through the anchor too', undefined, 93_000],
+  ])('places %s', (_, playheadMs, streamTimeMs) => {
+    expect(streamTimeOf(continued, now, playheadMs, rule)).toEqual({ publishId: 'p3', streamTimeMs });
+  });
+});

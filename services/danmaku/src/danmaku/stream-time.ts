@@ -1,4 +1,4 @@
-import type { LiveEntry } from '@onair/contracts';
+import { streamTimeAt, type LiveEntry } from '@onair/contracts';
 
 /** How far ahead of the server clock a poster's playhead may be and still count as plausible (clock skew), ms. */
 export const PLAYHEAD_MAX_AHEAD_MS = 1000;
@@ -11,11 +11,14 @@ export interface StreamTimeRule {
   readonly typicalLatencyMs: number;
 }
 
-/** Where on its publish's media timeline a danmaku goes. */
+/** Where on its publish's stream timeline (a recording's) a danmaku goes. */
 export interface DanmakuPlacement {
   /** The room's publish the danmaku was posted in; absent when the room was not live. */
   readonly publishId?: string;
-  /** ms since the publish started (never negative); -1 when the room was not live. */
+  /**
+   * ms on the publish's stream timeline, the media time of a recording of it (never negative); -1 when the room was
+   * not live.
+   */
   readonly streamTimeMs: number;
 }
 
@@ -23,9 +26,11 @@ export interface DanmakuPlacement {
  * The stream time of a danmaku posted at wall-clock `nowMs` during `publish` (undefined: not live, -1).
  * `playheadMs` is the poster's playhead as wall-clock unix epoch ms: the EXT-X-PROGRAM-DATE-TIME of the moment
  * shown (RFC 8216 §4.3.2.6; hls.js `playingDate`), which ingest stamps as the publish's `startedAtMs` plus the
- * media time. It is taken when plausible, between `nowMs - playheadMaxBehindMs` and `nowMs +`
- * {@link PLAYHEAD_MAX_AHEAD_MS}: stream time = `playheadMs - startedAtMs`. Otherwise (absent, or out of bounds)
- * the stream time is estimated as `nowMs - startedAtMs - typicalLatencyMs`. Both are floored at 0.
+ * media time, jumping forward at each reconnect of its publisher. It is taken when plausible, between
+ * `nowMs - playheadMaxBehindMs` and `nowMs +` {@link PLAYHEAD_MAX_AHEAD_MS}; otherwise (absent, or out of bounds)
+ * the moment shown is estimated as `nowMs - typicalLatencyMs`. Either is mapped to the gapless timeline of a
+ * recording through the entry's timeline anchors (`streamTimeAt` of @onair/contracts: `playheadMs - startedAtMs`
+ * until the first reconnect), floored at 0.
  */
 export function streamTimeOf(
   publish: LiveEntry | undefined,
@@ -39,5 +44,5 @@ export function streamTimeOf(
     playheadMs >= nowMs - rule.playheadMaxBehindMs &&
     playheadMs <= nowMs + PLAYHEAD_MAX_AHEAD_MS;
   const shown = plausible ? playheadMs : nowMs - rule.typicalLatencyMs;
-  return { publishId: publish.publishId, streamTimeMs: Math.max(0, shown - publish.startedAtMs) };
+  return { publishId: publish.publishId, streamTimeMs: streamTimeAt(publish, shown) };
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { wallClockAt } from '@onair/contracts';
 import { identityAllowsRoom, posterOf, unwrap, type RoutesCore } from '@onair/realtime';
 import { OnairError } from '@onair/runtime';
 import type { Danmaku, DanmakuPost } from '../danmaku/danmaku-kind.js';
@@ -15,8 +16,9 @@ export interface DplayerPostAnswer {
 /**
  * `POST /dplayer/v3/` (DPlayer's `send`, danmaku-formats.md §3.4): JSON `{id:"<room>.<publishId>", time (s), text,
  * color, type}` with the viewer token only in `Authorization: Bearer <token>`. The post goes through the core's
- * posting path as a socket's does (the token's identity and room, moderation, limits), with the playhead
- * `startedAtMs + time` on the live publish. Answers `{"code":0,"data":[timeS,type,color,author,text]}` with
+ * posting path as a socket's does (the token's identity and room, moderation, limits), with the playhead at which
+ * the live publish shows stream time `time` (`wallClockAt` of @onair/contracts: `startedAtMs + time` until the
+ * publisher's first reconnect), so the stream time of the danmaku is `time` when the playhead is plausible. Answers `{"code":0,"data":[timeS,type,color,author,text]}` with
  * `access-control-allow-origin: *`; errors through the one HTTP error path: 401 UNAUTHENTICATED without a good
  * token (or when the service takes none), 400 INVALID_ARGUMENT naming the field, 403 when the token is not good
  * for the room or the poster is banned, 409 NOT_LIVE when `id` names a publish that is not the room's live one,
@@ -39,7 +41,7 @@ export function dplayerPostRoute(
       const live = clock.publish(post.room, receivedAtMs);
       if (live === undefined || live.publishId !== post.publishId)
         throw new OnairError('NOT_LIVE', 'the publish is not the live one of the room');
-      const fields = { ...post.post, playheadMs: live.startedAtMs + post.streamTimeMs };
+      const fields = { ...post.post, playheadMs: wallClockAt(live, post.streamTimeMs) };
       const posted = unwrap(await messages.post({ room: post.room, poster: posterOf(identity), fields, receivedAtMs }));
       void reply.header('cache-control', 'no-store');
       const [data] = dplayerAnswer([{ ...posted, seq: 0 }]).data;

@@ -1,3 +1,4 @@
+import type { TimelineAnchor } from '@onair/contracts';
 import type { MediaHub } from '@onair/media';
 import type { Logger } from '@onair/runtime';
 import type { Fmp4Item } from '../fmp4/fmp4-reader.js';
@@ -12,6 +13,7 @@ import { FlvFeed, MAX_METADATA_BYTES, type FeedAttachment, type FlvTracks } from
 import { LiveStreamWriter } from './live-stream-writer.js';
 import type { Publish, PublishSink } from './publish-sink.js';
 import { RestartBudget } from './restart-budget.js';
+import { StreamTimeline } from './stream-timeline.js';
 import type { PublishHealthSnapshot } from './publish-health.js';
 import { PublisherInput } from './publisher-input.js';
 
@@ -68,6 +70,7 @@ export class LivePublish implements PublishSink {
   private ladder: readonly LadderEntry[];
   private readonly budget: RestartBudget;
   private segmenters = new Map<string, Segmenter>();
+  private timeline: StreamTimeline;
   private ending: Promise<void> | undefined;
 
   constructor(private readonly o: LivePublishOptions) {
@@ -77,6 +80,7 @@ export class LivePublish implements PublishSink {
     this.ladder = o.ladder;
     this.writer = this.createWriter();
     this.budget = new RestartBudget(o.maxRestarts, o.restartWindowMs);
+    this.timeline = new StreamTimeline(o.ladder, o.publish.startedAtMs);
     this.resetSegmenters();
     o.log.info({ ladder: o.ladder.map((e) => e.name) }, 'pipeline opened');
   }
@@ -115,10 +119,10 @@ export class LivePublish implements PublishSink {
    * the previous one left is written out, every rendition gets a discontinuity (RFC 8216 §4.3.2.3) and the media
    * sequence continues; the new publisher's media is taken from its sequence headers on, on a timeline that
    * continues where the wall clock is. A transcode's ffmpeg is replaced by a new one.
-   * @returns false when the publish is already ending: the caller opens a new one.
+   * @returns the stream timeline's anchor at the new media (StreamTimeline); undefined when ending: open a new one.
    */
-  reconnect(): boolean {
-    if (this.state !== 'open') return false;
+  reconnect(): TimelineAnchor | undefined {
+    if (this.state !== 'open') return undefined;
     this.feed.dispose();
     const run = this.run;
     this.run = undefined;
@@ -135,8 +139,9 @@ export class LivePublish implements PublishSink {
     this.remux = this.createRemux();
     this.input.reconnected();
     this.sourceInitSeen = false;
-    this.o.log.info({ inputStartMs: this.inputStartMs }, 'publish continued by a new publisher');
-    return true;
+    const anchor = this.timeline.anchor(this.inputStartMs);
+    this.o.log.info({ inputStartMs: this.inputStartMs, anchor }, 'publish continued by a new publisher');
+    return anchor;
   }
 
   /** The room this publish is of. */
@@ -293,6 +298,7 @@ export class LivePublish implements PublishSink {
     const { durationMs, independent, videoFrames, startMs } = item.info;
     const programDateTimeMs = this.o.publish.startedAtMs + offsetMs + startMs;
     this.writer.partSeen(rendition, { bytes: item.data.length, durationMs, videoFrames });
+    this.timeline.part(rendition, durationMs);
     this.writer.events(
       rendition,
       seg.push({ data: item.data, durationMs, independent, videoFrames, programDateTimeMs }),
@@ -335,9 +341,10 @@ export class LivePublish implements PublishSink {
     this.drop('ffmpeg stalled');
   }
 
-  /** New segmenters for `renditions` (all of the ladder's by default). */
+  /** New segmenters for `renditions` (all of the ladder's by default); what they held is off the stream timeline. */
   private resetSegmenters(renditions: readonly string[] = this.ladder.map((e) => e.name)): void {
     const { startedAtMs } = this.o.publish;
+    this.timeline.reset(renditions);
     const [first, firstPart] = [firstMediaSequence(startedAtMs), firstPartSequence(startedAtMs)];
     for (const name of renditions)
       this.segmenters.set(name, new Segmenter(name, this.o.targetSegmentMs, first, firstPart));
@@ -385,6 +392,7 @@ export class LivePublish implements PublishSink {
     this.ladder = ladder;
     this.writer = this.createWriter();
     this.segmenters.clear();
+    this.timeline = new StreamTimeline(ladder, this.o.publish.startedAtMs);
     this.resetSegmenters();
     this.o.log.info({ sourceHeight, ladder: ladder.map((e) => e.name) }, 'ladder fitted to the source');
   }

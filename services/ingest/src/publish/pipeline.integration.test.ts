@@ -153,11 +153,22 @@ describe('createPublishPipeline with real ffmpeg and the default ladder', () => 
       what: 'first segments',
     });
     const reconnectedAtMs = Date.now();
-    expect(harness.sink.reconnect()).toBe(true);
+    const anchor = harness.sink.reconnect();
     // The new publisher's timestamps start from 0 again, as a reconnecting encoder's do.
     replay(harness.sink, tags, 0, Infinity);
     await harness.sink.end('publisher left');
     expect(new Set(harness.ffmpegPids()).size).toBe(2);
+    // The anchor ties the program date-time of the new media to the source's media before the gap (EXTINF sum).
+    expect(anchor?.atMs).toBeGreaterThanOrEqual(reconnectedAtMs);
+    expect(anchor?.atMs).toBeLessThan(reconnectedAtMs + 1000);
+    const sourceEvents = harness.events.filter((e) => JSON.stringify(e).includes('"rendition":"source"'));
+    const beforeGap = sourceEvents.slice(
+      0,
+      sourceEvents.findIndex((e) => e.event === 'discontinuity'),
+    );
+    const recordedMs = beforeGap.reduce((ms, e) => (e.event === 'segmentEnd' ? ms + e.segmentEnd.durationMs : ms), 0);
+    expect(recordedMs).toBeGreaterThan(2000);
+    expect(Math.abs((anchor?.streamTimeMs ?? 0) - recordedMs)).toBeLessThanOrEqual(1);
     for (const rendition of ['source', '480p']) {
       expect(eventsOf(harness.events, 'discontinuity', rendition)).toHaveLength(1);
       const sequences = eventsOf(harness.events, 'segmentEnd', rendition).map((e) => e.segmentEnd.segmentSequence);
@@ -171,6 +182,8 @@ describe('createPublishPipeline with real ffmpeg and the default ladder', () => 
       expect(parts[0]).toMatchObject({ partIndex: 0, independent: true });
       // Program date-time follows the wall clock across the reconnect.
       expect(parts[0]?.programDateTimeMs).toBeGreaterThanOrEqual(reconnectedAtMs - 1000);
+      // The source's new media starts at the anchor (its first sample may trail the other track's by a frame).
+      if (rendition === 'source') expect((parts[0]?.programDateTimeMs ?? 0) - (anchor?.atMs ?? 0)).toBeLessThan(100);
       const probe = await probeSegment(dir, `${rendition}-reconnected`, init.initSegment.data, parts);
       expect(probe.videoFrames).toBe(parts.reduce((n, p) => n + p.videoFrames, 0));
     }

@@ -1,3 +1,4 @@
+import type { TimelineAnchor } from '@onair/contracts';
 import type { PublishHealthSnapshot } from './publish-health.js';
 
 /** One accepted publish: which room, which publish of it, and since when. */
@@ -22,9 +23,11 @@ export interface PublishSink {
   video(timestampMs: number, payload: Buffer): void;
   /**
    * A new publisher continues the stream after the previous one left or was replaced: a discontinuity, then its
-   * media from its sequence headers on. False when the stream is already ending (open a new publish instead).
+   * media from its sequence headers on. Returns where the stream timeline (a recording's) stands at the program
+   * date-time the new media starts at, for the live entry; undefined when the stream is already ending (open a new
+   * publish instead).
    */
-  reconnect(): boolean;
+  reconnect(): TimelineAnchor | undefined;
   /** The publish is over (FCUnpublish/deleteStream, a grace period that ran out, shutdown); resolves once ended. */
   end(reason: string): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { decodeLiveEntry, encodeLiveEntry, type LiveEntry } from '@onair/contracts';
+import { appendAnchor, decodeLiveEntry, encodeLiveEntry, type LiveEntry, type TimelineAnchor } from '@onair/contracts';
 import type { KV } from '@onair/nats-kit';
 import type { Logger } from '@onair/runtime';
 import type { PublishLease } from '../servers/rtmp/publish-gate.js';
@@ -28,7 +28,8 @@ export interface LeaseOptions {
  * exists, so at most one publisher per room across all ingest instances) and re-put every `refreshMs` with
  * `update` at the last revision. The bucket's max age expires the entry of an instance that died, so a stale
  * entry frees the room within one max age. A refresh and the release never overlap: release waits for the refresh
- * in flight, so it deletes at the revision that refresh wrote.
+ * in flight, so it deletes at the revision that refresh wrote. A reconnect's timeline anchor ({@link
+ * LiveLease.continueAt}) is put at once, not at the next refresh.
  */
 export class LiveLease implements PublishLease {
   private readonly lostCallbacks: Array<() => void> = [];
@@ -39,7 +40,7 @@ export class LiveLease implements PublishLease {
 
   private constructor(
     private readonly options: LeaseOptions,
-    private readonly entry: LiveEntry,
+    private entry: LiveEntry,
     private revision: number,
   ) {
     this.timer = setInterval(() => void this.refresh(), options.refreshMs);
@@ -90,6 +91,17 @@ export class LiveLease implements PublishLease {
     this.lostCallbacks.push(cb);
   }
 
+  /**
+   * Adds a reconnect's timeline anchor to the entry (keeping the last MAX_TIMELINE_ANCHORS) and re-puts it now,
+   * after any refresh in flight (which carries the entry without it). Resolves once put; a failed put is logged and
+   * the next refresh carries the anchor. After {@link LiveLease.release} it does nothing.
+   */
+  async continueAt(anchor: TimelineAnchor): Promise<void> {
+    this.entry = { ...this.entry, anchors: appendAnchor(this.entry.anchors, anchor) };
+    await this.refreshing;
+    await this.refresh();
+  }
+
   /** Stops refreshing and deletes the entry, once any refresh in flight has settled (its revision is the last). */
   async release(): Promise<void> {
     if (this.done) return;
@@ -126,7 +138,7 @@ export class LiveLease implements PublishLease {
           this.revision = await kv.create(room, value);
           log.warn({ err }, 'live entry had expired and was re-created');
         } else if (decodeLiveEntry(current.string())?.publishId === this.entry.publishId) {
-          this.revision = current.revision;
+          this.revision = await kv.update(room, value, current.revision);
         } else {
           this.lose();
         }

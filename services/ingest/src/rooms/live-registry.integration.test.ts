@@ -86,6 +86,21 @@ describe('LiveRegistry on a real nats-server', () => {
     expect((await registry.get('room-4'))?.publishId).toBe('other');
   });
 
+  it("puts a reconnect's timeline anchor at once, after a refresh in flight, and keeps it through refreshes", async () => {
+    const registry = await LiveRegistry.open(kvm, { log, bucket: 'live-anchors', ttlMs: 1000, refreshMs: 250 });
+    const lease = await registry.acquire('room-6');
+    const first = { atMs: (lease?.startedAtMs ?? 0) + 9000, streamTimeMs: 7000 };
+    const refreshed = lease?.refresh(); // the interval's put of the entry without the anchor
+    await lease?.continueAt(first);
+    await refreshed;
+    expect((await registry.get('room-6'))?.anchors).toEqual([first]);
+    const second = { atMs: first.atMs + 5000, streamTimeMs: 11_000 };
+    await lease?.continueAt(second);
+    await sleep(600);
+    expect(await registry.get('room-6')).toMatchObject({ publishId: lease?.publishId, anchors: [first, second] });
+    await lease?.release();
+  });
+
   it('deletes the entry when released while a refresh is in flight', async () => {
     const registry = await LiveRegistry.open(kvm, { log, bucket: 'live-race' });
     const lease = await registry.acquire('room-5');

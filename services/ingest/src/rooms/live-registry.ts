@@ -24,8 +24,9 @@ export interface LiveRegistryOptions {
 
 /**
  * Which rooms are live, across every ingest instance: one key per live room in the "live" KV bucket holding
- * `{ publishId, startedAtMs, grpcAddress, record }` (grpcAddress: where the instance holding the room serves its
- * media; record, present only when true: the origin relays record this publish). The bucket's max age (nats-server 2.9 supports a per-bucket TTL, not
+ * `{ publishId, startedAtMs, grpcAddress, record, anchors }` (grpcAddress: where the instance holding the room serves
+ * its media; record, present only when true: the origin relays record this publish; anchors, present once a new
+ * publisher continued the publish: its timeline anchors, see LiveLease.continueAt). The bucket's max age (nats-server 2.9 supports a per-bucket TTL, not
  * per-message TTLs, which came in 2.11) bounds how long the entry of a crashed instance can lock its room.
  */
 export class LiveRegistry {

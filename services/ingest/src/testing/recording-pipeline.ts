@@ -31,9 +31,11 @@ export class RecordingPipeline implements PublishPipeline {
       video: (timestampMs, payload) =>
         rec.video.push({ timestampMs, bytes: payload.length, keyframe: (payload[0] ?? 0) >> 4 === 1 }),
       reconnect: () => {
-        if (rec.endReason !== undefined) return false;
+        if (rec.endReason !== undefined) return undefined;
         rec.reconnects++;
-        return true;
+        // No media goes anywhere here: a timeline without a gap.
+        const atMs = Date.now();
+        return { atMs, streamTimeMs: atMs - publish.startedAtMs };
       },
       end: async (reason) => {
         rec.endReason ??= reason;

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import type { TimelineAnchor } from '@onair/contracts';
 import { createLogger, type Logger } from '@onair/runtime';
 import { encodeAmf0 } from '../protocols/rtmp/amf0-encode.js';
 import { setChunkSizeMessage } from '../protocols/rtmp/messages.js';
@@ -9,12 +10,15 @@ import { RtmpServer, type RtmpServerOptions } from '../servers/rtmp/server.js';
 
 /**
  * Keys "good-<room>" open <room>; a room has one live lock at a time, taken over when asked (the holder's onLost
- * then fires, as another instance's refresh would find); anything else is a bad key.
+ * then fires, as another instance's refresh would find); anything else is a bad key. Timeline anchors of
+ * continued publishes are kept by room, each after `continueDelayMs` (a slow NATS write).
  */
 export class FakeGate implements PublishGate {
   readonly live = new Set<string>();
   readonly released: string[] = [];
   readonly lost = new Map<string, () => void>();
+  readonly anchors = new Map<string, TimelineAnchor[]>();
+  continueDelayMs = 0;
 
   async verify(streamKey: string): Promise<KeyCheck> {
     if (!streamKey.startsWith('good-'))
@@ -38,6 +42,10 @@ export class FakeGate implements PublishGate {
           held = false;
           cb();
         }),
+      continueAt: async (anchor) => {
+        await new Promise((resolve) => setTimeout(resolve, this.continueDelayMs));
+        this.anchors.set(room, [...(this.anchors.get(room) ?? []), anchor]);
+      },
       release: async () => {
         if (!held) return;
         held = false;

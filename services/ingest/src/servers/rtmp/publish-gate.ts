@@ -1,3 +1,4 @@
+import type { TimelineAnchor } from '@onair/contracts';
 import type { Logger } from '@onair/runtime';
 import type { Publish } from '../../publish/publish-sink.js';
 
@@ -5,6 +6,12 @@ import type { Publish } from '../../publish/publish-sink.js';
 export interface PublishLease extends Publish {
   /** Calls `cb` once if the lock is lost while live (another publish took the room, here or elsewhere). */
   onLost(cb: () => void): void;
+  /**
+   * A new publisher continues the publish: `anchor` (where the stream timeline stands at its media) joins the lock's
+   * entry, which is written at once. Resolves once written, or once the write failed (logged; the next refresh
+   * writes it); never rejects.
+   */
+  continueAt(anchor: TimelineAnchor): Promise<void>;
   /** Releases the lock; never rejects (failures are logged, the lock then expires on its own). */
   release(): Promise<void>;
 }

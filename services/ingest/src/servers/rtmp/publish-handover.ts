@@ -62,21 +62,28 @@ export class PublishHandover {
 
   /**
    * The live publish of `room` for a new publisher to continue: one in its grace period, or (policy `replace`)
-   * one whose publisher is still connected, which is then released with reason "replaced".
-   * @returns the publish, continued (its sink has been told to reconnect); "refused" under policy `reject` while
-   *   the room's publisher is connected; undefined when the room has no publish here to continue.
+   * one whose publisher is still connected, which is then released with reason "replaced". The sink is told to
+   * reconnect at once; the timeline anchor it gives is written into the live entry before this resolves, so the
+   * caller, which takes the new publisher's media only after, cannot publish a part of it before the entry maps
+   * its program date-time (the write is bounded by the NATS request timeout; a failed one is left to the refresh).
+   * An `owner` whose connection ended meanwhile must hand the publish to {@link PublishHandover.orphan} itself (a
+   * publish that ended or went to another publisher meanwhile has released `owner`, which closed it).
+   * @returns the publish, continued; "refused" under policy `reject` while the room's publisher is connected;
+   *   undefined when the room has no publish here to continue.
    */
-  continueFor(room: string, owner: PublishOwner): HeldPublish | 'refused' | undefined {
+  async continueFor(room: string, owner: PublishOwner): Promise<HeldPublish | 'refused' | undefined> {
     const e = this.rooms.get(room);
     if (!e) return undefined;
     if (e.owner && this.o.policy === 'reject') return 'refused';
-    if (!e.held.sink.reconnect()) return undefined;
+    const anchor = e.held.sink.reconnect();
+    if (!anchor) return undefined;
     clearTimeout(e.grace);
     e.grace = undefined;
     const previous = e.owner;
     e.owner = owner;
-    e.log.info({ publishId: e.held.lease.publishId, replaced: previous !== undefined }, 'publish continued');
+    e.log.info({ publishId: e.held.lease.publishId, replaced: previous !== undefined, anchor }, 'publish continued');
     previous?.release('replaced');
+    await e.held.lease.continueAt(anchor);
     return e.held;
   }
 

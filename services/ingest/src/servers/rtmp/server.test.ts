@@ -253,8 +253,30 @@ describe('RtmpServer reconnects and second publishers', () => {
       await again.until(() => (s.pipeline.publishes[0]?.video.length ?? 0) === 1);
       expect(s.pipeline.publishes).toHaveLength(1);
       expect(s.pipeline.publishes[0]).toMatchObject({ reconnects: 1, endReason: undefined });
+      expect(s.gate.anchors.get('kappa')).toHaveLength(1);
     },
   );
+
+  it('waits the grace period again when the new publisher goes while its timeline anchor is written', async () => {
+    const s = (t = await startTestServer({ reconnectGraceMs: 300 }));
+    s.gate.continueDelayMs = 200;
+    const first = await s.open();
+    await publishPipelined(first, 'good-omicron');
+    first.socket.destroy();
+    await first.until(() => s.lines.some((l) => l.msg === 'publisher gone; waiting for it to reconnect'));
+    const again = await s.open();
+    await again.handshake();
+    again.send(
+      connectCmd(),
+      clientCommand(0, 'createStream', 2, null),
+      clientCommand(1, 'publish', 3, null, 'good-omicron'),
+    );
+    await again.until(() => s.lines.some((l) => l.msg === 'publish continued'));
+    again.socket.destroy();
+    await again.until(() => s.gate.released.includes('omicron'), 3000);
+    expect(s.gate.anchors.get('omicron')).toHaveLength(1);
+    expect(s.pipeline.publishes[0]?.endReason).toBe('connection closed while admitted; no reconnect within 300 ms');
+  });
 
   it('ends the stream and frees the room when nobody reconnects within the grace period', async () => {
     const s = (t = await startTestServer({ reconnectGraceMs: 200 }));

@@ -269,8 +269,12 @@ export class RtmpSession implements PublishOwner {
       this.log.info({ room, why: verdict.why }, 'on_publish hook refused the publish');
       return this.refuse('hook_refused', 'publish refused');
     }
-    const continued = handover.continueFor(room, this);
+    const continued = await handover.continueFor(room, this);
     if (continued === 'refused') return this.refuse('room_live', `room ${room} is already live`);
+    if (continued && this.state !== 'admitting') {
+      handover.orphan(room, this, 'connection closed while admitted');
+      return undefined;
+    }
     if (continued) return continued;
     const lease = await gate.acquire(room, publishId, this.log.child({ room }), policy === 'replace');
     if (this.state !== 'admitting') {
