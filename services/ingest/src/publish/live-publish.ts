@@ -3,16 +3,14 @@ import type { MediaHub } from '@onair/media';
 import type { Logger } from '@onair/runtime';
 import type { Fmp4Item } from '../fmp4/fmp4-reader.js';
 import { firstMediaSequence, firstPartSequence, Segmenter } from '../segmenter/segmenter.js';
-import { fragmentDurationFor } from '../transcode/ffmpeg-command.js';
-import { FfmpegRun, type RunExit } from '../transcode/ffmpeg-run.js';
 import { fitLadder, type LadderEntry, type TranscodedRendition } from '../transcode/ladder.js';
+import { Transcoder, type RunInput } from '../transcode/transcoder.js';
 import { RemuxError } from '../remux/remux-error.js';
 import { SourceRemux } from '../remux/source-remux.js';
 import { Fmp4Feed } from './fmp4-feed.js';
-import { FlvFeed, MAX_METADATA_BYTES, type FeedAttachment, type FlvTracks } from './flv-feed.js';
+import { FlvFeed, MAX_METADATA_BYTES, type FlvTracks } from './flv-feed.js';
 import { LiveStreamWriter } from './live-stream-writer.js';
 import type { Publish, PublishSink } from './publish-sink.js';
-import { RestartBudget } from './restart-budget.js';
 import { StreamTimeline } from './stream-timeline.js';
 import type { PublishHealthSnapshot } from './publish-health.js';
 import { PublisherInput } from './publisher-input.js';
@@ -46,18 +44,15 @@ export interface LivePublishOptions extends LivePublishSettings {
   onDropped: (reason: string) => void;
 }
 
-/** After ffmpeg is killed, how long to wait for its outputs to drain, ms. */
-const DRAIN_TIMEOUT_MS = 2000;
-
 /**
  * One accepted publish. The source rendition is repackaged in process (SourceRemux); only when the ladder has
- * transcoded renditions does its FLV go to one ffmpeg for them (restarted, within a budget, when it exits while
- * the publisher is still there). Every rendition's parts are cut into segments and written to the MediaHub.
+ * transcoded renditions does its FLV go to one ffmpeg for them (Transcoder). Every rendition's parts are cut into
+ * segments and written to the MediaHub.
  */
 export class LivePublish implements PublishSink {
   private state: 'open' | 'ending' | 'ended' = 'open';
-  private run: FfmpegRun | undefined;
-  private runFeed: FeedAttachment | undefined;
+  /** Created with the first ffmpeg run; the ladder is fitted before it. */
+  private transcoder: Transcoder | undefined;
   private feed: FlvFeed;
   private remux: SourceRemux | undefined;
   private sourceInitSeen = false;
@@ -68,7 +63,6 @@ export class LivePublish implements PublishSink {
   private readonly input: PublisherInput;
   private writer: LiveStreamWriter;
   private ladder: readonly LadderEntry[];
-  private readonly budget: RestartBudget;
   private segmenters = new Map<string, Segmenter>();
   private timeline: StreamTimeline;
   private ending: Promise<void> | undefined;
@@ -79,7 +73,6 @@ export class LivePublish implements PublishSink {
     this.remux = this.createRemux();
     this.ladder = o.ladder;
     this.writer = this.createWriter();
-    this.budget = new RestartBudget(o.maxRestarts, o.restartWindowMs);
     this.timeline = new StreamTimeline(o.ladder, o.publish.startedAtMs);
     this.resetSegmenters();
     o.log.info({ ladder: o.ladder.map((e) => e.name) }, 'pipeline opened');
@@ -92,7 +85,7 @@ export class LivePublish implements PublishSink {
       this.o.log.warn({ maxBytes: MAX_METADATA_BYTES }, 'onMetaData over the size limit dropped');
       return;
     }
-    if (!this.run) this.fitLadderTo(meta);
+    if (!this.transcoder) this.fitLadderTo(meta);
     this.writer.metadata(meta);
   }
 
@@ -118,19 +111,21 @@ export class LivePublish implements PublishSink {
    * A new publisher continues this stream (a reconnect, or a publisher replaced by one with the same key): what
    * the previous one left is written out, every rendition gets a discontinuity (RFC 8216 §4.3.2.3) and the media
    * sequence continues; the new publisher's media is taken from its sequence headers on, on a timeline that
-   * continues where the wall clock is. A transcode's ffmpeg is replaced by a new one.
+   * continues where the wall clock is. A transcode's ffmpeg is replaced by a new one once it has written what it
+   * holds: the transcoded renditions get their discontinuity after that (Transcoder.handOver).
    * @returns the stream timeline's anchor at the new media (StreamTimeline); undefined when ending: open a new one.
    */
   reconnect(): TimelineAnchor | undefined {
     if (this.state !== 'open') return undefined;
     this.feed.dispose();
-    const run = this.run;
-    this.run = undefined;
-    run?.kill();
+    // First: an fMP4-fed transcoder gets the source's last parts before its input ends.
     this.remuxStep(() => this.remux?.finish());
     if (this.writer.started) {
-      for (const [rendition, seg] of this.segmenters) this.writer.events(rendition, seg.discontinuity());
+      this.transcoder?.handOver();
+      for (const [rendition, seg] of this.segmenters)
+        if (!this.transcoder?.renditions.includes(rendition)) this.writer.events(rendition, seg.discontinuity());
     } else {
+      this.transcoder?.discard();
       this.writer.reset();
       this.resetSegmenters();
     }
@@ -155,34 +150,27 @@ export class LivePublish implements PublishSink {
   }
 
   end(reason: string): Promise<void> {
-    this.ending ??= this.close(reason, (run) => run.end(this.o.endTimeoutMs));
+    this.ending ??= this.close(reason, true);
     return this.ending;
   }
 
   /** Ends the publish at once (ffmpeg stalled or keeps failing, hub refused it); media after it is ignored. */
   private drop(reason: string): void {
-    if (this.ending) return;
-    this.ending = this.close(reason, (run) => {
-      run.kill();
-      return run.finished;
-    });
+    // Not while ending either: close() runs steps (the remux's last parts) before `ending` is set.
+    if (this.ending || this.state !== 'open') return;
+    this.ending = this.close(reason, false);
     this.o.onDropped(reason);
   }
 
-  private async close(reason: string, stop: (run: FfmpegRun) => Promise<RunExit>): Promise<void> {
+  /**
+   * @param flush end ffmpeg's input so it writes what it holds (the publisher left), rather than kill it (a drop).
+   */
+  private async close(reason: string, flush: boolean): Promise<void> {
     if (this.state === 'open') this.state = 'ending';
     this.feed.dispose();
-    const run = this.run;
-    if (run) {
-      const bound = this.o.endTimeoutMs + DRAIN_TIMEOUT_MS + 1000;
-      let timer: NodeJS.Timeout | undefined;
-      const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), bound)));
-      const result = await Promise.race([stop(run), expired]);
-      clearTimeout(timer);
-      if (result === 'expired') this.o.log.error({ boundMs: bound }, 'ffmpeg did not finish in time');
-      this.run = undefined;
-    }
+    // First: an fMP4-fed transcoder gets the source's last parts before its input ends.
     this.remuxStep(() => this.remux?.finish());
+    await this.transcoder?.end(flush);
     this.state = 'ended';
     for (const [rendition, seg] of this.segmenters) this.writer.events(rendition, seg.finish());
     this.writer.end(reason);
@@ -205,39 +193,15 @@ export class LivePublish implements PublishSink {
       this.mp4Feed = new Fmp4Feed();
     }
     this.remuxStep(() => this.remux?.start());
-    if (this.transcodes().length > 0) this.startRun(tracks);
+    if (this.transcodes().length > 0 && this.state === 'open') {
+      this.transcoder ??= this.createTranscoder();
+      this.transcoder.start(tracks, this.mp4Feed ? 'mp4' : 'flv');
+    }
     if (this.transcodes().length === 0 || this.mp4Feed) this.feed.dispose();
   }
 
   private transcodes(): TranscodedRendition[] {
     return this.ladder.filter((e): e is TranscodedRendition => e.kind === 'transcode');
-  }
-
-  private startRun(tracks: FlvTracks): void {
-    if (this.state !== 'open') return;
-    const run: FfmpegRun = new FfmpegRun({
-      ffmpegPath: this.o.ffmpegPath,
-      ladder: this.transcodes(),
-      tracks,
-      socketDir: this.o.socketDir,
-      runId: this.o.nextRunId(),
-      fragmentDurationMs: fragmentDurationFor(this.o.partTargetMs),
-      maxBoxBytes: this.o.maxBoxBytes,
-      maxLoggedLines: this.o.maxLoggedLines,
-      drainTimeoutMs: DRAIN_TIMEOUT_MS,
-      log: this.o.log,
-      inputFormat: this.mp4Feed ? 'mp4' : 'flv',
-      onItem: (rendition, item) => {
-        if (run !== this.run) return;
-        // The FLV feed's offset is on the current publisher's timeline; the fMP4 feed's is the source's, the publish's.
-        const offsetMs = this.runFeed?.offsetMs() ?? 0;
-        this.onItem(rendition, item, this.mp4Feed ? offsetMs : this.inputStartMs + offsetMs);
-      },
-    });
-    this.run = run;
-    const write = (chunk: Buffer): void => run.write(chunk);
-    this.runFeed = this.mp4Feed ? this.mp4Feed.attach(write) : this.feed.attach(write);
-    void run.finished.then((exit) => this.guarded(() => this.onRunFinished(run, exit)));
   }
 
   /**
@@ -305,37 +269,23 @@ export class LivePublish implements PublishSink {
     );
   }
 
-  private onRunFinished(run: FfmpegRun, exit: RunExit): void {
-    if (run !== this.run || this.state !== 'open') return;
-    this.run = undefined;
-    this.feed.detach();
-    this.mp4Feed?.detach();
-    if (!this.budget.take()) {
-      this.o.log.error(
-        { err: exit.err, outcome: exit.outcome, maxRestarts: this.o.maxRestarts, windowMs: this.o.restartWindowMs },
-        'ffmpeg restart limit reached',
-      );
-      this.drop('ffmpeg failed');
+  /** A transcode run was replaced: its renditions' media breaks here (before the stream started: they start over). */
+  private onRunEnded(renditions: readonly string[]): void {
+    if (this.state === 'ended') return;
+    if (!this.writer.started) {
+      this.writer.reset(renditions);
+      this.resetSegmenters(renditions);
       return;
     }
-    this.o.log.warn({ err: exit.err, outcome: exit.outcome }, 'ffmpeg restarting');
-    const transcoded = this.transcodes().map((e) => e.name);
-    if (this.writer.started) {
-      for (const rendition of transcoded) {
-        const seg = this.segmenters.get(rendition);
-        if (seg) this.writer.events(rendition, seg.discontinuity());
-      }
-    } else {
-      this.writer.reset(transcoded);
-      this.resetSegmenters(transcoded);
+    for (const rendition of renditions) {
+      const seg = this.segmenters.get(rendition);
+      if (seg) this.writer.events(rendition, seg.discontinuity());
     }
-    const tracks = this.feed.tracks;
-    if (tracks) this.startRun(tracks);
   }
 
   /** Drops the publish when ffmpeg has not taken `maxPendingBytes` of input (it stalled or is too slow). */
   private checkBacklog(): void {
-    const pending = this.run?.pendingBytes ?? 0;
+    const pending = this.transcoder?.pendingBytes ?? 0;
     if (pending <= this.o.maxPendingBytes) return;
     this.o.log.warn({ pendingBytes: pending, maxPendingBytes: this.o.maxPendingBytes }, 'ffmpeg stalled');
     this.drop('ffmpeg stalled');
@@ -367,6 +317,41 @@ export class LivePublish implements PublishSink {
       timelineStartMs: this.inputStartMs,
       onItem: (item) => this.onSourceItem(item),
     });
+  }
+
+  private createTranscoder(): Transcoder {
+    return new Transcoder({
+      ffmpegPath: this.o.ffmpegPath,
+      ladder: this.transcodes(),
+      socketDir: this.o.socketDir,
+      nextRunId: this.o.nextRunId,
+      partTargetMs: this.o.partTargetMs,
+      maxBoxBytes: this.o.maxBoxBytes,
+      maxLoggedLines: this.o.maxLoggedLines,
+      flushTimeoutMs: this.o.endTimeoutMs,
+      maxRestarts: this.o.maxRestarts,
+      restartWindowMs: this.o.restartWindowMs,
+      log: this.o.log,
+      attach: (write) => this.attachRun(write),
+      detach: () => {
+        this.feed.detach();
+        this.mp4Feed?.detach();
+      },
+      tracks: () => this.feed.tracks,
+      onItem: (rendition, item, offsetMs) => this.onItem(rendition, item, offsetMs),
+      onRunEnded: (renditions) => this.onRunEnded(renditions),
+      onFailed: () => this.drop('ffmpeg failed'),
+      guard: (step) => this.guarded(step),
+    });
+  }
+
+  /** Feeds a new ffmpeg run the current publisher's media; its offset is on the publish's timeline, ms. */
+  private attachRun(write: (chunk: Buffer) => void): RunInput {
+    // The fMP4 feed's offset is the source's, the publish's; the FLV feed's is on the current publisher's timeline.
+    if (this.mp4Feed) return this.mp4Feed.attach(write);
+    const inputStartMs = this.inputStartMs;
+    const fed = this.feed.attach(write);
+    return { offsetMs: () => inputStartMs + (fed.offsetMs() ?? 0) };
   }
 
   private createWriter(): LiveStreamWriter {

@@ -24,7 +24,10 @@ export interface PublishPipelineOptions {
   startTimeoutMs?: number;
   /** FLV bytes ffmpeg may leave untaken before the publish is dropped as stalled. @default 8388608 (8 MiB) */
   maxPendingBytes?: number;
-  /** After the publisher leaves, how long ffmpeg may take to flush before it is killed, ms. @default 5000 */
+  /**
+   * After the publisher leaves, or a new publisher continues the publish, how long ffmpeg may take to flush before
+   * it is killed, ms. @default 5000
+   */
   endTimeoutMs?: number;
   /** ffmpeg restarts allowed per `restartWindowMs`; one more ends the stream. @default 3 */
   maxRestarts?: number;
