@@ -80,9 +80,30 @@ describe('RegistryUpstream', () => {
     expect(upstream.rooms.sort()).toEqual(['legacy', 'on-a', 'on-b']);
   });
 
+  it("lets a deleted room's call bring its last segments and StreamEnded before the room ends", async () => {
+    const feed = hubFeeder(a.hub, { room: 'ending' });
+    feed.start('pub-ending');
+    feed.init('init');
+    feed.segment(0);
+    await put('ending', { publishId: 'pub-ending', startedAtMs: 1, grpcAddress: a.address });
+    const stream = await waitFor(() => hub.get('ending'), { what: 'the room in the hub' });
+    const seen: string[] = [];
+    stream.listen((e) => seen.push(e.event === 'streamEnded' ? `streamEnded ${e.streamEnded.reason}` : e.event));
+    // The delete overtakes the publish's last events, as at the end of a publish on ingest: they come after it.
+    await kv.delete('ending');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(hub.get('ending')).toBe(stream);
+    feed.segment(1, 1000);
+    a.hub.end('ending', 'FCUnpublish');
+    await waitFor(() => hub.get('ending') === undefined, { what: 'the room to end' });
+    expect(seen.slice(-3)).toEqual(['part', 'segmentEnd', 'streamEnded FCUnpublish']);
+    expect(upstream.rooms).not.toContain('ending');
+  });
+
   it('ends a room whose key is deleted, and one whose entry outlived the max age', async () => {
     await kv.delete('on-b');
-    await waitFor(() => hub.get('on-b') === undefined, { timeoutMs: 3000, what: 'on-b to end' });
+    // Its call stays live (B still has the room): it ends once the 2 s given for a StreamEnded have passed.
+    await waitFor(() => hub.get('on-b') === undefined, { timeoutMs: 5000, what: 'on-b to end' });
     expect(b.hub.get('on-b')).toBeDefined();
     const refresh = setInterval(() => void put('legacy', { publishId: 'pub-legacy', startedAtMs: 1 }), 500);
     try {

@@ -10,6 +10,8 @@ import { RoomSubscription } from './room-subscription.js';
 
 /** The service name ingest replicas' certificates carry, checked whatever address a replica is dialled at. */
 const INGEST_SERVICE_NAME = 'ingest';
+/** After a room's entry is deleted, how long its subscription may take to bring the ingest's StreamEnded, ms. */
+const END_GRACE_MS = 2000;
 
 /** Options of {@link RegistryUpstream}. */
 export interface RegistryUpstreamOptions {
@@ -38,6 +40,8 @@ interface Followed {
   subscription: RoomSubscription | undefined;
   /** When the entry was last written (NATS server clock), unix epoch ms. */
   updatedAtMs: number;
+  /** Set once the entry was deleted while the subscription was live: ends the room if no StreamEnded came first. */
+  endTimer?: NodeJS.Timeout | undefined;
 }
 
 /**
@@ -46,7 +50,9 @@ interface Followed {
  * {@link RoomSubscription}. When an entry moves to another ingest (its publisher reconnected to another replica), the
  * room is subscribed there and the snapshot that ingest replays replaces the hub's stream (a new publish, as after a
  * restart); when the key is deleted, or the entry is older than the bucket's max age (JetStream expires it without a
- * delete marker), the hub's stream ends.
+ * delete marker), the hub's stream ends. A publish that ended on its ingest sends StreamEnded on the call after its
+ * last segments, but the delete comes over NATS and may overtake them: a live call gets `END_GRACE_MS` to end the
+ * stream itself, with everything before it, so the end of a publish (and of its recording) is not cut short.
  */
 export class RegistryUpstream implements LiveRoomsListener {
   private readonly followed = new Map<string, Followed>();
@@ -130,9 +136,13 @@ export class RegistryUpstream implements LiveRoomsListener {
     if (this.stopped) return;
     this.seen?.add(room);
     this.options.onEntry?.(room, entry);
-    if (!entry) return this.end(room, 'ended upstream');
+    if (!entry) return this.deleted(room);
     const address = entry.grpcAddress ?? this.options.fallbackAddress;
     const current = this.followed.get(room);
+    if (current?.endTimer) {
+      clearTimeout(current.endTimer);
+      current.endTimer = undefined;
+    }
     if (current?.address === address) {
       current.updatedAtMs = updatedAtMs;
       // A new publish on the same ingest: a live subscription follows it there (the ingest replaces the stream).
@@ -169,6 +179,8 @@ export class RegistryUpstream implements LiveRoomsListener {
         if (followed.subscription !== s) return;
         followed.subscription = undefined;
         this.clients.release(address);
+        // The StreamEnded came after the entry's delete: the room is done here.
+        if (followed.endTimer && this.followed.get(room) === followed) this.unfollow(room, 'ended upstream');
       },
     });
     this.followed.set(room, followed);
@@ -180,10 +192,24 @@ export class RegistryUpstream implements LiveRoomsListener {
     const followed = this.followed.get(room);
     if (!followed) return;
     this.followed.delete(room);
+    clearTimeout(followed.endTimer);
     if (!followed.subscription) return;
     followed.subscription.stop(reason);
     followed.subscription = undefined;
     this.clients.release(followed.address);
+  }
+
+  /**
+   * The room's entry was deleted: its publish ended. A live call is given `END_GRACE_MS` to bring the StreamEnded
+   * (after the publish's last events) before the stream is ended here; without one it ends at once.
+   */
+  private deleted(room: string): void {
+    const followed = this.followed.get(room);
+    if (!followed?.subscription) return this.end(room, 'ended upstream');
+    clearTimeout(followed.endTimer);
+    followed.endTimer = setTimeout(() => {
+      if (this.followed.get(room) === followed) this.end(room, 'ended upstream');
+    }, END_GRACE_MS);
   }
 
   private end(room: string, reason: string): void {
