@@ -1,13 +1,18 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MediaHub, type MediaEvent, type Part } from '@onair/media';
 import { publishTestStream, waitFor, type TestProcess } from '@onair/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublishPipeline } from '../publish/pipeline.js';
 import type { PublishPipeline } from '../publish/publish-sink.js';
 import { RtmpServer } from '../servers/rtmp/server.js';
+import { openHarness, recordPublish, replay } from '../testing/pipeline-harness.js';
 import { captureLog, FakeGate } from '../testing/test-server.js';
 import { ladderSchema } from './ladder.js';
 
 const ROOM = 'flush';
+const LADDER = 'source,240p=426x240@300k';
 const RENDITIONS = ['source', '240p'];
 /** Part Target Duration of the pipeline, ms: the tolerance of every comparison between renditions. */
 const PART_TARGET_MS = 334;
@@ -53,7 +58,7 @@ describe('a transcode across a reconnect inside the grace period', () => {
   beforeAll(async () => {
     pipeline = createPublishPipeline({
       hub,
-      ladder: ladderSchema.parse('source,240p=426x240@300k'),
+      ladder: ladderSchema.parse(LADDER),
       ffmpegPath: 'ffmpeg',
       targetSegmentMs: 2000,
       partTargetMs: PART_TARGET_MS,
@@ -127,5 +132,69 @@ describe('a transcode across a reconnect inside the grace period', () => {
     expect(sumMs(source.after)).toBeGreaterThan(4000);
     expect(Math.abs(sumMs(transcoded.after) - sumMs(source.after))).toBeLessThanOrEqual(PART_TARGET_MS);
     expect(Math.abs(endMs(transcoded.after) - endMs(source.after))).toBeLessThanOrEqual(PART_TARGET_MS);
+  }, 90_000);
+});
+
+describe('a transcode across reconnects that come faster than a flush', () => {
+  let dir: string;
+
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('kills the run a second reconnect replaces while the first flushes, keeping every rendition in order', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'onair-transcoder-'));
+    const tags = await recordPublish(dir, 4);
+    const h = openHarness(
+      LADDER,
+      { width: 1280, height: 720, framerate: 25, videocodecid: 7, audiocodecid: 10 },
+      {
+        partTargetMs: PART_TARGET_MS,
+        endTimeoutMs: 60_000,
+      },
+    );
+    try {
+      replay(h.sink, tags, 0, Infinity);
+      await waitFor(() => RENDITIONS.every((r) => sides(h.events, r).events.some((e) => e.event === 'segmentEnd')), {
+        timeoutMs: 30_000,
+        what: 'first segments',
+      });
+      // 4 s arrived at once: the first flush has seconds to encode, and the second publisher leaves at once.
+      expect(await h.sink.reconnect()).toBeDefined();
+      replay(h.sink, tags, 0, 2000);
+      expect(await h.sink.reconnect()).toBeDefined();
+      replay(h.sink, tags, 0, Infinity);
+      await h.sink.end('publisher left');
+
+      expect(h.dropped).toEqual([]);
+      expect(h.logs.filter((l) => l.level === 'error')).toEqual([]);
+      // The first flushed; the second, killed at once, may finish first.
+      const outcomes = h.logs.filter((l) => l.msg === 'replaced ffmpeg flushed').map((l) => String(l.outcome));
+      expect(outcomes.sort()).toEqual(['exited', 'failed']);
+      for (const rendition of RENDITIONS) {
+        const mine = sides(h.events, rendition).events;
+        expect(mine.filter((e) => e.event === 'discontinuity')).toHaveLength(2);
+        // After each discontinuity an init segment comes before any part.
+        let needsInit = false;
+        for (const e of mine) {
+          if (e.event === 'discontinuity') needsInit = true;
+          if (e.event === 'initSegment') needsInit = false;
+          expect(e.event === 'part' && needsInit).toBe(false);
+        }
+        const sequences = mine.flatMap((e) => (e.event === 'segmentEnd' ? [e.segmentEnd.segmentSequence] : []));
+        expect(sequences).toEqual(sequences.map((_, i) => (sequences[0] ?? 0) + i));
+      }
+      // The last publisher's media, after the last discontinuity, is whole in both renditions.
+      const last = (r: string): Part[] => {
+        const mine = sides(h.events, r).events;
+        const cut = mine.map((e) => e.event).lastIndexOf('discontinuity');
+        return mine.slice(cut).flatMap((e) => (e.event === 'part' ? [e.part] : []));
+      };
+      expect(sumMs(last('source'))).toBeGreaterThan(3500);
+      expect(Math.abs(sumMs(last('240p')) - sumMs(last('source')))).toBeLessThanOrEqual(PART_TARGET_MS);
+      expect(h.events.at(-1)).toEqual({ event: 'streamEnded', streamEnded: { reason: 'publisher left' } });
+    } finally {
+      await h.pipeline.close();
+    }
   }, 90_000);
 });
