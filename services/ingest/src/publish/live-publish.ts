@@ -113,15 +113,17 @@ export class LivePublish implements PublishSink {
    * sequence continues; the new publisher's media is taken from its sequence headers on, on a timeline that
    * continues where the wall clock is. A transcode's ffmpeg is replaced by a new one once it has written what it
    * holds: the transcoded renditions get their discontinuity after that (Transcoder.handOver).
-   * @returns the stream timeline's anchor at the new media (StreamTimeline); undefined when ending: open a new one.
+   * @returns the stream timeline's anchor at the new media (StreamTimeline), once the media before it is written
+   *   (a ladder without source follows a transcode: after its ffmpeg flushed); undefined when ending: open a new one.
    */
-  reconnect(): TimelineAnchor | undefined {
+  reconnect(): TimelineAnchor | Promise<TimelineAnchor> | undefined {
     if (this.state !== 'open') return undefined;
     this.feed.dispose();
     // First: an fMP4-fed transcoder gets the source's last parts before its input ends.
     this.remuxStep(() => this.remux?.finish());
+    let flushed: Promise<void> | undefined;
     if (this.writer.started) {
-      this.transcoder?.handOver();
+      flushed = this.transcoder?.handOver();
       for (const [rendition, seg] of this.segmenters)
         if (!this.transcoder?.renditions.includes(rendition)) this.writer.events(rendition, seg.discontinuity());
     } else {
@@ -134,9 +136,14 @@ export class LivePublish implements PublishSink {
     this.remux = this.createRemux();
     this.input.reconnected();
     this.sourceInitSeen = false;
-    const anchor = this.timeline.anchor(this.inputStartMs);
-    this.o.log.info({ inputStartMs: this.inputStartMs, anchor }, 'publish continued by a new publisher');
-    return anchor;
+    const inputStartMs = this.inputStartMs;
+    const anchor = (): TimelineAnchor => {
+      const at = this.timeline.anchor(inputStartMs);
+      this.o.log.info({ inputStartMs, anchor: at }, 'publish continued by a new publisher');
+      return at;
+    };
+    const followsTranscode = this.transcoder?.renditions.includes(StreamTimeline.renditionOf(this.ladder));
+    return flushed && followsTranscode ? flushed.then(anchor) : anchor();
   }
 
   /** The room this publish is of. */

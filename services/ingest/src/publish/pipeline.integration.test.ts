@@ -153,7 +153,7 @@ describe('createPublishPipeline with real ffmpeg and the default ladder', () => 
       what: 'first segments',
     });
     const reconnectedAtMs = Date.now();
-    const anchor = harness.sink.reconnect();
+    const anchor = await harness.sink.reconnect();
     // The new publisher's timestamps start from 0 again, as a reconnecting encoder's do.
     replay(harness.sink, tags, 0, Infinity);
     await harness.sink.end('publisher left');

@@ -24,10 +24,11 @@ export interface PublishSink {
   /**
    * A new publisher continues the stream after the previous one left or was replaced: a discontinuity, then its
    * media from its sequence headers on. Returns where the stream timeline (a recording's) stands at the program
-   * date-time the new media starts at, for the live entry; undefined when the stream is already ending (open a new
-   * publish instead).
+   * date-time the new media starts at, for the live entry (a promise when that media is still being written: a
+   * transcode's replaced ffmpeg flushing, bounded); undefined when the stream is already ending (open a new publish
+   * instead).
    */
-  reconnect(): TimelineAnchor | undefined;
+  reconnect(): TimelineAnchor | Promise<TimelineAnchor> | undefined;
   /** The publish is over (FCUnpublish/deleteStream, a grace period that ran out, shutdown); resolves once ended. */
   end(reason: string): Promise<void>;
 }

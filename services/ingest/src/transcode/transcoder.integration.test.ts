@@ -198,3 +198,40 @@ describe('a transcode across reconnects that come faster than a flush', () => {
     }
   }, 90_000);
 });
+
+describe('the timeline anchor of a publish whose recording follows a transcode', () => {
+  let dir: string;
+
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('counts what the replaced ffmpeg flushed: a ladder without source', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'onair-transcoder-'));
+    const tags = await recordPublish(dir, 4);
+    const h = openHarness(
+      '240p=426x240@300k',
+      { width: 1280, height: 720, videocodecid: 7, audiocodecid: 10 },
+      {
+        partTargetMs: PART_TARGET_MS,
+        endTimeoutMs: 60_000,
+      },
+    );
+    try {
+      replay(h.sink, tags, 0, Infinity);
+      await waitFor(() => sides(h.events, '240p').events.some((e) => e.event === 'segmentEnd'), {
+        timeoutMs: 30_000,
+        what: 'a first segment',
+      });
+      const anchor = await h.sink.reconnect();
+      replay(h.sink, tags, 0, Infinity);
+      await h.sink.end('publisher left');
+      const before = sumMs(sides(h.events, '240p').before);
+      console.info(`anchor ${JSON.stringify(anchor)}; 240p before the discontinuity: ${before} ms`);
+      expect(before).toBeGreaterThan(3500);
+      expect(Math.abs((anchor?.streamTimeMs ?? 0) - before)).toBeLessThanOrEqual(1);
+    } finally {
+      await h.pipeline.close();
+    }
+  }, 90_000);
+});

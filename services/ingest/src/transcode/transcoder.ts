@@ -106,10 +106,12 @@ export class Transcoder {
    * A new publisher continues the publish: the current run's input ends and it flushes (killed after
    * `flushTimeoutMs`, or at once while an earlier run still flushes); its output is written, then `onRunEnded`, then
    * the output of the run {@link start} begins next.
+   * @returns resolves once the replaced run's output and `onRunEnded` are written (within the flush's bound, never
+   *   rejects); undefined when no run was there to replace.
    */
-  handOver(): void {
+  handOver(): Promise<void> | undefined {
     const current = this.current;
-    if (!current) return;
+    if (!current) return undefined;
     this.current = undefined;
     this.o.detach();
     const { run, output } = current;
@@ -135,6 +137,7 @@ export class Transcoder {
       }),
     );
     this.flushing.set(run, flushed);
+    return output.done;
   }
 
   /** Kills the current run and forgets its output not yet written: the renditions start over (no stream yet). */

@@ -63,7 +63,8 @@ export class PublishHandover {
   /**
    * The live publish of `room` for a new publisher to continue: one in its grace period, or (policy `replace`)
    * one whose publisher is still connected, which is then released with reason "replaced". The sink is told to
-   * reconnect at once; the timeline anchor it gives is written into the live entry before this resolves, so the
+   * reconnect at once; the timeline anchor it gives (once the media before it is written: a transcode's replaced
+   * ffmpeg flushes first, within its bound) is written into the live entry before this resolves, so the
    * caller, which takes the new publisher's media only after, cannot publish a part of it before the entry maps
    * its program date-time (the write is bounded by the NATS request timeout; a failed one is left to the refresh).
    * An `owner` whose connection ended meanwhile must hand the publish to {@link PublishHandover.orphan} itself (a
@@ -75,14 +76,15 @@ export class PublishHandover {
     const e = this.rooms.get(room);
     if (!e) return undefined;
     if (e.owner && this.o.policy === 'reject') return 'refused';
-    const anchor = e.held.sink.reconnect();
-    if (!anchor) return undefined;
+    const reconnected = e.held.sink.reconnect();
+    if (!reconnected) return undefined;
     clearTimeout(e.grace);
     e.grace = undefined;
     const previous = e.owner;
     e.owner = owner;
-    e.log.info({ publishId: e.held.lease.publishId, replaced: previous !== undefined, anchor }, 'publish continued');
     previous?.release('replaced');
+    const anchor = await reconnected;
+    e.log.info({ publishId: e.held.lease.publishId, replaced: previous !== undefined, anchor }, 'publish continued');
     await e.held.lease.continueAt(anchor);
     return e.held;
   }
