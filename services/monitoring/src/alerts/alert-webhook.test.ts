@@ -100,4 +100,13 @@ describe('AlertWebhook', () => {
       'third',
     ]);
   });
+
+  it('keeps at most `queueSize` alerts waiting behind the one in flight, dropping the oldest', async () => {
+    const { url, received } = await receiver([500, 500, 500, 500, 500]);
+    webhook = new AlertWebhook({ url, secret: SECRET, log, attempts: 1, queueSize: 2 });
+    for (const id of ['1', '2', '3', '4', '5']) webhook.send({ ...alert, id });
+    await waitFor(() => received.length >= 3, { timeoutMs: 5000 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(received.map((r) => (JSON.parse(r.body) as { alert: Alert }).alert.id)).toEqual(['1', '4', '5']);
+  });
 });
