@@ -105,6 +105,8 @@ describe('monitoring service', () => {
         chatPerSecond: 1.25,
         danmakuSockets: 6,
         chatSockets: 4,
+        danmakuRateLimitedPerSecond: 0,
+        ingest: null,
       },
     ]);
   });

@@ -1,6 +1,8 @@
 import { createGrpcServer, grpcTlsOf } from '@onair/grpc-kit';
 import { createMetricsRegistry, serviceApp, stopInOrder, type Logger, type ServiceApp } from '@onair/runtime';
 import type { Config } from './config.js';
+import { createAlerting } from './alerts/alerting.js';
+import { AlertWebhook } from './alerts/alert-webhook.js';
 import { createHttpServer } from './http/http-server.js';
 import { registerStatusMetrics } from './metrics/status-metrics.js';
 import { createPoller } from './poller/poller.js';
@@ -26,7 +28,12 @@ export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: n
   const report = () => buildStatusReport(poller.states(), Date.now());
   const registry = createMetricsRegistry('monitoring');
   registerStatusMetrics(registry, report);
-  const http = createHttpServer({ log, registry, report });
+  const alerting = createAlerting({ rules: config.alertRules, report, intervalMs: config.pollMs, log });
+  const webhook = config.alertWebhookUrl
+    ? new AlertWebhook({ url: config.alertWebhookUrl, secret: config.alertWebhookSecret, log })
+    : undefined;
+  if (webhook) alerting.onChange((alert) => webhook.send(alert));
+  const http = createHttpServer({ log, registry, report, alerts: () => alerting.snapshot() });
   const discovery = targetDiscovery(config.targets, config.discoveryMs, (targets) => poller.setTargets(targets), log);
   return serviceApp('monitoring', {
     async start() {
@@ -34,9 +41,14 @@ export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: n
       await poller.setTargets(await discoverTargets(config.targets));
       await poller.start();
       discovery.start();
+      alerting.start();
       const httpPort = await http.listen(config.host, config.httpPort);
       return { httpPort, grpcPort };
     },
-    stop: () => stopInOrder([[() => grpc.stop(), () => discovery.stop(), () => http.close()], [() => poller.stop()]]),
+    stop: () =>
+      stopInOrder([
+        [() => grpc.stop(), () => discovery.stop(), () => http.close(), async () => alerting.stop()],
+        [() => poller.stop(), async () => webhook?.stop()],
+      ]),
   });
 }

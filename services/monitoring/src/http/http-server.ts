@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { closeHttp, createHttpApp, listenHttp, type Logger } from '@onair/runtime';
+import type { AlertsSnapshot } from '../alerts/alert-tracker.js';
 import type { StatusReport } from '../status/status-report.js';
 import { loadDashboardPage } from './dashboard-page.js';
 
@@ -11,6 +12,8 @@ export interface HttpServerOptions {
   registry: Registry;
   /** Builds the current status report (called per request). */
   report: () => StatusReport;
+  /** The firing alerts and their history (called per request). */
+  alerts: () => AlertsSnapshot;
 }
 
 /** Monitoring's HTTP server: the dashboard, the JSON status, Prometheus metrics and liveness. */
@@ -24,9 +27,9 @@ export interface HttpServer {
 
 /**
  * Creates the HTTP server (RFC 9110): `GET /` dashboard page, `GET /api/status` the {@link StatusReport}
- * as JSON, `GET /metrics` Prometheus text, `GET /healthz` liveness ("ok" while the process serves).
+ * as JSON, `GET /api/alerts` the {@link AlertsSnapshot} as JSON, `GET /metrics` Prometheus text, `GET /healthz` liveness ("ok" while the process serves).
  */
-export function createHttpServer({ log, registry, report }: HttpServerOptions): HttpServer {
+export function createHttpServer({ log, registry, report, alerts }: HttpServerOptions): HttpServer {
   const httpLog = log.child({ component: 'http' });
   const dashboard = loadDashboardPage();
   const app = createHttpApp({ log: httpLog, registry });
@@ -34,6 +37,7 @@ export function createHttpServer({ log, registry, report }: HttpServerOptions): 
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(dashboard),
   );
   app.get('/api/status', (_req, reply) => reply.header('cache-control', 'no-store').send(report()));
+  app.get('/api/alerts', (_req, reply) => reply.header('cache-control', 'no-store').send(alerts()));
   app.get('/healthz', (_req, reply) => reply.type('text/plain; charset=utf-8').send('ok\n'));
   return {
     app,

@@ -6,8 +6,24 @@ import { registerStatusMetrics, STATUS_GAUGES } from './status-metrics.js';
 const live: StatusReport = {
   generatedAtMs: 10_000,
   services: [
-    { name: 'ingest', address: 'i:1', instance: 'a', health: 'SERVING', lastSeenMs: 9_500, uptimeMs: 60_000 },
-    { name: 'chat', address: 'c:1', instance: 'b', health: 'NOT_SERVING', lastSeenMs: 9_000, uptimeMs: 1_000 },
+    {
+      name: 'ingest',
+      address: 'i:1',
+      instance: 'a',
+      health: 'SERVING',
+      lastSeenMs: 9_500,
+      uptimeMs: 60_000,
+      nats: { connected: true, sinceMs: 1 },
+    },
+    {
+      name: 'chat',
+      address: 'c:1',
+      instance: 'b',
+      health: 'NOT_SERVING',
+      lastSeenMs: 9_000,
+      uptimeMs: 1_000,
+      nats: { connected: false, sinceMs: 8_000 },
+    },
     {
       name: 'chat',
       address: 'c:2',
@@ -16,6 +32,7 @@ const live: StatusReport = {
       lastSeenMs: null,
       uptimeMs: null,
       error: 'refused',
+      nats: null,
     },
   ],
   streams: [
@@ -32,6 +49,8 @@ const live: StatusReport = {
       chatPerSecond: 0.5,
       danmakuSockets: 3,
       chatSockets: 2,
+      danmakuRateLimitedPerSecond: 0.3,
+      ingest: { keyframeIntervalMs: 2000, driftMs: -250, lateParts: 4, lastMediaAtMs: 9_960 },
     },
   ],
 };
@@ -62,6 +81,13 @@ describe('registerStatusMetrics', () => {
       'onair_stream_viewers{room="demo"} 7',
       'onair_danmaku_messages_per_second{room="demo"} 1.5',
       'onair_danmaku_sockets{room="demo"} 3',
+      'onair_service_nats_connected{service="ingest",address="i:1"} 1',
+      'onair_service_nats_connected{service="chat",address="c:1"} 0',
+      'onair_stream_last_media_timestamp_seconds{room="demo"} 9.96',
+      'onair_stream_keyframe_interval_seconds{room="demo"} 2',
+      'onair_stream_drift_seconds{room="demo"} -0.25',
+      'onair_stream_late_parts{room="demo"} 4',
+      'onair_danmaku_rate_limited_per_second{room="demo"} 0.3',
       'onair_chat_messages_per_second{room="demo"} 0.5',
       'onair_chat_sockets{room="demo"} 2',
     ]);
@@ -71,6 +97,7 @@ describe('registerStatusMetrics', () => {
       'onair_service_up{service="ingest",address="i:1"} 1',
       'onair_service_last_seen_timestamp_seconds{service="ingest",address="i:1"} 9.5',
       'onair_service_uptime_seconds{service="ingest",address="i:1"} 60',
+      'onair_service_nats_connected{service="ingest",address="i:1"} 1',
     ]);
   });
 

@@ -15,6 +15,18 @@ export interface RenditionStatus {
   codecs: string;
 }
 
+/** How a live room's media arrives at its ingest (onair.telemetry.v1.IngestHealth), for the alert rules. */
+export interface IngestStatus {
+  /** Interval between the last two video keyframes, ms; 0 before the second. */
+  keyframeIntervalMs: number;
+  /** Media time minus wall-clock time since the publisher's first message, ms (negative: slower than real time). */
+  driftMs: number;
+  /** Source parts listed more than a second after their media time. */
+  lateParts: number;
+  /** Wall clock of the publisher's last audio or video message, unix epoch ms; 0 before the first. */
+  lastMediaAtMs: number;
+}
+
 /** One live room, merged from every service that knows it. */
 export interface StreamStatus {
   room: string;
@@ -33,6 +45,10 @@ export interface StreamStatus {
   danmakuSockets: number;
   /** Open chat WebSockets, summed over chat instances. */
   chatSockets: number;
+  /** Danmaku refused with RATE_LIMITED per second, summed over danmaku instances. */
+  danmakuRateLimitedPerSecond: number;
+  /** What the ingest measures of the publisher's media; null when it reported none. */
+  ingest: IngestStatus | null;
 }
 
 /** A live room as its ingest reports it, with nothing summed yet. */
@@ -54,6 +70,18 @@ function streamFromIngest(ingest: telemetry.RoomStats__Output): StreamStatus {
     chatPerSecond: 0,
     danmakuSockets: 0,
     chatSockets: 0,
+    danmakuRateLimitedPerSecond: 0,
+    ingest: ingestStatus(ingest.ingestHealth),
+  };
+}
+
+function ingestStatus(health: telemetry.IngestHealth__Output | null): IngestStatus | null {
+  if (!health) return null;
+  return {
+    keyframeIntervalMs: health.keyframeIntervalMs,
+    driftMs: health.driftMs,
+    lateParts: health.lateParts,
+    lastMediaAtMs: health.lastMediaAtMs,
   };
 }
 
@@ -80,6 +108,7 @@ export function aggregateStreams(responses: readonly telemetry.GetStatsResponse_
       else if (res.service === SERVICE_KINDS.DANMAKU) {
         stream.danmakuPerSecond += room.messagesPerSecond;
         stream.danmakuSockets += room.viewers;
+        stream.danmakuRateLimitedPerSecond += room.rateLimitedPerSecond;
       } else if (res.service === SERVICE_KINDS.CHAT) {
         stream.chatPerSecond += room.messagesPerSecond;
         stream.chatSockets += room.viewers;
