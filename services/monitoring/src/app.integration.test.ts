@@ -60,6 +60,7 @@ describe('monitoring service', () => {
       MONITORING_POLL_MS: '250',
       MONITORING_POLL_TIMEOUT_MS: '500',
       MONITORING_LOG_LEVEL: 'debug',
+      MONITORING_THUMBNAILS: 'false',
     });
     addresses.set('monitoring', `127.0.0.1:${monitoring.port('grpcPort')}`);
     baseUrl = `http://127.0.0.1:${monitoring.port('httpPort')}`;
@@ -105,6 +106,7 @@ describe('monitoring service', () => {
         chatPerSecond: 1.25,
         danmakuSockets: 6,
         chatSockets: 4,
+        thumbnailAtMs: null,
       },
     ]);
   });

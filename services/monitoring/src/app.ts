@@ -8,10 +8,12 @@ import { createGrpcProbe } from './poller/target-probe.js';
 import { discoverTargets } from './poller/target-discovery.js';
 import { targetDiscovery } from './poller/discovery-loop.js';
 import { buildStatusReport } from './status/status-report.js';
+import { createThumbnailer } from './thumbnails/create-thumbnailer.js';
 
 /**
  * Composition root: the gRPC server (health + Telemetry, so monitoring watches itself), the poller of
- * every target (the replicas behind each configured host name, found again every `discoveryMs`), and the HTTP server with the dashboard, /api/status and /metrics. Ports: `httpPort`, `grpcPort`.
+ * every target (the replicas behind each configured host name, found again every `discoveryMs`), the thumbnailer of
+ * live rooms (unless `thumbnails` is off), and the HTTP server with the dashboard, /api/status, thumbnails and /metrics. Ports: `httpPort`, `grpcPort`.
  */
 export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: number; grpcPort: number }> {
   const tls = grpcTlsOf(config);
@@ -23,10 +25,11 @@ export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: n
     log,
     openProbe: (target) => createGrpcProbe(target, config.pollMs, tls),
   });
-  const report = () => buildStatusReport(poller.states(), Date.now());
   const registry = createMetricsRegistry('monitoring');
+  const thumbnails = createThumbnailer(config, registry, log, () => report().streams.map((s) => s.room));
+  const report = () => buildStatusReport(poller.states(), Date.now(), (room) => thumbnails?.get(room)?.atMs ?? null);
   registerStatusMetrics(registry, report);
-  const http = createHttpServer({ log, registry, report });
+  const http = createHttpServer({ log, registry, report, thumbnail: (room) => thumbnails?.get(room) });
   const discovery = targetDiscovery(config.targets, config.discoveryMs, (targets) => poller.setTargets(targets), log);
   return serviceApp('monitoring', {
     async start() {
@@ -34,9 +37,14 @@ export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: n
       await poller.setTargets(await discoverTargets(config.targets));
       await poller.start();
       discovery.start();
+      thumbnails?.start();
       const httpPort = await http.listen(config.host, config.httpPort);
       return { httpPort, grpcPort };
     },
-    stop: () => stopInOrder([[() => grpc.stop(), () => discovery.stop(), () => http.close()], [() => poller.stop()]]),
+    stop: () =>
+      stopInOrder([
+        [() => grpc.stop(), () => discovery.stop(), () => http.close(), async () => thumbnails?.stop()],
+        [() => poller.stop()],
+      ]),
   });
 }

@@ -11,6 +11,11 @@ describe('monitoring config', () => {
       grpcPort: 50055,
       pollMs: 2000,
       pollTimeoutMs: 1500,
+      thumbnails: true,
+      relayUrl: 'http://127.0.0.1:8080',
+      thumbnailMs: 10_000,
+      thumbnailTimeoutMs: 5000,
+      ffmpegPath: 'ffmpeg',
       logLevel: 'info',
     });
     expect(config.targets.map((t) => t.address)).toEqual([
@@ -29,6 +34,8 @@ describe('monitoring config', () => {
     [{ MONITORING_POLL_TIMEOUT_MS: '-1' }, /MONITORING_POLL_TIMEOUT_MS/],
     [{ MONITORING_HTTP_PORT: '70000' }, /MONITORING_HTTP_PORT/],
     [{ MONITORING_LOG_LEVEL: 'loud' }, /MONITORING_LOG_LEVEL/],
+    [{ MONITORING_RELAY_URL: 'ftp://relay' }, /MONITORING_RELAY_URL/],
+    [{ MONITORING_THUMBNAIL_MS: '500' }, /MONITORING_THUMBNAIL_MS/],
   ];
   it.each(cases)('rejects %o naming the variable', (env, message) => {
     expect(() => loadConfig(configSpec, 'MONITORING_', env)).toThrow(ConfigError);

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { closeHttp, createHttpApp, listenHttp, type Logger } from '@onair/runtime';
+import { ROOM_ID_PATTERN } from '@onair/contracts';
 import type { StatusReport } from '../status/status-report.js';
+import type { Thumbnail } from '../thumbnails/thumbnailer.js';
 import { loadDashboardPage } from './dashboard-page.js';
 
 /** Options of {@link createHttpServer}. */
@@ -11,6 +13,8 @@ export interface HttpServerOptions {
   registry: Registry;
   /** Builds the current status report (called per request). */
   report: () => StatusReport;
+  /** A live room's latest thumbnail; undefined when it has none. */
+  thumbnail: (room: string) => Thumbnail | undefined;
 }
 
 /** Monitoring's HTTP server: the dashboard, the JSON status, Prometheus metrics and liveness. */
@@ -24,9 +28,11 @@ export interface HttpServer {
 
 /**
  * Creates the HTTP server (RFC 9110): `GET /` dashboard page, `GET /api/status` the {@link StatusReport}
- * as JSON, `GET /metrics` Prometheus text, `GET /healthz` liveness ("ok" while the process serves).
+ * as JSON, `GET /api/rooms/<room>/thumbnail.jpg` a live room's latest thumbnail (image/jpeg, cached 5 s; 404 when
+ * the room has none or the id does not match ROOM_ID_PATTERN), `GET /metrics` Prometheus text, `GET /healthz`
+ * liveness ("ok" while the process serves).
  */
-export function createHttpServer({ log, registry, report }: HttpServerOptions): HttpServer {
+export function createHttpServer({ log, registry, report, thumbnail }: HttpServerOptions): HttpServer {
   const httpLog = log.child({ component: 'http' });
   const dashboard = loadDashboardPage();
   const app = createHttpApp({ log: httpLog, registry });
@@ -34,6 +40,15 @@ export function createHttpServer({ log, registry, report }: HttpServerOptions): 
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(dashboard),
   );
   app.get('/api/status', (_req, reply) => reply.header('cache-control', 'no-store').send(report()));
+  app.get<{ Params: { room: string } }>('/api/rooms/:room/thumbnail.jpg', (req, reply) => {
+    const found = ROOM_ID_PATTERN.test(req.params.room) ? thumbnail(req.params.room) : undefined;
+    if (!found) return reply.code(404).header('cache-control', 'no-store').send({ error: 'no thumbnail' });
+    return reply
+      .type('image/jpeg')
+      .header('cache-control', 'max-age=5')
+      .header('last-modified', new Date(found.atMs).toUTCString())
+      .send(found.jpeg);
+  });
   app.get('/healthz', (_req, reply) => reply.type('text/plain; charset=utf-8').send('ok\n'));
   return {
     app,

@@ -32,6 +32,7 @@ const live: StatusReport = {
       chatPerSecond: 0.5,
       danmakuSockets: 3,
       chatSockets: 2,
+      thumbnailAtMs: null,
     },
   ],
 };

@@ -1,0 +1,42 @@
+import type { Registry } from 'prom-client';
+import type { Logger } from '@onair/runtime';
+import type { Config } from '../config.js';
+import { fetchKeyframeMedia } from './relay-media.js';
+import { renderJpeg } from './render-jpeg.js';
+import { createThumbnailMetrics } from './thumbnail-metrics.js';
+import { Thumbnailer } from './thumbnailer.js';
+
+/** Thumbnail width, pixels (the height follows the aspect ratio). */
+const WIDTH = 320;
+/** Largest playlist, init section or media read from the relay, bytes. */
+const MAX_INPUT_BYTES = 32 * 1024 * 1024;
+/** Largest JPEG ffmpeg may write, bytes. */
+const MAX_OUTPUT_BYTES = 1024 * 1024;
+/** Rendition the thumbnails are decoded from: the publisher's own. */
+const RENDITION = 'source';
+
+/**
+ * The thumbnailer of monitoring's config: it reads the source rendition of each of `liveRooms()` from the relay at
+ * `relayUrl` and decodes it with the ffmpeg at `ffmpegPath`, every `thumbnailMs`, each step within
+ * `thumbnailTimeoutMs`. Undefined when `thumbnails` is off.
+ */
+export function createThumbnailer(
+  config: Pick<Config, 'thumbnails' | 'relayUrl' | 'thumbnailMs' | 'thumbnailTimeoutMs' | 'ffmpegPath'>,
+  registry: Registry,
+  log: Logger,
+  liveRooms: () => readonly string[],
+): Thumbnailer | undefined {
+  if (!config.thumbnails) return undefined;
+  const relayUrl = new URL(config.relayUrl);
+  const timeoutMs = config.thumbnailTimeoutMs;
+  return new Thumbnailer({
+    liveRooms,
+    fetchMedia: (room) =>
+      fetchKeyframeMedia(room, { relayUrl, rendition: RENDITION, timeoutMs, maxBytes: MAX_INPUT_BYTES }),
+    render: (mp4) =>
+      renderJpeg(mp4, { ffmpegPath: config.ffmpegPath, width: WIDTH, timeoutMs, maxOutputBytes: MAX_OUTPUT_BYTES }),
+    everyMs: config.thumbnailMs,
+    metrics: createThumbnailMetrics(registry),
+    log,
+  });
+}
