@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,6 +141,7 @@ describe('thumbnails of live rooms', () => {
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/^onair_thumbnails_made_total\{service="monitoring"\} [2-9]/m);
     expect(metrics).toMatch(/^onair_thumbnail_ffmpeg_seconds_count\{service="monitoring"\} [2-9]/m);
+    expect(() => execFileSync('promtool', ['check', 'metrics'], { input: metrics, stdio: 'pipe' })).not.toThrow();
     console.log(`next thumbnail ${gapMs} ms after the first`);
   }, 20_000);
 
