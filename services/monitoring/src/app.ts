@@ -9,6 +9,7 @@ import { discoverTargets } from './poller/target-discovery.js';
 import { targetDiscovery } from './poller/discovery-loop.js';
 import { buildStatusReport } from './status/status-report.js';
 import { createThumbnailer } from './thumbnails/create-thumbnailer.js';
+import { thumbnailRendition } from './thumbnails/thumbnail-rendition.js';
 
 /**
  * Composition root: the gRPC server (health + Telemetry, so monitoring watches itself), the poller of
@@ -26,7 +27,12 @@ export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: n
     openProbe: (target) => createGrpcProbe(target, config.pollMs, tls),
   });
   const registry = createMetricsRegistry('monitoring');
-  const thumbnails = createThumbnailer(config, registry, log, () => report().streams.map((s) => s.room));
+  const thumbnails = createThumbnailer(config, registry, log, () =>
+    report().streams.flatMap(({ room, renditions }) => {
+      const rendition = thumbnailRendition(renditions);
+      return rendition === undefined ? [] : [{ room, rendition }];
+    }),
+  );
   const report = () => buildStatusReport(poller.states(), Date.now(), (room) => thumbnails?.get(room)?.atMs ?? null);
   registerStatusMetrics(registry, report);
   const http = createHttpServer({ log, registry, report, thumbnail: (room) => thumbnails?.get(room) });

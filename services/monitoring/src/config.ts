@@ -42,7 +42,7 @@ export const configSpec = {
     z.url({ protocol: /^https?$/ }),
     'MONITORING_RELAY_URL',
     'http://127.0.0.1:8080',
-    'Base URL of the relay whose LL-HLS the thumbnails are decoded from (the origin relay): its source rendition.',
+    'Base URL of the relay whose LL-HLS the thumbnails are decoded from (the origin relay).',
   ),
   thumbnailMs: field(
     z.coerce.number().int().min(1000).max(3_600_000),

@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import { fetchKeyframeMedia } from './relay-media.js';
 import { renderJpeg } from './render-jpeg.js';
 import { createThumbnailMetrics } from './thumbnail-metrics.js';
+import type { ThumbnailTarget } from './thumbnail-rendition.js';
 import { Thumbnailer } from './thumbnailer.js';
 
 /** Thumbnail width, pixels (the height follows the aspect ratio). */
@@ -12,11 +13,9 @@ const WIDTH = 320;
 const MAX_INPUT_BYTES = 32 * 1024 * 1024;
 /** Largest JPEG ffmpeg may write, bytes. */
 const MAX_OUTPUT_BYTES = 1024 * 1024;
-/** Rendition the thumbnails are decoded from: the publisher's own. */
-const RENDITION = 'source';
 
 /**
- * The thumbnailer of monitoring's config: it reads the source rendition of each of `liveRooms()` from the relay at
+ * The thumbnailer of monitoring's config: it reads the chosen rendition of each of `liveRooms()` from the relay at
  * `relayUrl` and decodes it with the ffmpeg at `ffmpegPath`, every `thumbnailMs`, each step within
  * `thumbnailTimeoutMs`. Undefined when `thumbnails` is off.
  */
@@ -24,15 +23,15 @@ export function createThumbnailer(
   config: Pick<Config, 'thumbnails' | 'relayUrl' | 'thumbnailMs' | 'thumbnailTimeoutMs' | 'ffmpegPath'>,
   registry: Registry,
   log: Logger,
-  liveRooms: () => readonly string[],
+  liveRooms: () => readonly ThumbnailTarget[],
 ): Thumbnailer | undefined {
   if (!config.thumbnails) return undefined;
   const relayUrl = new URL(config.relayUrl);
   const timeoutMs = config.thumbnailTimeoutMs;
   return new Thumbnailer({
     liveRooms,
-    fetchMedia: (room) =>
-      fetchKeyframeMedia(room, { relayUrl, rendition: RENDITION, timeoutMs, maxBytes: MAX_INPUT_BYTES }),
+    fetchMedia: ({ room, rendition }) =>
+      fetchKeyframeMedia(room, { relayUrl, rendition, timeoutMs, maxBytes: MAX_INPUT_BYTES }),
     render: (mp4) =>
       renderJpeg(mp4, { ffmpegPath: config.ffmpegPath, width: WIDTH, timeoutMs, maxOutputBytes: MAX_OUTPUT_BYTES }),
     everyMs: config.thumbnailMs,

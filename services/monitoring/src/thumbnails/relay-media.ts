@@ -2,6 +2,9 @@ import { MONITORING_USER_AGENT, ROOM_ID_PATTERN } from '@onair/contracts';
 import { fetchCapped } from './fetch-capped.js';
 import { pickThumbnailSource } from './thumbnail-source.js';
 
+/** A rendition name in a relay URL (as the relay's route parameters take it). */
+const RENDITION_PATTERN = /^[a-z0-9_-]{1,32}$/;
+
 /** Options of {@link fetchKeyframeMedia}. */
 export interface RelayMediaOptions {
   /** The relay's base URL, e.g. http://127.0.0.1:8080. */
@@ -25,14 +28,15 @@ export class NoMediaError extends Error {
  * chooses in it (the latest independent part, or the latest segment), resolved against the playlist's URL.
  * @returns init section and media concatenated: an fMP4 file whose first video sample is a keyframe.
  * @throws NoMediaError when the playlist is missing or lists no media; FetchCappedError when a request fails;
- *   RangeError when `room` is not a room id (ROOM_ID_PATTERN).
+ *   RangeError when `room` is not a room id (ROOM_ID_PATTERN) or `rendition` not a rendition name.
  */
 export async function fetchKeyframeMedia(
   room: string,
   { relayUrl, rendition, timeoutMs, maxBytes }: RelayMediaOptions,
 ): Promise<Buffer> {
   if (!ROOM_ID_PATTERN.test(room)) throw new RangeError(`not a room id: ${JSON.stringify(room)}`);
-  const playlistUrl = new URL(`hls/${room}/${encodeURIComponent(rendition)}/index.m3u8`, withSlash(relayUrl));
+  if (!RENDITION_PATTERN.test(rendition)) throw new RangeError(`not a rendition name: ${JSON.stringify(rendition)}`);
+  const playlistUrl = new URL(`hls/${room}/${rendition}/index.m3u8`, withSlash(relayUrl));
   const get = (url: URL) => fetchCapped(url, maxBytes, timeoutMs, MONITORING_USER_AGENT);
   const playlist = await get(playlistUrl).catch((err: unknown) => {
     throw new NoMediaError(`no playlist: ${(err as Error).message}`, { cause: err });

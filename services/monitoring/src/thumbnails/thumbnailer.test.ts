@@ -4,13 +4,13 @@ import { NoMediaError } from './relay-media.js';
 import { Thumbnailer } from './thumbnailer.js';
 
 /** A thumbnailer over hand-written fetch/render functions and a clock the test moves. */
-function setup(fetchMedia: (room: string) => Promise<Buffer>) {
+function setup(fetch: (room: string) => Promise<Buffer>) {
   const clock = { ms: 1_000_000 };
   const events = { made: 0, failed: 0, renders: [] as string[], inFlight: 0, maxInFlight: 0 };
   let rooms: string[] = [];
   const thumbnailer = new Thumbnailer({
-    liveRooms: () => rooms,
-    fetchMedia,
+    liveRooms: () => rooms.map((room) => ({ room, rendition: 'source' })),
+    fetchMedia: ({ room }) => fetch(room),
     render: async (mp4) => {
       events.renders.push(mp4.toString());
       events.maxInFlight = Math.max(events.maxInFlight, ++events.inFlight);

@@ -1,6 +1,7 @@
 import type { Logger } from '@onair/runtime';
 import { NoMediaError } from './relay-media.js';
 import type { ThumbnailMetrics } from './thumbnail-metrics.js';
+import type { ThumbnailTarget } from './thumbnail-rendition.js';
 
 /** A room's latest thumbnail. */
 export interface Thumbnail {
@@ -12,10 +13,10 @@ export interface Thumbnail {
 
 /** Options of {@link Thumbnailer}. */
 export interface ThumbnailerOptions {
-  /** The rooms live now (from the latest poll). */
-  liveRooms: () => readonly string[];
-  /** Reads a room's latest keyframe as fMP4 (init + media); throws {@link NoMediaError} when there is none yet. */
-  fetchMedia: (room: string) => Promise<Buffer>;
+  /** The rooms live now (from the latest poll), each with the rendition to decode. */
+  liveRooms: () => readonly ThumbnailTarget[];
+  /** Reads the latest keyframe of a room's rendition as fMP4 (init + media); throws {@link NoMediaError} when none yet. */
+  fetchMedia: (target: ThumbnailTarget) => Promise<Buffer>;
   /** Decodes that fMP4 into a JPEG (one short ffmpeg run). */
   render: (mp4: Buffer) => Promise<Buffer>;
   /** A room's thumbnail is made again this long after the last attempt, ms. */
@@ -28,8 +29,9 @@ export interface ThumbnailerOptions {
   now?: () => number;
 }
 
-/** Per live room: its thumbnail, when to try next, and whether its failing has been logged. */
+/** Per live room: the rendition to decode, its thumbnail, when to try next, and whether its failing has been logged. */
 interface RoomState {
+  target: ThumbnailTarget;
   thumbnail: Thumbnail | undefined;
   dueMs: number;
   failing: boolean;
@@ -76,10 +78,13 @@ export class Thumbnailer {
 
   /** Runs one tick: forgets ended rooms, then makes the thumbnails that are due, one at a time. */
   async tick(): Promise<void> {
-    const live = new Set(this.o.liveRooms());
+    const live = new Map(this.o.liveRooms().map((target) => [target.room, target]));
     for (const room of this.rooms.keys()) if (!live.has(room)) this.rooms.delete(room);
-    for (const room of live)
-      if (!this.rooms.has(room)) this.rooms.set(room, { thumbnail: undefined, dueMs: 0, failing: false });
+    for (const [room, target] of live) {
+      const state = this.rooms.get(room);
+      if (state) state.target = target;
+      else this.rooms.set(room, { target, thumbnail: undefined, dueMs: 0, failing: false });
+    }
     const due = [...this.rooms]
       .filter(([, state]) => state.dueMs <= this.now())
       .sort(([, a], [, b]) => (a.thumbnail?.atMs ?? 0) - (b.thumbnail?.atMs ?? 0));
@@ -101,7 +106,7 @@ export class Thumbnailer {
     state.dueMs = startedMs + this.o.everyMs;
     let ffmpegMs: number | undefined;
     try {
-      const mp4 = await this.o.fetchMedia(room);
+      const mp4 = await this.o.fetchMedia(state.target);
       const ffmpegStartMs = this.now();
       const jpeg = await this.o.render(mp4).finally(() => (ffmpegMs = this.now() - ffmpegStartMs));
       // The room may have ended (and been forgotten) while its thumbnail was made.
@@ -110,7 +115,7 @@ export class Thumbnailer {
       this.o.metrics.made(ffmpegMs ?? 0);
       if (state.failing) this.log.info({ room }, 'thumbnail made again');
       state.failing = false;
-      this.log.debug({ room, bytes: jpeg.length, ffmpegMs }, 'thumbnail made');
+      this.log.debug({ room, rendition: state.target.rendition, bytes: jpeg.length, ffmpegMs }, 'thumbnail made');
     } catch (err) {
       this.o.metrics.failed(ffmpegMs);
       if (err instanceof NoMediaError) state.dueMs = startedMs;
