@@ -14,7 +14,8 @@ import { thumbnailRendition } from './thumbnails/thumbnail-rendition.js';
 /**
  * Composition root: the gRPC server (health + Telemetry, so monitoring watches itself), the poller of
  * every target (the replicas behind each configured host name, found again every `discoveryMs`), the thumbnailer of
- * live rooms (unless `thumbnails` is off), and the HTTP server with the dashboard, /api/status, thumbnails and /metrics. Ports: `httpPort`, `grpcPort`.
+ * live rooms (unless `thumbnails` is off), and the HTTP server with the dashboard, /api/status, thumbnails and
+ * /metrics. Ports: `httpPort`, `grpcPort`.
  */
 export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: number; grpcPort: number }> {
   const tls = grpcTlsOf(config);
@@ -28,9 +29,9 @@ export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: n
   });
   const registry = createMetricsRegistry('monitoring');
   const thumbnails = createThumbnailer(config, registry, log, () =>
-    report().streams.flatMap(({ room, renditions }) => {
+    report().streams.flatMap(({ room, publishStartedAtMs, renditions }) => {
       const rendition = thumbnailRendition(renditions);
-      return rendition === undefined ? [] : [{ room, rendition }];
+      return rendition === undefined ? [] : [{ room, publishStartedAtMs, rendition }];
     }),
   );
   const report = () => buildStatusReport(poller.states(), Date.now(), (room) => thumbnails?.get(room)?.atMs ?? null);

@@ -1,8 +1,10 @@
 import type { RenditionStatus } from '../status/aggregate-streams.js';
 
-/** A live room and the rendition its thumbnails are decoded from. */
+/** A live room's publish and the rendition its thumbnails are decoded from. */
 export interface ThumbnailTarget {
   readonly room: string;
+  /** Start of the room's current publish, unix epoch ms: a new publish does not show the last one's thumbnail. */
+  readonly publishStartedAtMs: number;
   /** Rendition name, as in the relay's `/hls/<room>/<rendition>/index.m3u8`. */
   readonly rendition: string;
 }

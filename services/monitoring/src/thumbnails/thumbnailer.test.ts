@@ -8,8 +8,9 @@ function setup(fetch: (room: string) => Promise<Buffer>) {
   const clock = { ms: 1_000_000 };
   const events = { made: 0, failed: 0, renders: [] as string[], inFlight: 0, maxInFlight: 0 };
   let rooms: string[] = [];
+  let publishStartedAtMs = 1;
   const thumbnailer = new Thumbnailer({
-    liveRooms: () => rooms.map((room) => ({ room, rendition: 'source' })),
+    liveRooms: () => rooms.map((room) => ({ room, publishStartedAtMs, rendition: 'source' })),
     fetchMedia: ({ room }) => fetch(room),
     render: async (mp4) => {
       events.renders.push(mp4.toString());
@@ -24,7 +25,13 @@ function setup(fetch: (room: string) => Promise<Buffer>) {
     log: createLogger({ service: 'test', level: 'silent' }),
     now: () => clock.ms,
   });
-  return { thumbnailer, clock, events, live: (r: string[]) => (rooms = r) };
+  return {
+    thumbnailer,
+    clock,
+    events,
+    live: (r: string[]) => (rooms = r),
+    republish: () => publishStartedAtMs++,
+  };
 }
 
 describe('Thumbnailer', () => {
@@ -53,6 +60,18 @@ describe('Thumbnailer', () => {
     await thumbnailer.tick();
     expect(thumbnailer.get('a')).toBeUndefined();
     expect(thumbnailer.get('b')).toBeDefined();
+  });
+
+  it('drops the thumbnail of the last publish and makes one of the new publish at once', async () => {
+    const { thumbnailer, clock, events, live, republish } = setup(async (room) => Buffer.from(room));
+    live(['a']);
+    await thumbnailer.tick();
+    const first = thumbnailer.get('a');
+    republish();
+    clock.ms += 1000;
+    await thumbnailer.tick();
+    expect(events.renders).toEqual(['a', 'a']);
+    expect(thumbnailer.get('a')?.atMs).toBe((first?.atMs ?? 0) + 1000);
   });
 
   it('retries a room without media at the next tick, a failed decode only at the next round', async () => {

@@ -42,7 +42,8 @@ interface RoomState {
  * most one ffmpeg runs at a time, and a room whose thumbnail is oldest goes first. A room without media yet (the
  * relay has no playlist or no part for it) is tried again at the next tick; any other failure at the next round
  * (`everyMs` later). The first failure of a room is logged as a warning, later ones at debug until it succeeds again.
- * Rooms that are no longer live lose their thumbnail at the next tick.
+ * Rooms that are no longer live lose their thumbnail at the next tick, and so does a room whose publish changed: the
+ * new publish gets its own thumbnail at once.
  */
 export class Thumbnailer {
   private readonly rooms = new Map<string, RoomState>();
@@ -82,7 +83,7 @@ export class Thumbnailer {
     for (const room of this.rooms.keys()) if (!live.has(room)) this.rooms.delete(room);
     for (const [room, target] of live) {
       const state = this.rooms.get(room);
-      if (state) state.target = target;
+      if (state?.target.publishStartedAtMs === target.publishStartedAtMs) state.target = target;
       else this.rooms.set(room, { target, thumbnail: undefined, dueMs: 0, failing: false });
     }
     const due = [...this.rooms]
