@@ -30,10 +30,16 @@ export function createThumbnailer(
   const timeoutMs = config.thumbnailTimeoutMs;
   return new Thumbnailer({
     liveRooms,
-    fetchMedia: ({ room, rendition }) =>
-      fetchKeyframeMedia(room, { relayUrl, rendition, timeoutMs, maxBytes: MAX_INPUT_BYTES }),
-    render: (mp4) =>
-      renderJpeg(mp4, { ffmpegPath: config.ffmpegPath, width: WIDTH, timeoutMs, maxOutputBytes: MAX_OUTPUT_BYTES }),
+    fetchMedia: ({ room, rendition }, signal) =>
+      fetchKeyframeMedia(room, { relayUrl, rendition, timeoutMs, maxBytes: MAX_INPUT_BYTES, signal }),
+    render: (mp4, signal) =>
+      renderJpeg(mp4, {
+        ffmpegPath: config.ffmpegPath,
+        width: WIDTH,
+        timeoutMs,
+        maxOutputBytes: MAX_OUTPUT_BYTES,
+        signal,
+      }),
     everyMs: config.thumbnailMs,
     metrics: createThumbnailMetrics(registry),
     log,

@@ -15,6 +15,8 @@ export interface RelayMediaOptions {
   timeoutMs: number;
   /** Largest playlist, init section or media read, bytes. */
   maxBytes: number;
+  /** Ends the requests early (a stopping service). */
+  signal: AbortSignal;
 }
 
 /** The relay has no picture of the room to give yet: no playlist, or a playlist without media. */
@@ -32,12 +34,12 @@ export class NoMediaError extends Error {
  */
 export async function fetchKeyframeMedia(
   room: string,
-  { relayUrl, rendition, timeoutMs, maxBytes }: RelayMediaOptions,
+  { relayUrl, rendition, timeoutMs, maxBytes, signal }: RelayMediaOptions,
 ): Promise<Buffer> {
   if (!ROOM_ID_PATTERN.test(room)) throw new RangeError(`not a room id: ${JSON.stringify(room)}`);
   if (!RENDITION_PATTERN.test(rendition)) throw new RangeError(`not a rendition name: ${JSON.stringify(rendition)}`);
   const playlistUrl = new URL(`hls/${room}/${rendition}/index.m3u8`, withSlash(relayUrl));
-  const get = (url: URL) => fetchCapped(url, maxBytes, timeoutMs, MONITORING_USER_AGENT);
+  const get = (url: URL) => fetchCapped(url, { maxBytes, timeoutMs, userAgent: MONITORING_USER_AGENT, signal });
   const playlist = await get(playlistUrl).catch((err: unknown) => {
     throw new NoMediaError(`no playlist: ${(err as Error).message}`, { cause: err });
   });

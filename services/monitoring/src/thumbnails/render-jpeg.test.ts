@@ -32,6 +32,13 @@ describe('renderJpeg (real ffmpeg)', () => {
     await expect(result).rejects.toThrow(message);
   });
 
+  it('kills ffmpeg when the signal aborts', async () => {
+    const stopping = new AbortController();
+    const result = renderJpeg(fmp4(), { ...OPTIONS, signal: stopping.signal });
+    stopping.abort();
+    await expect(result).rejects.toThrow(/aborted/);
+  });
+
   it('kills ffmpeg at the deadline', async () => {
     await expect(renderJpeg(fmp4(), { ...OPTIONS, timeoutMs: 1 })).rejects.toThrow(/did not finish within 1 ms/);
   });

@@ -10,6 +10,8 @@ export interface RenderJpegOptions {
   timeoutMs: number;
   /** ffmpeg is killed when its output passes this size, bytes. */
   maxOutputBytes: number;
+  /** ffmpeg is killed when it aborts (a stopping service). */
+  signal?: AbortSignal | undefined;
 }
 
 /** Why {@link renderJpeg} failed: ffmpeg could not start, exited non-zero, ran out of time or wrote too much. */
@@ -25,11 +27,12 @@ const STDERR_KEPT = 2048;
  * ISO/IEC 14496-12) into a JPEG with one short-lived ffmpeg:
  * `ffmpeg -f mp4 -i pipe:0 -frames:v 1 -vf scale=<width>:-2 -q:v 5 -f mjpeg pipe:1`.
  * @returns the JPEG, bytes (starts with SOI FF D8, ends with EOI FF D9).
- * @throws RenderJpegError when ffmpeg fails, writes no picture, times out or writes more than `maxOutputBytes`.
+ * @throws RenderJpegError when ffmpeg fails, writes no picture, times out, writes more than `maxOutputBytes`, or
+ *   `signal` aborts.
  */
 export function renderJpeg(
   mp4: Buffer,
-  { ffmpegPath, width, timeoutMs, maxOutputBytes }: RenderJpegOptions,
+  { ffmpegPath, width, timeoutMs, maxOutputBytes, signal }: RenderJpegOptions,
 ): Promise<Buffer> {
   const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-f', 'mp4', '-i', 'pipe:0', '-an', '-frames:v', '1'];
   args.push('-vf', `scale=${width}:-2`, '-q:v', '5', '-f', 'mjpeg', 'pipe:1');
@@ -44,6 +47,9 @@ export function renderJpeg(
       child.kill('SIGKILL');
     };
     const timer = setTimeout(() => kill(`ffmpeg did not finish within ${timeoutMs} ms`), timeoutMs);
+    const aborted = (): void => kill('aborted');
+    signal?.addEventListener('abort', aborted, { once: true });
+    if (signal?.aborted) aborted();
     child.stdout.on('data', (chunk: Buffer) => {
       outputBytes += chunk.length;
       if (outputBytes > maxOutputBytes) kill(`ffmpeg wrote more than ${maxOutputBytes} bytes`);
@@ -57,13 +63,15 @@ export function renderJpeg(
     child.stdin.end(mp4);
     child.on('error', (err) => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', aborted);
       reject(new RenderJpegError(`ffmpeg could not start: ${err.message}`, { cause: err }));
     });
-    child.on('close', (code, signal) => {
+    child.on('close', (code, exitSignal) => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', aborted);
       const jpeg = Buffer.concat(chunks);
       if (failure) reject(new RenderJpegError(failure));
-      else if (code !== 0) reject(new RenderJpegError(`ffmpeg exited with ${code ?? signal}: ${stderr.trim()}`));
+      else if (code !== 0) reject(new RenderJpegError(`ffmpeg exited with ${code ?? exitSignal}: ${stderr.trim()}`));
       else if (!isJpeg(jpeg))
         reject(new RenderJpegError(`ffmpeg wrote no JPEG (${jpeg.length} bytes): ${stderr.trim()}`));
       else resolve(jpeg);

@@ -97,6 +97,30 @@ describe('Thumbnailer', () => {
     expect(events.renders).toEqual(['bad', 'good', 'bad', 'good']);
   });
 
+  it('stops at once, aborting the attempt in flight', async () => {
+    let fetching: (() => void) | undefined;
+    const started = new Promise<void>((resolve) => (fetching = resolve));
+    const outcomes: string[] = [];
+    const thumbnailer = new Thumbnailer({
+      liveRooms: () => [{ room: 'a', publishStartedAtMs: 1, rendition: 'source' }],
+      fetchMedia: (_target, signal) =>
+        new Promise((_resolve, reject) => {
+          fetching?.();
+          signal.addEventListener('abort', () => reject(new Error('aborted')));
+        }),
+      render: () => Promise.reject(new Error('not reached')),
+      everyMs: 10_000,
+      metrics: { made: () => void outcomes.push('made'), failed: () => void outcomes.push('failed') },
+      log: createLogger({ service: 'test', level: 'silent' }),
+    });
+    thumbnailer.start();
+    await started;
+    const stoppedAtMs = Date.now();
+    await thumbnailer.stop();
+    expect(Date.now() - stoppedAtMs).toBeLessThan(500);
+    expect(outcomes).toEqual(['failed']);
+  });
+
   it('makes the oldest thumbnail first', async () => {
     const { thumbnailer, clock, events, live } = setup(async (room) => Buffer.from(room));
     live(['b']);

@@ -15,10 +15,13 @@ export interface Thumbnail {
 export interface ThumbnailerOptions {
   /** The rooms live now (from the latest poll), each with the rendition to decode. */
   liveRooms: () => readonly ThumbnailTarget[];
-  /** Reads the latest keyframe of a room's rendition as fMP4 (init + media); throws {@link NoMediaError} when none yet. */
-  fetchMedia: (target: ThumbnailTarget) => Promise<Buffer>;
-  /** Decodes that fMP4 into a JPEG (one short ffmpeg run). */
-  render: (mp4: Buffer) => Promise<Buffer>;
+  /**
+   * Reads the latest keyframe of a room's rendition as fMP4 (init + media), giving up when `signal` aborts; throws
+   * {@link NoMediaError} when there is none yet.
+   */
+  fetchMedia: (target: ThumbnailTarget, signal: AbortSignal) => Promise<Buffer>;
+  /** Decodes that fMP4 into a JPEG (one short ffmpeg run), killed when `signal` aborts. */
+  render: (mp4: Buffer, signal: AbortSignal) => Promise<Buffer>;
   /** A room's thumbnail is made again this long after the last attempt, ms. */
   everyMs: number;
   /** How often due rooms are looked for, ms. @default 1000 */
@@ -52,6 +55,8 @@ export class Thumbnailer {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  /** Aborted by stop(): the attempt in flight ends at once. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly o: ThumbnailerOptions) {
     this.log = o.log.child({ component: 'thumbnailer' });
@@ -69,10 +74,11 @@ export class Thumbnailer {
     this.schedule(0);
   }
 
-  /** Stops the ticks and waits for the attempt in flight (bounded by its own timeouts). */
+  /** Stops the ticks, aborts the attempt in flight (its requests, its ffmpeg) and waits for it to end. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.stopping.abort();
     await this.running;
     this.log.info('thumbnailer stopped');
   }
@@ -107,9 +113,11 @@ export class Thumbnailer {
     state.dueMs = startedMs + this.o.everyMs;
     let ffmpegMs: number | undefined;
     try {
-      const mp4 = await this.o.fetchMedia(state.target);
+      const mp4 = await this.o.fetchMedia(state.target, this.stopping.signal);
       const ffmpegStartMs = this.now();
-      const jpeg = await this.o.render(mp4).finally(() => (ffmpegMs = this.now() - ffmpegStartMs));
+      const jpeg = await this.o
+        .render(mp4, this.stopping.signal)
+        .finally(() => (ffmpegMs = this.now() - ffmpegStartMs));
       // The room may have ended (and been forgotten) while its thumbnail was made.
       if (this.rooms.get(room) !== state) return;
       state.thumbnail = { jpeg, atMs: this.now() };
