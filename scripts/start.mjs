@@ -93,7 +93,8 @@ function start(name, cmd, args, env = {}) {
 
 /**
  * The variables start.mjs gives the services, and every port they will listen on (see servicePorts). The relay's
- * upstream and monitoring's targets follow the gRPC ports unless RELAY_UPSTREAM or MONITORING_TARGETS is set.
+ * upstream and monitoring's targets follow the gRPC ports unless RELAY_UPSTREAM or MONITORING_TARGETS is set, and
+ * monitoring reads thumbnails from the relay's HTTP port unless MONITORING_RELAY_URL is set.
  * @throws Error naming every port that is taken, with the variable to change; ConfigError for an invalid variable.
  */
 async function serviceEnv(streamKey, jwtSecret) {
@@ -115,6 +116,7 @@ async function serviceEnv(streamKey, jwtSecret) {
   const grpcTargets = SERVICES.map(([svc, prefix]) => `${svc}=127.0.0.1:${port(`${prefix}GRPC_PORT`)}`);
   env.RELAY_UPSTREAM = process.env.RELAY_UPSTREAM || `127.0.0.1:${port('INGEST_GRPC_PORT')}`;
   env.MONITORING_TARGETS = process.env.MONITORING_TARGETS || grpcTargets.join(',');
+  env.MONITORING_RELAY_URL = process.env.MONITORING_RELAY_URL || `http://127.0.0.1:${port('RELAY_HTTP_PORT')}`;
   const nats = { service: 'nats-server', env: 'ONAIR_NATS_PORT', host: '127.0.0.1', port: NATS_PORT };
   const busy = await busyPorts([nats, ...ports]);
   if (busy.length > 0) throw new Error(`cannot start:\n  ${busy.join('\n  ')}`);

@@ -10,10 +10,15 @@ import { createGrpcProbe } from './poller/target-probe.js';
 import { discoverTargets } from './poller/target-discovery.js';
 import { targetDiscovery } from './poller/discovery-loop.js';
 import { buildStatusReport } from './status/status-report.js';
+import { createThumbnailer } from './thumbnails/create-thumbnailer.js';
+import { thumbnailRendition } from './thumbnails/thumbnail-rendition.js';
 
 /**
  * Composition root: the gRPC server (health + Telemetry, so monitoring watches itself), the poller of
- * every target (the replicas behind each configured host name, found again every `discoveryMs`), and the HTTP server with the dashboard, /api/status and /metrics. Ports: `httpPort`, `grpcPort`.
+ * every target (the replicas behind each configured host name, found again every `discoveryMs`), the thumbnailer of
+ * live rooms (unless `thumbnails` is off), the alert rules (and their webhook), and the HTTP server with the
+ * dashboard, /api/status, /api/alerts, thumbnails and
+ * /metrics. Ports: `httpPort`, `grpcPort`.
  */
 export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: number; grpcPort: number }> {
   const tls = grpcTlsOf(config);
@@ -25,15 +30,27 @@ export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: n
     log,
     openProbe: (target) => createGrpcProbe(target, config.pollMs, tls),
   });
-  const report = () => buildStatusReport(poller.states(), Date.now());
   const registry = createMetricsRegistry('monitoring');
+  const thumbnails = createThumbnailer(config, registry, log, () =>
+    report().streams.flatMap(({ room, publishStartedAtMs, renditions }) => {
+      const rendition = thumbnailRendition(renditions);
+      return rendition === undefined ? [] : [{ room, publishStartedAtMs, rendition }];
+    }),
+  );
+  const report = () => buildStatusReport(poller.states(), Date.now(), (room) => thumbnails?.get(room)?.atMs ?? null);
   registerStatusMetrics(registry, report);
   const alerting = createAlerting({ rules: config.alertRules, report, intervalMs: config.pollMs, log });
   const webhook = config.alertWebhookUrl
     ? new AlertWebhook({ url: config.alertWebhookUrl, secret: config.alertWebhookSecret, log })
     : undefined;
   if (webhook) alerting.onChange((alert) => webhook.send(alert));
-  const http = createHttpServer({ log, registry, report, alerts: () => alerting.snapshot() });
+  const http = createHttpServer({
+    log,
+    registry,
+    report,
+    alerts: () => alerting.snapshot(),
+    thumbnail: (room) => thumbnails?.get(room),
+  });
   const discovery = targetDiscovery(config.targets, config.discoveryMs, (targets) => poller.setTargets(targets), log);
   return serviceApp('monitoring', {
     async start() {
@@ -42,12 +59,19 @@ export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: n
       await poller.start();
       discovery.start();
       alerting.start();
+      thumbnails?.start();
       const httpPort = await http.listen(config.host, config.httpPort);
       return { httpPort, grpcPort };
     },
     stop: () =>
       stopInOrder([
-        [() => grpc.stop(), () => discovery.stop(), () => http.close(), async () => alerting.stop()],
+        [
+          () => grpc.stop(),
+          () => discovery.stop(),
+          () => http.close(),
+          async () => alerting.stop(),
+          async () => thumbnails?.stop(),
+        ],
         [() => poller.stop(), async () => webhook?.stop()],
       ]),
   });

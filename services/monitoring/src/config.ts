@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { grpcTlsSpec } from '@onair/grpc-kit';
-import { logLevelField, field, portField, secret, withCheck, type ConfigOf } from '@onair/runtime';
+import { boolField, logLevelField, field, portField, secret, withCheck, type ConfigOf } from '@onair/runtime';
 import { alertRulesSchema, DEFAULT_ALERT_RULES } from './alerts/alert-rules.js';
 import { DEFAULT_TARGETS, parseTargets, targetsSchema } from './poller/targets.js';
 
@@ -64,6 +64,30 @@ export const configSpec = {
       '(unset)',
     ),
   ),
+  thumbnails: boolField(
+    'MONITORING_THUMBNAILS',
+    true,
+    'Make a thumbnail of every live room (`GET /api/rooms/<room>/thumbnail.jpg`) from the relay at MONITORING_RELAY_URL.',
+  ),
+  relayUrl: field(
+    z.url({ protocol: /^https?$/ }),
+    'MONITORING_RELAY_URL',
+    'http://127.0.0.1:8080',
+    'Base URL of the relay whose LL-HLS the thumbnails are decoded from (the origin relay).',
+  ),
+  thumbnailMs: field(
+    z.coerce.number().int().min(1000).max(3_600_000),
+    'MONITORING_THUMBNAIL_MS',
+    10_000,
+    "How often each live room's thumbnail (a JPEG of its latest keyframe, one short ffmpeg decode) is made again, ms.",
+  ),
+  thumbnailTimeoutMs: field(
+    z.coerce.number().int().min(100).max(60_000),
+    'MONITORING_THUMBNAIL_TIMEOUT_MS',
+    5000,
+    'Deadline of each request to the relay and of each ffmpeg decode of a thumbnail, ms.',
+  ),
+  ffmpegPath: field(z.string().min(1), 'MONITORING_FFMPEG_PATH', 'ffmpeg', 'ffmpeg binary: a name on PATH or a path.'),
   ...grpcTlsSpec('MONITORING_'),
   logLevel: logLevelField('MONITORING_LOG_LEVEL'),
 };

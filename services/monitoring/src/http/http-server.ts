@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { closeHttp, createHttpApp, listenHttp, type Logger } from '@onair/runtime';
 import type { AlertsSnapshot } from '../alerts/alert-tracker.js';
+import { ROOM_ID_PATTERN } from '@onair/contracts';
 import type { StatusReport } from '../status/status-report.js';
+import type { Thumbnail } from '../thumbnails/thumbnailer.js';
 import { loadDashboardPage } from './dashboard-page.js';
 
 /** Options of {@link createHttpServer}. */
@@ -14,6 +16,8 @@ export interface HttpServerOptions {
   report: () => StatusReport;
   /** The firing alerts and their history (called per request). */
   alerts: () => AlertsSnapshot;
+  /** A live room's latest thumbnail; undefined when it has none. */
+  thumbnail: (room: string) => Thumbnail | undefined;
 }
 
 /** Monitoring's HTTP server: the dashboard, the JSON status, Prometheus metrics and liveness. */
@@ -27,9 +31,11 @@ export interface HttpServer {
 
 /**
  * Creates the HTTP server (RFC 9110): `GET /` dashboard page, `GET /api/status` the {@link StatusReport}
- * as JSON, `GET /api/alerts` the {@link AlertsSnapshot} as JSON, `GET /metrics` Prometheus text, `GET /healthz` liveness ("ok" while the process serves).
+ * as JSON, `GET /api/alerts` the {@link AlertsSnapshot} as JSON, `GET /api/rooms/<room>/thumbnail.jpg` a live room's
+ * latest thumbnail (image/jpeg, cached 5 s; 404 when the room has none or the id does not match ROOM_ID_PATTERN),
+ * `GET /metrics` Prometheus text, `GET /healthz` liveness ("ok" while the process serves).
  */
-export function createHttpServer({ log, registry, report, alerts }: HttpServerOptions): HttpServer {
+export function createHttpServer({ log, registry, report, alerts, thumbnail }: HttpServerOptions): HttpServer {
   const httpLog = log.child({ component: 'http' });
   const dashboard = loadDashboardPage();
   const app = createHttpApp({ log: httpLog, registry });
@@ -38,6 +44,15 @@ export function createHttpServer({ log, registry, report, alerts }: HttpServerOp
   );
   app.get('/api/status', (_req, reply) => reply.header('cache-control', 'no-store').send(report()));
   app.get('/api/alerts', (_req, reply) => reply.header('cache-control', 'no-store').send(alerts()));
+  app.get<{ Params: { room: string } }>('/api/rooms/:room/thumbnail.jpg', (req, reply) => {
+    const found = ROOM_ID_PATTERN.test(req.params.room) ? thumbnail(req.params.room) : undefined;
+    if (!found) return reply.code(404).header('cache-control', 'no-store').send({ error: 'no thumbnail' });
+    return reply
+      .type('image/jpeg')
+      .header('cache-control', 'max-age=5')
+      .header('last-modified', new Date(found.atMs).toUTCString())
+      .send(found.jpeg);
+  });
   app.get('/healthz', (_req, reply) => reply.type('text/plain; charset=utf-8').send('ok\n'));
   return {
     app,

@@ -51,6 +51,7 @@ const live: StatusReport = {
       chatSockets: 2,
       danmakuRateLimitedPerSecond: 0.3,
       ingest: { keyframeIntervalMs: 2000, driftMs: -250, lateParts: 4, lastMediaAtMs: 9_960 },
+      thumbnailAtMs: null,
     },
   ],
 };
