@@ -2,6 +2,7 @@ import { createGrpcServer, grpcTlsOf } from '@onair/grpc-kit';
 import { createMetricsRegistry, serviceApp, stopInOrder, type Logger, type ServiceApp } from '@onair/runtime';
 import type { Config } from './config.js';
 import { createHttpServer } from './http/http-server.js';
+import { createIngestRooms } from './admin/ingest-rooms.js';
 import { registerStatusMetrics } from './metrics/status-metrics.js';
 import { createPoller } from './poller/poller.js';
 import { createGrpcProbe } from './poller/target-probe.js';
@@ -11,7 +12,8 @@ import { buildStatusReport } from './status/status-report.js';
 
 /**
  * Composition root: the gRPC server (health + Telemetry, so monitoring watches itself), the poller of
- * every target (the replicas behind each configured host name, found again every `discoveryMs`), and the HTTP server with the dashboard, /api/status and /metrics. Ports: `httpPort`, `grpcPort`.
+ * every target (the replicas behind each configured host name, found again every `discoveryMs`), and the HTTP server with the dashboard, /api/status, /metrics and the admin actions (through ingest's RoomsService, when
+ * MONITORING_ADMIN_TOKEN is set). Ports: `httpPort`, `grpcPort`.
  */
 export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: number; grpcPort: number }> {
   const tls = grpcTlsOf(config);
@@ -26,7 +28,14 @@ export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: n
   const report = () => buildStatusReport(poller.states(), Date.now());
   const registry = createMetricsRegistry('monitoring');
   registerStatusMetrics(registry, report);
-  const http = createHttpServer({ log, registry, report });
+  // Admin actions go to the first ingest target as configured (a host name reaches any replica: EndPublish finds the
+  // one holding the publish).
+  const ingestAddress = config.targets.find((t) => t.name === 'ingest')?.address;
+  const rooms =
+    config.adminToken && ingestAddress
+      ? createIngestRooms(ingestAddress, config.ingestAdminToken || undefined, tls)
+      : undefined;
+  const http = createHttpServer({ log, registry, report, admin: { token: config.adminToken, rooms } });
   const discovery = targetDiscovery(config.targets, config.discoveryMs, (targets) => poller.setTargets(targets), log);
   return serviceApp('monitoring', {
     async start() {
@@ -37,6 +46,10 @@ export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: n
       const httpPort = await http.listen(config.host, config.httpPort);
       return { httpPort, grpcPort };
     },
-    stop: () => stopInOrder([[() => grpc.stop(), () => discovery.stop(), () => http.close()], [() => poller.stop()]]),
+    stop: () =>
+      stopInOrder([
+        [() => grpc.stop(), () => discovery.stop(), () => http.close()],
+        [() => poller.stop(), async () => rooms?.close()],
+      ]),
   });
 }

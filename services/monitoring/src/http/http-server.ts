@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import { closeHttp, createHttpApp, listenHttp, type Logger } from '@onair/runtime';
 import type { StatusReport } from '../status/status-report.js';
 import { loadDashboardPage } from './dashboard-page.js';
+import { registerAdminRoutes, type AdminRoutesOptions } from '../admin/admin-routes.js';
 
 /** Options of {@link createHttpServer}. */
 export interface HttpServerOptions {
@@ -11,6 +12,8 @@ export interface HttpServerOptions {
   registry: Registry;
   /** Builds the current status report (called per request). */
   report: () => StatusReport;
+  /** The admin API's token and ingest client (see registerAdminRoutes). */
+  admin: Omit<AdminRoutesOptions, 'log'>;
 }
 
 /** Monitoring's HTTP server: the dashboard, the JSON status, Prometheus metrics and liveness. */
@@ -24,9 +27,10 @@ export interface HttpServer {
 
 /**
  * Creates the HTTP server (RFC 9110): `GET /` dashboard page, `GET /api/status` the {@link StatusReport}
- * as JSON, `GET /metrics` Prometheus text, `GET /healthz` liveness ("ok" while the process serves).
+ * as JSON, `GET /metrics` Prometheus text, `GET /healthz` liveness ("ok" while the process serves), and the admin
+ * actions under `POST /api/admin/rooms/<room>/…` (see registerAdminRoutes).
  */
-export function createHttpServer({ log, registry, report }: HttpServerOptions): HttpServer {
+export function createHttpServer({ log, registry, report, admin }: HttpServerOptions): HttpServer {
   const httpLog = log.child({ component: 'http' });
   const dashboard = loadDashboardPage();
   const app = createHttpApp({ log: httpLog, registry });
@@ -35,6 +39,7 @@ export function createHttpServer({ log, registry, report }: HttpServerOptions): 
   );
   app.get('/api/status', (_req, reply) => reply.header('cache-control', 'no-store').send(report()));
   app.get('/healthz', (_req, reply) => reply.type('text/plain; charset=utf-8').send('ok\n'));
+  registerAdminRoutes(app, { log, ...admin });
   return {
     app,
     listen: (host, port) => listenHttp(app, host, port, httpLog),
