@@ -97,7 +97,7 @@ function start(name, cmd, args, env = {}) {
  * monitoring reads thumbnails from the relay's HTTP port unless MONITORING_RELAY_URL is set.
  * @throws Error naming every port that is taken, with the variable to change; ConfigError for an invalid variable.
  */
-async function serviceEnv(streamKey, jwtSecret) {
+async function serviceEnv(streamKey, jwtSecret, adminToken) {
   const natsUrl = `nats://127.0.0.1:${NATS_PORT}`;
   const env = {
     INGEST_NATS_URL: natsUrl,
@@ -110,6 +110,8 @@ async function serviceEnv(streamKey, jwtSecret) {
     // The relay follows each live room from the `live` bucket, so it records the publishes of rooms set to record.
     RELAY_NATS_URL: natsUrl,
     RELAY_RECORDINGS_DIR: process.env.RELAY_RECORDINGS_DIR || join(DATA, 'recordings'),
+    // Monitoring's admin actions; ingest answers its RoomsService on loopback without a token here.
+    MONITORING_ADMIN_TOKEN: process.env.MONITORING_ADMIN_TOKEN || adminToken,
   };
   const ports = await servicePorts(ROOT, { ...process.env, ...env });
   const port = (variable) => ports.find((p) => p.env === variable).port;
@@ -151,9 +153,12 @@ function demoStreamKey() {
   return key;
 }
 
-/** The development secret viewer tokens are signed with: kept in .onair/jwt-secret (0600), made on first start. */
-function jwtSecret() {
-  const secretFile = join(DATA, 'jwt-secret');
+/**
+ * A development secret kept in .onair/<name> (0600), made on first start (32 random bytes as hex): `jwt-secret`, which
+ * viewer tokens are signed with, and `monitoring-admin-token`, which monitoring's admin actions require.
+ */
+function devSecret(name) {
+  const secretFile = join(DATA, name);
   if (existsSync(secretFile)) return readFileSync(secretFile, 'utf8').trim();
   const secret = randomBytes(32).toString('hex');
   writeFileSync(secretFile, secret, { mode: 0o600 });
@@ -191,7 +196,7 @@ async function main() {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
   const key = demoStreamKey();
-  const { env, port } = await serviceEnv(key, jwtSecret());
+  const { env, port } = await serviceEnv(key, devSecret('jwt-secret'), devSecret('monitoring-admin-token'));
   say('starting nats-server and the services');
   await startServices(env);
   const rtmpPort = port('INGEST_RTMP_PORT');
@@ -207,6 +212,9 @@ async function main() {
 
   Watch:         http://${HOST}:${port('RELAY_HTTP_PORT')}/hls/${ROOM}/master.m3u8   (VLC, ffplay, Safari, any hls.js page)
   Dashboard:     http://${HOST}:${port('MONITORING_HTTP_PORT')}/
+  Admin actions (end a publish, rotate-key, record with {"record":true}), with the token in .onair/monitoring-admin-token:
+    curl -X POST -H "Authorization: Bearer $(cat .onair/monitoring-admin-token)" \\
+      http://${HOST}:${port('MONITORING_HTTP_PORT')}/api/admin/rooms/${ROOM}/end
   Danmaku:       ws://${HOST}:${port('DANMAKU_HTTP_PORT')}/ws?room=${ROOM}
   Chat:          ws://${HOST}:${port('CHAT_HTTP_PORT')}/ws?room=${ROOM}
   A token to post with (first frame: {"type":"hello","token":"<token>"}; --role moderator to moderate):

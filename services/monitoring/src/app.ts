@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import { createAlerting } from './alerts/alerting.js';
 import { AlertWebhook } from './alerts/alert-webhook.js';
 import { createHttpServer } from './http/http-server.js';
+import { createIngestRooms } from './admin/ingest-rooms.js';
 import { registerStatusMetrics } from './metrics/status-metrics.js';
 import { createPoller } from './poller/poller.js';
 import { createGrpcProbe } from './poller/target-probe.js';
@@ -17,8 +18,8 @@ import { thumbnailRendition } from './thumbnails/thumbnail-rendition.js';
  * Composition root: the gRPC server (health + Telemetry, so monitoring watches itself), the poller of
  * every target (the replicas behind each configured host name, found again every `discoveryMs`), the thumbnailer of
  * live rooms (unless `thumbnails` is off), the alert rules (and their webhook), and the HTTP server with the
- * dashboard, /api/status, /api/alerts, thumbnails and
- * /metrics. Ports: `httpPort`, `grpcPort`.
+ * dashboard, /api/status, /api/alerts, thumbnails, /metrics and the admin actions (through ingest's RoomsService,
+ * when MONITORING_ADMIN_TOKEN is set). Ports: `httpPort`, `grpcPort`.
  */
 export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: number; grpcPort: number }> {
   const tls = grpcTlsOf(config);
@@ -39,6 +40,13 @@ export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: n
   );
   const report = () => buildStatusReport(poller.states(), Date.now(), (room) => thumbnails?.get(room)?.atMs ?? null);
   registerStatusMetrics(registry, report);
+  // Admin actions go to the first ingest target as configured (a host name reaches any replica: EndPublish finds the
+  // one holding the publish).
+  const ingestAddress = config.targets.find((t) => t.name === 'ingest')?.address;
+  const rooms =
+    config.adminToken && ingestAddress
+      ? createIngestRooms(ingestAddress, config.ingestAdminToken || undefined, tls)
+      : undefined;
   const alerting = createAlerting({ rules: config.alertRules, report, intervalMs: config.pollMs, log });
   const webhook = config.alertWebhookUrl
     ? new AlertWebhook({ url: config.alertWebhookUrl, secret: config.alertWebhookSecret, log })
@@ -50,6 +58,7 @@ export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: n
     report,
     alerts: () => alerting.snapshot(),
     thumbnail: (room) => thumbnails?.get(room),
+    admin: { token: config.adminToken, rooms },
   });
   const discovery = targetDiscovery(config.targets, config.discoveryMs, (targets) => poller.setTargets(targets), log);
   return serviceApp('monitoring', {
@@ -72,7 +81,7 @@ export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: n
           async () => alerting.stop(),
           async () => thumbnails?.stop(),
         ],
-        [() => poller.stop(), async () => webhook?.stop()],
+        [() => poller.stop(), async () => webhook?.stop(), async () => rooms?.close()],
       ]),
   });
 }

@@ -7,7 +7,11 @@ import { DEFAULT_TARGETS, parseTargets, targetsSchema } from './poller/targets.j
 /** Monitoring's configuration: one field per `MONITORING_*` variable. */
 export const configSpec = {
   host: field(z.string().min(1), 'MONITORING_HOST', '0.0.0.0', 'Address the HTTP and gRPC servers bind to.'),
-  httpPort: portField('MONITORING_HTTP_PORT', 3000, 'HTTP port: dashboard `/`, `/api/status`, `/metrics`, `/healthz`.'),
+  httpPort: portField(
+    'MONITORING_HTTP_PORT',
+    3000,
+    'HTTP port: dashboard `/`, `/api/status`, `/metrics`, `/healthz`, admin actions `/api/admin/…`.',
+  ),
   grpcPort: portField('MONITORING_GRPC_PORT', 50055, 'gRPC port: grpc.health.v1.Health and Telemetry.GetStats.'),
   targets: field(
     targetsSchema,
@@ -88,6 +92,27 @@ export const configSpec = {
     'Deadline of each request to the relay and of each ffmpeg decode of a thumbnail, ms.',
   ),
   ffmpegPath: field(z.string().min(1), 'MONITORING_FFMPEG_PATH', 'ffmpeg', 'ffmpeg binary: a name on PATH or a path.'),
+  adminToken: secret(
+    field(
+      z.string(),
+      'MONITORING_ADMIN_TOKEN',
+      '',
+      'Token the admin actions (`POST /api/admin/rooms/<room>/end`, `/rotate-key`, `/record`) require as ' +
+        '"Authorization: Bearer <token>" (a long random value, e.g. `openssl rand -hex 32`). Unset: they answer 403.',
+      '(unset)',
+    ),
+  ),
+  ingestAdminToken: secret(
+    field(
+      z.string(),
+      'MONITORING_INGEST_ADMIN_TOKEN',
+      '',
+      "Ingest's INGEST_ADMIN_TOKEN, sent to the first `ingest` target of MONITORING_TARGETS when an admin action " +
+        'calls its RoomsService. Unset: no token is sent (enough for an ingest on loopback without a token, or one ' +
+        "that trusts monitoring's mTLS certificate).",
+      '(unset)',
+    ),
+  ),
   ...grpcTlsSpec('MONITORING_'),
   logLevel: logLevelField('MONITORING_LOG_LEVEL'),
 };

@@ -6,6 +6,7 @@ import { ROOM_ID_PATTERN } from '@onair/contracts';
 import type { StatusReport } from '../status/status-report.js';
 import type { Thumbnail } from '../thumbnails/thumbnailer.js';
 import { loadDashboardPage } from './dashboard-page.js';
+import { registerAdminRoutes, type AdminRoutesOptions } from '../admin/admin-routes.js';
 
 /** Options of {@link createHttpServer}. */
 export interface HttpServerOptions {
@@ -18,6 +19,8 @@ export interface HttpServerOptions {
   alerts: () => AlertsSnapshot;
   /** A live room's latest thumbnail; undefined when it has none. */
   thumbnail: (room: string) => Thumbnail | undefined;
+  /** The admin API's token and ingest client (see registerAdminRoutes). */
+  admin: Omit<AdminRoutesOptions, 'log'>;
 }
 
 /** Monitoring's HTTP server: the dashboard, the JSON status, Prometheus metrics and liveness. */
@@ -33,9 +36,10 @@ export interface HttpServer {
  * Creates the HTTP server (RFC 9110): `GET /` dashboard page, `GET /api/status` the {@link StatusReport}
  * as JSON, `GET /api/alerts` the {@link AlertsSnapshot} as JSON, `GET /api/rooms/<room>/thumbnail.jpg` a live room's
  * latest thumbnail (image/jpeg, cached 5 s; 404 when the room has none or the id does not match ROOM_ID_PATTERN),
- * `GET /metrics` Prometheus text, `GET /healthz` liveness ("ok" while the process serves).
+ * `GET /metrics` Prometheus text, `GET /healthz` liveness ("ok" while the process serves), and the admin actions
+ * under `POST /api/admin/rooms/<room>/…` (see registerAdminRoutes).
  */
-export function createHttpServer({ log, registry, report, alerts, thumbnail }: HttpServerOptions): HttpServer {
+export function createHttpServer({ log, registry, report, alerts, thumbnail, admin }: HttpServerOptions): HttpServer {
   const httpLog = log.child({ component: 'http' });
   const dashboard = loadDashboardPage();
   const app = createHttpApp({ log: httpLog, registry });
@@ -54,6 +58,7 @@ export function createHttpServer({ log, registry, report, alerts, thumbnail }: H
       .send(found.jpeg);
   });
   app.get('/healthz', (_req, reply) => reply.type('text/plain; charset=utf-8').send('ok\n'));
+  registerAdminRoutes(app, { log, ...admin });
   return {
     app,
     listen: (host, port) => listenHttp(app, host, port, httpLog),
