@@ -162,6 +162,16 @@ describe('the watch page in Chromium', () => {
     expect(shown.images).toBe(0);
     await page.screenshot({ path: join(ARTEFACTS, 'live.png') });
 
+    // The quality selector lists auto and the rendition; the off switch stops drawing danmaku.
+    const qualities = await page.$$eval('#quality option', (options) => options.map((o) => o.textContent));
+    expect(qualities).toEqual(['auto', '360p']);
+    await page.uncheck('#danmaku-on');
+    danmaku.send({ type: 'danmaku', text: 'not drawn while off' });
+    await danmaku.next((f) => f.type === 'danmaku' && f.text === 'not drawn while off');
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await readState(page)).danmaku).toEqual([]);
+    await page.check('#danmaku-on');
+
     // Signed in with the development sign-in, the page posts chat and danmaku that the other client receives.
     await page.fill('#dev-name', 'alice');
     await page.click('#dev-sign-in button');
