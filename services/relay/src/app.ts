@@ -24,8 +24,8 @@ const WATCH_DIR = fileURLToPath(new URL('../dist/watch-page/', import.meta.url))
 /**
  * The relay's composition root: a MediaHub fed by the upstream (every live room, or rooms on demand), served as
  * LL-HLS over HTTP (and HTTPS with HTTP/2 when a certificate is configured) and as MediaService over gRPC (so
- * edges can chain), with viewers, metrics and telemetry; an origin following the live registry records the publishes
- * marked for it (see Recorder). Ports: `httpPort`, `grpcPort`, `httpsPort` (0 without TLS). */
+ * edges can chain), with viewers, metrics and telemetry, and the watch page (see createWatchHandler); an origin
+ * following the live registry records the publishes marked for it (see Recorder). Ports: `httpPort`, `grpcPort`, `httpsPort` (0 without TLS). */
 export function createApp(
   config: Config,
   log: Logger,

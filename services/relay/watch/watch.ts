@@ -35,6 +35,7 @@ async function main(): Promise<void> {
   player.video.addEventListener('pause', () => overlay.setPaused(true));
   player.video.addEventListener('play', () => overlay.setPaused(false));
 
+  let signedIn = false;
   const chatPanel = new ChatPanel(byId('chat-list', HTMLOListElement));
   const viewers = byId('viewers', HTMLSpanElement);
   const signedInAs = byId('signed-in-as', HTMLParagraphElement);
@@ -72,7 +73,6 @@ async function main(): Promise<void> {
           } else showError('danmaku', frame);
         },
       });
-  let signedIn = false;
   const forms = setUpSendForms(danmaku, chat, () => player.playingDateMs(), say);
   setUpSignIn(
     config,
