@@ -3,6 +3,9 @@ import type { ServerFrame } from './frames.js';
 /** Reconnect delays, ms: doubled from the first up to the last after each failed attempt. */
 const RETRY_FIRST_MS = 500;
 const RETRY_MAX_MS = 10_000;
+/** Close codes (docs/errors.md): the token expired; the client flooded or sent a frame too big (no quick retry). */
+const TOKEN_EXPIRED = 4001;
+const NO_QUICK_RECONNECT: ReadonlySet<number> = new Set([1008, 1009]);
 
 /** Options of {@link RealtimeSocket}. */
 export interface RealtimeSocketOptions {
@@ -13,12 +16,15 @@ export interface RealtimeSocketOptions {
   readonly onFrame: (frame: ServerFrame) => void;
   /** Open or not, for the page's status line. */
   readonly onState: (open: boolean) => void;
+  /** The server closed because the token expired: the socket reconnects as a reader until the next sign-in. */
+  readonly onExpired: () => void;
 }
 
 /**
  * A socket to danmaku or chat (`/ws?room=`, libs/realtime): sends `hello` first, with the viewer token when there is
  * one (in the frame, never in the URL), and again whenever the token changes; reconnects after a close with
- * exponential backoff (0.5 s → 10 s).
+ * exponential backoff (0.5 s → 10 s; 10 s at once after a flood or an oversized frame), without the token when the
+ * server closed because it expired (4001).
  */
 export class RealtimeSocket {
   private ws: WebSocket | undefined;
@@ -45,9 +51,13 @@ export class RealtimeSocket {
       if (frame.type === 'batch') for (const item of frame.items) this.options.onFrame(item);
       else this.options.onFrame(frame);
     });
-    ws.addEventListener('close', () => {
+    ws.addEventListener('close', (event) => {
       this.options.onState(false);
-      setTimeout(() => this.connect(), this.retryMs);
+      if (event.code === TOKEN_EXPIRED && this.token !== undefined) {
+        this.token = undefined;
+        this.options.onExpired();
+      }
+      setTimeout(() => this.connect(), NO_QUICK_RECONNECT.has(event.code) ? RETRY_MAX_MS : this.retryMs);
       this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
     });
   }

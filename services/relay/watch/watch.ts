@@ -42,10 +42,17 @@ async function main(): Promise<void> {
   const welcomed = (user: WelcomeUser | null): void => {
     if (user) signedInAs.textContent = `Signed in as ${user.name} (${user.roles.join(', ')})`;
   };
+  const expired = (): void => {
+    signedIn = false;
+    forms.chatEnabled(false);
+    forms.danmakuEnabled(false);
+    signedInAs.textContent = 'Sign-in expired: sign in again to post.';
+  };
   const chat = new RealtimeSocket({
     baseUrl: config.chatUrl,
     room,
     onState: (open) => forms.chatEnabled(open && signedIn),
+    onExpired: expired,
     onFrame: (frame) => {
       if (frame.type === 'history') chatPanel.history(frame.messages);
       else if (frame.type === 'message') chatPanel.add(frame);
@@ -65,6 +72,7 @@ async function main(): Promise<void> {
         baseUrl: config.danmakuUrl,
         room,
         onState: (open) => forms.danmakuEnabled(open && signedIn),
+        onExpired: expired,
         onFrame: (frame) => {
           if (frame.type === 'danmaku') overlay.show(frame);
           else if (frame.type === 'welcome') {
