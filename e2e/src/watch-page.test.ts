@@ -191,6 +191,22 @@ describe('the watch page in Chromium', () => {
     await page.close();
   }, 60_000);
 
+  it('takes a pasted token, and says so when it expires', async () => {
+    const page = await open(`/watch/${ROOM}`);
+    const token = await issueToken(
+      WATCH_STACK_JWT_SECRET,
+      { userId: 'short-1', name: 'shorty', roles: ['viewer'] },
+      1000,
+    );
+    await page.fill('#token-input', token);
+    await page.click('#token-form button');
+    await until(page, (s) => s.signedInAs.includes('shorty'), 'signed in with the pasted token');
+    expect(await page.isEnabled('#chat-text')).toBe(true);
+    await until(page, (s) => s.signedInAs.includes('expired'), 'the expiry shown', 20_000);
+    expect(await page.isEnabled('#chat-text')).toBe(false);
+    await page.close();
+  }, 30_000);
+
   it('replays the recording with its danmaku at their stream times', async () => {
     expect(publishId).not.toBe('');
     await publisher.exited;
