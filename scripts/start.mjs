@@ -14,6 +14,7 @@ import { SERVICES, busyPorts, servicePorts } from './start-ports.mjs';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = join(ROOT, '.onair');
 const LOGS = join(DATA, 'logs');
+const JWT_SECRET_FILE = join(DATA, 'jwt-secret');
 const HOST = process.env.ONAIR_PUBLIC_HOST ?? 'localhost';
 const NATS_PORT = Number(process.env.ONAIR_NATS_PORT ?? 4222);
 const ROOM = process.env.ONAIR_DEMO_ROOM ?? 'demo';
@@ -117,6 +118,11 @@ async function serviceEnv(streamKey, jwtSecret, adminToken) {
   const port = (variable) => ports.find((p) => p.env === variable).port;
   const grpcTargets = SERVICES.map(([svc, prefix]) => `${svc}=127.0.0.1:${port(`${prefix}GRPC_PORT`)}`);
   env.RELAY_UPSTREAM = process.env.RELAY_UPSTREAM || `127.0.0.1:${port('INGEST_GRPC_PORT')}`;
+  // The watch page (/watch/<room>) connects to danmaku and chat where the browser finds them, and offers the
+  // development sign-in with the secret they verify tokens with.
+  env.RELAY_WATCH_DANMAKU_URL = process.env.RELAY_WATCH_DANMAKU_URL || `http://${HOST}:${port('DANMAKU_HTTP_PORT')}`;
+  env.RELAY_WATCH_CHAT_URL = process.env.RELAY_WATCH_CHAT_URL || `http://${HOST}:${port('CHAT_HTTP_PORT')}`;
+  env.RELAY_WATCH_DEV_JWT_SECRET_FILE = JWT_SECRET_FILE;
   env.MONITORING_TARGETS = process.env.MONITORING_TARGETS || grpcTargets.join(',');
   env.MONITORING_RELAY_URL = process.env.MONITORING_RELAY_URL || `http://127.0.0.1:${port('RELAY_HTTP_PORT')}`;
   const nats = { service: 'nats-server', env: 'ONAIR_NATS_PORT', host: '127.0.0.1', port: NATS_PORT };
@@ -210,7 +216,8 @@ async function main() {
   or with ffmpeg:
     ffmpeg -re -i input.mp4 -c:v libx264 -preset veryfast -g 50 -c:a aac -f flv ${rtmp}/${key}
 
-  Watch:         http://${HOST}:${port('RELAY_HTTP_PORT')}/hls/${ROOM}/master.m3u8   (VLC, ffplay, Safari, any hls.js page)
+  Watch:         http://${HOST}:${port('RELAY_HTTP_PORT')}/watch/${ROOM}   (player, danmaku, chat; development sign-in)
+  HLS:           http://${HOST}:${port('RELAY_HTTP_PORT')}/hls/${ROOM}/master.m3u8   (VLC, ffplay, Safari, any hls.js page)
   Dashboard:     http://${HOST}:${port('MONITORING_HTTP_PORT')}/
   Admin actions (end a publish, rotate-key, record with {"record":true}), with the token in .onair/monitoring-admin-token:
     curl -X POST -H "Authorization: Bearer $(cat .onair/monitoring-admin-token)" \\
