@@ -40,7 +40,7 @@ describe('deploy/k8s', () => {
   it('passes check-k8s as it is, and fails it with a broken manifest', () => {
     const ok = check();
     expect(ok.status, ok.stderr).toBe(0);
-    expect(ok.stdout).toMatch(/overlays\/production: ok \(40 objects/);
+    expect(ok.stdout).toMatch(/overlays\/production: ok \(41 objects/);
 
     const file = join(copy, 'base/relay-edge.yaml');
     const text = readFileSync(file, 'utf8');
