@@ -27,6 +27,7 @@ const live: StatusReport = {
         { name: 'source', bitrateKbps: 2500, fps: 30, width: 1280, height: 720, codecs: 'avc1.64001f,mp4a.40.2' },
         { name: '480p', bitrateKbps: 900, fps: 25, width: 854, height: 480, codecs: 'avc1.4d401e,mp4a.40.2' },
       ],
+      ingest: null,
       viewers: 7,
       danmakuPerSecond: 1.5,
       chatPerSecond: 0.5,

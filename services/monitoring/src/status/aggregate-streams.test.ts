@@ -51,6 +51,7 @@ describe('aggregateStreams', () => {
         live: true,
         publishStartedAtMs: 5_000,
         renditions: [source, low],
+        ingest: null,
         viewers: 8,
         danmakuPerSecond: 3,
         chatPerSecond: 0.75,
@@ -58,6 +59,33 @@ describe('aggregateStreams', () => {
         chatSockets: 3,
       },
     ]);
+  });
+
+  it("passes on the ingest's IngestHealth of the publish", () => {
+    const health = {
+      keyframeIntervalMs: 2000,
+      measuredFps: 24.9,
+      declaredFps: 25,
+      measuredBitrateKbps: 1180,
+      declaredBitrateKbps: 1128,
+      bFrames: true,
+      driftMs: -40,
+      lateParts: 2,
+      reconnects: 1,
+    };
+    const [stream] = aggregateStreams([
+      stats('ingest', 'i1', [{ room: 'demo', live: true, publishStartedAtMs: 1, ingestHealth: health }]),
+    ]);
+    expect(stream?.ingest).toEqual({
+      keyframeIntervalMs: 2000,
+      measuredFps: 24.9,
+      declaredFps: 25,
+      measuredBitrateKbps: 1180,
+      declaredBitrateKbps: 1128,
+      driftMs: -40,
+      lateParts: 2,
+      reconnects: 1,
+    });
   });
 
   it('lists only rooms an ingest reports live, sorted by room', () => {

@@ -15,6 +15,26 @@ export interface RenditionStatus {
   codecs: string;
 }
 
+/** How the publisher's media arrives at ingest (telemetry.v1 IngestHealth), for the dashboard's ingest panel. */
+export interface IngestStatus {
+  /** Interval between the last two video keyframes, ms; 0 before the second. */
+  keyframeIntervalMs: number;
+  /** Video frames per second over the last 10 s. */
+  measuredFps: number;
+  /** onMetaData framerate; 0 when not declared. */
+  declaredFps: number;
+  /** Audio and video payload over the last 10 s, kbit/s. */
+  measuredBitrateKbps: number;
+  /** onMetaData videodatarate + audiodatarate, kbit/s; 0 when not declared. */
+  declaredBitrateKbps: number;
+  /** Media time elapsed minus wall-clock time elapsed since the publisher's first message, ms. */
+  driftMs: number;
+  /** Source parts listed more than a second after their media time, since the publish started. */
+  lateParts: number;
+  /** Publishers that continued this publish after a reconnect or a replace. */
+  reconnects: number;
+}
+
 /** One live room, merged from every service that knows it. */
 export interface StreamStatus {
   room: string;
@@ -23,6 +43,8 @@ export interface StreamStatus {
   /** Publish start, unix epoch ms. */
   publishStartedAtMs: number;
   renditions: RenditionStatus[];
+  /** Ingest's view of the publisher's media; null when the ingest did not report it. */
+  ingest: IngestStatus | null;
   /** HLS viewers, summed over every relay instance (origins and edges). */
   viewers: number;
   /** Accepted danmaku per second, summed over danmaku instances. */
@@ -33,6 +55,22 @@ export interface StreamStatus {
   danmakuSockets: number;
   /** Open chat WebSockets, summed over chat instances. */
   chatSockets: number;
+}
+
+function ingestStatus(health: telemetry.IngestHealth__Output | null): IngestStatus | null {
+  if (!health) return null;
+  const { keyframeIntervalMs, measuredFps, declaredFps, measuredBitrateKbps, declaredBitrateKbps } = health;
+  const { driftMs, lateParts, reconnects } = health;
+  return {
+    keyframeIntervalMs,
+    measuredFps,
+    declaredFps,
+    measuredBitrateKbps,
+    declaredBitrateKbps,
+    driftMs,
+    lateParts,
+    reconnects,
+  };
 }
 
 /** A live room as its ingest reports it, with nothing summed yet. */
@@ -49,6 +87,7 @@ function streamFromIngest(ingest: telemetry.RoomStats__Output): StreamStatus {
       height,
       codecs,
     })),
+    ingest: ingestStatus(ingest.ingestHealth),
     viewers: 0,
     danmakuPerSecond: 0,
     chatPerSecond: 0,
