@@ -7,11 +7,14 @@ import { createPoller } from './poller/poller.js';
 import { createGrpcProbe } from './poller/target-probe.js';
 import { discoverTargets } from './poller/target-discovery.js';
 import { targetDiscovery } from './poller/discovery-loop.js';
+import { createStatusFeed } from './status/status-feed.js';
+import { StatusHistory } from './status/status-history.js';
 import { buildStatusReport } from './status/status-report.js';
 
 /**
  * Composition root: the gRPC server (health + Telemetry, so monitoring watches itself), the poller of
- * every target (the replicas behind each configured host name, found again every `discoveryMs`), and the HTTP server with the dashboard, /api/status and /metrics. Ports: `httpPort`, `grpcPort`.
+ * every target (the replicas behind each configured host name, found again every `discoveryMs`), the status
+ * feed and history its polls drive, and the HTTP server with the dashboard, /api/status, /api/events and /metrics. Ports: `httpPort`, `grpcPort`.
  */
 export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: number; grpcPort: number }> {
   const tls = grpcTlsOf(config);
@@ -22,11 +25,27 @@ export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: n
     timeoutMs: config.pollTimeoutMs,
     log,
     openProbe: (target) => createGrpcProbe(target, config.pollMs, tls),
+    onPolled: () => feed.polled(),
   });
   const report = () => buildStatusReport(poller.states(), Date.now());
+  const feed = createStatusFeed({
+    build: report,
+    history: new StatusHistory({ windowMs: config.historyMs, intervalMs: config.pollMs }),
+  });
   const registry = createMetricsRegistry('monitoring');
   registerStatusMetrics(registry, report);
-  const http = createHttpServer({ log, registry, report });
+  const http = createHttpServer({
+    log,
+    registry,
+    report,
+    feed,
+    events: {
+      maxClients: config.sseMaxClients,
+      maxBufferBytes: config.sseMaxBufferBytes,
+      heartbeatMs: config.sseHeartbeatMs,
+      retryMs: Math.max(1000, config.pollMs),
+    },
+  });
   const discovery = targetDiscovery(config.targets, config.discoveryMs, (targets) => poller.setTargets(targets), log);
   return serviceApp('monitoring', {
     async start() {
@@ -37,6 +56,10 @@ export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: n
       const httpPort = await http.listen(config.host, config.httpPort);
       return { httpPort, grpcPort };
     },
-    stop: () => stopInOrder([[() => grpc.stop(), () => discovery.stop(), () => http.close()], [() => poller.stop()]]),
+    stop: () =>
+      stopInOrder([
+        [() => grpc.stop(), () => discovery.stop(), () => http.close()],
+        [() => poller.stop(), async () => feed.stop()],
+      ]),
   });
 }
