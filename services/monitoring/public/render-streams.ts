@@ -43,7 +43,7 @@ function ingestTable(ingest: IngestStatus): HTMLDivElement {
   return box;
 }
 
-function renditionsTable(s: StreamStatus, history: RoomHistory, capacity: number): HTMLTableElement {
+function renditionsTable(s: StreamStatus, history: RoomHistory): HTMLTableElement {
   const table = el('table', 'renditions');
   const thead = el('thead');
   thead.append(row(['rendition', 'resolution', 'fps', '', 'bit rate', '', 'codecs']));
@@ -56,9 +56,9 @@ function renditionsTable(s: StreamStatus, history: RoomHistory, capacity: number
         r.name,
         size,
         num(r.fps, 2),
-        sparkline(h?.fps ?? [], capacity, `${r.name} fps`),
+        sparkline(h?.fps ?? [], `${r.name} fps`),
         `${num(r.bitrateKbps, 0)} kbit/s`,
-        sparkline(h?.bitrateKbps ?? [], capacity, `${r.name} kbit/s`),
+        sparkline(h?.bitrateKbps ?? [], `${r.name} kbit/s`),
         el('span', 'mono', r.codecs),
       ]),
     );
@@ -77,20 +77,19 @@ function renderStream(s: StreamStatus, nowMs: number, series: SeriesStore, thumb
     el('span', 'muted', `for ${duration(nowMs - s.publishStartedAtMs)}`),
   );
   const history = series.room(s.room);
-  const { capacity } = series;
   const total = s.renditions.reduce((sum, r) => sum + r.bitrateKbps, 0);
   const tiles = el('div', 'tiles');
   tiles.append(
-    tile('viewers', num(s.viewers, 0), sparkline(history.viewers, capacity, 'viewers')),
+    tile('viewers', num(s.viewers, 0), sparkline(history.viewers, 'viewers')),
     tile('kbit/s, all renditions', num(total, 0)),
-    tile('danmaku / s', num(s.danmakuPerSecond, 1), sparkline(history.danmakuPerSecond, capacity, 'danmaku/s')),
-    tile('chat / s', num(s.chatPerSecond, 1), sparkline(history.chatPerSecond, capacity, 'chat/s')),
+    tile('danmaku / s', num(s.danmakuPerSecond, 1), sparkline(history.danmakuPerSecond, 'danmaku/s')),
+    tile('chat / s', num(s.chatPerSecond, 1), sparkline(history.chatPerSecond, 'chat/s')),
     tile('danmaku sockets', num(s.danmakuSockets, 0)),
     tile('chat sockets', num(s.chatSockets, 0)),
   );
   const body = el('div', 'stream-body');
   body.append(thumbnails.box(s.room, Date.now()), tiles);
-  card.append(head, body, renditionsTable(s, history, capacity));
+  card.append(head, body, renditionsTable(s, history));
   if (s.ingest) card.append(ingestTable(s.ingest));
   return card;
 }

@@ -9,21 +9,20 @@ export interface SparklineSize {
 }
 
 /**
- * The `points` attribute of a polyline drawing `values` (oldest first) across `capacity` slots, newest at the right
- * edge, scaled between the series' minimum and maximum (a flat series is drawn across the middle). One px of margin
- * keeps the stroke inside.
+ * The `points` attribute of a polyline drawing `values` (oldest first) across the whole width, scaled from 0 (or the
+ * lowest value when negative) at the bottom to the highest value at the top; an all-zero series lies on the bottom.
+ * One px of margin keeps the stroke inside.
  */
-export function sparklinePoints(values: readonly number[], capacity: number, { width, height }: SparklineSize): string {
+export function sparklinePoints(values: readonly number[], { width, height }: SparklineSize): string {
   if (values.length === 0) return '';
-  const min = Math.min(...values);
-  const max = Math.max(...values);
-  const span = max - min;
-  const step = (width - 2) / Math.max(1, capacity - 1);
-  const first = capacity - values.length;
+  const low = Math.min(0, ...values);
+  const span = Math.max(...values) - low;
+  const step = (width - 2) / Math.max(1, values.length - 1);
+  const first = values.length === 1 ? width - 2 : 0;
   return values
     .map((v, i) => {
-      const x = 1 + (first + i) * step;
-      const y = span === 0 ? height / 2 : 1 + (height - 2) * (1 - (v - min) / span);
+      const x = 1 + first + i * step;
+      const y = span === 0 ? height - 1 : 1 + (height - 2) * (1 - (v - low) / span);
       return `${x.toFixed(1)},${y.toFixed(1)}`;
     })
     .join(' ');
@@ -35,7 +34,6 @@ export function sparklinePoints(values: readonly number[], capacity: number, { w
  */
 export function sparkline(
   values: readonly number[],
-  capacity: number,
   label: string,
   size: SparklineSize = { width: 120, height: 28 },
 ): SVGSVGElement {
@@ -52,7 +50,7 @@ export function sparkline(
       ? `${label}: no points yet`
       : `${label}: ${values.length} points, ${Math.min(...values)} to ${Math.max(...values)}`;
   const line = document.createElementNS(SVG_NS, 'polyline');
-  line.setAttribute('points', sparklinePoints(values, capacity, size));
+  line.setAttribute('points', sparklinePoints(values, size));
   svg.append(title, line);
   return svg;
 }
