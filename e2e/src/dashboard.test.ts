@@ -1,0 +1,124 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishTestStream, REPO_ROOT, startMonitoring, type TestProcess, type TestService } from '@onair/testing';
+import { startMediaStack, type MediaStack } from './media-stack.js';
+
+const ROOM = 'dashboard-room';
+const LOOPBACK = '127.0.0.1';
+/** Screenshots of the dashboard, kept after the run (gitignored). */
+const ARTEFACTS = join(REPO_ROOT, 'test-artifacts', 'dashboard');
+
+/** Opens the dashboard and waits for its event stream; records when the room's card first appears (page clock). */
+async function openDashboard(browser: Browser, url: string, problems: string[]): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  page.on('pageerror', (err) => problems.push(err.message));
+  await page.goto(url);
+  await page.waitForSelector('body[data-connected="true"]', { timeout: 10_000 });
+  await page.evaluate((room) => {
+    const seen = window as unknown as { roomShownAtMs?: number };
+    const look = (): void => {
+      if (seen.roomShownAtMs === undefined && document.querySelector(`section.stream[data-room="${room}"]`))
+        seen.roomShownAtMs = Date.now();
+    };
+    new MutationObserver(look).observe(document.body, { childList: true, subtree: true });
+    look();
+  }, ROOM);
+  return page;
+}
+
+/** The fewest points drawn by the sparklines of the room's card. */
+const fewestPoints = (page: Page): Promise<number> =>
+  page.$$eval(`section.stream[data-room="${ROOM}"] svg.spark`, (svgs) =>
+    Math.min(...svgs.map((s) => Number((s as SVGSVGElement).dataset.points))),
+  );
+
+describe('the ops dashboard in Chromium, pushed over Server-Sent Events', () => {
+  let stack: MediaStack;
+  let monitoring: TestService;
+  let browser: Browser;
+  let publisher: TestProcess | undefined;
+  let dashboardUrl: string;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    stack = await startMediaStack(ROOM, 'source');
+    monitoring = await startMonitoring(
+      [`ingest=${LOOPBACK}:${stack.ingest.port('grpcPort')}`, `relay=${LOOPBACK}:${stack.origin.port('grpcPort')}`],
+      { MONITORING_POLL_MS: '500' },
+      30_000,
+    );
+    dashboardUrl = `http://${LOOPBACK}:${monitoring.port('httpPort')}/`;
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    });
+    await mkdir(ARTEFACTS, { recursive: true });
+  }, 90_000);
+
+  afterAll(async () => {
+    await publisher?.stop();
+    await browser?.close();
+    await monitoring?.stop();
+    await stack?.stop();
+  });
+
+  it('shows a stream within 2 s of its start without a reload, with sparklines, and a new page draws them at once', async () => {
+    const page = await openDashboard(browser, dashboardUrl, problems);
+    let navigations = 0;
+    page.on('framenavigated', () => (navigations += 1));
+    expect(await page.textContent('#streams')).toContain('No live streams.');
+
+    publisher = publishTestStream({
+      url: `rtmp://${LOOPBACK}:${stack.ingest.port('rtmpPort')}/live/${stack.streamKey}`,
+      durationS: 60,
+      size: '640x360',
+    });
+    await page.waitForSelector(`section.stream[data-room="${ROOM}"]`, { timeout: 15_000 });
+    const status = (await (await fetch(`${dashboardUrl}api/status`)).json()) as {
+      streams: Array<{ room: string; publishStartedAtMs: number }>;
+    };
+    const startedAtMs = status.streams.find((s) => s.room === ROOM)?.publishStartedAtMs ?? Number.NaN;
+    const shownAtMs = await page.evaluate(() => (window as unknown as { roomShownAtMs: number }).roomShownAtMs);
+    const delayMs = shownAtMs - startedAtMs;
+    console.log(`dashboard showed ${ROOM} ${delayMs} ms after its publish started (ingest's publishStartedAtMs)`);
+    expect(delayMs).toBeGreaterThanOrEqual(0);
+    expect(delayMs).toBeLessThan(2000);
+    expect(navigations).toBe(0);
+
+    const card = page.locator(`section.stream[data-room="${ROOM}"]`);
+    await expect.poll(() => fewestPoints(page), { timeout: 10_000, interval: 250 }).toBeGreaterThanOrEqual(4);
+    expect(await card.locator('svg.spark polyline').first().getAttribute('points')).toMatch(/^[\d.]+,[\d.]+( |$)/);
+    expect(await card.locator('table.renditions tbody tr').first().textContent()).toContain('640×360');
+    await expect.poll(() => card.locator('.ingest tbody').textContent(), { timeout: 10_000 }).toMatch(/\d s/);
+    expect(await card.locator('.thumbnail').textContent()).toBe('no thumbnail');
+    const bitrate = card.locator('table.renditions tbody tr td').nth(4);
+    await expect.poll(() => bitrate.textContent(), { timeout: 15_000 }).not.toBe('0 kbit/s');
+    await expect.poll(() => fewestPoints(page), { timeout: 10_000, interval: 250 }).toBeGreaterThanOrEqual(10);
+    await page.screenshot({ path: join(ARTEFACTS, 'dashboard-live.png'), fullPage: true });
+
+    const drawn = await fewestPoints(page);
+    const second = await openDashboard(browser, dashboardUrl, problems);
+    await second.waitForSelector(`section.stream[data-room="${ROOM}"]`, { timeout: 5000 });
+    expect(await fewestPoints(second)).toBeGreaterThanOrEqual(drawn);
+    await second.close();
+
+    expect(await page.textContent('#services-summary')).toBe('3 of 3 serving');
+    expect(await page.isHidden('#alerts-panel')).toBe(true);
+    expect(problems.filter((p) => !/404 \(Not Found\)/.test(p))).toEqual([]);
+  }, 90_000);
+
+  it('drops the stream without a reload when the publisher stops', async () => {
+    const page = await openDashboard(browser, dashboardUrl, problems);
+    await page.waitForSelector(`section.stream[data-room="${ROOM}"]`, { timeout: 5000 });
+    await publisher?.stop();
+    publisher = undefined;
+    await page.waitForSelector(`section.stream[data-room="${ROOM}"]`, { state: 'detached', timeout: 20_000 });
+    expect(await page.textContent('#streams')).toContain('No live streams.');
+    await page.screenshot({ path: join(ARTEFACTS, 'dashboard-ended.png'), fullPage: true });
+  }, 30_000);
+});
