@@ -6,7 +6,11 @@ import { DEFAULT_TARGETS, parseTargets, targetsSchema } from './poller/targets.j
 /** Monitoring's configuration: one field per `MONITORING_*` variable. */
 export const configSpec = {
   host: field(z.string().min(1), 'MONITORING_HOST', '0.0.0.0', 'Address the HTTP and gRPC servers bind to.'),
-  httpPort: portField('MONITORING_HTTP_PORT', 3000, 'HTTP port: dashboard `/`, `/api/status`, `/metrics`, `/healthz`.'),
+  httpPort: portField(
+    'MONITORING_HTTP_PORT',
+    3000,
+    'HTTP port: dashboard `/`, `/api/status`, `/api/events`, `/metrics`, `/healthz`.',
+  ),
   grpcPort: portField('MONITORING_GRPC_PORT', 50055, 'gRPC port: grpc.health.v1.Health and Telemetry.GetStats.'),
   targets: field(
     targetsSchema,
