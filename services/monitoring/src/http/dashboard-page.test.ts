@@ -2,12 +2,28 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { DASHBOARD_CSP, loadDashboardFiles } from './dashboard-page.js';
+import { build } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DASHBOARD_CSP, loadDashboardFiles, PUBLIC_DIR, type DashboardFiles } from './dashboard-page.js';
 
 describe('loadDashboardFiles', () => {
-  it('serves the page, its stylesheet and the built bundle, which the page links as files', () => {
-    const files = loadDashboardFiles();
+  let files: DashboardFiles;
+
+  /** Bundles public/dashboard.ts the way the package's `build` script does, into a directory of its own. */
+  beforeAll(async () => {
+    const out = mkdtempSync(join(tmpdir(), 'onair-dashboard-bundle-'));
+    await build({
+      entryPoints: [new URL('dashboard.ts', PUBLIC_DIR).pathname],
+      bundle: true,
+      format: 'esm',
+      target: 'es2022',
+      outfile: join(out, 'dashboard.js'),
+      logLevel: 'silent',
+    });
+    files = loadDashboardFiles(PUBLIC_DIR, pathToFileURL(`${out}/`));
+  });
+
+  it('serves the page, its stylesheet and the bundle, which the page links as files', () => {
     expect([...files.keys()]).toEqual(['/', '/dashboard.css', '/dashboard.js']);
     const page = files.get('/')?.body.toString('utf8') ?? '';
     expect(page).toContain('<link rel="stylesheet" href="dashboard.css" />');
@@ -17,7 +33,7 @@ describe('loadDashboardFiles', () => {
   });
 
   it('names an empty icon, so a browser does not ask for /favicon.ico', () => {
-    expect(loadDashboardFiles().get('/')?.body.toString('utf8')).toContain('<link rel="icon" href="data:," />');
+    expect(files.get('/')?.body.toString('utf8')).toContain('<link rel="icon" href="data:," />');
   });
 
   it('names a missing bundle and how to make it', () => {
