@@ -49,7 +49,7 @@ describe('the ops dashboard in Chromium, pushed over Server-Sent Events', () => 
     stack = await startMediaStack(ROOM, 'source');
     monitoring = await startMonitoring(
       [`ingest=${LOOPBACK}:${stack.ingest.port('grpcPort')}`, `relay=${LOOPBACK}:${stack.origin.port('grpcPort')}`],
-      { MONITORING_POLL_MS: '500' },
+      { MONITORING_POLL_MS: '500', MONITORING_SSE_MAX_CLIENTS: '2' },
       30_000,
     );
     dashboardUrl = `http://${LOOPBACK}:${monitoring.port('httpPort')}/`;
@@ -110,6 +110,7 @@ describe('the ops dashboard in Chromium, pushed over Server-Sent Events', () => 
     expect(await page.textContent('#services-summary')).toBe('3 of 3 serving');
     expect(await page.isHidden('#alerts-panel')).toBe(true);
     expect(problems.filter((p) => !/404 \(Not Found\)/.test(p))).toEqual([]);
+    await page.close();
   }, 90_000);
 
   it('drops the stream without a reload when the publisher stops', async () => {
@@ -120,5 +121,21 @@ describe('the ops dashboard in Chromium, pushed over Server-Sent Events', () => 
     await page.waitForSelector(`section.stream[data-room="${ROOM}"]`, { state: 'detached', timeout: 20_000 });
     expect(await page.textContent('#streams')).toContain('No live streams.');
     await page.screenshot({ path: join(ARTEFACTS, 'dashboard-ended.png'), fullPage: true });
+    await page.close();
   }, 30_000);
+
+  it('reconnects by itself when refused for too many streams, once one closes', async () => {
+    const [first, second] = [
+      await openDashboard(browser, dashboardUrl, []),
+      await openDashboard(browser, dashboardUrl, []),
+    ];
+    const third = await browser.newPage();
+    await third.goto(dashboardUrl);
+    await third.waitForSelector('body[data-connected="false"]', { timeout: 10_000 });
+    expect(await third.textContent('#banner')).toMatch(/Lost \/api\/events.*reconnecting/);
+    await first.close();
+    await third.waitForSelector('body[data-connected="true"]', { timeout: 15_000 });
+    expect(await third.isHidden('#banner')).toBe(true);
+    await Promise.all([second.close(), third.close()]);
+  }, 40_000);
 });
