@@ -211,3 +211,31 @@ describe('onair.json dashboard', () => {
     }
   });
 });
+
+describe('alerts.yml', () => {
+  const promtool = (...args: string[]): string =>
+    execFileSync('promtool', args, { encoding: 'utf8', stdio: 'pipe', cwd: deploy('prometheus') });
+
+  it('passes promtool check rules', () => {
+    expect(promtool('check', 'rules', 'alerts.yml')).toContain('SUCCESS: 6 rules found');
+  });
+
+  it('passes its unit tests (promtool test rules alerts.test.yml): each alert fires after its `for`', () => {
+    expect(promtool('test', 'rules', 'alerts.test.yml')).toContain('SUCCESS');
+  });
+
+  it('is loaded by prometheus.yml and uses only metrics the services expose', async () => {
+    expect((readYaml('prometheus/prometheus.yml') as { rule_files?: string[] }).rule_files).toEqual(['alerts.yml']);
+    const exposed = await exposedMetricNames();
+    const alerts = readYaml('prometheus/alerts.yml') as {
+      groups: Array<{ rules: Array<{ alert: string; expr: string }> }>;
+    };
+    const rules = alerts.groups.flatMap((g) => g.rules);
+    expect(rules.map((r) => r.alert)).toHaveLength(6);
+    for (const { alert, expr } of rules) {
+      const names = metricNamesIn(expr);
+      expect(names, alert).not.toHaveLength(0);
+      for (const name of names) expect(exposed, `${alert}: ${expr}`).toContain(name);
+    }
+  });
+});

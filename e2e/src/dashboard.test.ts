@@ -108,7 +108,8 @@ describe('the ops dashboard in Chromium, pushed over Server-Sent Events', () => 
     await second.close();
 
     expect(await page.textContent('#services-summary')).toBe('3 of 3 serving');
-    expect(await page.isHidden('#alerts-panel')).toBe(true);
+    await page.waitForSelector('#alerts-panel', { state: 'visible', timeout: 5000 });
+    expect(await page.textContent('#alerts-summary')).toBe('0 firing');
     expect(problems.filter((p) => !/404 \(Not Found\)/.test(p))).toEqual([]);
     await page.close();
   }, 90_000);

@@ -18,6 +18,12 @@ export interface PlaybackReport {
   fatalErrors: string[];
   /** Times playback stalled after it started: the video's `waiting` events, and hls.js BUFFER_STALLED_ERROR. */
   stalls: number;
+  /**
+   * Stalls with less than {@link STARVED_AHEAD_S} of media buffered ahead of the playhead: the player ran out of
+   * media, which the servers answer for. A stall with media buffered ahead is the browser's decoder falling behind
+   * (both cores busy), counted in `stalls` only.
+   */
+  starvations: number;
   /** Each stall: what reported it, the playhead (s) and the buffered ranges then. */
   stallLog: string[];
   /** The playhead at each stall, s. */
@@ -40,15 +46,29 @@ export interface PlayOptions {
   height?: number;
 }
 
+/** Media buffered ahead of the playhead under which a stall counts as a starvation, s. */
+export const STARVED_AHEAD_S = 0.25;
+
 const PAGE = `<!doctype html><meta charset="utf-8"><title>onair e2e player</title>
 <video id="v" muted autoplay playsinline></video>
 <script src="/hls.js"></script>
 <script>
   const q = new URLSearchParams(location.search);
   const v = document.getElementById('v');
-  const r = (window.report = { levels: [], fatalErrors: [], stalls: 0, stallLog: [], stallAt: [], edgeLatencies: [], clockLatencies: [], startedAt: null });
+  const r = (window.report = { levels: [], fatalErrors: [], stalls: 0, starvations: 0, stallLog: [], stallAt: [], edgeLatencies: [], clockLatencies: [], startedAt: null });
   const ranges = () => Array.from({ length: v.buffered.length }, (_, i) => v.buffered.start(i).toFixed(2) + '-' + v.buffered.end(i).toFixed(2)).join(' ');
-  const stalled = (what) => { r.stalls++; r.stallAt.push(v.currentTime); r.stallLog.push(what + ' at ' + v.currentTime.toFixed(2) + ' buffered ' + ranges()); };
+  const ahead = () => {
+    for (let i = 0; i < v.buffered.length; i++) {
+      if (v.buffered.start(i) <= v.currentTime && v.currentTime < v.buffered.end(i)) return v.buffered.end(i) - v.currentTime;
+    }
+    return 0;
+  };
+  const stalled = (what) => {
+    r.stalls++;
+    if (ahead() < ${STARVED_AHEAD_S}) r.starvations++;
+    r.stallAt.push(v.currentTime);
+    r.stallLog.push(what + ' at ' + v.currentTime.toFixed(2) + ' buffered ' + ranges());
+  };
   const hls = new Hls({ lowLatencyMode: q.get('ll') === '1' });
   let playing = false;
   v.addEventListener('playing', () => {

@@ -124,11 +124,13 @@ describe('the whole path: RTMP push → ffmpeg → HLS, danmaku and chat through
       ['edge', reports[1]],
     ] as const) {
       console.info(
-        `${where}: played ${report?.played.toFixed(1)} s, ${report?.stalls} stalls (${report?.stallLog.join('; ')}), ` +
+        `${where}: played ${report?.played.toFixed(1)} s, ${report?.stalls} stalls, ${report?.starvations} without media ahead (${report?.stallLog.join('; ')}), ` +
           `latency to the live edge ` +
           `${median(report?.edgeLatencies ?? []).toFixed(2)} s, by PROGRAM-DATE-TIME ${median(report?.clockLatencies ?? []).toFixed(2)} s (medians)`,
       );
-      expect(report).toMatchObject({ fatalErrors: [], stalls: 0 });
+      // A stall with media buffered ahead is Chromium's decoder behind on a busy machine (one in a CI run with four
+      // other jobs: "waiting at 4.61 buffered 4.00-6.00"); running out of media is what the servers answer for.
+      expect(report).toMatchObject({ fatalErrors: [], starvations: 0 });
       expect(report?.levels.sort()).toEqual(['1280x720', '854x480']);
       expect(report?.played).toBeGreaterThanOrEqual(20);
       expect(report?.videoWidth).toBeGreaterThan(0);

@@ -14,6 +14,11 @@ export interface GrpcServerOptions {
   service: ServiceKind;
   /** Per-room statistics for Telemetry.GetStats; called on every poll. */
   roomStats: () => telemetry.RoomStats[];
+  /**
+   * The instance's NATS connection for Telemetry.GetStats (`nats`), called on every poll; absent or undefined
+   * (not connected yet, or no NATS used): left unset.
+   */
+  nats?: (() => telemetry.NatsStatus | undefined) | undefined;
   version?: string;
   /** mTLS (see readGrpcTls): client certificates required and their names checked; absent: plaintext. */
   tls?: GrpcTls | undefined;
@@ -34,7 +39,14 @@ export interface GrpcServer {
 }
 
 /** Creates a gRPC server with the standard health checking protocol and Telemetry.GetStats, plaintext or mTLS. */
-export function createGrpcServer({ log, service, roomStats, version = '0.1.0', tls }: GrpcServerOptions): GrpcServer {
+export function createGrpcServer({
+  log,
+  service,
+  roomStats,
+  nats,
+  version = '0.1.0',
+  tls,
+}: GrpcServerOptions): GrpcServer {
   const grpcLog = log.child({ component: 'grpc' });
   const server = new Server({
     'grpc.max_send_message_length': 64 * 1024 * 1024,
@@ -52,6 +64,7 @@ export function createGrpcServer({ log, service, roomStats, version = '0.1.0', t
       version,
       startedAtMs,
       rooms: roomStats(),
+      nats: nats?.() ?? null,
     })),
   });
   names.push('onair.telemetry.v1.TelemetryService');

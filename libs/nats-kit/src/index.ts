@@ -1,4 +1,5 @@
 export { connectNats, type NatsOptions } from './connect.js';
+export { watchNatsState, type NatsState } from './nats-state.js';
 export {
   headers,
   NoRespondersError,

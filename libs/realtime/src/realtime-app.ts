@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ServiceKind } from '@onair/contracts';
 import type { telemetry } from '@onair/proto';
 import { createGrpcServer, grpcTlsOf } from '@onair/grpc-kit';
-import { connectNats, type NatsConnection } from '@onair/nats-kit';
+import { connectNats, watchNatsState, type NatsConnection, type NatsState } from '@onair/nats-kit';
 import {
   createMetricsRegistry,
   INSTANCE_ID,
@@ -79,16 +79,19 @@ export function realtimeApp<P extends { text: string }, M extends RoomMessage>(
   const registry = createMetricsRegistry(name);
   let realtime: Realtime<P, M> | undefined;
   const activity = (): RoomActivity[] => realtime?.activity() ?? [];
+  let natsState: (() => NatsState) | undefined;
   const grpc = createGrpcServer({
     log,
     tls: grpcTlsOf(config),
     service: name,
     roomStats: () => options.roomStats?.(activity()) ?? activity(),
+    nats: () => natsState?.(),
   });
   let stop: () => Promise<void> = async () => undefined;
   return serviceApp(name, {
     async start() {
       const nc = await connectNats({ servers: config.natsUrl, name: `${name}-${INSTANCE_ID}`, log });
+      natsState = watchNatsState(nc);
       const serving: Array<() => Promise<void>> = [() => grpc.stop()];
       stop = () => stopInOrder([serving, [() => nc.drain()]]);
       const companion = await options.companion?.(nc);

@@ -64,6 +64,8 @@ export interface RoomActivity {
   readonly roomViewers: number;
   /** Messages accepted by this instance in the room per second, over the last 10 s. */
   readonly messagesPerSecond: number;
+  /** Posts and frames this instance refused in the room with RATE_LIMITED (any scope) per second, over the last 10 s. */
+  readonly rateLimitedPerSecond: number;
 }
 
 /** A running realtime service core. */
@@ -97,13 +99,15 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
   const { config, log, registry, nc } = options;
   const metrics = createRealtimeMetrics(registry);
   const rates = new MessageRate();
+  const rateLimited = new MessageRate();
   const observer: PostObserver = {
     accepted(room) {
       metrics.accepted.inc();
       rates.record(room);
     },
-    rejected(reason) {
+    rejected(reason, room) {
       metrics.rejected.inc({ reason });
+      if (reason.startsWith('rate_limited')) rateLimited.record(room);
     },
   };
   const store = await RoomLog.open({
@@ -220,12 +224,13 @@ export async function startRealtime<P extends { text: string }, M extends RoomMe
     httpPort,
     activity() {
       const viewers = fanout.viewerCounts();
-      const rooms = new Set([...viewers.keys(), ...rates.activeRooms()]);
+      const rooms = new Set([...viewers.keys(), ...rates.activeRooms(), ...rateLimited.activeRooms()]);
       return [...rooms].sort().map((room) => ({
         room,
         viewers: viewers.get(room) ?? 0,
         roomViewers: presence.room(room).viewers,
         messagesPerSecond: rates.perSecond(room),
+        rateLimitedPerSecond: rateLimited.perSecond(room),
       }));
     },
     async stop() {

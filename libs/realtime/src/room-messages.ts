@@ -52,8 +52,11 @@ export interface PostRequest {
 /** Told about every post's outcome (metrics and telemetry). */
 export interface PostObserver {
   accepted(room: string): void;
-  /** `reason` is the lower-case error code, e.g. "invalid_argument". */
-  rejected(reason: string): void;
+  /**
+   * `reason` is the lower-case error code, e.g. "invalid_argument", or "rate_limited_user" / "rate_limited_room"
+   * (see rejectionReason); `room` the room the post named.
+   */
+  rejected(reason: string, room: string): void;
 }
 
 /**
@@ -131,7 +134,7 @@ export class RoomMessages<P extends { text: string }, M extends RoomMessage> {
   async post(request: PostRequest): Promise<Result<M>> {
     const result = await this.accept(request);
     if (result.ok) this.options.observer.accepted(request.room);
-    else this.options.observer.rejected(rejectionReason(result.rejection));
+    else this.options.observer.rejected(rejectionReason(result.rejection), request.room);
     return result;
   }
 

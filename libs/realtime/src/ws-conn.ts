@@ -192,7 +192,7 @@ export class WsConn implements RoomMember {
     const receivedAtMs = Date.now();
     const verdict = this.limiter.check();
     if (verdict === RATE_VERDICT.FLOOD) {
-      this.ctx.observer.rejected('flood');
+      this.ctx.observer.rejected('flood', this.room);
       this.log.warn(this.logFields(), 'flooding');
       this.close('POLICY_VIOLATION');
       return;
@@ -347,7 +347,7 @@ export class WsConn implements RoomMember {
   }
 
   private reject(rejection: Rejection, key?: string): void {
-    this.ctx.observer.rejected(rejectionReason(rejection));
+    this.ctx.observer.rejected(rejectionReason(rejection), this.room);
     this.send(errorFrame(rejection, key));
   }
 

@@ -198,6 +198,11 @@ describe('danmaku service', () => {
     expect((await flooder.closed).code).toBe(1008);
     calm.send({ type: 'danmaku', text: 'calm 2' });
     expect(await viewer.next(byText('calm 2'))).toMatchObject({ name: 'calm' });
+    const telemetryClient = createClient(onair().telemetry.v1.TelemetryService, `127.0.0.1:${a.grpcPort}`);
+    const stats = await call<telemetry.GetStatsResponse__Output>((cb) => telemetryClient.GetStats({}, cb));
+    telemetryClient.close();
+    // At least the 15 refusals above, within Telemetry's 10 s window.
+    expect(stats.rooms.find((r) => r.room === 'flood')?.rateLimitedPerSecond).toBeGreaterThanOrEqual(1.5);
   });
 
   it('posts over gRPC to WebSocket viewers of every instance and lists the recent danmaku', async () => {
@@ -351,6 +356,7 @@ describe('danmaku service', () => {
     const stats = await call<telemetry.GetStatsResponse__Output>((cb) => telemetryClient.GetStats({}, cb));
     telemetryClient.close();
     expect(stats.service).toBe('danmaku');
+    expect(stats.nats).toMatchObject({ connected: true });
     expect(stats.rooms.find((r) => r.room === 'stats-room')).toMatchObject({ viewers: 2, live: false });
     expect(stats.rooms.find((r) => r.room === 'rate-room')?.messagesPerSecond).toBeGreaterThan(0);
     const health = await fetch(`http://127.0.0.1:${a.httpPort}/healthz`);

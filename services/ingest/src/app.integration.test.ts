@@ -83,6 +83,10 @@ describe('ingest service', () => {
     expect(stats.ingestHealth?.measuredFps).toBeGreaterThan(15);
     expect(stats.ingestHealth?.measuredBitrateKbps).toBeGreaterThan(100);
     expect(Math.abs(Number(stats.ingestHealth?.driftMs))).toBeLessThan(2000);
+    // Media arrives continuously: the last came within the last second.
+    expect(Date.now() - Number(stats.ingestHealth?.lastMediaAtMs)).toBeLessThan(1000);
+    const self = await call<telemetry.GetStatsResponse__Output>((cb) => telemetryClient.GetStats({}, cb));
+    expect(self.nats).toMatchObject({ connected: true });
     const health = await (await fetch(`http://127.0.0.1:${ports.httpPort}/healthz`)).json();
     expect(health).toEqual({ status: 'ok', liveStreams: 1 });
 

@@ -1,7 +1,7 @@
 import { onair, type telemetry } from '@onair/proto';
 import { createGrpcServer, grpcTlsOf } from '@onair/grpc-kit';
 import { MediaHub, mediaServiceHandlers } from '@onair/media';
-import { Kvm, connectNats } from '@onair/nats-kit';
+import { Kvm, connectNats, watchNatsState } from '@onair/nats-kit';
 import {
   INSTANCE_ID,
   closeHttp,
@@ -89,6 +89,7 @@ export function createApp(
         log,
         service: 'ingest',
         roomStats: () => roomStats(hub, pipeline),
+        nats: watchNatsState(nc),
         tls: grpcTlsOf(config),
       });
       grpc.addService(

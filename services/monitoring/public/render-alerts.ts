@@ -10,7 +10,7 @@ const labelsText = (labels: Record<string, string>): string =>
 const time = (ms: number): string => new Date(ms).toLocaleTimeString();
 
 function historyItem(alert: Alert): HTMLLIElement {
-  const ended = alert.endsAtMs === undefined ? 'still firing' : `until ${time(alert.endsAtMs)}`;
+  const ended = alert.endsAtMs === null ? 'still firing' : `until ${time(alert.endsAtMs)}`;
   const item = el('li');
   item.append(
     el('span', `badge ${alert.severity.toLowerCase()}`, alert.severity),

@@ -88,7 +88,8 @@ export interface Alert {
   severity: string;
   labels: Record<string, string>;
   startsAtMs: number;
-  endsAtMs?: number;
+  /** When it resolved, unix epoch ms; null while firing. */
+  endsAtMs: number | null;
   summary: string;
 }
 

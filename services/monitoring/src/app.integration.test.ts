@@ -121,12 +121,13 @@ describe('monitoring service', () => {
         live: true,
         publishStartedAtMs: PUBLISH_STARTED_AT_MS,
         renditions,
-        ingest: null,
         viewers: 5,
         danmakuPerSecond: 2.5,
         chatPerSecond: 1.25,
         danmakuSockets: 6,
         chatSockets: 4,
+        danmakuRateLimitedPerSecond: 0,
+        ingest: null,
       },
     ]);
   });

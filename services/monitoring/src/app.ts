@@ -1,6 +1,8 @@
 import { createGrpcServer, grpcTlsOf } from '@onair/grpc-kit';
 import { createMetricsRegistry, serviceApp, stopInOrder, type Logger, type ServiceApp } from '@onair/runtime';
 import type { Config } from './config.js';
+import { createAlerting } from './alerts/alerting.js';
+import { AlertWebhook } from './alerts/alert-webhook.js';
 import { createHttpServer } from './http/http-server.js';
 import { registerStatusMetrics } from './metrics/status-metrics.js';
 import { createPoller } from './poller/poller.js';
@@ -14,7 +16,8 @@ import { buildStatusReport } from './status/status-report.js';
 /**
  * Composition root: the gRPC server (health + Telemetry, so monitoring watches itself), the poller of
  * every target (the replicas behind each configured host name, found again every `discoveryMs`), the status
- * feed and history its polls drive, and the HTTP server with the dashboard, /api/status, /api/events and /metrics. Ports: `httpPort`, `grpcPort`.
+ * feed and history its polls drive, the alerting, and the HTTP server with the dashboard, /api/status, /api/alerts,
+ * /api/events and /metrics. Ports: `httpPort`, `grpcPort`.
  */
 export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: number; grpcPort: number }> {
   const tls = grpcTlsOf(config);
@@ -34,10 +37,16 @@ export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: n
   });
   const registry = createMetricsRegistry('monitoring');
   registerStatusMetrics(registry, report);
+  const alerting = createAlerting({ rules: config.alertRules, report, intervalMs: config.pollMs, log });
+  const webhook = config.alertWebhookUrl
+    ? new AlertWebhook({ url: config.alertWebhookUrl, secret: config.alertWebhookSecret, log })
+    : undefined;
+  if (webhook) alerting.onChange((alert) => webhook.send(alert));
   const http = createHttpServer({
     log,
     registry,
     report,
+    alerts: () => alerting.snapshot(),
     feed,
     events: {
       maxClients: config.sseMaxClients,
@@ -53,13 +62,14 @@ export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: n
       await poller.setTargets(await discoverTargets(config.targets));
       await poller.start();
       discovery.start();
+      alerting.start();
       const httpPort = await http.listen(config.host, config.httpPort);
       return { httpPort, grpcPort };
     },
     stop: () =>
       stopInOrder([
-        [() => grpc.stop(), () => discovery.stop(), () => http.close()],
-        [() => poller.stop(), async () => feed.stop()],
+        [() => grpc.stop(), () => discovery.stop(), () => http.close(), async () => alerting.stop()],
+        [() => poller.stop(), async () => feed.stop(), async () => webhook?.stop()],
       ]),
   });
 }

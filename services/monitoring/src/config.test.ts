@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '@onair/runtime';
+import { DEFAULT_ALERT_RULES } from './alerts/alert-rules.js';
 import { configSpec } from './config.js';
 
 describe('monitoring config', () => {
@@ -12,6 +13,8 @@ describe('monitoring config', () => {
       pollMs: 2000,
       pollTimeoutMs: 1500,
       logLevel: 'info',
+      alertRules: DEFAULT_ALERT_RULES,
+      alertWebhookUrl: '',
     });
     expect(config.targets.map((t) => t.address)).toEqual([
       '127.0.0.1:50051',
@@ -29,6 +32,16 @@ describe('monitoring config', () => {
     [{ MONITORING_POLL_TIMEOUT_MS: '-1' }, /MONITORING_POLL_TIMEOUT_MS/],
     [{ MONITORING_HTTP_PORT: '70000' }, /MONITORING_HTTP_PORT/],
     [{ MONITORING_LOG_LEVEL: 'loud' }, /MONITORING_LOG_LEVEL/],
+    [{ MONITORING_ALERT_RULES: '{stream_stalled' }, /MONITORING_ALERT_RULES.*not JSON/],
+    [{ MONITORING_ALERT_RULES: '{"stream_stuck":{"forMs":1}}' }, /MONITORING_ALERT_RULES/],
+    [{ MONITORING_ALERT_RULES: '{"stream_stalled":{"for":1}}' }, /MONITORING_ALERT_RULES/],
+    [{ MONITORING_ALERT_RULES: '{"stream_stalled":{"forMs":-1}}' }, /MONITORING_ALERT_RULES/],
+    [{ MONITORING_ALERT_RULES: '{"service_down":{"severity":"page"}}' }, /MONITORING_ALERT_RULES/],
+    [{ MONITORING_ALERT_WEBHOOK_URL: 'ftp://x/' }, /MONITORING_ALERT_WEBHOOK_URL/],
+    [
+      { MONITORING_ALERT_WEBHOOK_URL: 'http://127.0.0.1:9/hook' },
+      /MONITORING_ALERT_WEBHOOK_URL: needs MONITORING_ALERT_WEBHOOK_SECRET/,
+    ],
   ];
   it.each(cases)('rejects %o naming the variable', (env, message) => {
     expect(() => loadConfig(configSpec, 'MONITORING_', env)).toThrow(ConfigError);
@@ -48,5 +61,27 @@ describe('monitoring config', () => {
     ]);
     expect([config.pollMs, config.pollTimeoutMs]).toEqual([500, 400]);
     expect(unknown).toEqual(['MONITORING_TARGET']);
+  });
+
+  it('merges MONITORING_ALERT_RULES over the default rules', () => {
+    const { config } = loadConfig(configSpec, 'MONITORING_', {
+      MONITORING_ALERT_RULES:
+        '{"stream_stalled":{"threshold":3000,"forMs":0},"danmaku_rate_limited":{"enabled":false}}',
+    });
+    expect(config.alertRules).toEqual({
+      ...DEFAULT_ALERT_RULES,
+      stream_stalled: { enabled: true, threshold: 3000, forMs: 0, severity: 'critical' },
+      danmaku_rate_limited: { ...DEFAULT_ALERT_RULES.danmaku_rate_limited, enabled: false },
+    });
+  });
+
+  it('never echoes the webhook secret', () => {
+    expect(() =>
+      loadConfig(configSpec, 'MONITORING_', {
+        MONITORING_ALERT_WEBHOOK_URL: 'http://127.0.0.1:9/hook',
+        MONITORING_ALERT_WEBHOOK_SECRET: 'shh-secret',
+        MONITORING_ALERT_RULES: '[',
+      }),
+    ).toThrow(/^(?![\s\S]*shh-secret)/);
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { grpcTlsSpec } from '@onair/grpc-kit';
-import { logLevelField, field, portField, type ConfigOf } from '@onair/runtime';
+import { logLevelField, field, portField, secret, withCheck, type ConfigOf } from '@onair/runtime';
+import { alertRulesSchema, DEFAULT_ALERT_RULES } from './alerts/alert-rules.js';
 import { DEFAULT_TARGETS, parseTargets, targetsSchema } from './poller/targets.js';
 
 /** Monitoring's configuration: one field per `MONITORING_*` variable. */
@@ -9,7 +10,7 @@ export const configSpec = {
   httpPort: portField(
     'MONITORING_HTTP_PORT',
     3000,
-    'HTTP port: dashboard `/`, `/api/status`, `/api/events`, `/metrics`, `/healthz`.',
+    'HTTP port: dashboard `/`, `/api/status`, `/api/alerts`, `/api/events`, `/metrics`, `/healthz`.',
   ),
   grpcPort: portField('MONITORING_GRPC_PORT', 50055, 'gRPC port: grpc.health.v1.Health and Telemetry.GetStats.'),
   targets: field(
@@ -64,6 +65,36 @@ export const configSpec = {
     'MONITORING_SSE_HEARTBEAT_MS',
     15_000,
     'Interval of the heartbeat comment on every dashboard event stream, ms.',
+  ),
+  alertRules: field(
+    alertRulesSchema,
+    'MONITORING_ALERT_RULES',
+    DEFAULT_ALERT_RULES,
+    'Changes to the alert rules, JSON: rule name → any of `enabled`, `threshold`, `forMs`, `severity` ' +
+      '(`warning`/`critical`), e.g. `{"stream_stalled":{"threshold":3000},"danmaku_rate_limited":{"enabled":false}}`. ' +
+      'Rules and defaults: see the alerts section of services/monitoring/README.md.',
+    '(defaults)',
+  ),
+  alertWebhookUrl: withCheck(
+    field(
+      z.union([z.literal(''), z.url({ protocol: /^https?$/ })]),
+      'MONITORING_ALERT_WEBHOOK_URL',
+      '',
+      'Where each alert that fires or resolves is POSTed as JSON, signed with MONITORING_ALERT_WEBHOOK_SECRET; ' +
+        'retried with backoff. Unset: no webhook.',
+      '(unset)',
+    ),
+    (url, config) => (url && !config.alertWebhookSecret ? 'needs MONITORING_ALERT_WEBHOOK_SECRET' : undefined),
+  ),
+  alertWebhookSecret: secret(
+    field(
+      z.string(),
+      'MONITORING_ALERT_WEBHOOK_SECRET',
+      '',
+      'Key of the HMAC-SHA256 signature of every alert webhook request, sent as ' +
+        '"X-Onair-Signature: sha256=<hex>" over "<X-Onair-Timestamp>.<raw body>".',
+      '(unset)',
+    ),
   ),
   ...grpcTlsSpec('MONITORING_'),
   logLevel: logLevelField('MONITORING_LOG_LEVEL'),

@@ -1,6 +1,7 @@
 import { onair } from '@onair/proto';
 import { createGrpcServer, grpcTlsOf } from '@onair/grpc-kit';
 import { MediaHub, mediaServiceHandlers } from '@onair/media';
+import { watchNatsState, type NatsState } from '@onair/nats-kit';
 import { createMetricsRegistry, serviceApp, stopInOrder, type Logger, type ServiceApp } from '@onair/runtime';
 import type { Config } from './config.js';
 import { RoomStreams } from './hls/room-streams.js';
@@ -55,10 +56,12 @@ export function createApp(
     recordings: recorder && createVodHandler(config.recordingsDir),
     health: () => ({ ...upstream.health(), liveRooms: hub.list().length }),
   });
+  let natsState: (() => NatsState) | undefined;
   const grpc = createGrpcServer({
     log,
     service: 'relay',
     roomStats: () => relayRoomStats(streams, viewers),
+    nats: () => natsState?.(),
     tls,
   });
   grpc.addService(onair().media.v1.MediaService.service, mediaServiceHandlers(hub, log, upstream.media));
@@ -70,6 +73,8 @@ export function createApp(
       const tlsPort = certFile && keyFile ? await http.listenTls(config.host, httpsPort, { certFile, keyFile }) : 0;
       await recorder?.start();
       await upstream.start();
+      const nc = upstream.nats();
+      if (nc) natsState = watchNatsState(nc);
       await keeper?.start(upstream.nats());
       return { httpPort, grpcPort, httpsPort: tlsPort };
     },

@@ -41,6 +41,12 @@ describe('PublishHealth', () => {
     expect(publish(10, { gop: 50, cts: 0, slowdown: 1.25 }).snapshot().driftMs).toBeCloseTo(-2490, -1);
   });
 
+  it('keeps the wall clock of the last media message, which stays behind while the publisher is silent', () => {
+    expect(new PublishHealth(() => 5_000).snapshot().lastMediaAtMs).toBe(0);
+    // The last of 2 s of frames arrives 1960 ms after the first.
+    expect(publish(2, { gop: 50, cts: 0 }).snapshot().lastMediaAtMs).toBe(1_700_000_001_960);
+  });
+
   it('counts parts listed more than a second after their media', () => {
     const health = new PublishHealth(() => 10_000);
     health.partListed(9_500);

@@ -14,6 +14,8 @@ export interface PublishHealthSnapshot {
   readonly driftMs: number;
   readonly lateParts: number;
   readonly reconnects: number;
+  /** Wall clock of the last audio or video message, unix epoch ms; 0 before the first. */
+  readonly lastMediaAtMs: number;
 }
 
 /** Length of the measuring window, s. */
@@ -44,6 +46,7 @@ export class PublishHealth {
   private latestMediaMs = 0;
   private lateParts = 0;
   private reconnects = 0;
+  private lastMediaAtMs = 0;
 
   /** @param now wall clock, unix epoch ms. */
   constructor(private readonly now: () => number = Date.now) {}
@@ -101,11 +104,13 @@ export class PublishHealth {
       driftMs: first ? this.latestMediaMs - first.mediaMs - (this.now() - first.wallMs) : 0,
       lateParts: this.lateParts,
       reconnects: this.reconnects,
+      lastMediaAtMs: this.lastMediaAtMs,
     };
   }
 
   private count(mediaMs: number, bytes: number, frames: number): void {
     const wallMs = this.now();
+    this.lastMediaAtMs = wallMs;
     this.first ??= { mediaMs, wallMs };
     if (mediaMs > this.latestMediaMs || this.latestMediaMs === 0) this.latestMediaMs = mediaMs;
     const second = Math.floor(wallMs / 1000);

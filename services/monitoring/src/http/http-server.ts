@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { closeHttp, createHttpApp, listenHttp, OnairError, replyError, type Logger } from '@onair/runtime';
+import type { AlertsSnapshot } from '../alerts/alert-tracker.js';
 import type { StatusFeed } from '../status/status-feed.js';
 import type { StatusReport } from '../status/status-report.js';
 import { DASHBOARD_CSP, loadDashboardFiles } from './dashboard-page.js';
@@ -26,6 +27,8 @@ export interface HttpServerOptions {
   registry: Registry;
   /** Builds the current status report (called per request). */
   report: () => StatusReport;
+  /** The firing alerts and their history (called per request). */
+  alerts: () => AlertsSnapshot;
   /** The reports and history pushed on `GET /api/events`. */
   feed: StatusFeed;
   events: EventsOptions;
@@ -42,11 +45,12 @@ export interface HttpServer {
 
 /**
  * Creates the HTTP server (RFC 9110): `GET /`, `/dashboard.css`, `/dashboard.js` the dashboard under a strict
- * Content-Security-Policy; `GET /api/status` the {@link StatusReport} as JSON; `GET /api/events` Server-Sent Events
+ * Content-Security-Policy; `GET /api/status` the {@link StatusReport} as JSON; `GET /api/alerts` the
+ * {@link AlertsSnapshot} as JSON; `GET /api/events` Server-Sent Events
  * (WHATWG HTML §9.2): a `snapshot` event (report + history) on connect, then a `status` event per changed poll round;
  * 503 UNAVAILABLE when `maxClients` streams are open; `GET /metrics` Prometheus text; `GET /healthz` liveness.
  */
-export function createHttpServer({ log, registry, report, feed, events }: HttpServerOptions): HttpServer {
+export function createHttpServer({ log, registry, report, alerts, feed, events }: HttpServerOptions): HttpServer {
   const httpLog = log.child({ component: 'http' });
   const files = loadDashboardFiles();
   const hub = createSseHub({ log, ...events });
@@ -65,6 +69,7 @@ export function createHttpServer({ log, registry, report, feed, events }: HttpSe
     );
   }
   app.get('/api/status', (_req, reply) => reply.header('cache-control', 'no-store').send(report()));
+  app.get('/api/alerts', (_req, reply) => reply.header('cache-control', 'no-store').send(alerts()));
   app.get('/api/events', (_req, reply) => {
     if (hub.full) {
       return replyError(

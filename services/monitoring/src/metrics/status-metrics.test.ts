@@ -6,8 +6,24 @@ import { registerStatusMetrics, STATUS_GAUGES } from './status-metrics.js';
 const live: StatusReport = {
   generatedAtMs: 10_000,
   services: [
-    { name: 'ingest', address: 'i:1', instance: 'a', health: 'SERVING', lastSeenMs: 9_500, uptimeMs: 60_000 },
-    { name: 'chat', address: 'c:1', instance: 'b', health: 'NOT_SERVING', lastSeenMs: 9_000, uptimeMs: 1_000 },
+    {
+      name: 'ingest',
+      address: 'i:1',
+      instance: 'a',
+      health: 'SERVING',
+      lastSeenMs: 9_500,
+      uptimeMs: 60_000,
+      nats: { connected: true, sinceMs: 1 },
+    },
+    {
+      name: 'chat',
+      address: 'c:1',
+      instance: 'b',
+      health: 'NOT_SERVING',
+      lastSeenMs: 9_000,
+      uptimeMs: 1_000,
+      nats: { connected: false, sinceMs: 8_000 },
+    },
     {
       name: 'chat',
       address: 'c:2',
@@ -16,6 +32,7 @@ const live: StatusReport = {
       lastSeenMs: null,
       uptimeMs: null,
       error: 'refused',
+      nats: null,
     },
   ],
   streams: [
@@ -27,12 +44,23 @@ const live: StatusReport = {
         { name: 'source', bitrateKbps: 2500, fps: 30, width: 1280, height: 720, codecs: 'avc1.64001f,mp4a.40.2' },
         { name: '480p', bitrateKbps: 900, fps: 25, width: 854, height: 480, codecs: 'avc1.4d401e,mp4a.40.2' },
       ],
-      ingest: null,
       viewers: 7,
       danmakuPerSecond: 1.5,
       chatPerSecond: 0.5,
       danmakuSockets: 3,
       chatSockets: 2,
+      danmakuRateLimitedPerSecond: 0.3,
+      ingest: {
+        keyframeIntervalMs: 2000,
+        measuredFps: 25,
+        declaredFps: 25,
+        measuredBitrateKbps: 2600,
+        declaredBitrateKbps: 2628,
+        driftMs: -250,
+        lateParts: 4,
+        reconnects: 0,
+        lastMediaAtMs: 9_960,
+      },
     },
   ],
 };
@@ -63,6 +91,13 @@ describe('registerStatusMetrics', () => {
       'onair_stream_viewers{room="demo"} 7',
       'onair_danmaku_messages_per_second{room="demo"} 1.5',
       'onair_danmaku_sockets{room="demo"} 3',
+      'onair_service_nats_connected{service="ingest",address="i:1"} 1',
+      'onair_service_nats_connected{service="chat",address="c:1"} 0',
+      'onair_stream_last_media_timestamp_seconds{room="demo"} 9.96',
+      'onair_stream_keyframe_interval_seconds{room="demo"} 2',
+      'onair_stream_drift_seconds{room="demo"} -0.25',
+      'onair_stream_late_parts{room="demo"} 4',
+      'onair_danmaku_rate_limited_per_second{room="demo"} 0.3',
       'onair_chat_messages_per_second{room="demo"} 0.5',
       'onair_chat_sockets{room="demo"} 2',
     ]);
@@ -72,6 +107,7 @@ describe('registerStatusMetrics', () => {
       'onair_service_up{service="ingest",address="i:1"} 1',
       'onair_service_last_seen_timestamp_seconds{service="ingest",address="i:1"} 9.5',
       'onair_service_uptime_seconds{service="ingest",address="i:1"} 60',
+      'onair_service_nats_connected{service="ingest",address="i:1"} 1',
     ]);
   });
 

@@ -83,6 +83,43 @@ export const STATUS_GAUGES: readonly StatusGauge[] = [
     series: (r) => r.streams.map((s) => [{ room: s.room }, s.danmakuSockets]),
   },
   {
+    name: 'onair_service_nats_connected',
+    help: 'Whether the polled service reports its NATS connection up (1) or lost (0); absent for services without NATS.',
+    labelNames: ['service', 'address'],
+    series: (r) => r.services.flatMap((s) => (s.nats ? [[target(s), s.nats.connected ? 1 : 0]] : [])),
+  },
+  {
+    name: 'onair_stream_last_media_timestamp_seconds',
+    help: "When the room's ingest last received audio or video from the publisher, unix epoch seconds.",
+    labelNames: ['room'],
+    series: (r) =>
+      r.streams.flatMap((s) => (s.ingest?.lastMediaAtMs ? [[{ room: s.room }, s.ingest.lastMediaAtMs / 1000]] : [])),
+  },
+  {
+    name: 'onair_stream_keyframe_interval_seconds',
+    help: 'Interval between the last two video keyframes of the publish, seconds; 0 before the second.',
+    labelNames: ['room'],
+    series: (r) => r.streams.flatMap((s) => (s.ingest ? [[{ room: s.room }, s.ingest.keyframeIntervalMs / 1000]] : [])),
+  },
+  {
+    name: 'onair_stream_drift_seconds',
+    help: "Publisher's media time minus wall-clock time since its first message, seconds (negative: behind).",
+    labelNames: ['room'],
+    series: (r) => r.streams.flatMap((s) => (s.ingest ? [[{ room: s.room }, s.ingest.driftMs / 1000]] : [])),
+  },
+  {
+    name: 'onair_stream_late_parts',
+    help: 'Source parts listed more than a second after their media time, since the publish started.',
+    labelNames: ['room'],
+    series: (r) => r.streams.flatMap((s) => (s.ingest ? [[{ room: s.room }, s.ingest.lateParts]] : [])),
+  },
+  {
+    name: 'onair_danmaku_rate_limited_per_second',
+    help: 'Danmaku refused with RATE_LIMITED per second in the room, summed over danmaku instances.',
+    labelNames: ['room'],
+    series: (r) => r.streams.map((s) => [{ room: s.room }, s.danmakuRateLimitedPerSecond]),
+  },
+  {
     name: 'onair_chat_messages_per_second',
     help: 'Accepted chat messages per second in the room, summed over chat instances.',
     labelNames: ['room'],

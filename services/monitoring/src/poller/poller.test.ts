@@ -34,7 +34,14 @@ class FakeProbe implements TargetProbe {
   async getStats(): Promise<telemetry.GetStatsResponse__Output> {
     await this.gate();
     if (this.health === 'down') throw new OnairError('UNAVAILABLE', 'connect ECONNREFUSED');
-    return { service: this.target.name, instance: this.target.address, version: '0.1.0', startedAtMs: 1, rooms: [] };
+    return {
+      service: this.target.name,
+      instance: this.target.address,
+      version: '0.1.0',
+      startedAtMs: 1,
+      rooms: [],
+      nats: null,
+    };
   }
 
   close(): void {

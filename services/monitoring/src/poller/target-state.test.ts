@@ -11,6 +11,7 @@ const stats: telemetry.GetStatsResponse__Output = {
   version: '0.1.0',
   startedAtMs: 100,
   rooms: [],
+  nats: null,
 };
 const ok = <T>(value: T): PromiseFulfilledResult<T> => ({ status: 'fulfilled', value });
 const fail = (code: 'UNAVAILABLE' | 'INTERNAL', message: string): PromiseRejectedResult => ({

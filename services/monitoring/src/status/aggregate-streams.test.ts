@@ -10,6 +10,7 @@ function stats(service: string, instance: string, rooms: Room[]): telemetry.GetS
     instance,
     version: '0.1.0',
     startedAtMs: 1_000,
+    nats: null,
     rooms: rooms.map((r) => ({
       live: false,
       publishStartedAtMs: 0,
@@ -17,6 +18,7 @@ function stats(service: string, instance: string, rooms: Room[]): telemetry.GetS
       viewers: 0,
       messagesPerSecond: 0,
       roomViewers: 0,
+      rateLimitedPerSecond: 0,
       ingestHealth: null,
       ...r,
     })),
@@ -51,12 +53,13 @@ describe('aggregateStreams', () => {
         live: true,
         publishStartedAtMs: 5_000,
         renditions: [source, low],
-        ingest: null,
         viewers: 8,
         danmakuPerSecond: 3,
         chatPerSecond: 0.75,
         danmakuSockets: 15,
         chatSockets: 3,
+        danmakuRateLimitedPerSecond: 0,
+        ingest: null,
       },
     ]);
   });
@@ -72,6 +75,7 @@ describe('aggregateStreams', () => {
       driftMs: -40,
       lateParts: 2,
       reconnects: 1,
+      lastMediaAtMs: 9_000,
     };
     const [stream] = aggregateStreams([
       stats('ingest', 'i1', [{ room: 'demo', live: true, publishStartedAtMs: 1, ingestHealth: health }]),
@@ -85,6 +89,7 @@ describe('aggregateStreams', () => {
       driftMs: -40,
       lateParts: 2,
       reconnects: 1,
+      lastMediaAtMs: 9_000,
     });
   });
 
@@ -127,6 +132,31 @@ describe('aggregateStreams', () => {
       chatPerSecond: 0,
       danmakuSockets: 0,
       chatSockets: 0,
+    });
+  });
+
+  it("carries the ingest's health and sums danmaku refused as rate-limited", () => {
+    const ingestHealth = {
+      keyframeIntervalMs: 2000,
+      measuredFps: 25,
+      declaredFps: 25,
+      measuredBitrateKbps: 1000,
+      declaredBitrateKbps: 1000,
+      bFrames: false,
+      driftMs: -40,
+      lateParts: 2,
+      reconnects: 0,
+      lastMediaAtMs: 9_960,
+    };
+    const [stream] = aggregateStreams([
+      stats('ingest', 'i1', [{ room: 'demo', live: true, publishStartedAtMs: 1, ingestHealth }]),
+      stats('danmaku', 'd1', [{ room: 'demo', rateLimitedPerSecond: 1.5 }]),
+      stats('danmaku', 'd2', [{ room: 'demo', rateLimitedPerSecond: 0.5 }]),
+      stats('chat', 'c1', [{ room: 'demo', rateLimitedPerSecond: 9 }]),
+    ]);
+    expect(stream).toMatchObject({
+      danmakuRateLimitedPerSecond: 2,
+      ingest: { keyframeIntervalMs: 2000, driftMs: -40, lateParts: 2, lastMediaAtMs: 9_960 },
     });
   });
 

@@ -15,7 +15,10 @@ export interface RenditionStatus {
   codecs: string;
 }
 
-/** How the publisher's media arrives at ingest (telemetry.v1 IngestHealth), for the dashboard's ingest panel. */
+/**
+ * How a live room's media arrives at its ingest (onair.telemetry.v1.IngestHealth), for the alert rules and the
+ * dashboard's ingest panel.
+ */
 export interface IngestStatus {
   /** Interval between the last two video keyframes, ms; 0 before the second. */
   keyframeIntervalMs: number;
@@ -27,12 +30,14 @@ export interface IngestStatus {
   measuredBitrateKbps: number;
   /** onMetaData videodatarate + audiodatarate, kbit/s; 0 when not declared. */
   declaredBitrateKbps: number;
-  /** Media time elapsed minus wall-clock time elapsed since the publisher's first message, ms. */
+  /** Media time minus wall-clock time since the publisher's first message, ms (negative: slower than real time). */
   driftMs: number;
-  /** Source parts listed more than a second after their media time, since the publish started. */
+  /** Source parts listed more than a second after their media time. */
   lateParts: number;
   /** Publishers that continued this publish after a reconnect or a replace. */
   reconnects: number;
+  /** Wall clock of the publisher's last audio or video message, unix epoch ms; 0 before the first. */
+  lastMediaAtMs: number;
 }
 
 /** One live room, merged from every service that knows it. */
@@ -43,8 +48,6 @@ export interface StreamStatus {
   /** Publish start, unix epoch ms. */
   publishStartedAtMs: number;
   renditions: RenditionStatus[];
-  /** Ingest's view of the publisher's media; null when the ingest did not report it. */
-  ingest: IngestStatus | null;
   /** HLS viewers, summed over every relay instance (origins and edges). */
   viewers: number;
   /** Accepted danmaku per second, summed over danmaku instances. */
@@ -55,22 +58,10 @@ export interface StreamStatus {
   danmakuSockets: number;
   /** Open chat WebSockets, summed over chat instances. */
   chatSockets: number;
-}
-
-function ingestStatus(health: telemetry.IngestHealth__Output | null): IngestStatus | null {
-  if (!health) return null;
-  const { keyframeIntervalMs, measuredFps, declaredFps, measuredBitrateKbps, declaredBitrateKbps } = health;
-  const { driftMs, lateParts, reconnects } = health;
-  return {
-    keyframeIntervalMs,
-    measuredFps,
-    declaredFps,
-    measuredBitrateKbps,
-    declaredBitrateKbps,
-    driftMs,
-    lateParts,
-    reconnects,
-  };
+  /** Danmaku refused with RATE_LIMITED per second, summed over danmaku instances. */
+  danmakuRateLimitedPerSecond: number;
+  /** What the ingest measures of the publisher's media; null when it reported none. */
+  ingest: IngestStatus | null;
 }
 
 /** A live room as its ingest reports it, with nothing summed yet. */
@@ -87,12 +78,30 @@ function streamFromIngest(ingest: telemetry.RoomStats__Output): StreamStatus {
       height,
       codecs,
     })),
-    ingest: ingestStatus(ingest.ingestHealth),
     viewers: 0,
     danmakuPerSecond: 0,
     chatPerSecond: 0,
     danmakuSockets: 0,
     chatSockets: 0,
+    danmakuRateLimitedPerSecond: 0,
+    ingest: ingestStatus(ingest.ingestHealth),
+  };
+}
+
+function ingestStatus(health: telemetry.IngestHealth__Output | null): IngestStatus | null {
+  if (!health) return null;
+  const { keyframeIntervalMs, measuredFps, declaredFps, measuredBitrateKbps, declaredBitrateKbps } = health;
+  const { driftMs, lateParts, reconnects, lastMediaAtMs } = health;
+  return {
+    keyframeIntervalMs,
+    measuredFps,
+    declaredFps,
+    measuredBitrateKbps,
+    declaredBitrateKbps,
+    driftMs,
+    lateParts,
+    reconnects,
+    lastMediaAtMs,
   };
 }
 
@@ -119,6 +128,7 @@ export function aggregateStreams(responses: readonly telemetry.GetStatsResponse_
       else if (res.service === SERVICE_KINDS.DANMAKU) {
         stream.danmakuPerSecond += room.messagesPerSecond;
         stream.danmakuSockets += room.viewers;
+        stream.danmakuRateLimitedPerSecond += room.rateLimitedPerSecond;
       } else if (res.service === SERVICE_KINDS.CHAT) {
         stream.chatPerSecond += room.messagesPerSecond;
         stream.chatSockets += room.viewers;

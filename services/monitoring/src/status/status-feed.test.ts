@@ -11,7 +11,7 @@ describe('createStatusFeed', () => {
     let health: 'SERVING' | 'UNREACHABLE' = 'SERVING';
     const build = (): StatusReport => ({
       generatedAtMs: Date.now(),
-      services: [{ name: 'ingest', address: 'a:1', instance: 'i', health, lastSeenMs: 1, uptimeMs: null }],
+      services: [{ name: 'ingest', address: 'a:1', instance: 'i', health, lastSeenMs: 1, uptimeMs: null, nats: null }],
       streams: [],
     });
     const feed = createStatusFeed({ build, history: new StatusHistory({ intervalMs: 1000 }), coalesceMs: 25 });

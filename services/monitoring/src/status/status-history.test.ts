@@ -15,6 +15,7 @@ function stream(room: string, n: number, renditions = ['source']): StreamStatus 
     chatPerSecond: n / 4,
     danmakuSockets: 0,
     chatSockets: 0,
+    danmakuRateLimitedPerSecond: 0,
   };
 }
 

@@ -16,6 +16,15 @@ export interface ServiceStatus {
   uptimeMs: number | null;
   /** Why the latest poll failed, in part or whole; absent when it fully succeeded. */
   error?: string;
+  /** The instance's NATS connection as the latest poll reported it; null when it uses none or did not answer. */
+  nats: NatsStatus | null;
+}
+
+/** A service's NATS connection (onair.telemetry.v1.NatsStatus). */
+export interface NatsStatus {
+  connected: boolean;
+  /** Since when it is connected or not, unix epoch ms. */
+  sinceMs: number;
 }
 
 /** The body of `GET /api/status`. */
@@ -38,6 +47,7 @@ function serviceStatus(state: TargetState, nowMs: number): ServiceStatus {
     lastSeenMs,
     uptimeMs: stats && statsFresh ? Math.max(0, nowMs - stats.startedAtMs) : null,
     ...(error === null ? {} : { error }),
+    nats: stats?.nats && statsFresh ? { connected: stats.nats.connected, sinceMs: stats.nats.sinceMs } : null,
   };
 }
 
