@@ -1,26 +1,24 @@
 // The ops dashboard's script: follows `GET /api/events` (Server-Sent Events: a `snapshot`, then a `status` event per
-// changed poll round) with an EventSource, reconnecting when the stream fails, and renders services, live streams
-// with sparklines, ingest health, thumbnails and alerts with DOM calls only. Bundled by esbuild into dist/public/.
+// changed poll round and an `alerts` event per alert that fires or resolves) with an EventSource, reconnecting when the
+// stream fails, and renders services, live streams with sparklines, ingest health, thumbnails and alerts with DOM
+// calls only. Bundled by esbuild into dist/public/.
 import { fetchAlerts, renderAlerts } from './render-alerts.js';
 import { renderServices } from './render-services.js';
 import { renderStreams } from './render-streams.js';
 import { SeriesStore } from './series-store.js';
-import type { StatusReport, StatusSnapshot, StatusUpdate } from './status-types.js';
+import type { Alerts, StatusReport, StatusSnapshot, StatusUpdate } from './status-types.js';
 import { Thumbnails } from './thumbnails.js';
 import { byId } from './dom.js';
 
 /** First wait before opening a new EventSource after the browser gave up on one, ms; doubled up to the maximum. */
 const RECONNECT_MIN_MS = 1000;
 const RECONNECT_MAX_MS = 30_000;
-/** `GET /api/alerts` is read again on a status event at most this often, ms. */
-const ALERTS_EVERY_MS = 5000;
+/** Deadline of `GET /api/alerts`, ms. */
+const ALERTS_TIMEOUT_MS = 5000;
 
 const series = new SeriesStore();
 const thumbnails = new Thumbnails();
 let reconnectMs = RECONNECT_MIN_MS;
-let alertsServed = true;
-let alertsInFlight = false;
-let alertsReadAtMs = Number.NEGATIVE_INFINITY;
 
 function setConnected(connected: boolean, why = ''): void {
   const badge = byId('connection');
@@ -38,21 +36,12 @@ function render(report: StatusReport): void {
   byId('updated').textContent = `updated ${new Date(report.generatedAtMs).toLocaleTimeString()}`;
 }
 
-function readAlerts(force: boolean): void {
-  const nowMs = Date.now();
-  if (!alertsServed || alertsInFlight || (!force && nowMs - alertsReadAtMs < ALERTS_EVERY_MS)) return;
-  alertsInFlight = true;
-  alertsReadAtMs = nowMs;
-  fetchAlerts(AbortSignal.timeout(ALERTS_EVERY_MS))
-    .then((alerts) => {
-      alertsServed = alerts !== null;
-      renderAlerts(alerts);
-    })
+/** Reads `GET /api/alerts` once (on each snapshot); later changes come as `alerts` events. */
+function readAlerts(): void {
+  fetchAlerts(AbortSignal.timeout(ALERTS_TIMEOUT_MS))
+    .then(renderAlerts)
     .catch((err: unknown) => {
       byId('alerts-summary').textContent = `unavailable (${err instanceof Error ? err.message : String(err)})`;
-    })
-    .finally(() => {
-      alertsInFlight = false;
     });
 }
 
@@ -67,14 +56,15 @@ function connect(): void {
     series.reset(snapshot.history);
     series.follow(snapshot.report, false);
     render(snapshot.report);
-    alertsServed = true;
-    readAlerts(true);
+    readAlerts();
   });
   source.addEventListener('status', (event: MessageEvent<string>) => {
     const update = JSON.parse(event.data) as StatusUpdate;
     series.follow(update.report, update.sampled);
     render(update.report);
-    readAlerts(false);
+  });
+  source.addEventListener('alerts', (event: MessageEvent<string>) => {
+    renderAlerts(JSON.parse(event.data) as Alerts);
   });
   source.addEventListener('error', () => {
     if (source.readyState !== EventSource.CLOSED) {

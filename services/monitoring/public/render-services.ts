@@ -2,6 +2,12 @@
 import { ago, byId, duration, el, row } from './dom.js';
 import type { ServiceStatus } from './status-types.js';
 
+function natsCell(nats: ServiceStatus['nats'], nowMs: number): HTMLSpanElement {
+  if (nats === null) return el('span', 'muted', '—');
+  if (nats.connected) return el('span', '', 'connected');
+  return el('span', 'off', `lost ${ago(nats.sinceMs, nowMs)}`);
+}
+
 /** Renders every target into `#services` and the count of serving ones into `#services-summary`. */
 export function renderServices(services: readonly ServiceStatus[], nowMs: number): void {
   const body = byId('services');
@@ -16,6 +22,7 @@ export function renderServices(services: readonly ServiceStatus[], nowMs: number
         health,
         ago(s.lastSeenMs, nowMs),
         duration(s.uptimeMs),
+        natsCell(s.nats, nowMs),
         el('span', 'error', s.error ?? ''),
       ]);
     }),

@@ -84,6 +84,7 @@ function renderStream(s: StreamStatus, nowMs: number, series: SeriesStore, thumb
     tile('kbit/s, all renditions', num(total, 0)),
     tile('danmaku / s', num(s.danmakuPerSecond, 1), sparkline(history.danmakuPerSecond, 'danmaku/s')),
     tile('chat / s', num(s.chatPerSecond, 1), sparkline(history.chatPerSecond, 'chat/s')),
+    tile('danmaku rate-limited / s', num(s.danmakuRateLimitedPerSecond, 1)),
     tile('danmaku sockets', num(s.danmakuSockets, 0)),
     tile('chat sockets', num(s.chatSockets, 0)),
   );

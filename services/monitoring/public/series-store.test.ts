@@ -12,6 +12,7 @@ const stream = (room: string, n: number, renditions = ['source']): StreamStatus 
   chatPerSecond: n,
   danmakuSockets: 0,
   chatSockets: 0,
+  danmakuRateLimitedPerSecond: 0,
 });
 const report = (...streams: StreamStatus[]): StatusReport => ({ generatedAtMs: 0, services: [], streams });
 

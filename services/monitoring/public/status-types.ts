@@ -10,6 +10,8 @@ export interface ServiceStatus {
   lastSeenMs: number | null;
   uptimeMs: number | null;
   error?: string;
+  /** The instance's NATS connection; null when it uses none. */
+  nats: { connected: boolean; sinceMs: number } | null;
 }
 
 /** One rendition of a live stream. */
@@ -45,6 +47,7 @@ export interface StreamStatus {
   chatPerSecond: number;
   danmakuSockets: number;
   chatSockets: number;
+  danmakuRateLimitedPerSecond: number;
 }
 
 /** The status report. */

@@ -47,6 +47,7 @@ export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: n
     registry,
     report,
     alerts: () => alerting.snapshot(),
+    onAlertChange: (listener) => alerting.onChange(() => listener()),
     feed,
     events: {
       maxClients: config.sseMaxClients,

@@ -29,6 +29,8 @@ export interface HttpServerOptions {
   report: () => StatusReport;
   /** The firing alerts and their history (called per request). */
   alerts: () => AlertsSnapshot;
+  /** Subscribes to alerts that fire or resolve; returns the function that unsubscribes. */
+  onAlertChange: (listener: () => void) => () => void;
   /** The reports and history pushed on `GET /api/events`. */
   feed: StatusFeed;
   events: EventsOptions;
@@ -47,15 +49,27 @@ export interface HttpServer {
  * Creates the HTTP server (RFC 9110): `GET /`, `/dashboard.css`, `/dashboard.js` the dashboard under a strict
  * Content-Security-Policy; `GET /api/status` the {@link StatusReport} as JSON; `GET /api/alerts` the
  * {@link AlertsSnapshot} as JSON; `GET /api/events` Server-Sent Events
- * (WHATWG HTML §9.2): a `snapshot` event (report + history) on connect, then a `status` event per changed poll round;
+ * (WHATWG HTML §9.2): a `snapshot` event (report + history) on connect, then a `status` event per changed poll round
+ * and an `alerts` event (the {@link AlertsSnapshot}) whenever an alert fires or resolves;
  * 503 UNAVAILABLE when `maxClients` streams are open; `GET /metrics` Prometheus text; `GET /healthz` liveness.
  */
-export function createHttpServer({ log, registry, report, alerts, feed, events }: HttpServerOptions): HttpServer {
+export function createHttpServer({
+  log,
+  registry,
+  report,
+  alerts,
+  onAlertChange,
+  feed,
+  events,
+}: HttpServerOptions): HttpServer {
   const httpLog = log.child({ component: 'http' });
   const files = loadDashboardFiles();
   const hub = createSseHub({ log, ...events });
   const unsubscribe = feed.subscribe((update) =>
     hub.broadcast(formatSseEvent({ event: 'status', data: JSON.stringify(update) })),
+  );
+  const unsubscribeAlerts = onAlertChange(() =>
+    hub.broadcast(formatSseEvent({ event: 'alerts', data: JSON.stringify(alerts()) })),
   );
   const app = createHttpApp({ log: httpLog, registry });
   for (const [path, file] of files) {
@@ -85,6 +99,7 @@ export function createHttpServer({ log, registry, report, alerts, feed, events }
   app.get('/healthz', (_req, reply) => reply.type('text/plain; charset=utf-8').send('ok\n'));
   app.addHook('preClose', (done) => {
     unsubscribe();
+    unsubscribeAlerts();
     hub.close();
     done();
   });
