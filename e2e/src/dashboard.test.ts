@@ -49,7 +49,11 @@ describe('the ops dashboard in Chromium, pushed over Server-Sent Events', () => 
     stack = await startMediaStack(ROOM, 'source');
     monitoring = await startMonitoring(
       [`ingest=${LOOPBACK}:${stack.ingest.port('grpcPort')}`, `relay=${LOOPBACK}:${stack.origin.port('grpcPort')}`],
-      { MONITORING_POLL_MS: '500', MONITORING_SSE_MAX_CLIENTS: '2' },
+      {
+        MONITORING_POLL_MS: '500',
+        MONITORING_SSE_MAX_CLIENTS: '2',
+        MONITORING_ALERT_RULES: '{"stream_stalled":{"threshold":2000,"forMs":1000}}',
+      },
       30_000,
     );
     dashboardUrl = `http://${LOOPBACK}:${monitoring.port('httpPort')}/`;
@@ -113,6 +117,26 @@ describe('the ops dashboard in Chromium, pushed over Server-Sent Events', () => 
     expect(problems.filter((p) => !/404 \(Not Found\)/.test(p))).toEqual([]);
     await page.close();
   }, 90_000);
+
+  it('shows "stream stalled" pushed to the open page when the publisher freezes, then its end', async () => {
+    const page = await openDashboard(browser, dashboardUrl, problems);
+    await page.waitForSelector(`section.stream[data-room="${ROOM}"]`, { timeout: 5000 });
+    publisher?.child.kill('SIGSTOP');
+    try {
+      const row = page.locator('#alerts tr', { hasText: 'stream_stalled' });
+      await row.waitFor({ timeout: 15_000 });
+      expect(await row.textContent()).toContain(`room=${ROOM}`);
+      expect(await page.textContent('#alerts-summary')).toBe('1 firing');
+      await page.screenshot({ path: join(ARTEFACTS, 'dashboard-stalled.png'), fullPage: true });
+    } finally {
+      publisher?.child.kill('SIGCONT');
+    }
+    await page
+      .locator('#alerts-history li', { hasText: 'stream_stalled' })
+      .waitFor({ state: 'attached', timeout: 15_000 });
+    expect(await page.textContent('#alerts-summary')).toBe('0 firing');
+    await page.close();
+  }, 40_000);
 
   it('drops the stream without a reload when the publisher stops', async () => {
     const page = await openDashboard(browser, dashboardUrl, problems);
