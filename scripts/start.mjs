@@ -14,6 +14,7 @@ import { SERVICES, busyPorts, servicePorts } from './start-ports.mjs';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = join(ROOT, '.onair');
 const LOGS = join(DATA, 'logs');
+const JWT_SECRET_FILE = join(DATA, 'jwt-secret');
 const HOST = process.env.ONAIR_PUBLIC_HOST ?? 'localhost';
 const NATS_PORT = Number(process.env.ONAIR_NATS_PORT ?? 4222);
 const ROOM = process.env.ONAIR_DEMO_ROOM ?? 'demo';
@@ -93,10 +94,11 @@ function start(name, cmd, args, env = {}) {
 
 /**
  * The variables start.mjs gives the services, and every port they will listen on (see servicePorts). The relay's
- * upstream and monitoring's targets follow the gRPC ports unless RELAY_UPSTREAM or MONITORING_TARGETS is set.
+ * upstream and monitoring's targets follow the gRPC ports unless RELAY_UPSTREAM or MONITORING_TARGETS is set, and
+ * monitoring reads thumbnails from the relay's HTTP port unless MONITORING_RELAY_URL is set.
  * @throws Error naming every port that is taken, with the variable to change; ConfigError for an invalid variable.
  */
-async function serviceEnv(streamKey, jwtSecret) {
+async function serviceEnv(streamKey, jwtSecret, adminToken) {
   const natsUrl = `nats://127.0.0.1:${NATS_PORT}`;
   const env = {
     INGEST_NATS_URL: natsUrl,
@@ -109,12 +111,20 @@ async function serviceEnv(streamKey, jwtSecret) {
     // The relay follows each live room from the `live` bucket, so it records the publishes of rooms set to record.
     RELAY_NATS_URL: natsUrl,
     RELAY_RECORDINGS_DIR: process.env.RELAY_RECORDINGS_DIR || join(DATA, 'recordings'),
+    // Monitoring's admin actions; ingest answers its RoomsService on loopback without a token here.
+    MONITORING_ADMIN_TOKEN: process.env.MONITORING_ADMIN_TOKEN || adminToken,
   };
   const ports = await servicePorts(ROOT, { ...process.env, ...env });
   const port = (variable) => ports.find((p) => p.env === variable).port;
   const grpcTargets = SERVICES.map(([svc, prefix]) => `${svc}=127.0.0.1:${port(`${prefix}GRPC_PORT`)}`);
   env.RELAY_UPSTREAM = process.env.RELAY_UPSTREAM || `127.0.0.1:${port('INGEST_GRPC_PORT')}`;
+  // The watch page (/watch/<room>) connects to danmaku and chat where the browser finds them, and offers the
+  // development sign-in with the secret they verify tokens with.
+  env.RELAY_WATCH_DANMAKU_URL = process.env.RELAY_WATCH_DANMAKU_URL || `http://${HOST}:${port('DANMAKU_HTTP_PORT')}`;
+  env.RELAY_WATCH_CHAT_URL = process.env.RELAY_WATCH_CHAT_URL || `http://${HOST}:${port('CHAT_HTTP_PORT')}`;
+  env.RELAY_WATCH_DEV_JWT_SECRET_FILE = JWT_SECRET_FILE;
   env.MONITORING_TARGETS = process.env.MONITORING_TARGETS || grpcTargets.join(',');
+  env.MONITORING_RELAY_URL = process.env.MONITORING_RELAY_URL || `http://127.0.0.1:${port('RELAY_HTTP_PORT')}`;
   const nats = { service: 'nats-server', env: 'ONAIR_NATS_PORT', host: '127.0.0.1', port: NATS_PORT };
   const busy = await busyPorts([nats, ...ports]);
   if (busy.length > 0) throw new Error(`cannot start:\n  ${busy.join('\n  ')}`);
@@ -149,9 +159,12 @@ function demoStreamKey() {
   return key;
 }
 
-/** The development secret viewer tokens are signed with: kept in .onair/jwt-secret (0600), made on first start. */
-function jwtSecret() {
-  const secretFile = join(DATA, 'jwt-secret');
+/**
+ * A development secret kept in .onair/<name> (0600), made on first start (32 random bytes as hex): `jwt-secret`, which
+ * viewer tokens are signed with, and `monitoring-admin-token`, which monitoring's admin actions require.
+ */
+function devSecret(name) {
+  const secretFile = join(DATA, name);
   if (existsSync(secretFile)) return readFileSync(secretFile, 'utf8').trim();
   const secret = randomBytes(32).toString('hex');
   writeFileSync(secretFile, secret, { mode: 0o600 });
@@ -189,7 +202,7 @@ async function main() {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
   const key = demoStreamKey();
-  const { env, port } = await serviceEnv(key, jwtSecret());
+  const { env, port } = await serviceEnv(key, devSecret('jwt-secret'), devSecret('monitoring-admin-token'));
   say('starting nats-server and the services');
   await startServices(env);
   const rtmpPort = port('INGEST_RTMP_PORT');
@@ -203,8 +216,12 @@ async function main() {
   or with ffmpeg:
     ffmpeg -re -i input.mp4 -c:v libx264 -preset veryfast -g 50 -c:a aac -f flv ${rtmp}/${key}
 
-  Watch:         http://${HOST}:${port('RELAY_HTTP_PORT')}/hls/${ROOM}/master.m3u8   (VLC, ffplay, Safari, any hls.js page)
+  Watch:         http://${HOST}:${port('RELAY_HTTP_PORT')}/watch/${ROOM}   (player, danmaku, chat; development sign-in)
+  HLS:           http://${HOST}:${port('RELAY_HTTP_PORT')}/hls/${ROOM}/master.m3u8   (VLC, ffplay, Safari, any hls.js page)
   Dashboard:     http://${HOST}:${port('MONITORING_HTTP_PORT')}/
+  Admin actions (end a publish, rotate-key, record with {"record":true}), with the token in .onair/monitoring-admin-token:
+    curl -X POST -H "Authorization: Bearer $(cat .onair/monitoring-admin-token)" \\
+      http://${HOST}:${port('MONITORING_HTTP_PORT')}/api/admin/rooms/${ROOM}/end
   Danmaku:       ws://${HOST}:${port('DANMAKU_HTTP_PORT')}/ws?room=${ROOM}
   Chat:          ws://${HOST}:${port('CHAT_HTTP_PORT')}/ws?room=${ROOM}
   A token to post with (first frame: {"type":"hello","token":"<token>"}; --role moderator to moderate):

@@ -2,6 +2,7 @@
 # Makes what the production overlay's secretGenerator reads, in overlays/production/secrets/ (kept out of git):
 #   jwt-secret                      the secret viewer tokens are signed with (HS256), for danmaku and chat
 #   ingest-admin-token              INGEST_ADMIN_TOKEN, which RoomsService callers send
+#   monitoring-admin-token          MONITORING_ADMIN_TOKEN, which the dashboard's admin actions require
 #   danmaku-service-token, chat-service-token
 #                                   DANMAKU_SERVICE_TOKEN, CHAT_SERVICE_TOKEN, for gRPC calls that post or moderate
 #   ca.crt, ca.key                  an internal CA (EC P-256, 10 years); only ca.crt goes into the cluster
@@ -50,6 +51,7 @@ signed() {
 
 token jwt-secret
 token ingest-admin-token
+token monitoring-admin-token
 token danmaku-service-token
 token chat-service-token
 

@@ -52,6 +52,7 @@ describe('the ops dashboard in Chromium, pushed over Server-Sent Events', () => 
       {
         MONITORING_POLL_MS: '500',
         MONITORING_SSE_MAX_CLIENTS: '2',
+        MONITORING_RELAY_URL: `http://${LOOPBACK}:${stack.origin.port('httpPort')}`,
         MONITORING_ALERT_RULES: '{"stream_stalled":{"threshold":2000,"forMs":1000}}',
       },
       30_000,
@@ -99,7 +100,9 @@ describe('the ops dashboard in Chromium, pushed over Server-Sent Events', () => 
     expect(await card.locator('svg.spark polyline').first().getAttribute('points')).toMatch(/^[\d.]+,[\d.]+( |$)/);
     expect(await card.locator('table.renditions tbody tr').first().textContent()).toContain('640×360');
     await expect.poll(() => card.locator('.ingest tbody').textContent(), { timeout: 10_000 }).toMatch(/\d s/);
-    expect(await card.locator('.thumbnail').textContent()).toBe('no thumbnail');
+    const thumbnail = card.locator('.thumbnail img');
+    await thumbnail.waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await thumbnail.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(320);
     const bitrate = card.locator('table.renditions tbody tr td').nth(4);
     await expect.poll(() => bitrate.textContent(), { timeout: 15_000 }).not.toBe('0 kbit/s');
     await expect.poll(() => fewestPoints(page), { timeout: 10_000, interval: 250 }).toBeGreaterThanOrEqual(10);

@@ -144,7 +144,7 @@ function servePages(): Promise<Server> {
 }
 
 /** Chromium flags for a closed network (no background fetches, no sandbox as root). */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',

@@ -102,7 +102,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ['chat', 'chat1'],
       ['chat', 'chat2'],
     ].map(([name, key]) => `${name}=${grpc(key!)}`);
-    services.monitoring = await startMonitoring(targets, { MONITORING_POLL_MS: '500' }, 30_000);
+    const originUrl = `http://${LOOPBACK}:${services.origin!.port('httpPort')}`;
+    services.monitoring = await startMonitoring(
+      targets,
+      { MONITORING_POLL_MS: '500', MONITORING_RELAY_URL: originUrl },
+      30_000,
+    );
   } catch (err) {
     await stop();
     throw err;

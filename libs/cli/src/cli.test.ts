@@ -170,6 +170,16 @@ describe('arguments and errors', () => {
     expect(io.out).toEqual([]);
   });
 
+  it('documents rooms end and fails it with exit code 1 when ingest is unreachable', async () => {
+    const help = capture();
+    await runCli(['node', 'onair', 'rooms', 'end', '--help'], help);
+    expect(help.out.join('').replace(/\s+/g, ' ')).toContain('Usage: onair rooms end [options] <id>');
+    const io = capture({ ONAIR_INGEST_GRPC: '127.0.0.1:1' });
+    expect(await runCli(['node', 'onair', 'rooms', 'end', 'studio'], io)).toBe(1);
+    expect(io.err.join('')).toMatch(/^onair: cannot reach ingest at 127\.0\.0\.1:1 /);
+    expect(io.out).toEqual([]);
+  });
+
   it('documents --token in the help without printing the token from the environment', async () => {
     const io = capture({ ONAIR_ADMIN_TOKEN: 'sekrit-token' });
     await runCli(['node', 'onair', '--help'], io);

@@ -68,7 +68,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
 
   const rooms = program
     .command('rooms')
-    .description('create, list, inspect and update rooms, rotate their stream keys');
+    .description('create, list, inspect and update rooms, rotate their stream keys, end their live publishes');
   rooms
     .command('create <id>')
     .description('create a room and print its stream key')
@@ -121,6 +121,19 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
         if (cmd.record === undefined && cmd.title === undefined) throw new Error('give --record on|off or --title');
         const room = roomView((await client.update(id, { title: cmd.title, record: cmd.record })).room);
         return opts.json ? json({ room }) : formatRoom(room);
+      }),
+    );
+
+  rooms
+    .command('end <id>')
+    .description(
+      "end the room's live publish now: its publisher is disconnected with no reconnect grace period and viewers " +
+        'see the stream end (a publisher may come back with the key: rotate-key first to keep it out)',
+    )
+    .action((id: string) =>
+      run(async (client, opts) => {
+        const { publishId } = await client.endPublish(id);
+        return opts.json ? json({ room: id, publishId }) : `ended publish ${publishId} of room ${id}\n`;
       }),
     );
 

@@ -16,6 +16,8 @@ export interface RoomsClient {
   update(id: string, changes: { title?: string; record?: boolean }): Promise<rooms.UpdateRoomResponse__Output>;
   /** Deletes recording `publishId` of `room` from the origin relays; the answer says what it held, bytes. */
   deleteRecording(room: string, publishId: string): Promise<rooms.DeleteRecordingResponse__Output>;
+  /** Ends the room's live publish at once (its publisher disconnected, no reconnect grace period). */
+  endPublish(id: string): Promise<rooms.EndPublishResponse__Output>;
   close(): void;
 }
 
@@ -26,7 +28,7 @@ export interface RoomsClient {
  * @throws Error when `address` is not a target gRPC can parse.
  * @throws (from each call) OnairError mapped from the gRPC status: NOT_FOUND, ALREADY_EXISTS, INVALID_ARGUMENT,
  * UNAUTHENTICATED (missing or wrong token), PERMISSION_DENIED (a remote caller while ingest has no token),
- * UNAVAILABLE when ingest cannot be reached (or, for deleteRecording, ingest cannot reach NATS).
+ * UNAVAILABLE when ingest cannot be reached (or, for deleteRecording and endPublish, ingest cannot reach NATS).
  */
 export function createRoomsClient(address: string, token?: string, tls?: GrpcTls): RoomsClient {
   const client = createClient(onair().rooms.v1.RoomsService, address, {}, tls);
@@ -45,6 +47,7 @@ export function createRoomsClient(address: string, token?: string, tls?: GrpcTls
       call((cb) => client.UpdateRoom({ id, title, record }, metadata(), options(), cb)),
     deleteRecording: (room, publishId) =>
       call((cb) => client.DeleteRecording({ room, publishId }, metadata(), options(), cb)),
+    endPublish: (id) => call((cb) => client.EndPublish({ id }, metadata(), options(), cb)),
     close: () => client.close(),
   };
 }

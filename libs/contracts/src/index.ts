@@ -8,6 +8,7 @@ export {
 } from './stream-timeline.js';
 export { SERVICE_KINDS, type ServiceKind } from './service-kinds.js';
 export { ROOM_ID_PATTERN } from './room-id.js';
+export { MONITORING_USER_AGENT } from './monitoring-user-agent.js';
 export {
   RECORDINGS_DELETE_SUBJECT,
   PUBLISH_ID_PATTERN,

@@ -22,12 +22,13 @@ import { createRoomPublishGate } from './rooms/room-publish-gate.js';
 import { PublishHooks } from './hooks/publish-hooks.js';
 import { RoomStore } from './rooms/room-store.js';
 import { RecordingsDeleter } from './rooms/recordings-deleter.js';
+import { PublishEnder } from './rooms/publish-ender.js';
 import { roomsServiceHandlers } from './rooms/rooms-service.js';
 import { createRtmpMetrics } from './servers/rtmp/rtmp-metrics.js';
 import { RtmpServer } from './servers/rtmp/server.js';
 
 /**
- * The composition root of ingest: NATS (rooms and live buckets, recording deletes), the MediaHub fed by the publish pipeline,
+ * The composition root of ingest: NATS (rooms and live buckets, recording deletes, admin-ended publishes), the MediaHub fed by the publish pipeline,
  * the RTMP server, the gRPC server (RoomsService, MediaService, Telemetry, health) and HTTP /metrics.
  * Ports: `rtmpPort`, `rtmpsPort` (0 without TLS), `grpcPort`, `httpPort`. The live registry's entries name this
  * instance's MediaService as INGEST_GRPC_ADVERTISE_ADDRESS, or 127.0.0.1 and the bound gRPC port.
@@ -85,6 +86,7 @@ export function createApp(
         reconnectGraceMs: config.reconnectGraceMs,
         idleTimeoutMs: config.idleTimeoutMs,
       });
+      const ender = new PublishEnder(nc, live, rtmp, { log });
       const grpc = createGrpcServer({
         log,
         service: 'ingest',
@@ -94,7 +96,7 @@ export function createApp(
       });
       grpc.addService(
         onair().rooms.v1.RoomsService.service,
-        roomsServiceHandlers(store, live, new RecordingsDeleter(nc, { log }), log, {
+        roomsServiceHandlers(store, live, new RecordingsDeleter(nc, { log }), ender, log, {
           adminToken: config.adminToken,
           trusted: new Set(config.grpcTlsTrusted),
         }),
@@ -111,6 +113,7 @@ export function createApp(
           [
             () => grpc.stop(),
             async () => {
+              ender.stop();
               await rtmp.stop();
               await pipeline.close();
             },
@@ -119,6 +122,7 @@ export function createApp(
           [() => nc.drain()],
         ]);
 
+      ender.start();
       const grpcPort = await grpc.listen(config.host, config.grpcPort);
       advertised.grpcAddress = config.grpcAdvertiseAddress || `127.0.0.1:${grpcPort}`;
       log.info({ grpcAddress: advertised.grpcAddress }, 'live rooms advertise this gRPC address');

@@ -89,7 +89,7 @@ function renderStream(s: StreamStatus, nowMs: number, series: SeriesStore, thumb
     tile('chat sockets', num(s.chatSockets, 0)),
   );
   const body = el('div', 'stream-body');
-  body.append(thumbnails.box(s.room, Date.now()), tiles);
+  body.append(thumbnails.box(s.room, s.thumbnailAtMs), tiles);
   card.append(head, body, renditionsTable(s, history));
   if (s.ingest) card.append(ingestTable(s.ingest));
   return card;

@@ -13,6 +13,7 @@ const stream = (room: string, n: number, renditions = ['source']): StreamStatus 
   danmakuSockets: 0,
   chatSockets: 0,
   danmakuRateLimitedPerSecond: 0,
+  thumbnailAtMs: null,
 });
 const report = (...streams: StreamStatus[]): StatusReport => ({ generatedAtMs: 0, services: [], streams });
 

@@ -48,6 +48,8 @@ export interface StreamStatus {
   danmakuSockets: number;
   chatSockets: number;
   danmakuRateLimitedPerSecond: number;
+  /** When the room's thumbnail was made, unix epoch ms; null while it has none. */
+  thumbnailAtMs: number | null;
 }
 
 /** The status report. */

@@ -1,23 +1,21 @@
 // Room thumbnails (`GET /api/rooms/<room>/thumbnail.jpg`, a JPEG of a recent keyframe): one <img> per room kept across
-// renders, loaded again at most every 10 s; a thumbnail that fails to load (404 before the first one is made) is
-// hidden, leaving the placeholder text.
+// renders, loaded again when the report's `thumbnailAtMs` says a new one was made; a room without one, or whose
+// thumbnail fails to load, shows the placeholder text.
 import { el } from './dom.js';
-
-/** How often a room's thumbnail is loaded again, ms. */
-export const THUMBNAIL_REFRESH_MS = 10_000;
 
 interface Thumbnail {
   box: HTMLDivElement;
   img: HTMLImageElement;
-  loadedAtMs: number;
+  /** The `thumbnailAtMs` of the image loaded last; null when none was. */
+  madeAtMs: number | null;
 }
 
 /** The thumbnails of the live rooms. */
 export class Thumbnails {
   #rooms = new Map<string, Thumbnail>();
 
-  /** The thumbnail box of `room`, reloading its image when it is older than {@link THUMBNAIL_REFRESH_MS}. */
-  box(room: string, nowMs: number): HTMLDivElement {
+  /** The thumbnail box of `room`, loading its image again when `madeAtMs` (the report's `thumbnailAtMs`) changed. */
+  box(room: string, madeAtMs: number | null): HTMLDivElement {
     let thumb = this.#rooms.get(room);
     if (!thumb) {
       const box = el('div', 'thumbnail', 'no thumbnail');
@@ -32,12 +30,12 @@ export class Thumbnails {
         img.hidden = true;
         box.replaceChildren('no thumbnail');
       });
-      thumb = { box, img, loadedAtMs: Number.NEGATIVE_INFINITY };
+      thumb = { box, img, madeAtMs: null };
       this.#rooms.set(room, thumb);
     }
-    if (nowMs - thumb.loadedAtMs >= THUMBNAIL_REFRESH_MS) {
-      thumb.loadedAtMs = nowMs;
-      thumb.img.src = `/api/rooms/${encodeURIComponent(room)}/thumbnail.jpg?t=${nowMs}`;
+    if (madeAtMs !== null && madeAtMs !== thumb.madeAtMs) {
+      thumb.madeAtMs = madeAtMs;
+      thumb.img.src = `/api/rooms/${encodeURIComponent(room)}/thumbnail.jpg?t=${madeAtMs}`;
     }
     return thumb.box;
   }

@@ -81,6 +81,7 @@ describe('monitoring service', () => {
       MONITORING_POLL_TIMEOUT_MS: '500',
       MONITORING_LOG_LEVEL: 'debug',
       MONITORING_SSE_MAX_CLIENTS: '2',
+      MONITORING_THUMBNAILS: 'false',
     });
     addresses.set('monitoring', `127.0.0.1:${monitoring.port('grpcPort')}`);
     baseUrl = `http://127.0.0.1:${monitoring.port('httpPort')}`;
@@ -128,6 +129,7 @@ describe('monitoring service', () => {
         chatSockets: 4,
         danmakuRateLimitedPerSecond: 0,
         ingest: null,
+        thumbnailAtMs: null,
       },
     ]);
   });

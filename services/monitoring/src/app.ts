@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import { createAlerting } from './alerts/alerting.js';
 import { AlertWebhook } from './alerts/alert-webhook.js';
 import { createHttpServer } from './http/http-server.js';
+import { createIngestRooms } from './admin/ingest-rooms.js';
 import { registerStatusMetrics } from './metrics/status-metrics.js';
 import { createPoller } from './poller/poller.js';
 import { createGrpcProbe } from './poller/target-probe.js';
@@ -12,12 +13,16 @@ import { targetDiscovery } from './poller/discovery-loop.js';
 import { createStatusFeed } from './status/status-feed.js';
 import { StatusHistory } from './status/status-history.js';
 import { buildStatusReport } from './status/status-report.js';
+import { createThumbnailer } from './thumbnails/create-thumbnailer.js';
+import { thumbnailRendition } from './thumbnails/thumbnail-rendition.js';
 
 /**
  * Composition root: the gRPC server (health + Telemetry, so monitoring watches itself), the poller of
- * every target (the replicas behind each configured host name, found again every `discoveryMs`), the status
- * feed and history its polls drive, the alerting, and the HTTP server with the dashboard, /api/status, /api/alerts,
- * /api/events and /metrics. Ports: `httpPort`, `grpcPort`.
+ * every target (the replicas behind each configured host name, found again every `discoveryMs`), the thumbnailer of
+ * live rooms (unless `thumbnails` is off), the status feed and history its polls drive, the alert rules (and their
+ * webhook), and the HTTP server with the dashboard, /api/status, /api/alerts, /api/events, thumbnails, /metrics and
+ * the admin actions (through ingest's RoomsService, when MONITORING_ADMIN_TOKEN is set). Ports: `httpPort`,
+ * `grpcPort`.
  */
 export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: number; grpcPort: number }> {
   const tls = grpcTlsOf(config);
@@ -30,13 +35,26 @@ export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: n
     openProbe: (target) => createGrpcProbe(target, config.pollMs, tls),
     onPolled: () => feed.polled(),
   });
-  const report = () => buildStatusReport(poller.states(), Date.now());
+  const registry = createMetricsRegistry('monitoring');
+  const thumbnails = createThumbnailer(config, registry, log, () =>
+    report().streams.flatMap(({ room, publishStartedAtMs, renditions }) => {
+      const rendition = thumbnailRendition(renditions);
+      return rendition === undefined ? [] : [{ room, publishStartedAtMs, rendition }];
+    }),
+  );
+  const report = () => buildStatusReport(poller.states(), Date.now(), (room) => thumbnails?.get(room)?.atMs ?? null);
   const feed = createStatusFeed({
     build: report,
     history: new StatusHistory({ windowMs: config.historyMs, intervalMs: config.pollMs }),
   });
-  const registry = createMetricsRegistry('monitoring');
   registerStatusMetrics(registry, report);
+  // Admin actions go to the first ingest target as configured (a host name reaches any replica: EndPublish finds the
+  // one holding the publish).
+  const ingestAddress = config.targets.find((t) => t.name === 'ingest')?.address;
+  const rooms =
+    config.adminToken && ingestAddress
+      ? createIngestRooms(ingestAddress, config.ingestAdminToken || undefined, tls)
+      : undefined;
   const alerting = createAlerting({ rules: config.alertRules, report, intervalMs: config.pollMs, log });
   const webhook = config.alertWebhookUrl
     ? new AlertWebhook({ url: config.alertWebhookUrl, secret: config.alertWebhookSecret, log })
@@ -47,6 +65,8 @@ export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: n
     registry,
     report,
     alerts: () => alerting.snapshot(),
+    thumbnail: (room) => thumbnails?.get(room),
+    admin: { token: config.adminToken, rooms },
     onAlertChange: (listener) => alerting.onChange(() => listener()),
     feed,
     events: {
@@ -64,13 +84,20 @@ export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: n
       await poller.start();
       discovery.start();
       alerting.start();
+      thumbnails?.start();
       const httpPort = await http.listen(config.host, config.httpPort);
       return { httpPort, grpcPort };
     },
     stop: () =>
       stopInOrder([
-        [() => grpc.stop(), () => discovery.stop(), () => http.close(), async () => alerting.stop()],
-        [() => poller.stop(), async () => feed.stop(), async () => webhook?.stop()],
+        [
+          () => grpc.stop(),
+          () => discovery.stop(),
+          () => http.close(),
+          async () => alerting.stop(),
+          async () => thumbnails?.stop(),
+        ],
+        [() => poller.stop(), async () => feed.stop(), async () => webhook?.stop(), async () => rooms?.close()],
       ]),
   });
 }

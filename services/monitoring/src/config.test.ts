@@ -12,6 +12,11 @@ describe('monitoring config', () => {
       grpcPort: 50055,
       pollMs: 2000,
       pollTimeoutMs: 1500,
+      thumbnails: true,
+      relayUrl: 'http://127.0.0.1:8080',
+      thumbnailMs: 10_000,
+      thumbnailTimeoutMs: 5000,
+      ffmpegPath: 'ffmpeg',
       logLevel: 'info',
       alertRules: DEFAULT_ALERT_RULES,
       alertWebhookUrl: '',
@@ -42,6 +47,8 @@ describe('monitoring config', () => {
       { MONITORING_ALERT_WEBHOOK_URL: 'http://127.0.0.1:9/hook' },
       /MONITORING_ALERT_WEBHOOK_URL: needs MONITORING_ALERT_WEBHOOK_SECRET/,
     ],
+    [{ MONITORING_RELAY_URL: 'ftp://relay' }, /MONITORING_RELAY_URL/],
+    [{ MONITORING_THUMBNAIL_MS: '500' }, /MONITORING_THUMBNAIL_MS/],
   ];
   it.each(cases)('rejects %o naming the variable', (env, message) => {
     expect(() => loadConfig(configSpec, 'MONITORING_', env)).toThrow(ConfigError);

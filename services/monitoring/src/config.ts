@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { grpcTlsSpec } from '@onair/grpc-kit';
-import { logLevelField, field, portField, secret, withCheck, type ConfigOf } from '@onair/runtime';
+import { boolField, logLevelField, field, portField, secret, withCheck, type ConfigOf } from '@onair/runtime';
 import { alertRulesSchema, DEFAULT_ALERT_RULES } from './alerts/alert-rules.js';
 import { DEFAULT_TARGETS, parseTargets, targetsSchema } from './poller/targets.js';
 
@@ -10,7 +10,7 @@ export const configSpec = {
   httpPort: portField(
     'MONITORING_HTTP_PORT',
     3000,
-    'HTTP port: dashboard `/`, `/api/status`, `/api/alerts`, `/api/events`, `/metrics`, `/healthz`.',
+    'HTTP port: dashboard `/`, `/api/status`, `/api/alerts`, `/api/events`, `/metrics`, `/healthz`, admin actions `/api/admin/…`.',
   ),
   grpcPort: portField('MONITORING_GRPC_PORT', 50055, 'gRPC port: grpc.health.v1.Health and Telemetry.GetStats.'),
   targets: field(
@@ -93,6 +93,51 @@ export const configSpec = {
       '',
       'Key of the HMAC-SHA256 signature of every alert webhook request, sent as ' +
         '"X-Onair-Signature: sha256=<hex>" over "<X-Onair-Timestamp>.<raw body>".',
+      '(unset)',
+    ),
+  ),
+  thumbnails: boolField(
+    'MONITORING_THUMBNAILS',
+    true,
+    'Make a thumbnail of every live room (`GET /api/rooms/<room>/thumbnail.jpg`) from the relay at MONITORING_RELAY_URL.',
+  ),
+  relayUrl: field(
+    z.url({ protocol: /^https?$/ }),
+    'MONITORING_RELAY_URL',
+    'http://127.0.0.1:8080',
+    'Base URL of the relay whose LL-HLS the thumbnails are decoded from (the origin relay).',
+  ),
+  thumbnailMs: field(
+    z.coerce.number().int().min(1000).max(3_600_000),
+    'MONITORING_THUMBNAIL_MS',
+    10_000,
+    "How often each live room's thumbnail (a JPEG of its latest keyframe, one short ffmpeg decode) is made again, ms.",
+  ),
+  thumbnailTimeoutMs: field(
+    z.coerce.number().int().min(100).max(60_000),
+    'MONITORING_THUMBNAIL_TIMEOUT_MS',
+    5000,
+    'Deadline of each request to the relay and of each ffmpeg decode of a thumbnail, ms.',
+  ),
+  ffmpegPath: field(z.string().min(1), 'MONITORING_FFMPEG_PATH', 'ffmpeg', 'ffmpeg binary: a name on PATH or a path.'),
+  adminToken: secret(
+    field(
+      z.string(),
+      'MONITORING_ADMIN_TOKEN',
+      '',
+      'Token the admin actions (`POST /api/admin/rooms/<room>/end`, `/rotate-key`, `/record`) require as ' +
+        '"Authorization: Bearer <token>" (a long random value, e.g. `openssl rand -hex 32`). Unset: they answer 403.',
+      '(unset)',
+    ),
+  ),
+  ingestAdminToken: secret(
+    field(
+      z.string(),
+      'MONITORING_INGEST_ADMIN_TOKEN',
+      '',
+      "Ingest's INGEST_ADMIN_TOKEN, sent to the first `ingest` target of MONITORING_TARGETS when an admin action " +
+        'calls its RoomsService. Unset: no token is sent (enough for an ingest on loopback without a token, or one ' +
+        "that trusts monitoring's mTLS certificate).",
       '(unset)',
     ),
   ),

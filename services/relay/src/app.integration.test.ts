@@ -177,6 +177,29 @@ describe('relay origin and edge over real gRPC and real media', () => {
     expectMedia(await ffprobe(`${edgeUrl}/master.m3u8`));
   });
 
+  it('serves the built watch page on the origin and the edge, without the development sign-in', async () => {
+    for (const base of [originUrl, edgeUrl].map((url) => url.replace(`/hls/${ROOM}`, ''))) {
+      const page = await get(`${base}/watch/${ROOM}`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+      const assets = [...page.text.matchAll(/\/watch\/assets\/watch-[A-Z0-9]+\.(?:js|css)/g)].map((m) => m[0]);
+      expect(assets).toHaveLength(2);
+      for (const asset of assets) {
+        const res = await get(`${base}${asset}`);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      }
+      const config = JSON.parse((await get(`${base}/watch/config.json`)).text) as Record<string, unknown>;
+      expect(config).toEqual({
+        danmakuUrl: 'http://localhost:8081',
+        chatUrl: 'http://localhost:8082',
+        signInUrl: '',
+        devSignIn: false,
+      });
+      expect((await get(`${base}/watch/dev-token.json?name=eve&role=moderator`)).status).toBe(404);
+    }
+  });
+
   it('closes the playlists with ENDLIST when the stream ends, then answers 404 after the linger', async () => {
     hub.end(ROOM, 'publisher left');
     for (const url of [originUrl, edgeUrl]) {

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { onair } from '@onair/proto';
 import { createGrpcServer, grpcTlsOf } from '@onair/grpc-kit';
 import { MediaHub, mediaServiceHandlers } from '@onair/media';
@@ -14,12 +15,18 @@ import { relayRoomStats } from './telemetry/room-stats.js';
 import { createFollower } from './upstream/follower.js';
 import { IDLE_REASON } from './upstream/on-demand-upstream.js';
 import { ViewerTracker } from './viewers/viewer-tracker.js';
+import { createDevTokens } from './watch/dev-token.js';
+import { loadWatchAssets } from './watch/watch-assets.js';
+import { createWatchHandler } from './watch/watch-handler.js';
+
+/** Where `npm run build` puts the watch page (resolves the same from src/ under tests and from dist/). */
+const WATCH_DIR = fileURLToPath(new URL('../dist/watch-page/', import.meta.url));
 
 /**
  * The relay's composition root: a MediaHub fed by the upstream (every live room, or rooms on demand), served as
  * LL-HLS over HTTP (and HTTPS with HTTP/2 when a certificate is configured) and as MediaService over gRPC (so
- * edges can chain), with viewers, metrics and telemetry; an origin following the live registry records the publishes
- * marked for it (see Recorder). Ports: `httpPort`, `grpcPort`, `httpsPort` (0 without TLS). */
+ * edges can chain), with viewers, metrics and telemetry, and the watch page (see createWatchHandler); an origin
+ * following the live registry records the publishes marked for it (see Recorder). Ports: `httpPort`, `grpcPort`, `httpsPort` (0 without TLS). */
 export function createApp(
   config: Config,
   log: Logger,
@@ -47,6 +54,7 @@ export function createApp(
   });
   const viewers = new ViewerTracker();
   const registry = createMetricsRegistry('relay');
+  let watch: ReturnType<typeof createWatchHandler> | undefined;
   const http = createRelayHttp({
     log,
     registry,
@@ -54,6 +62,7 @@ export function createApp(
     streams,
     viewers,
     recordings: recorder && createVodHandler(config.recordingsDir),
+    watch: (req) => watch?.(req),
     health: () => ({ ...upstream.health(), liveRooms: hub.list().length }),
   });
   let natsState: (() => NatsState) | undefined;
@@ -67,6 +76,17 @@ export function createApp(
   grpc.addService(onair().media.v1.MediaService.service, mediaServiceHandlers(hub, log, upstream.media));
   return serviceApp('relay', {
     async start() {
+      const assets = await loadWatchAssets(WATCH_DIR);
+      if (!assets) log.warn({ dir: WATCH_DIR }, 'watch page not built: /watch answers 404 (npm run build)');
+      watch = createWatchHandler({
+        assets,
+        origins: {
+          danmakuUrl: config.watchDanmakuUrl,
+          chatUrl: config.watchChatUrl,
+          signInUrl: config.watchSignInUrl,
+        },
+        devTokens: config.watchDevJwtSecretFile ? await createDevTokens(config.watchDevJwtSecretFile) : undefined,
+      });
       const grpcPort = await grpc.listen(config.host, config.grpcPort);
       const httpPort = await http.listen(config.host, config.httpPort);
       const { httpsPort, tlsCertFile: certFile, tlsKeyFile: keyFile } = config;

@@ -28,6 +28,10 @@ describe('relay config', () => {
       recordingsMaxAgeMs: 604_800_000,
       recordingsMaxBytes: 0,
       recordingsCheckMs: 60_000,
+      watchDanmakuUrl: 'http://localhost:8081',
+      watchChatUrl: 'http://localhost:8082',
+      watchSignInUrl: '',
+      watchDevJwtSecretFile: '',
       logLevel: 'info',
     });
   });
@@ -57,6 +61,18 @@ describe('relay config', () => {
       { RELAY_FOLLOW: 'on-demand', RELAY_IDLE_MS: '5000', RELAY_FIRST_REQUEST_WAIT_MS: '0' },
       { follow: 'on-demand', idleMs: 5000, firstRequestWaitMs: 0 },
     ],
+    [
+      {
+        RELAY_WATCH_DANMAKU_URL: 'https://live.example.com:8444/',
+        RELAY_WATCH_CHAT_URL: 'https://live.example.com:8445',
+        RELAY_WATCH_SIGNIN_URL: 'https://platform.example/onair/token',
+      },
+      {
+        watchDanmakuUrl: 'https://live.example.com:8444',
+        watchChatUrl: 'https://live.example.com:8445',
+        watchSignInUrl: 'https://platform.example/onair/token',
+      },
+    ],
   ];
   it.each(valid)('reads %j', (env, want) => {
     expect(loadConfig(configSpec, 'RELAY_', env).config).toMatchObject(want);
@@ -76,6 +92,9 @@ describe('relay config', () => {
     [{ RELAY_WINDOW_SEGMENTS: '0' }, 'RELAY_WINDOW_SEGMENTS'],
     [{ RELAY_UPSTREAM_POLL_MS: 'soon' }, 'RELAY_UPSTREAM_POLL_MS'],
     [{ RELAY_LOG_LEVEL: 'loud' }, 'RELAY_LOG_LEVEL'],
+    [{ RELAY_WATCH_DANMAKU_URL: 'localhost:8081' }, 'RELAY_WATCH_DANMAKU_URL'],
+    [{ RELAY_WATCH_CHAT_URL: 'http://chat:8082/ws' }, 'RELAY_WATCH_CHAT_URL'],
+    [{ RELAY_WATCH_SIGNIN_URL: 'javascript:alert(1)' }, 'RELAY_WATCH_SIGNIN_URL'],
   ];
   it.each(invalid)('rejects %j naming %s', (env, name) => {
     expect(() => loadConfig(configSpec, 'RELAY_', env)).toThrow(ConfigError);

@@ -14,12 +14,24 @@ const UPSTREAM_TARGET = new RegExp(
   `^(${HOST_PORT.source}|dns:///${HOST_PORT.source}|ipv[46]:${IP_PORT.source}(,${IP_PORT.source})*)$`,
 );
 
+/** An http(s) URL without path, query or fragment beyond `/`: a public origin the watch page connects to. */
+const publicOrigin = z
+  .string()
+  .regex(/^https?:\/\/[^/?#\s]+\/?$/, 'expected http(s)://host[:port]')
+  .transform((url) => url.replace(/\/$/, ''));
+/** An http(s) URL, or empty. */
+const optionalUrl = z.union([z.literal(''), z.string().regex(/^https?:\/\/\S+$/, 'expected an http(s) URL')]);
+
 const ms = (min: number, max: number): z.ZodType<number> => z.coerce.number().int().min(min).max(max);
 
 /** The relay's configuration: one field per `RELAY_*` variable, with its default and meaning. */
 export const configSpec = {
   host: field(z.string().min(1), 'RELAY_HOST', '0.0.0.0', 'Bind address of the HTTP and gRPC servers.'),
-  httpPort: portField('RELAY_HTTP_PORT', 8080, 'HTTP port: HLS under /hls, /healthz, /metrics.'),
+  httpPort: portField(
+    'RELAY_HTTP_PORT',
+    8080,
+    'HTTP port: HLS under /hls, the watch page under /watch, /healthz, /metrics.',
+  ),
   grpcPort: portField('RELAY_GRPC_PORT', 50052, 'gRPC port: MediaService for edge relays, health, Telemetry.'),
   httpsPort: portField(
     'RELAY_HTTPS_PORT',
@@ -124,6 +136,36 @@ export const configSpec = {
     'RELAY_RECORDINGS_CHECK_MS',
     60_000,
     'Interval of the retention checks of the recordings directory, ms (also checked at start).',
+  ),
+  watchDanmakuUrl: field(
+    publicOrigin,
+    'RELAY_WATCH_DANMAKU_URL',
+    'http://localhost:8081',
+    "The danmaku service's public HTTP origin as viewers' browsers reach it: the watch page (/watch/<room>) opens " +
+      'its WebSocket (ws: or wss: on the same host) and reads replay danmaku there.',
+  ),
+  watchChatUrl: field(
+    publicOrigin,
+    'RELAY_WATCH_CHAT_URL',
+    'http://localhost:8082',
+    "The chat service's public HTTP origin as viewers' browsers reach it: the watch page opens its WebSocket there.",
+  ),
+  watchSignInUrl: field(
+    optionalUrl,
+    'RELAY_WATCH_SIGNIN_URL',
+    '',
+    "A platform's sign-in endpoint: the watch page GETs it with the browser's cookies (credentials: include) and " +
+      'posts with the `token` of a 200 JSON answer `{"token":"…"}`; it must answer CORS for the relay\'s origin. ' +
+      'Empty: viewers paste a token.',
+    '(unset)',
+  ),
+  watchDevJwtSecretFile: field(
+    z.string(),
+    'RELAY_WATCH_DEV_JWT_SECRET_FILE',
+    '',
+    'Development only (npm start sets it): the JWT secret file danmaku and chat verify tokens with; the watch page ' +
+      'then offers a sign-in that gets a token for any name from GET /watch/dev-token.json. Never set it in production.',
+    '(unset)',
   ),
   ...grpcTlsSpec('RELAY_'),
   logLevel: logLevelField('RELAY_LOG_LEVEL'),

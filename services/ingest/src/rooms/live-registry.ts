@@ -84,6 +84,20 @@ export class LiveRegistry {
     return decodeLiveEntry(e.string());
   }
 
+  /**
+   * Deletes the live entry of `room` if it still names `publishId` (at the revision read, so a publish that took the
+   * room meanwhile keeps its entry): for an entry whose instance no longer answers for it.
+   * @returns false when the room has no entry for that publish.
+   * @throws when NATS cannot be reached.
+   */
+  async remove(room: string, publishId: string): Promise<boolean> {
+    const e = await this.kv.get(room);
+    if (!e || e.operation !== 'PUT' || decodeLiveEntry(e.string())?.publishId !== publishId) return false;
+    await this.kv.delete(room, { previousSeq: e.revision });
+    this.log.warn({ room, publishId }, 'stale live entry deleted');
+    return true;
+  }
+
   /** Ids of every live room. */
   async liveRooms(): Promise<Set<string>> {
     const rooms = new Set<string>();

@@ -14,10 +14,13 @@ import {
 import { createLogger } from '@onair/runtime';
 import { REPO_ROOT, startNatsFixture, startProcess, type NatsFixture } from '@onair/testing';
 import { LiveRegistry } from './live-registry.js';
+import { PublishEnder, type LocalPublishes } from './publish-ender.js';
 import { RecordingsDeleter } from './recordings-deleter.js';
 import { RoomStore } from './room-store.js';
 import { roomsServiceHandlers } from './rooms-service.js';
 
+/** This test holds no publishes: EndPublish asks over NATS. */
+const NO_LOCAL_PUBLISHES: LocalPublishes = { endPublish: () => Promise.resolve(false) };
 const log = createLogger({ service: 'ingest', level: 'silent' });
 const CLI = `${REPO_ROOT}libs/cli/bin/onair.js`;
 const ADMIN_TOKEN = 'test-admin-token-4f1c9a';
@@ -52,7 +55,13 @@ describe('RoomsService over real gRPC and NATS', () => {
     grpc = createGrpcServer({ log, service: 'ingest', roomStats: () => [] });
     grpc.addService(
       onair().rooms.v1.RoomsService.service,
-      roomsServiceHandlers(store, live, new RecordingsDeleter(nats.nc, { log }), log),
+      roomsServiceHandlers(
+        store,
+        live,
+        new RecordingsDeleter(nats.nc, { log }),
+        new PublishEnder(nats.nc, live, NO_LOCAL_PUBLISHES, { log }),
+        log,
+      ),
     );
     address = `127.0.0.1:${await grpc.listen('127.0.0.1', 0)}`;
     client = createClient(onair().rooms.v1.RoomsService, address);
@@ -87,7 +96,26 @@ describe('RoomsService over real gRPC and NATS', () => {
     expect((await store.verifyStreamKey(rotated.streamKey))?.id).toBe('grpc-room');
   });
 
+  it('EndPublish deletes a live entry no instance answers for (its instance died), then says it is not live', async () => {
+    await call((cb) => client.CreateRoom({ id: 'orphaned' }, cb));
+    const lease = await live.acquire('orphaned');
+    expect(lease).toBeDefined();
+    const ended = await call<rooms.EndPublishResponse__Output>((cb) => client.EndPublish({ id: 'orphaned' }, cb));
+    expect(ended.publishId).toBe(lease?.publishId);
+    expect(await live.get('orphaned')).toBeUndefined();
+    await expect(call((cb) => client.EndPublish({ id: 'orphaned' }, cb))).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('is not live') as unknown,
+    });
+    await lease?.release();
+  });
+
   it.each([
+    {
+      name: 'EndPublish of a missing room',
+      run: () => call((cb) => client.EndPublish({ id: 'missing' }, cb)),
+      code: 'NOT_FOUND',
+    },
     {
       name: 'CreateRoom with a bad id',
       run: () => call((cb) => client.CreateRoom({ id: 'Not A Slug' }, cb)),
@@ -174,7 +202,14 @@ describe('RoomsService access (INGEST_ADMIN_TOKEN)', () => {
       const grpc = createGrpcServer({ log, service: 'ingest', roomStats: () => [] });
       grpc.addService(
         onair().rooms.v1.RoomsService.service,
-        roomsServiceHandlers(store, live, new RecordingsDeleter(nats.nc, { log }), log, { adminToken }),
+        roomsServiceHandlers(
+          store,
+          live,
+          new RecordingsDeleter(nats.nc, { log }),
+          new PublishEnder(nats.nc, live, NO_LOCAL_PUBLISHES, { log }),
+          log,
+          { adminToken },
+        ),
       );
       servers.push(grpc);
       return grpc.listen(host, 0);

@@ -14,6 +14,15 @@ export interface RecordingsDeletion {
   delete(room: string, publishId: string): Promise<number>;
 }
 
+/** Ends a room's live publish wherever it is held (see PublishEnder). */
+export interface PublishEnding {
+  /**
+   * @returns the ended publish's id.
+   * @throws OnairError INVALID_ARGUMENT, NOT_FOUND (not live) or UNAVAILABLE.
+   */
+  end(room: string): Promise<string>;
+}
+
 /** Options of {@link roomsServiceHandlers}. */
 export interface RoomsServiceOptions {
   /** Token every call must present as `authorization: Bearer <token>`; unset: loopback callers only. */
@@ -28,7 +37,7 @@ function toRoom(record: RoomRecord, live: boolean): rooms.Room {
 
 /**
  * The onair.rooms.v1.RoomsService implementation: rooms from the room store, `live` from the live registry,
- * recordings deleted through `recordings`. Stream keys leave only through CreateRoom and RotateStreamKey. Every call is checked first (see
+ * recordings deleted through `recordings`, live publishes ended through `publishes`. Stream keys leave only through CreateRoom and RotateStreamKey. Every call is checked first (see
  * {@link bearerCheck}): UNAUTHENTICATED without the admin token when one is set, PERMISSION_DENIED for remote
  * callers when none is.
  */
@@ -36,6 +45,7 @@ export function roomsServiceHandlers(
   store: RoomStore,
   live: LiveRegistry,
   recordings: RecordingsDeletion,
+  publishes: PublishEnding,
   log: Logger,
   { adminToken, trusted }: RoomsServiceOptions = {},
 ): rooms.RoomsServiceHandlers {
@@ -97,5 +107,11 @@ export function roomsServiceHandlers(
         deletedBytes: await recordings.delete(req.room, req.publishId),
       }),
     ),
+    EndPublish: admin('EndPublish', async (req: rooms.EndPublishRequest__Output): Promise<rooms.EndPublishResponse> => {
+      await mustGet(req.id);
+      const publishId = await publishes.end(req.id);
+      svcLog.info({ room: req.id, publishId }, 'publish ended by admin');
+      return { publishId };
+    }),
   };
 }

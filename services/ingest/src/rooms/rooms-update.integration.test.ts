@@ -6,10 +6,13 @@ import { call, createClient, createGrpcServer, type GrpcServer } from '@onair/gr
 import { createLogger } from '@onair/runtime';
 import { REPO_ROOT, startNatsFixture, startProcess, type NatsFixture } from '@onair/testing';
 import { LiveRegistry } from './live-registry.js';
+import { PublishEnder, type LocalPublishes } from './publish-ender.js';
 import { RecordingsDeleter } from './recordings-deleter.js';
 import { RoomStore } from './room-store.js';
 import { roomsServiceHandlers } from './rooms-service.js';
 
+/** This test holds no publishes: EndPublish asks over NATS. */
+const NO_LOCAL_PUBLISHES: LocalPublishes = { endPublish: () => Promise.resolve(false) };
 const log = createLogger({ service: 'ingest', level: 'silent' });
 const CLI = `${REPO_ROOT}libs/cli/bin/onair.js`;
 const ADMIN_TOKEN = 'test-admin-token-7d2e41';
@@ -39,7 +42,14 @@ describe('RoomsService.UpdateRoom and the record setting over real gRPC and NATS
     grpc = createGrpcServer({ log, service: 'ingest', roomStats: () => [] });
     grpc.addService(
       onair().rooms.v1.RoomsService.service,
-      roomsServiceHandlers(store, live, new RecordingsDeleter(nats.nc, { log }), log, { adminToken: ADMIN_TOKEN }),
+      roomsServiceHandlers(
+        store,
+        live,
+        new RecordingsDeleter(nats.nc, { log }),
+        new PublishEnder(nats.nc, live, NO_LOCAL_PUBLISHES, { log }),
+        log,
+        { adminToken: ADMIN_TOKEN },
+      ),
     );
     address = `127.0.0.1:${await grpc.listen('127.0.0.1', 0)}`;
     client = createClient(onair().rooms.v1.RoomsService, address);

@@ -48,7 +48,8 @@ function report(nowMs: number, bad?: Bad): StatusReport {
       stream({ ingest: { ...MEDIA, keyframeIntervalMs: 2000, driftMs: 0, lateParts: 0, lastMediaAtMs: nowMs - 40 } }),
     ],
   };
-  return { generatedAtMs: nowMs, ...healthy, ...bad?.(nowMs) };
+  const { services, streams } = { ...healthy, ...bad?.(nowMs) };
+  return { generatedAtMs: nowMs, services, streams: streams.map((s) => ({ ...s, thumbnailAtMs: null })) };
 }
 
 const CASES: Array<{ rule: AlertRuleName; labels: Alert['labels']; bad: Bad }> = [

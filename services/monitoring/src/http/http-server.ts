@@ -2,11 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { closeHttp, createHttpApp, listenHttp, OnairError, replyError, type Logger } from '@onair/runtime';
 import type { AlertsSnapshot } from '../alerts/alert-tracker.js';
+import { ROOM_ID_PATTERN } from '@onair/contracts';
 import type { StatusFeed } from '../status/status-feed.js';
 import type { StatusReport } from '../status/status-report.js';
+import type { Thumbnail } from '../thumbnails/thumbnailer.js';
 import { DASHBOARD_CSP, loadDashboardFiles } from './dashboard-page.js';
 import { formatSseEvent } from './sse.js';
 import { createSseHub } from './sse-hub.js';
+import { registerAdminRoutes, type AdminRoutesOptions } from '../admin/admin-routes.js';
 
 /** Limits of `GET /api/events`. */
 export interface EventsOptions {
@@ -29,6 +32,10 @@ export interface HttpServerOptions {
   report: () => StatusReport;
   /** The firing alerts and their history (called per request). */
   alerts: () => AlertsSnapshot;
+  /** A live room's latest thumbnail; undefined when it has none. */
+  thumbnail: (room: string) => Thumbnail | undefined;
+  /** The admin API's token and ingest client (see registerAdminRoutes). */
+  admin: Omit<AdminRoutesOptions, 'log'>;
   /** Subscribes to alerts that fire or resolve; returns the function that unsubscribes. */
   onAlertChange: (listener: () => void) => () => void;
   /** The reports and history pushed on `GET /api/events`. */
@@ -48,10 +55,12 @@ export interface HttpServer {
 /**
  * Creates the HTTP server (RFC 9110): `GET /`, `/dashboard.css`, `/dashboard.js` the dashboard under a strict
  * Content-Security-Policy; `GET /api/status` the {@link StatusReport} as JSON; `GET /api/alerts` the
- * {@link AlertsSnapshot} as JSON; `GET /api/events` Server-Sent Events
- * (WHATWG HTML §9.2): a `snapshot` event (report + history) on connect, then a `status` event per changed poll round
- * and an `alerts` event (the {@link AlertsSnapshot}) whenever an alert fires or resolves;
- * 503 UNAVAILABLE when `maxClients` streams are open; `GET /metrics` Prometheus text; `GET /healthz` liveness.
+ * {@link AlertsSnapshot} as JSON; `GET /api/events` Server-Sent Events (WHATWG HTML §9.2): a `snapshot` event
+ * (report + history) on connect, then a `status` event per changed poll round and an `alerts` event (the
+ * {@link AlertsSnapshot}) whenever an alert fires or resolves, 503 UNAVAILABLE when `maxClients` streams are open;
+ * `GET /api/rooms/<room>/thumbnail.jpg` a live room's latest thumbnail (image/jpeg, cached 5 s; 404 when the room has
+ * none or the id does not match ROOM_ID_PATTERN); `GET /metrics` Prometheus text; `GET /healthz` liveness; and the
+ * admin actions under `POST /api/admin/rooms/<room>/…` (see registerAdminRoutes).
  */
 export function createHttpServer({
   log,
@@ -59,6 +68,8 @@ export function createHttpServer({
   report,
   alerts,
   onAlertChange,
+  thumbnail,
+  admin,
   feed,
   events,
 }: HttpServerOptions): HttpServer {
@@ -96,7 +107,17 @@ export function createHttpServer({
     hub.open(reply.raw, first);
     return reply;
   });
+  app.get<{ Params: { room: string } }>('/api/rooms/:room/thumbnail.jpg', (req, reply) => {
+    const found = ROOM_ID_PATTERN.test(req.params.room) ? thumbnail(req.params.room) : undefined;
+    if (!found) return reply.code(404).header('cache-control', 'no-store').send({ error: 'no thumbnail' });
+    return reply
+      .type('image/jpeg')
+      .header('cache-control', 'max-age=5')
+      .header('last-modified', new Date(found.atMs).toUTCString())
+      .send(found.jpeg);
+  });
   app.get('/healthz', (_req, reply) => reply.type('text/plain; charset=utf-8').send('ok\n'));
+  registerAdminRoutes(app, { log, ...admin });
   app.addHook('preClose', (done) => {
     unsubscribe();
     unsubscribeAlerts();

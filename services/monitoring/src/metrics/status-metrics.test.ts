@@ -61,6 +61,7 @@ const live: StatusReport = {
         reconnects: 0,
         lastMediaAtMs: 9_960,
       },
+      thumbnailAtMs: null,
     },
   ],
 };

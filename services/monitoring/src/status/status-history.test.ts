@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { StreamStatus } from './aggregate-streams.js';
 import { StatusHistory } from './status-history.js';
-import type { StatusReport } from './status-report.js';
+import type { StatusReport, StreamReport } from './status-report.js';
 
-function stream(room: string, n: number, renditions = ['source']): StreamStatus {
+function stream(room: string, n: number, renditions = ['source']): StreamReport {
   return {
     room,
     live: true,
@@ -16,10 +15,11 @@ function stream(room: string, n: number, renditions = ['source']): StreamStatus 
     danmakuSockets: 0,
     chatSockets: 0,
     danmakuRateLimitedPerSecond: 0,
+    thumbnailAtMs: null,
   };
 }
 
-const report = (generatedAtMs: number, streams: StreamStatus[]): StatusReport => ({
+const report = (generatedAtMs: number, streams: StreamReport[]): StatusReport => ({
   generatedAtMs,
   services: [],
   streams,

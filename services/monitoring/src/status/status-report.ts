@@ -27,6 +27,12 @@ export interface NatsStatus {
   sinceMs: number;
 }
 
+/** One live room in `GET /api/status`: what the services report, and its thumbnail's age. */
+export interface StreamReport extends StreamStatus {
+  /** When the room's thumbnail (`GET /api/rooms/<room>/thumbnail.jpg`) was made, unix epoch ms; null when none. */
+  thumbnailAtMs: number | null;
+}
+
 /** The body of `GET /api/status`. */
 export interface StatusReport {
   /** When the report was built, unix epoch ms. */
@@ -34,7 +40,7 @@ export interface StatusReport {
   /** Every target, in MONITORING_TARGETS order. */
   services: ServiceStatus[];
   /** Every live room, sorted by id. */
-  streams: StreamStatus[];
+  streams: StreamReport[];
 }
 
 function serviceStatus(state: TargetState, nowMs: number): ServiceStatus {
@@ -53,13 +59,18 @@ function serviceStatus(state: TargetState, nowMs: number): ServiceStatus {
 
 /**
  * Builds the status report from the targets' latest states. Streams are merged only from stats of the
- * latest poll, so a target that stopped answering no longer contributes.
+ * latest poll, so a target that stopped answering no longer contributes. `thumbnailAtMs` tells when a room's
+ * thumbnail was made (unix epoch ms), null when it has none.
  */
-export function buildStatusReport(states: readonly TargetState[], nowMs: number): StatusReport {
+export function buildStatusReport(
+  states: readonly TargetState[],
+  nowMs: number,
+  thumbnailAtMs: (room: string) => number | null = () => null,
+): StatusReport {
   const fresh = states.flatMap((s) => (s.stats && s.statsFresh ? [s.stats] : []));
   return {
     generatedAtMs: nowMs,
     services: states.map((s) => serviceStatus(s, nowMs)),
-    streams: aggregateStreams(fresh),
+    streams: aggregateStreams(fresh).map((s) => ({ ...s, thumbnailAtMs: thumbnailAtMs(s.room) })),
   };
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MONITORING_USER_AGENT } from '@onair/contracts';
 import { MediaHub } from '@onair/media';
 import { serveHls, type HlsTestServer } from '../testing/hls-server.js';
 import { hubFeeder } from '../testing/hub-feeder.js';
@@ -21,6 +22,24 @@ describe('HLS handler', () => {
     servers.push(server);
     return async (url: string) => (await server).get(url);
   }
+
+  it('counts viewers by client, but not monitoring reading keyframes for thumbnails', async () => {
+    const hub = new MediaHub({ windowSize: 3 });
+    const viewers = new ViewerTracker();
+    const server = serveHls({ streams: new RoomStreams(hub, { lingerMs: 60_000 }), viewers });
+    servers.push(server);
+    const feed = hubFeeder(hub);
+    feed.start('p1');
+    feed.init('INIT-A');
+    feed.segment(0);
+    expect((await (await server).get(PLAYLIST, { 'user-agent': MONITORING_USER_AGENT })).status).toBe(200);
+    expect(
+      (await (await server).get('/hls/demo/source/seg-0.m4s', { 'user-agent': MONITORING_USER_AGENT })).status,
+    ).toBe(200);
+    expect(viewers.counts()).toEqual(new Map());
+    expect((await (await server).get(PLAYLIST, { 'user-agent': 'hls.js' })).status).toBe(200);
+    expect(viewers.counts()).toEqual(new Map([['demo', 1]]));
+  });
 
   it('names init segments by their content, so an init URL never serves other bytes', async () => {
     const hub = new MediaHub({ windowSize: 3 });

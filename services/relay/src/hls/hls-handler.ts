@@ -1,4 +1,5 @@
 import type { LiveStream, RenditionWindow, Segment } from '@onair/media';
+import { MONITORING_USER_AGENT } from '@onair/contracts';
 import { OnairError } from '@onair/runtime';
 import type { RelayMetrics } from '../telemetry/relay-metrics.js';
 import { viewerKey, type ViewerTracker } from '../viewers/viewer-tracker.js';
@@ -109,7 +110,7 @@ function then<T, U>(value: Maybe<T>, next: (v: T) => Maybe<U>): Maybe<U> {
  * exists. Segments and parts that slid out of the window, and their init segments, stay served while a playlist
  * that listed them may be in use (RFC 8216 §6.2.2, rfc8216bis §6.2.2). Every path parameter is checked against a
  * strict pattern and only looked up in memory, so no request can reach the filesystem. Each answered playlist or
- * media request counts its client as a viewer. Errors carry the catalogue's status and body, uncached; every answer
+ * media request counts its client as a viewer, except monitoring's (MONITORING_USER_AGENT: it reads keyframes for thumbnails). Errors carry the catalogue's status and body, uncached; every answer
  * allows any origin. Answers are synchronous unless the request waits (a held request, or the first one of a room an
  * on-demand relay does not follow yet).
  * @returns the handler: an answer, or undefined for a request that is not an HLS one (another method or path).
@@ -121,6 +122,7 @@ export function createHlsHandler({
 }: HlsHandlerDeps): (req: HlsRequest) => Maybe<Answer> | undefined {
   const keys = new WeakMap<object, { userAgent: string; key: string }>();
   const seen = (req: HlsRequest, room: string): void => {
+    if (req.userAgent === MONITORING_USER_AGENT) return;
     let known = keys.get(req.connection);
     if (known?.userAgent !== req.userAgent) {
       known = { userAgent: req.userAgent, key: viewerKey(req.remoteAddress, req.userAgent) };

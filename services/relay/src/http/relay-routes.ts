@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import { createHlsHandler, type HlsHandlerDeps, type HlsRequest } from '../hls/hls-handler.js';
 import type { VodAnswer } from '../recording/vod-handler.js';
+import type { WatchAnswer } from '../watch/watch-handler.js';
 import { corsAnswer, internalAnswer, notFoundAnswer, type HlsAnswer } from '../hls/hls-answer.js';
 
 /** What the relay's routes read of a request, whatever server received it. */
@@ -16,6 +17,8 @@ export interface RelayRoutesOptions extends HlsHandlerDeps {
   health: () => Record<string, unknown>;
   /** On a relay that records: the recordings' routes (see createVodHandler). */
   recordings?: ((req: RelayRequest) => VodAnswer | undefined) | undefined;
+  /** The watch page's routes (see createWatchHandler). */
+  watch?: ((req: RelayRequest) => WatchAnswer | undefined) | undefined;
 }
 
 type Maybe<T> = T | Promise<T>;
@@ -24,7 +27,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * Everything the relay answers over HTTP: HLS (see createHlsHandler), recordings when it records (see
- * createVodHandler), `GET /healthz` (200 while the process
+ * createVodHandler), the watch page (see createWatchHandler), `GET /healthz` (200 while the process
  * serves), `GET /metrics` (Prometheus text format 0.0.4), and CORS preflights (`OPTIONS`, any path: GET and HEAD
  * from any origin, Fetch standard §3.2); anything else is 404 NOT_FOUND.
  */
@@ -32,6 +35,7 @@ export function relayRoutes({
   registry,
   health,
   recordings,
+  watch,
   ...hls
 }: RelayRoutesOptions): (req: RelayRequest) => Maybe<HlsAnswer> {
   const hlsHandler = createHlsHandler(hls);
@@ -44,6 +48,11 @@ export function relayRoutes({
     if (answered !== undefined) return answered;
     const vod = recordings?.(req);
     if (vod) return vod.answer.then((a) => responded(vod.route, a));
+    const page = watch?.(req);
+    if (page)
+      return page.answer instanceof Promise
+        ? page.answer.then((a) => responded(page.route, a))
+        : responded(page.route, page.answer);
     if (req.method === 'OPTIONS') {
       const preflight = corsAnswer(204, 'text/plain; charset=utf-8', 'max-age=86400', Buffer.alloc(0));
       const headers: Array<readonly [string, string]> = [

@@ -13,8 +13,8 @@ export interface HlsAnswerRead {
 
 /** The HLS handler on the relay's HTTP/1.1 server on a loopback port, and a client for it. */
 export interface HlsTestServer {
-  /** GETs a path (node:http, so faked global timers do not stall it). */
-  get(path: string): Promise<HlsAnswerRead>;
+  /** GETs a path with `headers` added (node:http, so faked global timers do not stall it). */
+  get(path: string, headers?: Record<string, string>): Promise<HlsAnswerRead>;
   close(): Promise<void>;
 }
 
@@ -34,9 +34,9 @@ export async function serveHls(deps: HlsHandlerDeps): Promise<HlsTestServer> {
   });
   const port = await server.listen('127.0.0.1', 0);
   return {
-    get: (path) =>
+    get: (path, headers = {}) =>
       new Promise((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+        const req = request({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () =>

@@ -128,6 +128,19 @@ export class PublishHandover {
     );
   }
 
+  /**
+   * Ends publish `publishId` of `room` now if this instance holds it, whether its publisher is connected (released
+   * with `reason`, which closes its connection) or gone and within its grace period (which is cut short). Resolves
+   * once it has ended (its live entry deleted).
+   * @returns false when this instance holds no such publish.
+   */
+  async endNow(room: string, publishId: string, reason: string): Promise<boolean> {
+    const e = this.rooms.get(room);
+    if (e?.held.lease.publishId !== publishId) return false;
+    await this.stop(e, reason);
+    return true;
+  }
+
   /** Ends every publish here now (shutdown); their publishers are released with reason "server stopping". */
   async close(): Promise<void> {
     this.log.info({ publishes: this.rooms.size }, 'closing');

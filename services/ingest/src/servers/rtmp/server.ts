@@ -121,6 +121,15 @@ export class RtmpServer {
     this.log.info('closed');
   }
 
+  /**
+   * Ends publish `publishId` of `room` at once if it is on this server (an admin's EndPublish): its publisher's
+   * connection is closed, no reconnect grace period is given, and its live entry is deleted before this resolves.
+   * @returns false when this server holds no such publish.
+   */
+  endPublish(room: string, publishId: string, reason: string): Promise<boolean> {
+    return this.handover.endNow(room, publishId, reason);
+  }
+
   private accept(socket: Socket): void {
     const { options } = this;
     const maxConnections = options.maxConnections ?? 256;

@@ -1,0 +1,103 @@
+import { ChatPanel } from './chat-panel.js';
+import { DanmakuOverlay } from './danmaku-overlay.js';
+import { byId } from './dom.js';
+import type { ServerFrame, WelcomeUser } from './frames.js';
+import { fetchPageConfig, pageRoute } from './page-route.js';
+import { startPlayer } from './player.js';
+import { RealtimeSocket } from './realtime-socket.js';
+import { playReplayDanmaku } from './replay-danmaku.js';
+import { setUpSendForms } from './send-forms.js';
+import { setUpSignIn } from './sign-in.js';
+
+const status = byId('status', HTMLParagraphElement);
+/** Shows one line of status (errors, refusals); text only. */
+const say = (text: string): void => {
+  status.textContent = text;
+};
+
+/** An error frame of a socket, shown as its code and message. */
+function showError(service: string, frame: ServerFrame): void {
+  if (frame.type === 'error') say(`${service}: ${frame.code}: ${frame.message}`);
+}
+
+/** The watch page: the player, danmaku over it, chat beside it, sign-in and the send forms. */
+async function main(): Promise<void> {
+  const { room, publishId } = pageRoute(location.pathname);
+  const config = await fetchPageConfig();
+  document.title = `${room} · Onair`;
+  const src = publishId ? `/vod/${room}/${publishId}/master.m3u8` : `/hls/${room}/master.m3u8`;
+  const player = startPlayer(src, say);
+  const overlay = new DanmakuOverlay(byId('danmaku-layer', HTMLDivElement));
+  const danmakuOn = byId('danmaku-on', HTMLInputElement);
+  const density = byId('danmaku-density', HTMLSelectElement);
+  danmakuOn.addEventListener('change', () => (overlay.enabled = danmakuOn.checked));
+  density.addEventListener('change', () => (overlay.density = Number(density.value)));
+  player.video.addEventListener('pause', () => overlay.setPaused(true));
+  player.video.addEventListener('play', () => overlay.setPaused(false));
+
+  let signedIn = false;
+  const chatPanel = new ChatPanel(byId('chat-list', HTMLOListElement));
+  const viewers = byId('viewers', HTMLSpanElement);
+  const signedInAs = byId('signed-in-as', HTMLParagraphElement);
+  const welcomed = (user: WelcomeUser | null): void => {
+    if (user) signedInAs.textContent = `Signed in as ${user.name} (${user.roles.join(', ')})`;
+  };
+  const expired = (): void => {
+    signedIn = false;
+    forms.chatEnabled(false);
+    forms.danmakuEnabled(false);
+    signedInAs.textContent = 'Sign-in expired: sign in again to post.';
+  };
+  const chat = new RealtimeSocket({
+    baseUrl: config.chatUrl,
+    room,
+    onState: (open) => forms.chatEnabled(open && signedIn),
+    onExpired: expired,
+    onFrame: (frame) => {
+      if (frame.type === 'history') chatPanel.history(frame.messages);
+      else if (frame.type === 'message') chatPanel.add(frame);
+      else if (frame.type === 'deleted') chatPanel.remove(frame.id);
+      else if (frame.type === 'cleared') chatPanel.clear();
+      else if (frame.type === 'presence') viewers.textContent = `${frame.viewers} watching`;
+      else if (frame.type === 'welcome') {
+        welcomed(frame.user);
+        forms.chatEnabled(frame.user !== null);
+      } else showError('chat', frame);
+    },
+  });
+  // A recording's danmaku come from its list at their times; the live room's from the socket as they are posted.
+  const danmaku = publishId
+    ? undefined
+    : new RealtimeSocket({
+        baseUrl: config.danmakuUrl,
+        room,
+        onState: (open) => forms.danmakuEnabled(open && signedIn),
+        onExpired: expired,
+        onFrame: (frame) => {
+          if (frame.type === 'danmaku') overlay.show(frame);
+          else if (frame.type === 'welcome') {
+            welcomed(frame.user);
+            forms.danmakuEnabled(frame.user !== null);
+          } else showError('danmaku', frame);
+        },
+      });
+  const forms = setUpSendForms(danmaku, chat, () => player.playingDateMs(), say);
+  setUpSignIn(
+    config,
+    (token) => {
+      signedIn = true;
+      chat.signIn(token);
+      danmaku?.signIn(token);
+    },
+    say,
+  );
+  chat.connect();
+  danmaku?.connect();
+  if (publishId) {
+    byId('replay-badge', HTMLSpanElement).hidden = false;
+    byId('danmaku-form', HTMLFormElement).hidden = true;
+    await playReplayDanmaku(config.danmakuUrl, room, publishId, player.video, overlay);
+  }
+}
+
+main().catch((err: unknown) => say(err instanceof Error ? err.message : String(err)));
