@@ -22,7 +22,13 @@ export default defineConfig({
         test: {
           name: 'unit',
           sequence: { groupOrder: 0 },
-          include: ['libs/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts', 'deploy/*.test.ts', 'scripts/*.test.mjs'],
+          include: [
+            'libs/*/src/**/*.test.ts',
+            'services/*/src/**/*.test.ts',
+            'services/*/public/*.test.ts',
+            'deploy/*.test.ts',
+            'scripts/*.test.mjs',
+          ],
           exclude: [...INTEGRATION, 'deploy/*.integration.test.ts', '**/node_modules/**', '**/dist/**'],
         },
       },

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { get, type ClientRequest, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceKind } from '@onair/contracts';
 import type { telemetry } from '@onair/proto';
@@ -6,6 +7,25 @@ import { createGrpcServer, type GrpcServer } from '@onair/grpc-kit';
 import { createLogger, INSTANCE_ID } from '@onair/runtime';
 import { freePort, startMonitoring, waitFor, type TestService } from '@onair/testing';
 import type { StatusReport } from './status/status-report.js';
+
+/** An open `GET /api/events` over node:http (its socket closes with `req.destroy()`), read as text. */
+async function openEvents(url: string): Promise<{
+  req: ClientRequest;
+  res: IncomingMessage;
+  until(pattern: RegExp): Promise<string>;
+}> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      const until = (pattern: RegExp) =>
+        waitFor(() => pattern.test(text) && text, { what: `the event stream to match ${pattern}` });
+      resolve({ req, res, until });
+    });
+    req.on('error', reject);
+  });
+}
 
 const log = createLogger({ service: 'test', level: 'silent' });
 const PUBLISH_STARTED_AT_MS = Date.now() - 60_000;
@@ -60,6 +80,7 @@ describe('monitoring service', () => {
       MONITORING_POLL_MS: '250',
       MONITORING_POLL_TIMEOUT_MS: '500',
       MONITORING_LOG_LEVEL: 'debug',
+      MONITORING_SSE_MAX_CLIENTS: '2',
       MONITORING_THUMBNAILS: 'false',
     });
     addresses.set('monitoring', `127.0.0.1:${monitoring.port('grpcPort')}`);
@@ -126,14 +147,42 @@ describe('monitoring service', () => {
     expect(text).toContain('onair_chat_messages_per_second{room="demo",service="monitoring"} 1.25');
   });
 
-  it('serves the self-contained dashboard and /healthz', async () => {
+  it('serves the dashboard as files under a strict Content-Security-Policy, and /healthz', async () => {
     const page = await fetch(`${baseUrl}/`);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'.*frame-ancestors 'none'/);
     const html = await page.text();
-    expect(html).toContain("fetch('/api/status'");
+    expect(html).toContain('<script type="module" src="dashboard.js"></script>');
     expect(html).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);
+    const script = await fetch(`${baseUrl}/dashboard.js`);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await script.text()).toMatch(/new EventSource\(["']\/api\/events["']\)/);
+    const style = await fetch(`${baseUrl}/dashboard.css`);
+    expect(style.headers.get('content-type')).toBe('text/css; charset=utf-8');
     const health = await fetch(`${baseUrl}/healthz`);
     expect([health.status, await health.text()]).toEqual([200, 'ok\n']);
+  });
+
+  it('pushes a snapshot with history on /api/events, then status events, and refuses streams past the cap', async () => {
+    const streams = await Promise.all([openEvents(`${baseUrl}/api/events`), openEvents(`${baseUrl}/api/events`)]);
+    try {
+      expect(streams[0]?.res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+      const text = await streams[0].until(/event: status\n/);
+      const snapshot = /^retry: \d+\nevent: snapshot\ndata: (.*)\n\n/.exec(text);
+      const { report, history } = JSON.parse(snapshot?.[1] ?? 'null') as {
+        report: StatusReport;
+        history: { capacity: number; rooms: Array<{ room: string; viewers: number[] }> };
+      };
+      expect(report.streams.map((s) => s.room)).toEqual(['demo']);
+      expect(history.capacity).toBe(Math.ceil(600_000 / 250));
+      expect(history.rooms[0]?.room).toBe('demo');
+      expect(history.rooms[0]?.viewers.length).toBeGreaterThan(0);
+      const third = await fetch(`${baseUrl}/api/events`);
+      expect([third.status, third.headers.get('retry-after')]).toEqual([503, '1']);
+      expect(await third.json()).toMatchObject({ error: 'UNAVAILABLE' });
+    } finally {
+      for (const s of streams) s.req.destroy();
+    }
   });
 
   it('sees a stopped service go down and drops its stats from the stream', async () => {

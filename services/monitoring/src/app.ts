@@ -10,6 +10,8 @@ import { createPoller } from './poller/poller.js';
 import { createGrpcProbe } from './poller/target-probe.js';
 import { discoverTargets } from './poller/target-discovery.js';
 import { targetDiscovery } from './poller/discovery-loop.js';
+import { createStatusFeed } from './status/status-feed.js';
+import { StatusHistory } from './status/status-history.js';
 import { buildStatusReport } from './status/status-report.js';
 import { createThumbnailer } from './thumbnails/create-thumbnailer.js';
 import { thumbnailRendition } from './thumbnails/thumbnail-rendition.js';
@@ -17,9 +19,10 @@ import { thumbnailRendition } from './thumbnails/thumbnail-rendition.js';
 /**
  * Composition root: the gRPC server (health + Telemetry, so monitoring watches itself), the poller of
  * every target (the replicas behind each configured host name, found again every `discoveryMs`), the thumbnailer of
- * live rooms (unless `thumbnails` is off), the alert rules (and their webhook), and the HTTP server with the
- * dashboard, /api/status, /api/alerts, thumbnails, /metrics and the admin actions (through ingest's RoomsService,
- * when MONITORING_ADMIN_TOKEN is set). Ports: `httpPort`, `grpcPort`.
+ * live rooms (unless `thumbnails` is off), the status feed and history its polls drive, the alert rules (and their
+ * webhook), and the HTTP server with the dashboard, /api/status, /api/alerts, /api/events, thumbnails, /metrics and
+ * the admin actions (through ingest's RoomsService, when MONITORING_ADMIN_TOKEN is set). Ports: `httpPort`,
+ * `grpcPort`.
  */
 export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: number; grpcPort: number }> {
   const tls = grpcTlsOf(config);
@@ -30,6 +33,7 @@ export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: n
     timeoutMs: config.pollTimeoutMs,
     log,
     openProbe: (target) => createGrpcProbe(target, config.pollMs, tls),
+    onPolled: () => feed.polled(),
   });
   const registry = createMetricsRegistry('monitoring');
   const thumbnails = createThumbnailer(config, registry, log, () =>
@@ -39,6 +43,10 @@ export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: n
     }),
   );
   const report = () => buildStatusReport(poller.states(), Date.now(), (room) => thumbnails?.get(room)?.atMs ?? null);
+  const feed = createStatusFeed({
+    build: report,
+    history: new StatusHistory({ windowMs: config.historyMs, intervalMs: config.pollMs }),
+  });
   registerStatusMetrics(registry, report);
   // Admin actions go to the first ingest target as configured (a host name reaches any replica: EndPublish finds the
   // one holding the publish).
@@ -59,6 +67,14 @@ export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: n
     alerts: () => alerting.snapshot(),
     thumbnail: (room) => thumbnails?.get(room),
     admin: { token: config.adminToken, rooms },
+    onAlertChange: (listener) => alerting.onChange(() => listener()),
+    feed,
+    events: {
+      maxClients: config.sseMaxClients,
+      maxBufferBytes: config.sseMaxBufferBytes,
+      heartbeatMs: config.sseHeartbeatMs,
+      retryMs: Math.max(1000, config.pollMs),
+    },
   });
   const discovery = targetDiscovery(config.targets, config.discoveryMs, (targets) => poller.setTargets(targets), log);
   return serviceApp('monitoring', {
@@ -81,7 +97,7 @@ export function createApp(config: Config, log: Logger): ServiceApp<{ httpPort: n
           async () => alerting.stop(),
           async () => thumbnails?.stop(),
         ],
-        [() => poller.stop(), async () => webhook?.stop(), async () => rooms?.close()],
+        [() => poller.stop(), async () => feed.stop(), async () => webhook?.stop(), async () => rooms?.close()],
       ]),
   });
 }

@@ -10,7 +10,7 @@ export const configSpec = {
   httpPort: portField(
     'MONITORING_HTTP_PORT',
     3000,
-    'HTTP port: dashboard `/`, `/api/status`, `/metrics`, `/healthz`, admin actions `/api/admin/…`.',
+    'HTTP port: dashboard `/`, `/api/status`, `/api/alerts`, `/api/events`, `/metrics`, `/healthz`, admin actions `/api/admin/…`.',
   ),
   grpcPort: portField('MONITORING_GRPC_PORT', 50055, 'gRPC port: grpc.health.v1.Health and Telemetry.GetStats.'),
   targets: field(
@@ -37,6 +37,34 @@ export const configSpec = {
     'MONITORING_DISCOVERY_MS',
     5000,
     'How often the host names of MONITORING_TARGETS are resolved again to find replicas that came or went, ms.',
+  ),
+  historyMs: field(
+    z.coerce.number().int().min(1000).max(86_400_000),
+    'MONITORING_HISTORY_MS',
+    600_000,
+    "How far back the dashboard's sparklines reach, ms: one point per MONITORING_POLL_MS per series, held in memory.",
+  ),
+  sseMaxClients: field(
+    z.coerce.number().int().min(1).max(10_000),
+    'MONITORING_SSE_MAX_CLIENTS',
+    50,
+    'Concurrent dashboard event streams (`GET /api/events`) at most; one more is answered 503.',
+  ),
+  sseMaxBufferBytes: field(
+    z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024),
+    'MONITORING_SSE_MAX_BUFFER_BYTES',
+    1_048_576,
+    'Bytes a dashboard event stream may have unsent (a client reading too slowly); past it the client is dropped, bytes.',
+  ),
+  sseHeartbeatMs: field(
+    z.coerce.number().int().min(1000).max(300_000),
+    'MONITORING_SSE_HEARTBEAT_MS',
+    15_000,
+    'Interval of the heartbeat comment on every dashboard event stream, ms.',
   ),
   alertRules: field(
     alertRulesSchema,

@@ -18,6 +18,9 @@ const service = (o: Partial<ServiceStatus> = {}): ServiceStatus => ({
   ...o,
 });
 
+/** What ingest measures of the media besides what the rules read. */
+const MEDIA = { measuredFps: 25, declaredFps: 25, measuredBitrateKbps: 1000, declaredBitrateKbps: 1000, reconnects: 0 };
+
 const stream = (o: Partial<StreamStatus> = {}): StreamStatus => ({
   room: 'demo',
   live: true,
@@ -32,7 +35,7 @@ const stream = (o: Partial<StreamStatus> = {}): StreamStatus => ({
   danmakuSockets: 1,
   chatSockets: 0,
   danmakuRateLimitedPerSecond: 0,
-  ingest: { keyframeIntervalMs: 2000, driftMs: 0, lateParts: 0, lastMediaAtMs: 0 },
+  ingest: { ...MEDIA, keyframeIntervalMs: 2000, driftMs: 0, lateParts: 0, lastMediaAtMs: 0 },
   ...o,
 });
 
@@ -41,7 +44,9 @@ type Bad = (nowMs: number) => { services?: ServiceStatus[]; streams?: StreamStat
 function report(nowMs: number, bad?: Bad): StatusReport {
   const healthy = {
     services: [service()],
-    streams: [stream({ ingest: { keyframeIntervalMs: 2000, driftMs: 0, lateParts: 0, lastMediaAtMs: nowMs - 40 } })],
+    streams: [
+      stream({ ingest: { ...MEDIA, keyframeIntervalMs: 2000, driftMs: 0, lateParts: 0, lastMediaAtMs: nowMs - 40 } }),
+    ],
   };
   const { services, streams } = { ...healthy, ...bad?.(nowMs) };
   return { generatedAtMs: nowMs, services, streams: streams.map((s) => ({ ...s, thumbnailAtMs: null })) };
@@ -52,14 +57,18 @@ const CASES: Array<{ rule: AlertRuleName; labels: Alert['labels']; bad: Bad }> =
     rule: 'stream_stalled',
     labels: { room: 'demo' },
     bad: () => ({
-      streams: [stream({ ingest: { keyframeIntervalMs: 2000, driftMs: 0, lateParts: 0, lastMediaAtMs: T0 - 6000 } })],
+      streams: [
+        stream({ ingest: { ...MEDIA, keyframeIntervalMs: 2000, driftMs: 0, lateParts: 0, lastMediaAtMs: T0 - 6000 } }),
+      ],
     }),
   },
   {
     rule: 'keyframe_interval',
     labels: { room: 'demo' },
     bad: (now) => ({
-      streams: [stream({ ingest: { keyframeIntervalMs: 4500, driftMs: 0, lateParts: 0, lastMediaAtMs: now } })],
+      streams: [
+        stream({ ingest: { ...MEDIA, keyframeIntervalMs: 4500, driftMs: 0, lateParts: 0, lastMediaAtMs: now } }),
+      ],
     }),
   },
   {
@@ -68,7 +77,7 @@ const CASES: Array<{ rule: AlertRuleName; labels: Alert['labels']; bad: Bad }> =
     bad: (now) => ({
       streams: [
         stream({
-          ingest: { keyframeIntervalMs: 2000, driftMs: 0, lateParts: 0, lastMediaAtMs: now },
+          ingest: { ...MEDIA, keyframeIntervalMs: 2000, driftMs: 0, lateParts: 0, lastMediaAtMs: now },
           renditions: [
             { name: 'source', bitrateKbps: 2500, fps: 30, width: 1280, height: 720, codecs: 'avc1.64001f' },
             { name: '480p', bitrateKbps: 600, fps: 20, width: 854, height: 480, codecs: 'avc1.4d401e' },
@@ -93,7 +102,7 @@ const CASES: Array<{ rule: AlertRuleName; labels: Alert['labels']; bad: Bad }> =
     bad: (now) => ({
       streams: [
         stream({
-          ingest: { keyframeIntervalMs: 2000, driftMs: 0, lateParts: 0, lastMediaAtMs: now },
+          ingest: { ...MEDIA, keyframeIntervalMs: 2000, driftMs: 0, lateParts: 0, lastMediaAtMs: now },
           danmakuPerSecond: 2,
           danmakuRateLimitedPerSecond: 3,
         }),

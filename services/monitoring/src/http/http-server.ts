@@ -1,12 +1,27 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import { closeHttp, createHttpApp, listenHttp, type Logger } from '@onair/runtime';
+import { closeHttp, createHttpApp, listenHttp, OnairError, replyError, type Logger } from '@onair/runtime';
 import type { AlertsSnapshot } from '../alerts/alert-tracker.js';
 import { ROOM_ID_PATTERN } from '@onair/contracts';
+import type { StatusFeed } from '../status/status-feed.js';
 import type { StatusReport } from '../status/status-report.js';
 import type { Thumbnail } from '../thumbnails/thumbnailer.js';
-import { loadDashboardPage } from './dashboard-page.js';
+import { DASHBOARD_CSP, loadDashboardFiles } from './dashboard-page.js';
+import { formatSseEvent } from './sse.js';
+import { createSseHub } from './sse-hub.js';
 import { registerAdminRoutes, type AdminRoutesOptions } from '../admin/admin-routes.js';
+
+/** Limits of `GET /api/events`. */
+export interface EventsOptions {
+  /** Concurrent dashboard streams at most; one more is answered 503. */
+  maxClients: number;
+  /** Bytes a stream may have unsent; past it the client is dropped. */
+  maxBufferBytes: number;
+  /** Heartbeat comment interval, ms. */
+  heartbeatMs: number;
+  /** Reconnection time sent to browsers (`retry:`), ms. */
+  retryMs: number;
+}
 
 /** Options of {@link createHttpServer}. */
 export interface HttpServerOptions {
@@ -21,33 +36,77 @@ export interface HttpServerOptions {
   thumbnail: (room: string) => Thumbnail | undefined;
   /** The admin API's token and ingest client (see registerAdminRoutes). */
   admin: Omit<AdminRoutesOptions, 'log'>;
+  /** Subscribes to alerts that fire or resolve; returns the function that unsubscribes. */
+  onAlertChange: (listener: () => void) => () => void;
+  /** The reports and history pushed on `GET /api/events`. */
+  feed: StatusFeed;
+  events: EventsOptions;
 }
 
-/** Monitoring's HTTP server: the dashboard, the JSON status, Prometheus metrics and liveness. */
+/** Monitoring's HTTP server: the dashboard, the JSON status and its event stream, Prometheus metrics and liveness. */
 export interface HttpServer {
   readonly app: FastifyInstance;
   /** Binds host:port (0 for a free port) and resolves to the bound port. */
   listen(host: string, port: number): Promise<number>;
-  /** Stops accepting and closes once in-flight requests are answered. */
+  /** Ends the event streams, stops accepting and closes once in-flight requests are answered. */
   close(): Promise<void>;
 }
 
 /**
- * Creates the HTTP server (RFC 9110): `GET /` dashboard page, `GET /api/status` the {@link StatusReport}
- * as JSON, `GET /api/alerts` the {@link AlertsSnapshot} as JSON, `GET /api/rooms/<room>/thumbnail.jpg` a live room's
- * latest thumbnail (image/jpeg, cached 5 s; 404 when the room has none or the id does not match ROOM_ID_PATTERN),
- * `GET /metrics` Prometheus text, `GET /healthz` liveness ("ok" while the process serves), and the admin actions
- * under `POST /api/admin/rooms/<room>/…` (see registerAdminRoutes).
+ * Creates the HTTP server (RFC 9110): `GET /`, `/dashboard.css`, `/dashboard.js` the dashboard under a strict
+ * Content-Security-Policy; `GET /api/status` the {@link StatusReport} as JSON; `GET /api/alerts` the
+ * {@link AlertsSnapshot} as JSON; `GET /api/events` Server-Sent Events (WHATWG HTML §9.2): a `snapshot` event
+ * (report + history) on connect, then a `status` event per changed poll round and an `alerts` event (the
+ * {@link AlertsSnapshot}) whenever an alert fires or resolves, 503 UNAVAILABLE when `maxClients` streams are open;
+ * `GET /api/rooms/<room>/thumbnail.jpg` a live room's latest thumbnail (image/jpeg, cached 5 s; 404 when the room has
+ * none or the id does not match ROOM_ID_PATTERN); `GET /metrics` Prometheus text; `GET /healthz` liveness; and the
+ * admin actions under `POST /api/admin/rooms/<room>/…` (see registerAdminRoutes).
  */
-export function createHttpServer({ log, registry, report, alerts, thumbnail, admin }: HttpServerOptions): HttpServer {
+export function createHttpServer({
+  log,
+  registry,
+  report,
+  alerts,
+  onAlertChange,
+  thumbnail,
+  admin,
+  feed,
+  events,
+}: HttpServerOptions): HttpServer {
   const httpLog = log.child({ component: 'http' });
-  const dashboard = loadDashboardPage();
-  const app = createHttpApp({ log: httpLog, registry });
-  app.get('/', (_req, reply) =>
-    reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(dashboard),
+  const files = loadDashboardFiles();
+  const hub = createSseHub({ log, ...events });
+  const unsubscribe = feed.subscribe((update) =>
+    hub.broadcast(formatSseEvent({ event: 'status', data: JSON.stringify(update) })),
   );
+  const unsubscribeAlerts = onAlertChange(() =>
+    hub.broadcast(formatSseEvent({ event: 'alerts', data: JSON.stringify(alerts()) })),
+  );
+  const app = createHttpApp({ log: httpLog, registry });
+  for (const [path, file] of files) {
+    app.get(path, (_req, reply) =>
+      reply
+        .type(file.type)
+        .header('cache-control', 'no-cache')
+        .header('content-security-policy', DASHBOARD_CSP)
+        .header('x-content-type-options', 'nosniff')
+        .send(file.body),
+    );
+  }
   app.get('/api/status', (_req, reply) => reply.header('cache-control', 'no-store').send(report()));
   app.get('/api/alerts', (_req, reply) => reply.header('cache-control', 'no-store').send(alerts()));
+  app.get('/api/events', (_req, reply) => {
+    if (hub.full) {
+      return replyError(
+        reply.header('retry-after', String(Math.ceil(events.retryMs / 1000))),
+        new OnairError('UNAVAILABLE', 'too many dashboard event streams'),
+      );
+    }
+    reply.hijack();
+    const first = formatSseEvent({ event: 'snapshot', data: JSON.stringify(feed.snapshot()), retryMs: events.retryMs });
+    hub.open(reply.raw, first);
+    return reply;
+  });
   app.get<{ Params: { room: string } }>('/api/rooms/:room/thumbnail.jpg', (req, reply) => {
     const found = ROOM_ID_PATTERN.test(req.params.room) ? thumbnail(req.params.room) : undefined;
     if (!found) return reply.code(404).header('cache-control', 'no-store').send({ error: 'no thumbnail' });
@@ -59,6 +118,12 @@ export function createHttpServer({ log, registry, report, alerts, thumbnail, adm
   });
   app.get('/healthz', (_req, reply) => reply.type('text/plain; charset=utf-8').send('ok\n'));
   registerAdminRoutes(app, { log, ...admin });
+  app.addHook('preClose', (done) => {
+    unsubscribe();
+    unsubscribeAlerts();
+    hub.close();
+    done();
+  });
   return {
     app,
     listen: (host, port) => listenHttp(app, host, port, httpLog),

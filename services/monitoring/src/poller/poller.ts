@@ -15,6 +15,8 @@ export interface PollerOptions {
   openProbe?: (target: Target) => TargetProbe;
   /** Clock, unix epoch ms. @default Date.now */
   now?: () => number;
+  /** Called after each poll of any target settled (its state is the new one). @default does nothing */
+  onPolled?: () => void;
 }
 
 /** Polls every target on its own schedule and keeps each one's latest {@link TargetState}. */
@@ -71,6 +73,7 @@ function watchTarget(target: Target, options: Required<Omit<PollerOptions, 'targ
     inFlight = pollOnce()
       .catch((err: unknown) => log.error({ err }, 'poll failed'))
       .then(() => {
+        if (!stopped) options.onPolled();
         if (!stopped) timer = setTimeout(loop, Math.max(0, pollMs - (now() - began)));
       });
   };
@@ -96,9 +99,10 @@ export function createPoller({
   log,
   openProbe = (target) => createGrpcProbe(target, pollMs),
   now = Date.now,
+  onPolled = () => {},
 }: PollerOptions): Poller {
   const pollerLog = log.child({ component: 'poller' });
-  const options = { pollMs, timeoutMs, log: pollerLog, openProbe, now };
+  const options = { pollMs, timeoutMs, log: pollerLog, openProbe, now, onPolled };
   let current = targets;
   let watches = new Map<string, Watch>();
   let started = false;

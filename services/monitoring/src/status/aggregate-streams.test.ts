@@ -64,6 +64,35 @@ describe('aggregateStreams', () => {
     ]);
   });
 
+  it("passes on the ingest's IngestHealth of the publish", () => {
+    const health = {
+      keyframeIntervalMs: 2000,
+      measuredFps: 24.9,
+      declaredFps: 25,
+      measuredBitrateKbps: 1180,
+      declaredBitrateKbps: 1128,
+      bFrames: true,
+      driftMs: -40,
+      lateParts: 2,
+      reconnects: 1,
+      lastMediaAtMs: 9_000,
+    };
+    const [stream] = aggregateStreams([
+      stats('ingest', 'i1', [{ room: 'demo', live: true, publishStartedAtMs: 1, ingestHealth: health }]),
+    ]);
+    expect(stream?.ingest).toEqual({
+      keyframeIntervalMs: 2000,
+      measuredFps: 24.9,
+      declaredFps: 25,
+      measuredBitrateKbps: 1180,
+      declaredBitrateKbps: 1128,
+      driftMs: -40,
+      lateParts: 2,
+      reconnects: 1,
+      lastMediaAtMs: 9_000,
+    });
+  });
+
   it('lists only rooms an ingest reports live, sorted by room', () => {
     const streams = aggregateStreams([
       stats('ingest', 'i1', [

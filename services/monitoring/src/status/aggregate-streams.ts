@@ -15,14 +15,27 @@ export interface RenditionStatus {
   codecs: string;
 }
 
-/** How a live room's media arrives at its ingest (onair.telemetry.v1.IngestHealth), for the alert rules. */
+/**
+ * How a live room's media arrives at its ingest (onair.telemetry.v1.IngestHealth), for the alert rules and the
+ * dashboard's ingest panel.
+ */
 export interface IngestStatus {
   /** Interval between the last two video keyframes, ms; 0 before the second. */
   keyframeIntervalMs: number;
+  /** Video frames per second over the last 10 s. */
+  measuredFps: number;
+  /** onMetaData framerate; 0 when not declared. */
+  declaredFps: number;
+  /** Audio and video payload over the last 10 s, kbit/s. */
+  measuredBitrateKbps: number;
+  /** onMetaData videodatarate + audiodatarate, kbit/s; 0 when not declared. */
+  declaredBitrateKbps: number;
   /** Media time minus wall-clock time since the publisher's first message, ms (negative: slower than real time). */
   driftMs: number;
   /** Source parts listed more than a second after their media time. */
   lateParts: number;
+  /** Publishers that continued this publish after a reconnect or a replace. */
+  reconnects: number;
   /** Wall clock of the publisher's last audio or video message, unix epoch ms; 0 before the first. */
   lastMediaAtMs: number;
 }
@@ -77,11 +90,18 @@ function streamFromIngest(ingest: telemetry.RoomStats__Output): StreamStatus {
 
 function ingestStatus(health: telemetry.IngestHealth__Output | null): IngestStatus | null {
   if (!health) return null;
+  const { keyframeIntervalMs, measuredFps, declaredFps, measuredBitrateKbps, declaredBitrateKbps } = health;
+  const { driftMs, lateParts, reconnects, lastMediaAtMs } = health;
   return {
-    keyframeIntervalMs: health.keyframeIntervalMs,
-    driftMs: health.driftMs,
-    lateParts: health.lateParts,
-    lastMediaAtMs: health.lastMediaAtMs,
+    keyframeIntervalMs,
+    measuredFps,
+    declaredFps,
+    measuredBitrateKbps,
+    declaredBitrateKbps,
+    driftMs,
+    lateParts,
+    reconnects,
+    lastMediaAtMs,
   };
 }
 

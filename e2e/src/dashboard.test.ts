@@ -1,0 +1,169 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishTestStream, REPO_ROOT, startMonitoring, type TestProcess, type TestService } from '@onair/testing';
+import { startMediaStack, type MediaStack } from './media-stack.js';
+
+const ROOM = 'dashboard-room';
+const LOOPBACK = '127.0.0.1';
+/** Screenshots of the dashboard, kept after the run (gitignored). */
+const ARTEFACTS = join(REPO_ROOT, 'test-artifacts', 'dashboard');
+
+/** Opens the dashboard and waits for its event stream; records when the room's card first appears (page clock). */
+async function openDashboard(browser: Browser, url: string, problems: string[]): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  page.on('pageerror', (err) => problems.push(err.message));
+  await page.goto(url);
+  await page.waitForSelector('body[data-connected="true"]', { timeout: 10_000 });
+  await page.evaluate((room) => {
+    const seen = window as unknown as { roomShownAtMs?: number };
+    const look = (): void => {
+      if (seen.roomShownAtMs === undefined && document.querySelector(`section.stream[data-room="${room}"]`))
+        seen.roomShownAtMs = Date.now();
+    };
+    new MutationObserver(look).observe(document.body, { childList: true, subtree: true });
+    look();
+  }, ROOM);
+  return page;
+}
+
+/** The fewest points drawn by the sparklines of the room's card. */
+const fewestPoints = (page: Page): Promise<number> =>
+  page.$$eval(`section.stream[data-room="${ROOM}"] svg.spark`, (svgs) =>
+    Math.min(...svgs.map((s) => Number((s as SVGSVGElement).dataset.points))),
+  );
+
+describe('the ops dashboard in Chromium, pushed over Server-Sent Events', () => {
+  let stack: MediaStack;
+  let monitoring: TestService;
+  let browser: Browser;
+  let publisher: TestProcess | undefined;
+  let dashboardUrl: string;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    stack = await startMediaStack(ROOM, 'source');
+    monitoring = await startMonitoring(
+      [`ingest=${LOOPBACK}:${stack.ingest.port('grpcPort')}`, `relay=${LOOPBACK}:${stack.origin.port('grpcPort')}`],
+      {
+        MONITORING_POLL_MS: '500',
+        MONITORING_SSE_MAX_CLIENTS: '2',
+        MONITORING_RELAY_URL: `http://${LOOPBACK}:${stack.origin.port('httpPort')}`,
+        MONITORING_ALERT_RULES: '{"stream_stalled":{"threshold":2000,"forMs":1000}}',
+      },
+      30_000,
+    );
+    dashboardUrl = `http://${LOOPBACK}:${monitoring.port('httpPort')}/`;
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    });
+    await mkdir(ARTEFACTS, { recursive: true });
+  }, 90_000);
+
+  afterAll(async () => {
+    await publisher?.stop();
+    await browser?.close();
+    await monitoring?.stop();
+    await stack?.stop();
+  });
+
+  it('shows a stream within 2 s of its start without a reload, with sparklines, and a new page draws them at once', async () => {
+    const page = await openDashboard(browser, dashboardUrl, problems);
+    let navigations = 0;
+    page.on('framenavigated', () => (navigations += 1));
+    expect(await page.textContent('#streams')).toContain('No live streams.');
+
+    publisher = publishTestStream({
+      url: `rtmp://${LOOPBACK}:${stack.ingest.port('rtmpPort')}/live/${stack.streamKey}`,
+      durationS: 60,
+      size: '640x360',
+    });
+    await page.waitForSelector(`section.stream[data-room="${ROOM}"]`, { timeout: 15_000 });
+    const status = (await (await fetch(`${dashboardUrl}api/status`)).json()) as {
+      streams: Array<{ room: string; publishStartedAtMs: number }>;
+    };
+    const startedAtMs = status.streams.find((s) => s.room === ROOM)?.publishStartedAtMs ?? Number.NaN;
+    const shownAtMs = await page.evaluate(() => (window as unknown as { roomShownAtMs: number }).roomShownAtMs);
+    const delayMs = shownAtMs - startedAtMs;
+    console.log(`dashboard showed ${ROOM} ${delayMs} ms after its publish started (ingest's publishStartedAtMs)`);
+    expect(delayMs).toBeGreaterThanOrEqual(0);
+    expect(delayMs).toBeLessThan(2000);
+    expect(navigations).toBe(0);
+
+    const card = page.locator(`section.stream[data-room="${ROOM}"]`);
+    await expect.poll(() => fewestPoints(page), { timeout: 10_000, interval: 250 }).toBeGreaterThanOrEqual(4);
+    expect(await card.locator('svg.spark polyline').first().getAttribute('points')).toMatch(/^[\d.]+,[\d.]+( |$)/);
+    expect(await card.locator('table.renditions tbody tr').first().textContent()).toContain('640×360');
+    await expect.poll(() => card.locator('.ingest tbody').textContent(), { timeout: 10_000 }).toMatch(/\d s/);
+    const thumbnail = card.locator('.thumbnail img');
+    await thumbnail.waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await thumbnail.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(320);
+    const bitrate = card.locator('table.renditions tbody tr td').nth(4);
+    await expect.poll(() => bitrate.textContent(), { timeout: 15_000 }).not.toBe('0 kbit/s');
+    await expect.poll(() => fewestPoints(page), { timeout: 10_000, interval: 250 }).toBeGreaterThanOrEqual(10);
+    await page.screenshot({ path: join(ARTEFACTS, 'dashboard-live.png'), fullPage: true });
+
+    const drawn = await fewestPoints(page);
+    const second = await openDashboard(browser, dashboardUrl, problems);
+    await second.waitForSelector(`section.stream[data-room="${ROOM}"]`, { timeout: 5000 });
+    expect(await fewestPoints(second)).toBeGreaterThanOrEqual(drawn);
+    await second.close();
+
+    expect(await page.textContent('#services-summary')).toBe('3 of 3 serving');
+    await page.waitForSelector('#alerts-panel', { state: 'visible', timeout: 5000 });
+    expect(await page.textContent('#alerts-summary')).toBe('0 firing');
+    expect(problems.filter((p) => !/404 \(Not Found\)/.test(p))).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('shows "stream stalled" pushed to the open page when the publisher freezes, then its end', async () => {
+    const page = await openDashboard(browser, dashboardUrl, problems);
+    await page.waitForSelector(`section.stream[data-room="${ROOM}"]`, { timeout: 5000 });
+    publisher?.child.kill('SIGSTOP');
+    try {
+      const row = page.locator('#alerts tr', { hasText: 'stream_stalled' });
+      await row.waitFor({ timeout: 15_000 });
+      expect(await row.textContent()).toContain(`room=${ROOM}`);
+      expect(await page.textContent('#alerts-summary')).toBe('1 firing');
+      await page.screenshot({ path: join(ARTEFACTS, 'dashboard-stalled.png'), fullPage: true });
+    } finally {
+      publisher?.child.kill('SIGCONT');
+    }
+    await page
+      .locator('#alerts-history li', { hasText: 'stream_stalled' })
+      .waitFor({ state: 'attached', timeout: 15_000 });
+    expect(await page.textContent('#alerts-summary')).toBe('0 firing');
+    await page.close();
+  }, 40_000);
+
+  it('drops the stream without a reload when the publisher stops', async () => {
+    const page = await openDashboard(browser, dashboardUrl, problems);
+    await page.waitForSelector(`section.stream[data-room="${ROOM}"]`, { timeout: 5000 });
+    await publisher?.stop();
+    publisher = undefined;
+    await page.waitForSelector(`section.stream[data-room="${ROOM}"]`, { state: 'detached', timeout: 20_000 });
+    expect(await page.textContent('#streams')).toContain('No live streams.');
+    await page.screenshot({ path: join(ARTEFACTS, 'dashboard-ended.png'), fullPage: true });
+    await page.close();
+  }, 30_000);
+
+  it('reconnects by itself when refused for too many streams, once one closes', async () => {
+    const [first, second] = [
+      await openDashboard(browser, dashboardUrl, []),
+      await openDashboard(browser, dashboardUrl, []),
+    ];
+    const third = await browser.newPage();
+    await third.goto(dashboardUrl);
+    await third.waitForSelector('body[data-connected="false"]', { timeout: 10_000 });
+    expect(await third.textContent('#banner')).toMatch(/Lost \/api\/events.*reconnecting/);
+    await first.close();
+    await third.waitForSelector('body[data-connected="true"]', { timeout: 15_000 });
+    expect(await third.isHidden('#banner')).toBe(true);
+    await Promise.all([second.close(), third.close()]);
+  }, 40_000);
+});
