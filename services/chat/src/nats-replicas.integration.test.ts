@@ -77,7 +77,7 @@ describe('chat on a 3-node NATS cluster with replicas 3', () => {
     // CHAT_HISTORY sources CHAT: after CHAT's leader dies, nats-server 2.9 resumes the sourcing only after its own
     // retry, seconds to tens of seconds later; nothing is lost meanwhile, the history lags.
     await waitFor(async () => (await history()).length === before.length + 2, {
-      timeoutMs: 30_000,
+      timeoutMs: 45_000,
       intervalMs: 500,
       what: 'the history after the kill',
     });
@@ -100,5 +100,5 @@ describe('chat on a 3-node NATS cluster with replicas 3', () => {
       timeoutMs: 20_000,
       what: 'the whole history with the node back',
     });
-  }, 70_000);
+  }, 90_000);
 });
