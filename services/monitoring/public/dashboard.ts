@@ -1,7 +1,8 @@
 // The ops dashboard's script: follows `GET /api/events` (Server-Sent Events: a `snapshot`, then a `status` event per
 // changed poll round and an `alerts` event per alert that fires or resolves) with an EventSource, reconnecting when the
 // stream fails, and renders services, live streams with sparklines, ingest health, thumbnails and alerts with DOM
-// calls only. Bundled by esbuild into dist/public/.
+// calls only, and the admin actions (admin.ts). Bundled by esbuild into dist/public/.
+import { setUpAdminToken } from './admin.js';
 import { fetchAlerts, renderAlerts } from './render-alerts.js';
 import { renderServices } from './render-services.js';
 import { renderStreams } from './render-streams.js';
@@ -78,4 +79,5 @@ function connect(): void {
   });
 }
 
+setUpAdminToken();
 connect();

@@ -1,5 +1,6 @@
-// The live streams: per room a thumbnail, tiles with sparklines (viewers, bit rate, danmaku/s, chat/s), the renditions
-// with their bit rate and fps sparklines, and the ingest's health of the publish.
+// The live streams: per room the admin buttons, a thumbnail, tiles with sparklines (viewers, bit rate, danmaku/s,
+// chat/s), the renditions with their bit rate and fps sparklines, and the ingest's health of the publish.
+import { adminControls } from './admin.js';
 import { byId, duration, el, num, row } from './dom.js';
 import type { SeriesStore } from './series-store.js';
 import { sparkline } from './sparkline.js';
@@ -90,7 +91,7 @@ function renderStream(s: StreamStatus, nowMs: number, series: SeriesStore, thumb
   );
   const body = el('div', 'stream-body');
   body.append(thumbnails.box(s.room, s.thumbnailAtMs), tiles);
-  card.append(head, body, renditionsTable(s, history));
+  card.append(head, adminControls(s.room), body, renditionsTable(s, history));
   if (s.ingest) card.append(ingestTable(s.ingest));
   return card;
 }
