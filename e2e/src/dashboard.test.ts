@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +8,8 @@ import { startMediaStack, type MediaStack } from './media-stack.js';
 
 const ROOM = 'dashboard-room';
 const LOOPBACK = '127.0.0.1';
+/** MONITORING_ADMIN_TOKEN of the monitoring under test, typed into the page by the operator. */
+const ADMIN_TOKEN = 'dashboard-admin-token-7c1e52';
 /** Screenshots of the dashboard, kept after the run (gitignored). */
 const ARTEFACTS = join(REPO_ROOT, 'test-artifacts', 'dashboard');
 
@@ -54,6 +57,7 @@ describe('the ops dashboard in Chromium, pushed over Server-Sent Events', () => 
         MONITORING_SSE_MAX_CLIENTS: '2',
         MONITORING_RELAY_URL: `http://${LOOPBACK}:${stack.origin.port('httpPort')}`,
         MONITORING_ALERT_RULES: '{"stream_stalled":{"threshold":2000,"forMs":1000}}',
+        MONITORING_ADMIN_TOKEN: ADMIN_TOKEN,
       },
       30_000,
     );
@@ -166,4 +170,65 @@ describe('the ops dashboard in Chromium, pushed over Server-Sent Events', () => 
     expect(await third.isHidden('#banner')).toBe(true);
     await Promise.all([second.close(), third.close()]);
   }, 40_000);
+
+  it('lets the operator rotate the key and end a publish with the admin token, and shows refusals', async () => {
+    const page = await openDashboard(browser, dashboardUrl, problems);
+    const questions: string[] = [];
+    page.on('dialog', (dialog) => {
+      questions.push(dialog.message());
+      void dialog.accept();
+    });
+    const rtmp = (key: string): string => `rtmp://${LOOPBACK}:${stack.ingest.port('rtmpPort')}/live/${key}`;
+    publisher = publishTestStream({ url: rtmp(stack.streamKey), durationS: 60, size: '640x360' });
+    const card = page.locator(`section.stream[data-room="${ROOM}"]`);
+    await card.waitFor({ timeout: 15_000 });
+    const result = page.locator('#admin-result');
+
+    await card.locator('button[data-action="end"]').click();
+    await expect.poll(() => result.textContent(), { timeout: 5000 }).toContain('401');
+    expect(await result.getAttribute('class')).toContain('error');
+
+    await page.fill('#admin-token', 'not-the-token');
+    await page.press('#admin-token', 'Enter');
+    await card.locator('button[data-action="record-on"]').click();
+    await expect.poll(() => result.textContent(), { timeout: 5000 }).toContain('403: wrong MONITORING_ADMIN_TOKEN');
+
+    await page.fill('#admin-token', ADMIN_TOKEN);
+    await page.click('#admin-form button[type="submit"]');
+    expect(await page.inputValue('#admin-token')).toBe('');
+    expect(page.url()).not.toContain(ADMIN_TOKEN);
+    await card.locator('button[data-action="rotate-key"]').click();
+    const key = result.locator('.stream-key');
+    await key.waitFor({ timeout: 10_000 });
+    const newKey = (await key.textContent()) ?? '';
+    expect(newKey).toMatch(/\S{16,}/);
+    expect(newKey).not.toBe(stack.streamKey);
+    expect(await result.textContent()).toContain('shown this once');
+    await page.screenshot({ path: join(ARTEFACTS, 'dashboard-admin.png'), fullPage: true });
+
+    const live = publisher;
+    await card.locator('button[data-action="end"]').click();
+    const exitedIn = await Promise.race([live.exited.then(() => true), sleep(10_000).then(() => false)]);
+    expect(exitedIn).toBe(true);
+    await card.waitFor({ state: 'detached', timeout: 10_000 });
+    expect(await result.textContent()).toContain(`${ROOM}: publish ended.`);
+    expect(questions.map((q) => q.split('?')[0])).toEqual([
+      `End the live publish of ${ROOM} now`,
+      `Rotate the stream key of ${ROOM}`,
+      `End the live publish of ${ROOM} now`,
+    ]);
+
+    const stale = publishTestStream({ url: rtmp(stack.streamKey), durationS: 30, size: '640x360' });
+    const staleExited = await Promise.race([stale.exited.then(() => true), sleep(10_000).then(() => false)]);
+    await stale.stop();
+    expect(staleExited).toBe(true);
+    expect(await page.textContent('#streams')).toContain('No live streams.');
+
+    publisher = publishTestStream({ url: rtmp(newKey), durationS: 30, size: '640x360' });
+    await card.waitFor({ timeout: 15_000 });
+    await publisher.stop();
+    publisher = undefined;
+    expect(problems.filter((p) => !/40[134] \(/.test(p))).toEqual([]);
+    await page.close();
+  }, 60_000);
 });
