@@ -9,7 +9,13 @@ const MAX_MESSAGES = 200;
  * carries `data-id` and `data-user-id`, where moderator controls attach.
  */
 export class ChatPanel {
-  constructor(private readonly list: HTMLOListElement) {}
+  /**
+   * @param decorate called with each new entry before it is shown (the moderator controls add their buttons).
+   */
+  constructor(
+    private readonly list: HTMLOListElement,
+    private readonly decorate: (item: HTMLLIElement) => void = () => undefined,
+  ) {}
 
   /** Replaces the list with a `history` frame's messages (oldest first). */
   history(messages: readonly ChatMessage[]): void {
@@ -30,6 +36,7 @@ export class ChatPanel {
     text.className = 'text';
     text.textContent = message.text;
     item.append(name, text);
+    this.decorate(item);
     this.list.append(item);
     while (this.list.children.length > MAX_MESSAGES) this.list.firstElementChild?.remove();
     this.list.scrollTop = this.list.scrollHeight;

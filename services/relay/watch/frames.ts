@@ -38,6 +38,9 @@ export type ServerFrame =
   | { readonly type: 'presence'; readonly viewers: number }
   | { readonly type: 'deleted'; readonly id: string }
   | { readonly type: 'cleared' }
+  | { readonly type: 'held'; readonly message: ChatMessage }
+  | { readonly type: 'released'; readonly id: string }
+  | { readonly type: 'moderated'; readonly action: string }
   | { readonly type: 'error'; readonly code: string; readonly message: string }
   | { readonly type: 'batch'; readonly items: readonly ServerFrame[] }
   | { readonly type: 'room_state' };

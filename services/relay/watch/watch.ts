@@ -2,6 +2,7 @@ import { ChatPanel } from './chat-panel.js';
 import { DanmakuOverlay } from './danmaku-overlay.js';
 import { byId } from './dom.js';
 import type { ServerFrame, WelcomeUser } from './frames.js';
+import { ModeratorControls } from './moderator-controls.js';
 import { fetchPageConfig, pageRoute } from './page-route.js';
 import { startPlayer } from './player.js';
 import { RealtimeSocket } from './realtime-socket.js';
@@ -20,7 +21,7 @@ function showError(service: string, frame: ServerFrame): void {
   if (frame.type === 'error') say(`${service}: ${frame.code}: ${frame.message}`);
 }
 
-/** The watch page: the player, danmaku over it, chat beside it, sign-in and the send forms. */
+/** The watch page: the player, danmaku over it, chat beside it, sign-in, the send forms and moderator controls. */
 async function main(): Promise<void> {
   const { room, publishId } = pageRoute(location.pathname);
   const config = await fetchPageConfig();
@@ -36,7 +37,8 @@ async function main(): Promise<void> {
   player.video.addEventListener('play', () => overlay.setPaused(false));
 
   let signedIn = false;
-  const chatPanel = new ChatPanel(byId('chat-list', HTMLOListElement));
+  const chatList = byId('chat-list', HTMLOListElement);
+  const chatPanel = new ChatPanel(chatList, (item) => moderation.decorate(item));
   const viewers = byId('viewers', HTMLSpanElement);
   const signedInAs = byId('signed-in-as', HTMLParagraphElement);
   const welcomed = (user: WelcomeUser | null): void => {
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
     signedIn = false;
     forms.chatEnabled(false);
     forms.danmakuEnabled(false);
+    moderation.setRoles([]);
     signedInAs.textContent = 'Sign-in expired: sign in again to post.';
   };
   const chat = new RealtimeSocket({
@@ -58,13 +61,18 @@ async function main(): Promise<void> {
       else if (frame.type === 'message') chatPanel.add(frame);
       else if (frame.type === 'deleted') chatPanel.remove(frame.id);
       else if (frame.type === 'cleared') chatPanel.clear();
+      else if (frame.type === 'held') moderation.addHeld(frame.message);
+      else if (frame.type === 'released') moderation.released(frame.id);
+      else if (frame.type === 'moderated') moderation.moderated(frame.action);
       else if (frame.type === 'presence') viewers.textContent = `${frame.viewers} watching`;
       else if (frame.type === 'welcome') {
         welcomed(frame.user);
         forms.chatEnabled(frame.user !== null);
+        moderation.setRoles(frame.user?.roles ?? []);
       } else showError('chat', frame);
     },
   });
+  const moderation = new ModeratorControls(chat, chatList, say);
   // A recording's danmaku come from its list at their times; the live room's from the socket as they are posted.
   const danmaku = publishId
     ? undefined
