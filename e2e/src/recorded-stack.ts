@@ -1,9 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { call, createClient } from '@onair/grpc-kit';
-import { onair } from '@onair/proto';
-import { startNats, startService, type TestNats, type TestService } from '@onair/testing';
+import type { TestNats, TestService } from '@onair/testing';
+import { createRoom, startProcessGroup } from './process-group.js';
 
 const LOOPBACK = '127.0.0.1';
 
@@ -36,19 +33,7 @@ export interface RecordedStack {
  * @throws Error with a failing service's output, after stopping what had started.
  */
 export async function startRecordedStack(room: string, ladder = 'source'): Promise<RecordedStack> {
-  const root = await mkdtemp(join(tmpdir(), 'onair-e2e-recordings-'));
-  const nats = await startNats();
-  const started: TestService[] = [];
-  const stop = async (): Promise<void> => {
-    for (const s of started.reverse()) await s.stop();
-    await nats.stop();
-    await rm(root, { recursive: true, force: true });
-  };
-  const start = async (name: string, env: NodeJS.ProcessEnv): Promise<TestService> => {
-    const svc = await startService(name, env, 30_000);
-    started.push(svc);
-    return svc;
-  };
+  const { root, nats, start, stop } = await startProcessGroup('onair-e2e-recordings-');
   try {
     const ingest = await start('ingest', {
       INGEST_HOST: LOOPBACK,
@@ -79,9 +64,7 @@ export async function startRecordedStack(room: string, ladder = 'source'): Promi
         DANMAKU_JWT_SECRET: RECORDED_STACK_JWT_SECRET,
       }),
     ]);
-    const rooms = createClient(onair().rooms.v1.RoomsService, ingestGrpc);
-    const { streamKey } = await call<{ streamKey: string }>((cb) => rooms.CreateRoom({ id: room, title: room }, cb));
-    rooms.close();
+    const streamKey = await createRoom(ingestGrpc, room);
     return {
       nats,
       services: { ingest, origin, danmaku },

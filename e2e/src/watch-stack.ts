@@ -1,9 +1,7 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { call, createClient } from '@onair/grpc-kit';
-import { onair } from '@onair/proto';
-import { startNats, startService, type TestNats, type TestService } from '@onair/testing';
+import type { TestNats, TestService } from '@onair/testing';
+import { createRoom, startProcessGroup } from './process-group.js';
 
 const LOOPBACK = '127.0.0.1';
 
@@ -33,21 +31,9 @@ export interface WatchStack {
  * @throws Error with a failing service's output, after stopping what had started.
  */
 export async function startWatchStack(room: string): Promise<WatchStack> {
-  const root = await mkdtemp(join(tmpdir(), 'onair-e2e-watch-'));
+  const { root, nats, start, stop } = await startProcessGroup('onair-e2e-watch-');
   const secretFile = join(root, 'jwt-secret');
   await writeFile(secretFile, WATCH_STACK_JWT_SECRET, { mode: 0o600 });
-  const nats = await startNats();
-  const started: TestService[] = [];
-  const stop = async (): Promise<void> => {
-    for (const s of started.reverse()) await s.stop();
-    await nats.stop();
-    await rm(root, { recursive: true, force: true });
-  };
-  const start = async (name: string, env: NodeJS.ProcessEnv): Promise<TestService> => {
-    const svc = await startService(name, env, 30_000);
-    started.push(svc);
-    return svc;
-  };
   try {
     const [ingest, danmaku, chat] = await Promise.all([
       start('ingest', {
@@ -90,9 +76,7 @@ export async function startWatchStack(room: string): Promise<WatchStack> {
       RELAY_WATCH_CHAT_URL: chatBase,
       RELAY_WATCH_DEV_JWT_SECRET_FILE: secretFile,
     });
-    const rooms = createClient(onair().rooms.v1.RoomsService, ingestGrpc);
-    const { streamKey } = await call<{ streamKey: string }>((cb) => rooms.CreateRoom({ id: room, title: room }, cb));
-    rooms.close();
+    const streamKey = await createRoom(ingestGrpc, room);
     return {
       nats,
       services: { ingest, relay, danmaku, chat },
