@@ -4,7 +4,6 @@
 // 32768–60999, where any outgoing connection may hold one) stops the start with the variable to change.
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { loadConfig } from '@onair/runtime';
 
 /** The services `npm start` runs, in start order, with the prefix of their variables. */
 export const SERVICES = [
@@ -27,6 +26,8 @@ const TLS_ONLY = { rtmpsPort: 'tlsCertFile', httpsPort: 'tlsCertFile' };
  * @throws ConfigError (from loadConfig) naming a variable whose value is invalid.
  */
 export async function servicePorts(root, env) {
+  // Imported here, not at the top: start.mjs loads this module before it has installed and built the packages.
+  const { loadConfig } = await import('@onair/runtime');
   const ports = [];
   for (const [service, prefix] of SERVICES) {
     const { configSpec } = await import(join(root, `services/${service}/dist/config.js`));
