@@ -254,7 +254,8 @@ export class RtmpSession implements PublishOwner {
     if (!check.ok) return this.refuse(check.reason, check.description);
     const { room } = check;
     const current = handover.current(room);
-    if (current?.connected && policy === 'reject') return this.refuse('room_live', `room ${room} is already live`);
+    if (current?.connected && policy === 'reject')
+      return this.refuse('room_live', `room ${room} is already live`, room);
     const publishId = current?.publishId ?? randomUUID();
     const verdict = await hooks.onPublish({
       room,
@@ -267,10 +268,10 @@ export class RtmpSession implements PublishOwner {
     if (this.state !== 'admitting') return undefined;
     if (!verdict.ok) {
       this.log.info({ room, why: verdict.why }, 'on_publish hook refused the publish');
-      return this.refuse('hook_refused', 'publish refused');
+      return this.refuse('hook_refused', 'publish refused', room);
     }
     const continued = await handover.continueFor(room, this);
-    if (continued === 'refused') return this.refuse('room_live', `room ${room} is already live`);
+    if (continued === 'refused') return this.refuse('room_live', `room ${room} is already live`, room);
     if (continued && this.state !== 'admitting') {
       handover.orphan(room, this, 'connection closed while admitted');
       return undefined;
@@ -281,7 +282,7 @@ export class RtmpSession implements PublishOwner {
       await lease?.release();
       return undefined;
     }
-    if (!lease) return this.refuse('room_live', `room ${room} is already live`);
+    if (!lease) return this.refuse('room_live', `room ${room} is already live`, room);
     let sink;
     try {
       sink = this.options.pipeline.open(
@@ -297,11 +298,12 @@ export class RtmpSession implements PublishOwner {
     return held;
   }
 
-  private refuse(reason: RefusalReason, description: string): 'refused' {
+  /** Answers NetStream.Publish.BadName and closes; the log line names the room when the key resolved to one. */
+  private refuse(reason: RefusalReason, description: string, room?: string): 'refused' {
     const { io, metrics } = this.options;
     const streamId = this.pendingStreamId;
     metrics.publish(reason);
-    this.log.info({ reason }, 'publish refused');
+    this.log.info({ reason, room }, 'publish refused');
     io.send(publishRefused(streamId, description));
     this.state = 'connected';
     io.close(reason);
