@@ -47,7 +47,7 @@ function ingestTable(ingest: IngestStatus): HTMLDivElement {
 function renditionsTable(s: StreamStatus, history: RoomHistory): HTMLTableElement {
   const table = el('table', 'renditions');
   const thead = el('thead');
-  thead.append(row(['rendition', 'resolution', 'fps', '', 'bit rate', '', 'codecs']));
+  thead.append(row(['rendition', 'resolution', 'viewers', '', 'fps', '', 'bit rate', '', 'codecs']));
   const tbody = el('tbody');
   for (const r of s.renditions) {
     const h = history.renditions.find((x) => x.name === r.name);
@@ -56,6 +56,8 @@ function renditionsTable(s: StreamStatus, history: RoomHistory): HTMLTableElemen
       row([
         r.name,
         size,
+        num(r.viewers, 0),
+        sparkline(h?.viewers ?? [], `${r.name} viewers`),
         num(r.fps, 2),
         sparkline(h?.fps ?? [], `${r.name} fps`),
         `${num(r.bitrateKbps, 0)} kbit/s`,

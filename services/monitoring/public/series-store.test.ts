@@ -5,7 +5,15 @@ import type { StatusReport, StreamStatus } from './status-types.js';
 const stream = (room: string, n: number, renditions = ['source']): StreamStatus => ({
   room,
   publishStartedAtMs: 0,
-  renditions: renditions.map((name) => ({ name, bitrateKbps: n * 10, fps: n, width: 0, height: 0, codecs: '' })),
+  renditions: renditions.map((name) => ({
+    name,
+    bitrateKbps: n * 10,
+    fps: n,
+    width: 0,
+    height: 0,
+    codecs: '',
+    viewers: n,
+  })),
   ingest: null,
   viewers: n,
   danmakuPerSecond: n,
@@ -29,7 +37,7 @@ describe('SeriesStore', () => {
           viewers: [1, 2, 3],
           danmakuPerSecond: [1, 2, 3],
           chatPerSecond: [1, 2, 3],
-          renditions: [{ name: 'source', bitrateKbps: [10, 20, 30], fps: [1, 2, 3] }],
+          renditions: [{ name: 'source', bitrateKbps: [10, 20, 30], fps: [1, 2, 3], viewers: [1, 1, 2] }],
         },
       ],
     });
@@ -37,7 +45,9 @@ describe('SeriesStore', () => {
     expect(store.room('a').viewers).toEqual([1, 2, 3]);
     store.follow(report(stream('a', 4)), true);
     expect(store.room('a').viewers).toEqual([2, 3, 4]);
-    expect(store.room('a').renditions).toEqual([{ name: 'source', bitrateKbps: [20, 30, 40], fps: [2, 3, 4] }]);
+    expect(store.room('a').renditions).toEqual([
+      { name: 'source', bitrateKbps: [20, 30, 40], fps: [2, 3, 4], viewers: [1, 2, 4] },
+    ]);
   });
 
   it('forgets rooms and renditions that are gone and starts new ones empty', () => {

@@ -29,7 +29,7 @@ export class SeriesStore {
     for (const stream of report.streams) {
       const old = this.room(stream.room);
       const renditions = stream.renditions.map(
-        (r) => old.renditions.find((h) => h.name === r.name) ?? { name: r.name, bitrateKbps: [], fps: [] },
+        (r) => old.renditions.find((h) => h.name === r.name) ?? { name: r.name, bitrateKbps: [], fps: [], viewers: [] },
       );
       const room: RoomHistory = { ...old, renditions };
       if (sampled) {
@@ -41,6 +41,7 @@ export class SeriesStore {
           if (!h) return;
           this.#push(h.bitrateKbps, r.bitrateKbps);
           this.#push(h.fps, r.fps);
+          this.#push(h.viewers, r.viewers);
         });
       }
       next.set(stream.room, room);

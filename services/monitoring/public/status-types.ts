@@ -22,6 +22,7 @@ export interface RenditionStatus {
   width: number;
   height: number;
   codecs: string;
+  viewers: number;
 }
 
 /** How the publisher's media arrives at ingest. */
@@ -64,6 +65,7 @@ export interface RenditionHistory {
   name: string;
   bitrateKbps: number[];
   fps: number[];
+  viewers: number[];
 }
 
 /** One room's points, oldest first. */

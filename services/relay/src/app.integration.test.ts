@@ -156,6 +156,8 @@ describe('relay origin and edge over real gRPC and real media', () => {
     const room = stats.rooms.find((r) => r.room === ROOM);
     expect(room).toMatchObject({ live: true, publishStartedAtMs: startedAtMs });
     expect(room?.viewers).toBeGreaterThanOrEqual(1);
+    // Every viewer here fetched a rendition, so each counts for exactly one.
+    expect(room?.renditions.reduce((sum, r) => sum + r.viewers, 0)).toBe(room?.viewers);
     const source = room?.renditions.find((r) => r.name === 'source');
     expect(source).toMatchObject({ fps: 25, width: 640, height: 360, codecs: 'avc1.64001e,mp4a.40.2' });
     expect(source?.bitrateKbps).toBeGreaterThan(0);

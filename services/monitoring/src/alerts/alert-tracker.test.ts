@@ -26,8 +26,8 @@ const stream = (o: Partial<StreamStatus> = {}): StreamStatus => ({
   live: true,
   publishStartedAtMs: T0 - 60_000,
   renditions: [
-    { name: 'source', bitrateKbps: 2500, fps: 30, width: 1280, height: 720, codecs: 'avc1.64001f' },
-    { name: '480p', bitrateKbps: 900, fps: 30, width: 854, height: 480, codecs: 'avc1.4d401e' },
+    { name: 'source', bitrateKbps: 2500, fps: 30, width: 1280, height: 720, codecs: 'avc1.64001f', viewers: 0 },
+    { name: '480p', bitrateKbps: 900, fps: 30, width: 854, height: 480, codecs: 'avc1.4d401e', viewers: 0 },
   ],
   viewers: 1,
   danmakuPerSecond: 2,
@@ -79,8 +79,8 @@ const CASES: Array<{ rule: AlertRuleName; labels: Alert['labels']; bad: Bad }> =
         stream({
           ingest: { ...MEDIA, keyframeIntervalMs: 2000, driftMs: 0, lateParts: 0, lastMediaAtMs: now },
           renditions: [
-            { name: 'source', bitrateKbps: 2500, fps: 30, width: 1280, height: 720, codecs: 'avc1.64001f' },
-            { name: '480p', bitrateKbps: 600, fps: 20, width: 854, height: 480, codecs: 'avc1.4d401e' },
+            { name: 'source', bitrateKbps: 2500, fps: 30, width: 1280, height: 720, codecs: 'avc1.64001f', viewers: 0 },
+            { name: '480p', bitrateKbps: 600, fps: 20, width: 854, height: 480, codecs: 'avc1.4d401e', viewers: 0 },
           ],
         }),
       ],

@@ -71,6 +71,15 @@ export const STATUS_GAUGES: readonly StatusGauge[] = [
     series: (r) => r.streams.map((s) => [{ room: s.room }, s.viewers]),
   },
   {
+    name: 'onair_stream_rendition_viewers',
+    help: 'HLS viewers whose latest request was of the rendition, summed over every relay instance.',
+    labelNames: ['room', 'rendition'],
+    series: (r) =>
+      r.streams.flatMap((s) =>
+        s.renditions.map((x): [Labels, number] => [{ room: s.room, rendition: x.name }, x.viewers]),
+      ),
+  },
+  {
     name: 'onair_danmaku_messages_per_second',
     help: 'Accepted danmaku per second in the room, summed over danmaku instances.',
     labelNames: ['room'],

@@ -32,16 +32,35 @@ const source = {
   width: 1280,
   height: 720,
   codecs: 'avc1.64001f,mp4a.40.2',
+  viewers: 0,
 };
-const low = { name: '480p', bitrateKbps: 900, fps: 30, width: 854, height: 480, codecs: 'avc1.4d401e,mp4a.40.2' };
+const low = {
+  name: '480p',
+  bitrateKbps: 900,
+  fps: 30,
+  width: 854,
+  height: 480,
+  codecs: 'avc1.4d401e,mp4a.40.2',
+  viewers: 0,
+};
 
 describe('aggregateStreams', () => {
   it('merges one live room from ingest, relays (origin + edge), danmaku and chat instances', () => {
     const streams = aggregateStreams([
       stats('ingest', 'i1', [{ room: 'demo', live: true, publishStartedAtMs: 5_000, renditions: [source, low] }]),
-      stats('relay', 'origin', [{ room: 'demo', live: true, viewers: 3 }]),
-      stats('relay', 'edge-1', [{ room: 'demo', live: true, viewers: 4 }]),
-      stats('relay', 'edge-2', [{ room: 'demo', live: true, viewers: 1 }]),
+      stats('relay', 'origin', [
+        {
+          room: 'demo',
+          live: true,
+          viewers: 3,
+          renditions: [
+            { ...source, viewers: 2 },
+            { ...low, viewers: 1 },
+          ],
+        },
+      ]),
+      stats('relay', 'edge-1', [{ room: 'demo', live: true, viewers: 4, renditions: [{ ...source, viewers: 4 }] }]),
+      stats('relay', 'edge-2', [{ room: 'demo', live: true, viewers: 1, renditions: [{ ...low, viewers: 1 }] }]),
       stats('danmaku', 'd1', [{ room: 'demo', viewers: 10, messagesPerSecond: 2.5 }]),
       stats('danmaku', 'd2', [{ room: 'demo', viewers: 5, messagesPerSecond: 0.5 }]),
       stats('chat', 'c1', [{ room: 'demo', viewers: 2, messagesPerSecond: 0.25 }]),
@@ -52,7 +71,10 @@ describe('aggregateStreams', () => {
         room: 'demo',
         live: true,
         publishStartedAtMs: 5_000,
-        renditions: [source, low],
+        renditions: [
+          { ...source, viewers: 6 },
+          { ...low, viewers: 2 },
+        ],
         viewers: 8,
         danmakuPerSecond: 3,
         chatPerSecond: 0.75,

@@ -13,6 +13,8 @@ export interface RenditionStatus {
   height: number;
   /** RFC 6381 codecs string, e.g. "avc1.64001f,mp4a.40.2". */
   codecs: string;
+  /** HLS viewers whose latest request was of this rendition, summed over every relay instance. */
+  viewers: number;
 }
 
 /**
@@ -77,6 +79,7 @@ function streamFromIngest(ingest: telemetry.RoomStats__Output): StreamStatus {
       width,
       height,
       codecs,
+      viewers: 0,
     })),
     viewers: 0,
     danmakuPerSecond: 0,
@@ -108,7 +111,8 @@ function ingestStatus(health: telemetry.IngestHealth__Output | null): IngestStat
 /**
  * Merges GetStats answers of several instances into one entry per live room. A room is live when an
  * ingest says so (the most recent publish wins if two do); its renditions come from that ingest; relay
- * viewers and danmaku/chat rates and sockets are summed over instances (one answer per polled target).
+ * viewers (per room and per rendition) and danmaku/chat rates and sockets are summed over instances (one answer per
+ * polled target).
  * Rooms are sorted by id.
  */
 export function aggregateStreams(responses: readonly telemetry.GetStatsResponse__Output[]): StreamStatus[] {
@@ -124,8 +128,13 @@ export function aggregateStreams(responses: readonly telemetry.GetStatsResponse_
     for (const room of res.rooms) {
       const stream = streams.get(room.room);
       if (!stream) continue;
-      if (res.service === SERVICE_KINDS.RELAY) stream.viewers += room.viewers;
-      else if (res.service === SERVICE_KINDS.DANMAKU) {
+      if (res.service === SERVICE_KINDS.RELAY) {
+        stream.viewers += room.viewers;
+        for (const { name, viewers } of room.renditions) {
+          const rendition = stream.renditions.find((r) => r.name === name);
+          if (rendition) rendition.viewers += viewers;
+        }
+      } else if (res.service === SERVICE_KINDS.DANMAKU) {
         stream.danmakuPerSecond += room.messagesPerSecond;
         stream.danmakuSockets += room.viewers;
         stream.danmakuRateLimitedPerSecond += room.rateLimitedPerSecond;

@@ -7,7 +7,15 @@ function stream(room: string, n: number, renditions = ['source']): StreamReport 
     room,
     live: true,
     publishStartedAtMs: 1,
-    renditions: renditions.map((name) => ({ name, bitrateKbps: n * 10, fps: n, width: 0, height: 0, codecs: '' })),
+    renditions: renditions.map((name) => ({
+      name,
+      bitrateKbps: n * 10,
+      fps: n,
+      width: 0,
+      height: 0,
+      codecs: '',
+      viewers: n,
+    })),
     ingest: null,
     viewers: n,
     danmakuPerSecond: n / 2,
@@ -46,8 +54,8 @@ describe('StatusHistory', () => {
           danmakuPerSecond: [1, 2],
           chatPerSecond: [0.5, 1],
           renditions: [
-            { name: 'source', bitrateKbps: [20, 40], fps: [2, 4] },
-            { name: '480p', bitrateKbps: [20, 40], fps: [2, 4] },
+            { name: 'source', bitrateKbps: [20, 40], fps: [2, 4], viewers: [2, 4] },
+            { name: '480p', bitrateKbps: [20, 40], fps: [2, 4], viewers: [2, 4] },
           ],
         },
         {
@@ -55,7 +63,7 @@ describe('StatusHistory', () => {
           viewers: [1, 3],
           danmakuPerSecond: [0.5, 1.5],
           chatPerSecond: [0.25, 0.75],
-          renditions: [{ name: 'source', bitrateKbps: [10, 30], fps: [1, 3] }],
+          renditions: [{ name: 'source', bitrateKbps: [10, 30], fps: [1, 3], viewers: [1, 3] }],
         },
       ],
     });

@@ -8,6 +8,8 @@ export interface RenditionHistory {
   bitrateKbps: number[];
   /** Measured frames per second. */
   fps: number[];
+  /** HLS viewers of the rendition. */
+  viewers: number[];
 }
 
 /** One live room's recent points, oldest first, one per history interval. */
@@ -32,6 +34,7 @@ export interface HistorySnapshot {
 interface RenditionRings {
   bitrateKbps: RingBuffer;
   fps: RingBuffer;
+  viewers: RingBuffer;
 }
 
 interface RoomRings {
@@ -50,10 +53,10 @@ export interface StatusHistoryOptions {
 }
 
 /**
- * A bounded history of every live stream: per room viewers, danmaku/s and chat messages/s, per rendition bit rate and
- * fps, one point per poll round over the last `windowMs`. Each series is a {@link RingBuffer} of
- * `capacity = ceil(windowMs / intervalMs)` numbers, so a room takes `(3 + 2 × renditions) × capacity × 8` bytes
- * (21.6 KB for three renditions at the default 10 min and a 2 s poll); a room or rendition that is no longer live
+ * A bounded history of every live stream: per room viewers, danmaku/s and chat messages/s, per rendition bit rate,
+ * fps and viewers, one point per poll round over the last `windowMs`. Each series is a {@link RingBuffer} of
+ * `capacity = ceil(windowMs / intervalMs)` numbers, so a room takes `(3 + 3 × renditions) × capacity × 8` bytes
+ * (28.8 KB for three renditions at the default 10 min and a 2 s poll); a room or rendition that is no longer live
  * is forgotten at once.
  */
 export class StatusHistory {
@@ -93,9 +96,14 @@ export class StatusHistory {
       rings.chatPerSecond.push(stream.chatPerSecond);
       for (const rendition of stream.renditions) {
         let r = rings.renditions.get(rendition.name);
-        if (!r) rings.renditions.set(rendition.name, (r = { bitrateKbps: this.#ring(), fps: this.#ring() }));
+        if (!r)
+          rings.renditions.set(
+            rendition.name,
+            (r = { bitrateKbps: this.#ring(), fps: this.#ring(), viewers: this.#ring() }),
+          );
         r.bitrateKbps.push(rendition.bitrateKbps);
         r.fps.push(rendition.fps);
+        r.viewers.push(rendition.viewers);
       }
     }
     return true;
@@ -114,6 +122,7 @@ export class StatusHistory {
           name,
           bitrateKbps: r.bitrateKbps.toArray(),
           fps: r.fps.toArray(),
+          viewers: r.viewers.toArray(),
         })),
       }));
     return { intervalMs: this.intervalMs, capacity: this.capacity, rooms };

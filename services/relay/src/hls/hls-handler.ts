@@ -121,14 +121,14 @@ export function createHlsHandler({
   metrics,
 }: HlsHandlerDeps): (req: HlsRequest) => Maybe<Answer> | undefined {
   const keys = new WeakMap<object, { userAgent: string; key: string }>();
-  const seen = (req: HlsRequest, room: string): void => {
+  const seen = (req: HlsRequest, room: string, rendition?: string): void => {
     if (req.userAgent === MONITORING_USER_AGENT) return;
     let known = keys.get(req.connection);
     if (known?.userAgent !== req.userAgent) {
       known = { userAgent: req.userAgent, key: viewerKey(req.remoteAddress, req.userAgent) };
       keys.set(req.connection, known);
     }
-    viewers.recordKey(room, known.key);
+    viewers.recordKey(room, known.key, rendition);
   };
   const streamOf = (room: string): Maybe<LiveStream | undefined> => streams.request(room) ?? streams.resolve(room);
 
@@ -147,7 +147,7 @@ export function createHlsHandler({
     }
     return then(playlistResponse(streams, room, rendition, directives), (result) => {
       if (result instanceof OnairError) return errorAnswer(result);
-      seen(req, room);
+      seen(req, room, rendition);
       return okAnswer(PLAYLIST_TYPE, result.cache, result.bytes);
     });
   };
@@ -167,7 +167,7 @@ export function createHlsHandler({
       return errorAnswer(new OnairError('UNAVAILABLE', 'the hinted part did not arrive in time'));
     const part = window.part(partSequence);
     if (!part) return notFoundAnswer('part');
-    seen(req, room);
+    seen(req, room, rendition);
     return okAnswer(MEDIA_TYPE, MEDIA_CACHE, part.data);
   };
 
@@ -190,7 +190,7 @@ export function createHlsHandler({
       if (!body) return hintedPart(req, room, stream, rendition, window, file.partSequence);
     }
     if (!body) return notFoundAnswer(file.kind === 'init' ? 'init segment' : file.kind);
-    seen(req, room);
+    seen(req, room, rendition);
     return okAnswer(MEDIA_TYPE, MEDIA_CACHE, body);
   };
 

@@ -4,11 +4,13 @@ import type { ViewerTracker } from '../viewers/viewer-tracker.js';
 
 /**
  * Telemetry.GetStats rooms of the relay: every served stream (live, or ended and lingering) with its
- * viewers and, per rendition, the bit rate (kbit/s) and frame rate measured over the window.
+ * viewers and, per rendition, the bit rate (kbit/s) and frame rate measured over the window and the viewers whose
+ * latest rendition request was of it.
  */
 export function relayRoomStats(streams: RoomStreams, viewers: ViewerTracker): telemetry.RoomStats[] {
   return streams.list().map((stream) => {
     const live = stream.ended === undefined;
+    const byRendition = viewers.countByRendition(stream.room);
     return {
       room: stream.room,
       live,
@@ -23,6 +25,7 @@ export function relayRoomStats(streams: RoomStreams, viewers: ViewerTracker): te
           width: r.width,
           height: r.height,
           codecs: r.codecs,
+          viewers: byRendition.get(r.name) ?? 0,
         };
       }),
     };

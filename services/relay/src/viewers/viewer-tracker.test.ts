@@ -40,4 +40,21 @@ describe('ViewerTracker', () => {
     }
     expect(tracker.counts()).toEqual(new Map([['demo', 1]]));
   });
+
+  it('counts each viewer for the rendition it fetched last', () => {
+    const { tracker } = setup();
+    tracker.record('demo', '10.0.0.1', 'a');
+    tracker.record('demo', '10.0.0.2', 'b', 'source');
+    tracker.record('demo', '10.0.0.3', 'c', 'source');
+    tracker.record('demo', '10.0.0.3', 'c', '240p');
+    tracker.record('demo', '10.0.0.3', 'c');
+    expect(tracker.count('demo')).toBe(3);
+    expect(tracker.countByRendition('demo')).toEqual(
+      new Map([
+        ['source', 1],
+        ['240p', 1],
+      ]),
+    );
+    expect(tracker.countByRendition('nobody')).toEqual(new Map());
+  });
 });
