@@ -32,8 +32,8 @@ describe('loadDashboardFiles', () => {
     expect(files.get('/dashboard.js')?.body.toString('utf8')).toContain('/api/events');
   });
 
-  it('names an empty icon, so a browser does not ask for /favicon.ico', () => {
-    expect(files.get('/')?.body.toString('utf8')).toContain('<link rel="icon" href="data:," />');
+  it('names an inline icon, so a browser does not ask for /favicon.ico', () => {
+    expect(files.get('/')?.body.toString('utf8')).toMatch(/<link\s+rel="icon"\s+href="data:image\/svg\+xml,/);
   });
 
   it('names a missing bundle and how to make it', () => {
