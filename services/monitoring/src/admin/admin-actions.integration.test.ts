@@ -207,8 +207,13 @@ describe('admin actions through monitoring, over two ingest replicas', () => {
     const bad = await admin('record', { body: { record: 'yes' } });
     expect(bad.status).toBe(400);
     expect(bad.json).toMatchObject({ error: 'INVALID_ARGUMENT', field: 'record' });
-    expect(monitoring.logs()).toContainEqual(
-      expect.objectContaining({ component: 'admin', action: 'record', outcome: 'done', record: true }),
+    // The audit line is written before the answer, but the child's stdout may reach this process after it.
+    await waitFor(
+      () =>
+        monitoring
+          .logs()
+          .some((l) => l.component === 'admin' && l.action === 'record' && l.outcome === 'done' && l.record === true),
+      { timeoutMs: 5_000, what: "the record action's audit line" },
     );
   });
 
