@@ -2,8 +2,8 @@ import { waitFor } from '@onair/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from './player-pages.js';
 
-/** The watch page's lists of posts: chat, and chat held for review. */
-export type PostListId = '#chat-list' | '#held-list';
+/** The watch page's lists of posts: chat, chat held for review, the moderators' recent danmaku, danmaku held. */
+export type PostListId = '#chat-list' | '#held-list' | '#danmaku-list' | '#danmaku-held-list';
 
 /**
  * Resolves to `probe`'s first truthy answer, asking every 20 ms.
@@ -42,7 +42,7 @@ export function listTexts(page: Page, list: PostListId): Promise<string[]> {
   return page.$$eval(`${list} li .text`, (els) => els.map((e) => e.textContent ?? ''));
 }
 
-/** The status line of a page (errors and moderation answers, e.g. "chat: BANNED: …"). */
+/** The status line of a page (errors and moderation answers, e.g. "danmaku: BANNED: …"). */
 export async function statusText(page: Page): Promise<string> {
   return (await page.textContent('#status')) ?? '';
 }
