@@ -1,25 +1,16 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { issueToken } from '@onair/realtime';
-import { publishTestStream, REPO_ROOT, waitFor, type TestProcess } from '@onair/testing';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { publishTestStream, REPO_ROOT, type TestProcess } from '@onair/testing';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS } from './player-pages.js';
+import { devSignIn, launchWatchBrowser, listTexts, openWatchPage, statusText, until } from './watch-pages.js';
 import { WATCH_STACK_JWT_SECRET, startWatchStack, type WatchStack } from './watch-stack.js';
 import { openViewer, type TestViewer } from './ws-client.js';
 
 const ROOM = 'watch-mod-room';
 /** Screenshots of the watch page, kept after the run (gitignored). */
 const ARTEFACTS = join(REPO_ROOT, 'test-artifacts', 'watch');
-
-/** The chat texts a page lists, in its chat panel or (`#held-list`) its held-for-review list. */
-function texts(page: Page, list: '#chat-list' | '#held-list'): Promise<string[]> {
-  return page.$$eval(`${list} li .text`, (els) => els.map((e) => e.textContent ?? ''));
-}
-
-function until<T>(probe: () => Promise<T | false | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  return waitFor(probe, { what, timeoutMs, intervalMs: 20 });
-}
 
 describe('the watch page for a moderator in Chromium', () => {
   let stack: WatchStack;
@@ -34,10 +25,7 @@ describe('the watch page for a moderator in Chromium', () => {
 
   beforeAll(async () => {
     await mkdir(ARTEFACTS, { recursive: true });
-    [stack, browser] = await Promise.all([
-      startWatchStack(ROOM),
-      chromium.launch({ executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium', args: CHROMIUM_ARGS }),
-    ]);
+    [stack, browser] = await Promise.all([startWatchStack(ROOM), launchWatchBrowser()]);
     publisher = publishTestStream({ url: stack.rtmpUrl, durationS: 30, size: '320x180' });
     const ws = `${stack.chatBase.replace('http:', 'ws:')}/ws?room=${ROOM}`;
     const [posterToken, modToken] = await Promise.all([
@@ -45,17 +33,10 @@ describe('the watch page for a moderator in Chromium', () => {
       issueToken(WATCH_STACK_JWT_SECRET, { userId: 'mod-bot', name: 'modbot', roles: ['moderator'] }, 600_000),
     ]);
     [poster, modBot] = await Promise.all([openViewer(ws, { token: posterToken }), openViewer(ws, { token: modToken })]);
-    const open = async (): Promise<Page> => {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-      page.on('pageerror', (err) => pageErrors.push(err.message));
-      await page.goto(`${stack.relayBase}/watch/${ROOM}`);
-      return page;
-    };
+    const open = (): Promise<Page> => openWatchPage(browser, `${stack.relayBase}/watch/${ROOM}`, pageErrors);
     [viewer, moderator] = await Promise.all([open(), open()]);
     // The moderator signs in with the development sign-in's moderator role; the viewer stays a reader.
-    await moderator.fill('#dev-name', 'mara');
-    await moderator.selectOption('#dev-role', 'moderator');
-    await moderator.click('#dev-sign-in button');
+    await devSignIn(moderator, 'mara', 'moderator');
     await moderator.waitForSelector('#mod-tools:not([hidden])', { timeout: 10_000 });
   }, 90_000);
 
@@ -70,8 +51,11 @@ describe('the watch page for a moderator in Chromium', () => {
   it('deletes a message for every viewer from its delete button', async () => {
     const text = `delete me ${Date.now()}`;
     poster.send({ type: 'message', text });
-    await until(async () => (await texts(viewer, '#chat-list')).includes(text), 'the message on the viewer page');
-    await until(async () => (await texts(moderator, '#chat-list')).includes(text), 'the message on the moderator page');
+    await until(async () => (await listTexts(viewer, '#chat-list')).includes(text), 'the message on the viewer page');
+    await until(
+      async () => (await listTexts(moderator, '#chat-list')).includes(text),
+      'the message on the moderator page',
+    );
     expect(await viewer.$$('#chat-list .mod button')).toHaveLength(0);
     const item = moderator.locator('#chat-list li', { hasText: text });
     expect(await item.locator('.mod button').allTextContents()).toEqual(['Delete', 'Timeout', 'Ban']);
@@ -79,9 +63,9 @@ describe('the watch page for a moderator in Chromium', () => {
 
     const clickedAt = Date.now();
     await item.locator('.mod-delete').click();
-    await until(async () => !(await texts(viewer, '#chat-list')).includes(text), 'the message gone for the viewer');
+    await until(async () => !(await listTexts(viewer, '#chat-list')).includes(text), 'the message gone for the viewer');
     console.log(`watch moderation: deleted message gone for the viewer ${Date.now() - clickedAt} ms after the click`);
-    await until(async () => !(await texts(moderator, '#chat-list')).includes(text), 'gone for the moderator');
+    await until(async () => !(await listTexts(moderator, '#chat-list')).includes(text), 'gone for the moderator');
   }, 30_000);
 
   it('times a user out and shows a refusal typed by the server', async () => {
@@ -90,7 +74,7 @@ describe('the watch page for a moderator in Chromium', () => {
     const item = moderator.locator('#chat-list li', { hasText: text });
     await item.waitFor({ timeout: 5000 });
     await item.locator('.mod-timeout').click();
-    await until(async () => (await moderator.textContent('#status'))?.includes('timeout done'), 'timeout confirmed');
+    await until(async () => (await statusText(moderator)).includes('chat: timeout done'), 'timeout confirmed');
     poster.send({ type: 'message', text: 'while timed out' });
     const refused = await poster.next((f) => f.type === 'error' && f.code === 'BANNED');
     expect(refused.untilMs).toBeGreaterThan(Date.now() + 500_000);
@@ -102,8 +86,8 @@ describe('the watch page for a moderator in Chromium', () => {
     await modItem.waitFor({ timeout: 5000 });
     await modItem.locator('.mod-ban').click();
     const status = await until(async () => {
-      const s = await moderator.textContent('#status');
-      return s?.includes('PERMISSION_DENIED') && s;
+      const s = await statusText(moderator);
+      return s.includes('chat: PERMISSION_DENIED') && s;
     }, 'the refusal shown');
     console.log(`watch moderation: status line "${status}"`);
     modBot.send({ type: 'moderate', action: 'unban', userId: 'poster-1', key: 'unban-1' });
@@ -116,22 +100,25 @@ describe('the watch page for a moderator in Chromium', () => {
     const text = `please holdme ${Date.now()}`;
     poster.send({ type: 'message', text });
     await poster.next((f) => f.type === 'error' && f.code === 'HELD_FOR_REVIEW');
-    await until(async () => (await texts(moderator, '#held-list')).includes(text), 'the held post listed');
-    expect(await texts(viewer, '#chat-list')).not.toContain(text);
+    await until(async () => (await listTexts(moderator, '#held-list')).includes(text), 'the held post listed');
+    expect(await listTexts(viewer, '#chat-list')).not.toContain(text);
     expect(await viewer.isHidden('#mod-tools')).toBe(true);
     await moderator.screenshot({ path: join(ARTEFACTS, 'moderator-held.png') });
 
     await moderator.locator('#held-list li', { hasText: text }).locator('.mod-approve').click();
-    await until(async () => (await texts(viewer, '#chat-list')).includes(text), 'the approved post on the viewer page');
-    await until(async () => !(await texts(moderator, '#held-list')).includes(text), 'the held list emptied');
+    await until(
+      async () => (await listTexts(viewer, '#chat-list')).includes(text),
+      'the approved post on the viewer page',
+    );
+    await until(async () => !(await listTexts(moderator, '#held-list')).includes(text), 'the held list emptied');
 
     const denied = `denied holdme ${Date.now()}`;
     poster.send({ type: 'message', text: denied });
     const deny = moderator.locator('#held-list li', { hasText: denied }).locator('.mod-deny');
     await deny.click({ timeout: 5000 });
-    await until(async () => !(await texts(moderator, '#held-list')).includes(denied), 'the denied post removed');
+    await until(async () => !(await listTexts(moderator, '#held-list')).includes(denied), 'the denied post removed');
     await new Promise((r) => setTimeout(r, 300));
-    expect(await texts(viewer, '#chat-list')).not.toContain(denied);
+    expect(await listTexts(viewer, '#chat-list')).not.toContain(denied);
     expect(pageErrors).toEqual([]);
   }, 30_000);
 });

@@ -2,9 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { issueToken } from '@onair/realtime';
 import { publishTestStream, REPO_ROOT, waitFor, type TestProcess } from '@onair/testing';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS } from './player-pages.js';
+import { launchWatchBrowser } from './watch-pages.js';
 import { WATCH_STACK_JWT_SECRET, startWatchStack, type WatchStack } from './watch-stack.js';
 import { openViewer, type TestViewer } from './ws-client.js';
 
@@ -77,10 +77,7 @@ describe('the watch page in Chromium', () => {
 
   beforeAll(async () => {
     await mkdir(ARTEFACTS, { recursive: true });
-    [stack, browser] = await Promise.all([
-      startWatchStack(ROOM),
-      chromium.launch({ executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium', args: CHROMIUM_ARGS }),
-    ]);
+    [stack, browser] = await Promise.all([startWatchStack(ROOM), launchWatchBrowser()]);
     publisher = publishTestStream({ url: stack.rtmpUrl, durationS: PUBLISH_S, size: '640x360' });
     const token = await issueToken(
       WATCH_STACK_JWT_SECRET,

@@ -21,7 +21,8 @@ interface ScrollLane {
  * Draws danmaku over the video: scrolling right to left (`scroll`) or left to right (`reverse`), or fixed at the top
  * or bottom, in lanes that never overlap (a danmaku with no free lane is dropped, as players do), in its colour and
  * size. Text goes in with `textContent`, so no markup in it is ever parsed. `density` is the share of the height
- * used (1, 0.5, 0.25); `enabled` false hides the overlay and draws nothing.
+ * used (1, 0.5, 0.25); `enabled` false hides the overlay and draws nothing. A live danmaku carries its id, by which
+ * a moderator's deletion takes it off the screen.
  */
 export class DanmakuOverlay {
   private readonly scroll = new Map<number, ScrollLane>();
@@ -59,6 +60,7 @@ export class DanmakuOverlay {
     if (!this.enabledState) return false;
     const el = document.createElement('div');
     el.className = 'danmaku';
+    if (item.id) el.dataset.id = item.id;
     el.textContent = item.text;
     el.style.color = safeColor(item.color);
     el.style.fontSize = `${FONT_PX[item.size] ?? FONT_PX.normal}px`;
@@ -72,6 +74,20 @@ export class DanmakuOverlay {
         : this.placeScrolling(el, item.mode === 'reverse', lanes, width);
     if (!placed) el.remove();
     return placed;
+  }
+
+  /**
+   * Takes a danmaku off the overlay before its time (a moderator deleted it); its lane frees when it would have.
+   * Nothing happens when it is not on screen.
+   */
+  remove(id: string): void {
+    for (const el of Array.from(this.layer.children))
+      if (el instanceof HTMLElement && el.dataset.id === id) el.remove();
+  }
+
+  /** Takes every danmaku off the overlay (a moderator cleared the room). */
+  clear(): void {
+    this.layer.replaceChildren();
   }
 
   private placeFixed(el: HTMLElement, mode: 'top' | 'bottom', lanes: number): boolean {

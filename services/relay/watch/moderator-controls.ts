@@ -1,9 +1,15 @@
-import { byId } from './dom.js';
-import type { ChatMessage } from './frames.js';
+import type { ServerFrame } from './frames.js';
+import { PostList } from './post-list.js';
 import type { RealtimeSocket } from './realtime-socket.js';
 
 /** Roles that may moderate (libs/realtime: moderator and above). */
 const MODERATING_ROLES: ReadonlySet<string> = new Set(['moderator', 'broadcaster', 'admin']);
+/** Held posts listed at once; the server sends the waiting ones again after each moderator's hello. */
+const MAX_HELD = 200;
+
+/** The moderation actions the page offers, with their button labels (libs/realtime/README.md, "Moderation"). */
+const ACTIONS = { delete: 'Delete', timeout: 'Timeout', ban: 'Ban', approve: 'Approve', deny: 'Deny' } as const;
+type Action = keyof typeof ACTIONS;
 
 let keys = 0;
 /** A `moderate` frame's key, echoed back in its `moderated` answer. */
@@ -12,119 +18,109 @@ function moderateKey(): string {
   return `m-${Date.now().toString(36)}-${keys}`;
 }
 
-function button(label: string, className: string): HTMLButtonElement {
-  const el = document.createElement('button');
-  el.type = 'button';
-  el.className = className;
-  el.textContent = label;
-  return el;
+/** A `<span class="mod">` of buttons, one per action: class `mod-<action>`, `data-action`, the label as text. */
+function controls(actions: readonly Action[]): HTMLSpanElement {
+  const span = document.createElement('span');
+  span.className = 'mod';
+  for (const action of actions) {
+    const el = document.createElement('button');
+    el.type = 'button';
+    el.className = `mod-${action}`;
+    el.dataset.action = action;
+    el.textContent = ACTIONS[action];
+    span.append(el);
+  }
+  return span;
+}
+
+/** Options of {@link ModeratorControls}. */
+export interface ModeratorControlsOptions {
+  /** The service's name as the status line shows it: `chat` or `danmaku`. */
+  readonly service: string;
+  /** The service's socket, where `moderate` frames go. */
+  readonly socket: RealtimeSocket;
+  /** The list of the service's posts (entries with `data-id` and `data-user-id`, see PostList) to act on. */
+  readonly posts: HTMLOListElement;
+  /** The list the service's posts held for review go in. */
+  readonly held: HTMLOListElement;
+  /** What is shown only to moderators (the held list's section). */
+  readonly tools: HTMLElement;
+  /** The timeout's duration choice, seconds. */
+  readonly timeoutSeconds: HTMLSelectElement;
+  /** Shows a line in the page's status. */
+  readonly say: (text: string) => void;
 }
 
 /**
- * The chat's moderator controls, for a signed-in user whose `welcome` roles include moderator, broadcaster or admin:
- * delete / timeout / ban buttons on each chat message, and the held-for-review list with approve / deny. Each button
- * sends a `moderate` frame over the chat socket (libs/realtime/README.md, "Moderation": `delete` with the message `id`,
- * `timeout` with its `userId` and `seconds` from the duration choice, `ban` with `userId`, `approve` / `deny` with the
- * held post's `id`); refusals (FORBIDDEN, PERMISSION_DENIED, …) come back as error frames the page's status shows.
- * Other users get no controls: the server refuses their `moderate` frames anyway. Texts go in with `textContent`.
+ * One service's moderator controls (chat's or danmaku's), for a signed-in user whose `welcome` roles include
+ * moderator, broadcaster or admin: delete / timeout / ban buttons on each listed post, and the list of posts held for
+ * review with approve / deny. Each button sends a `moderate` frame over the service's socket (libs/realtime/README.md,
+ * "Moderation": `delete` with the post's `id`, `timeout` with its `userId` and `seconds` from the duration choice,
+ * `ban` with `userId`, `approve` / `deny` with the held post's `id`); refusals (FORBIDDEN, PERMISSION_DENIED, …) come
+ * back as error frames the page's status shows. Other users get no controls: the server refuses their `moderate`
+ * frames anyway. Texts go in with `textContent`.
  */
 export class ModeratorControls {
   private active = false;
-  private readonly tools = byId('mod-tools', HTMLElement);
-  private readonly held = byId('held-list', HTMLOListElement);
-  private readonly timeoutSeconds = byId('mod-timeout-s', HTMLSelectElement);
+  private readonly held: PostList;
 
-  /**
-   * @param chatList the chat panel's list, whose entries carry `data-id` and `data-user-id`.
-   * @param say shows a line in the page's status.
-   */
-  constructor(
-    private readonly chat: RealtimeSocket,
-    private readonly chatList: HTMLOListElement,
-    private readonly say: (text: string) => void,
-  ) {
-    chatList.addEventListener('click', (event) => this.onMessageClick(event));
-    this.held.addEventListener('click', (event) => this.onHeldClick(event));
+  constructor(private readonly options: ModeratorControlsOptions) {
+    this.held = new PostList(options.held, {
+      max: MAX_HELD,
+      decorate: (item) => item.append(controls(['approve', 'deny'])),
+    });
+    options.posts.addEventListener('click', (event) => this.onClick(event));
+    options.held.addEventListener('click', (event) => this.onClick(event));
   }
 
-  /** Turns the controls on or off for the roles of the chat socket's `welcome` (none: a reader). */
+  /** Turns the controls on or off for the roles of the socket's `welcome` (none: a reader). */
   setRoles(roles: readonly string[]): void {
     const active = roles.some((role) => MODERATING_ROLES.has(role));
     if (active === this.active) return;
     this.active = active;
-    this.tools.hidden = !active;
+    this.options.tools.hidden = !active;
     // The server sends the waiting held posts again after each moderator's hello.
-    this.held.replaceChildren();
-    for (const item of this.chatList.children) if (item instanceof HTMLLIElement) this.decorate(item);
+    this.held.clear();
+    for (const item of this.options.posts.children) if (item instanceof HTMLLIElement) this.decorate(item);
   }
 
-  /** Adds the buttons to a chat entry (or removes them when the user does not moderate); ChatPanel calls it on each. */
+  /** Adds the buttons to a post's entry (or removes them when the user does not moderate); PostList calls it on each. */
   decorate(item: HTMLLIElement): void {
     item.querySelector('.mod')?.remove();
     if (!this.active) return;
-    const controls = document.createElement('span');
-    controls.className = 'mod';
-    controls.append(button('Delete', 'mod-delete'));
-    if (item.dataset.userId) controls.append(button('Timeout', 'mod-timeout'), button('Ban', 'mod-ban'));
-    item.append(controls);
+    item.append(controls(item.dataset.userId ? ['delete', 'timeout', 'ban'] : ['delete']));
   }
 
-  /** Lists a post held for review (a `held` frame), once. */
-  addHeld(message: ChatMessage): void {
-    if (!this.active || this.findHeld(message.id)) return;
-    const item = document.createElement('li');
-    item.dataset.id = message.id;
-    const name = document.createElement('span');
-    name.className = 'name';
-    name.textContent = message.name;
-    const text = document.createElement('span');
-    text.className = 'text';
-    text.textContent = message.text;
-    const controls = document.createElement('span');
-    controls.className = 'mod';
-    controls.append(button('Approve', 'mod-approve'), button('Deny', 'mod-deny'));
-    item.append(name, text, controls);
-    this.held.append(item);
+  /**
+   * Takes the socket's moderation frames: `held` (listed, once), `released` (approved or denied: unlisted) and
+   * `moderated` (confirmed in the status line).
+   * @returns whether `frame` was one of them.
+   */
+  onFrame(frame: ServerFrame): boolean {
+    if (frame.type === 'held') {
+      if (this.active) this.held.add(frame.message);
+    } else if (frame.type === 'released') this.held.remove(frame.id);
+    else if (frame.type === 'moderated') this.options.say(`${this.options.service}: ${frame.action} done`);
+    else return false;
+    return true;
   }
 
-  /** Removes a held post that was approved or denied (a `released` frame). */
-  released(id: string): void {
-    this.findHeld(id)?.remove();
-  }
-
-  /** Confirms a carried-out action (a `moderated` frame) in the status line. */
-  moderated(action: string): void {
-    this.say(`chat: ${action} done`);
-  }
-
-  private onMessageClick(event: MouseEvent): void {
+  private onClick(event: MouseEvent): void {
     const target = event.target;
     if (!(target instanceof HTMLButtonElement)) return;
     const item = target.closest('li');
     const id = item?.dataset.id;
     const userId = item?.dataset.userId;
+    const action = target.dataset.action;
     if (!id) return;
-    if (target.classList.contains('mod-delete')) this.send({ action: 'delete', id });
-    else if (target.classList.contains('mod-timeout') && userId)
-      this.send({ action: 'timeout', userId, seconds: Number(this.timeoutSeconds.value) });
-    else if (target.classList.contains('mod-ban') && userId) this.send({ action: 'ban', userId });
-  }
-
-  private onHeldClick(event: MouseEvent): void {
-    const target = event.target;
-    if (!(target instanceof HTMLButtonElement)) return;
-    const id = target.closest('li')?.dataset.id;
-    if (!id) return;
-    if (target.classList.contains('mod-approve')) this.send({ action: 'approve', id });
-    else if (target.classList.contains('mod-deny')) this.send({ action: 'deny', id });
+    if (action === 'timeout' && userId)
+      this.send({ action, userId, seconds: Number(this.options.timeoutSeconds.value) });
+    else if (action === 'ban' && userId) this.send({ action, userId });
+    else if (action === 'delete' || action === 'approve' || action === 'deny') this.send({ action, id });
   }
 
   private send(action: Record<string, unknown>): void {
-    if (!this.chat.send({ v: 1, type: 'moderate', ...action, key: moderateKey() })) this.say('chat: not connected');
-  }
-
-  private findHeld(id: string): HTMLElement | undefined {
-    for (const child of this.held.children) if (child instanceof HTMLElement && child.dataset.id === id) return child;
-    return undefined;
+    const sent = this.options.socket.send({ v: 1, type: 'moderate', ...action, key: moderateKey() });
+    if (!sent) this.options.say(`${this.options.service}: not connected`);
   }
 }
