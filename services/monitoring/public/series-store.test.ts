@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { SeriesStore } from './series-store.js';
-import type { StatusReport, StreamStatus } from './status-types.js';
+import type { StatusReport, StreamReport } from '../src/status/status-types.js';
 
-const stream = (room: string, n: number, renditions = ['source']): StreamStatus => ({
+const stream = (room: string, n: number, renditions = ['source']): StreamReport => ({
   room,
   publishStartedAtMs: 0,
   renditions: renditions.map((name) => ({ name, bitrateKbps: n * 10, fps: n, width: 0, height: 0, codecs: '' })),
-  ingest: null,
   viewers: n,
   danmakuPerSecond: n,
   chatPerSecond: n,
@@ -14,8 +13,11 @@ const stream = (room: string, n: number, renditions = ['source']): StreamStatus 
   chatSockets: 0,
   danmakuRateLimitedPerSecond: 0,
   thumbnailAtMs: null,
+  record: null,
+  ingest: null,
+  live: true,
 });
-const report = (...streams: StreamStatus[]): StatusReport => ({ generatedAtMs: 0, services: [], streams });
+const report = (...streams: StreamReport[]): StatusReport => ({ generatedAtMs: 0, services: [], streams });
 
 describe('SeriesStore', () => {
   it("starts from a snapshot's history and appends a sampled report, trimmed to the capacity", () => {

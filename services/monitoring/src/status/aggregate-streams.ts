@@ -1,68 +1,6 @@
 import { SERVICE_KINDS } from '@onair/contracts';
 import type { telemetry } from '@onair/proto';
-
-/** One rendition of a live stream, as its ingest measures it. */
-export interface RenditionStatus {
-  name: string;
-  /** Measured media bit rate over the last 10 s, kbit/s. */
-  bitrateKbps: number;
-  /** Measured frames per second over the last 10 s. */
-  fps: number;
-  /** Frame size, pixels (0 for audio-only). */
-  width: number;
-  height: number;
-  /** RFC 6381 codecs string, e.g. "avc1.64001f,mp4a.40.2". */
-  codecs: string;
-}
-
-/**
- * How a live room's media arrives at its ingest (onair.telemetry.v1.IngestHealth), for the alert rules and the
- * dashboard's ingest panel.
- */
-export interface IngestStatus {
-  /** Interval between the last two video keyframes, ms; 0 before the second. */
-  keyframeIntervalMs: number;
-  /** Video frames per second over the last 10 s. */
-  measuredFps: number;
-  /** onMetaData framerate; 0 when not declared. */
-  declaredFps: number;
-  /** Audio and video payload over the last 10 s, kbit/s. */
-  measuredBitrateKbps: number;
-  /** onMetaData videodatarate + audiodatarate, kbit/s; 0 when not declared. */
-  declaredBitrateKbps: number;
-  /** Media time minus wall-clock time since the publisher's first message, ms (negative: slower than real time). */
-  driftMs: number;
-  /** Source parts listed more than a second after their media time. */
-  lateParts: number;
-  /** Publishers that continued this publish after a reconnect or a replace. */
-  reconnects: number;
-  /** Wall clock of the publisher's last audio or video message, unix epoch ms; 0 before the first. */
-  lastMediaAtMs: number;
-}
-
-/** One live room, merged from every service that knows it. */
-export interface StreamStatus {
-  room: string;
-  /** Always true: only rooms an ingest reports live are listed. */
-  live: boolean;
-  /** Publish start, unix epoch ms. */
-  publishStartedAtMs: number;
-  renditions: RenditionStatus[];
-  /** HLS viewers, summed over every relay instance (origins and edges). */
-  viewers: number;
-  /** Accepted danmaku per second, summed over danmaku instances. */
-  danmakuPerSecond: number;
-  /** Accepted chat messages per second, summed over chat instances. */
-  chatPerSecond: number;
-  /** Open danmaku WebSockets, summed over danmaku instances. */
-  danmakuSockets: number;
-  /** Open chat WebSockets, summed over chat instances. */
-  chatSockets: number;
-  /** Danmaku refused with RATE_LIMITED per second, summed over danmaku instances. */
-  danmakuRateLimitedPerSecond: number;
-  /** What the ingest measures of the publisher's media; null when it reported none. */
-  ingest: IngestStatus | null;
-}
+import type { IngestStatus, StreamStatus } from './status-types.js';
 
 /** A live room as its ingest reports it, with nothing summed yet. */
 function streamFromIngest(ingest: telemetry.RoomStats__Output): StreamStatus {
