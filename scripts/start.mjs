@@ -111,7 +111,8 @@ async function serviceEnv(streamKey, jwtSecret, adminToken) {
     // The relay follows each live room from the `live` bucket, so it records the publishes of rooms set to record.
     RELAY_NATS_URL: natsUrl,
     RELAY_RECORDINGS_DIR: process.env.RELAY_RECORDINGS_DIR || join(DATA, 'recordings'),
-    // Monitoring's admin actions; ingest answers its RoomsService on loopback without a token here.
+    // Monitoring's admin actions; ingest answers its RoomsService on loopback without a token here, as chat and
+    // danmaku answer monitoring's reads of their moderation actions (no *_SERVICE_TOKEN is set).
     MONITORING_ADMIN_TOKEN: process.env.MONITORING_ADMIN_TOKEN || adminToken,
   };
   const ports = await servicePorts(ROOT, { ...process.env, ...env });

@@ -1,15 +1,29 @@
 import { mkdir } from 'node:fs/promises';
+import { Metadata } from '@grpc/grpc-js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { publishTestStream, REPO_ROOT, startMonitoring, type TestProcess, type TestService } from '@onair/testing';
+import { call, createClient } from '@onair/grpc-kit';
+import { onair } from '@onair/proto';
+import {
+  publishTestStream,
+  REPO_ROOT,
+  startMonitoring,
+  startService,
+  type TestProcess,
+  type TestService,
+} from '@onair/testing';
 import { startMediaStack, type MediaStack } from './media-stack.js';
 
 const ROOM = 'dashboard-room';
 const LOOPBACK = '127.0.0.1';
 /** MONITORING_ADMIN_TOKEN of the monitoring under test, typed into the page by the operator. */
 const ADMIN_TOKEN = 'dashboard-admin-token-7c1e52';
+/** CHAT_SERVICE_TOKEN of the chat service, and the token monitoring reads its moderation actions with. */
+const CHAT_TOKEN = 'dashboard-chat-service-token-3a91d0';
+/** How often monitoring reads the moderation actions here, ms. */
+const MODERATION_POLL_MS = 500;
 /** Screenshots of the dashboard, kept after the run (gitignored). */
 const ARTEFACTS = join(REPO_ROOT, 'test-artifacts', 'dashboard');
 
@@ -42,7 +56,10 @@ const fewestPoints = (page: Page): Promise<number> =>
 
 describe('the ops dashboard in Chromium, pushed over Server-Sent Events', () => {
   let stack: MediaStack;
+  let chat: TestService;
   let monitoring: TestService;
+  /** The room's stream key: the stack's, until the admin test rotates it. */
+  let streamKey: string;
   let browser: Browser;
   let publisher: TestProcess | undefined;
   let dashboardUrl: string;
@@ -50,9 +67,24 @@ describe('the ops dashboard in Chromium, pushed over Server-Sent Events', () => 
 
   beforeAll(async () => {
     stack = await startMediaStack(ROOM, 'source');
+    streamKey = stack.streamKey;
+    chat = await startService('chat', {
+      CHAT_NATS_URL: stack.nats.url,
+      CHAT_JWT_SECRET: 'dashboard-chat-jwt-secret-0123456789abcdef',
+      CHAT_SERVICE_TOKEN: CHAT_TOKEN,
+      CHAT_HOST: LOOPBACK,
+      CHAT_HTTP_PORT: '0',
+      CHAT_GRPC_PORT: '0',
+    });
     monitoring = await startMonitoring(
-      [`ingest=${LOOPBACK}:${stack.ingest.port('grpcPort')}`, `relay=${LOOPBACK}:${stack.origin.port('grpcPort')}`],
+      [
+        `ingest=${LOOPBACK}:${stack.ingest.port('grpcPort')}`,
+        `relay=${LOOPBACK}:${stack.origin.port('grpcPort')}`,
+        `chat=${LOOPBACK}:${chat.port('grpcPort')}`,
+      ],
       {
+        MONITORING_CHAT_SERVICE_TOKEN: CHAT_TOKEN,
+        MONITORING_MODERATION_POLL_MS: String(MODERATION_POLL_MS),
         MONITORING_POLL_MS: '500',
         MONITORING_SSE_MAX_CLIENTS: '2',
         MONITORING_RELAY_URL: `http://${LOOPBACK}:${stack.origin.port('httpPort')}`,
@@ -73,6 +105,7 @@ describe('the ops dashboard in Chromium, pushed over Server-Sent Events', () => 
     await publisher?.stop();
     await browser?.close();
     await monitoring?.stop();
+    await chat?.stop();
     await stack?.stop();
   });
 
@@ -118,7 +151,7 @@ describe('the ops dashboard in Chromium, pushed over Server-Sent Events', () => 
     expect(await fewestPoints(second)).toBeGreaterThanOrEqual(drawn);
     await second.close();
 
-    expect(await page.textContent('#services-summary')).toBe('3 of 3 serving');
+    expect(await page.textContent('#services-summary')).toBe('4 of 4 serving');
     await page.waitForSelector('#alerts-panel', { state: 'visible', timeout: 5000 });
     expect(await page.textContent('#alerts-summary')).toBe('0 firing');
     expect(problems.filter((p) => !/404 \(Not Found\)/.test(p))).toEqual([]);
@@ -201,6 +234,7 @@ describe('the ops dashboard in Chromium, pushed over Server-Sent Events', () => 
     const key = result.locator('.stream-key');
     await key.waitFor({ timeout: 10_000 });
     const newKey = (await key.textContent()) ?? '';
+    streamKey = newKey;
     expect(newKey).toMatch(/\S{16,}/);
     expect(newKey).not.toBe(stack.streamKey);
     expect(await result.textContent()).toContain('shown this once');
@@ -226,6 +260,74 @@ describe('the ops dashboard in Chromium, pushed over Server-Sent Events', () => 
 
     publisher = publishTestStream({ url: rtmp(newKey), durationS: 30, size: '640x360' });
     await card.waitFor({ timeout: 15_000 });
+    await publisher.stop();
+    publisher = undefined;
+    expect(problems.filter((p) => !/40[134] \(/.test(p))).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it("pushes a moderator's action and the record toggle to the open page, without a reload", async () => {
+    const page = await openDashboard(browser, dashboardUrl, problems);
+    let navigations = 0;
+    page.on('framenavigated', () => (navigations += 1));
+    await page.fill('#admin-token', ADMIN_TOKEN);
+    await page.press('#admin-token', 'Enter');
+    const url = `rtmp://${LOOPBACK}:${stack.ingest.port('rtmpPort')}/live/${streamKey}`;
+    publisher = publishTestStream({ url, durationS: 60, size: '640x360' });
+    const card = page.locator(`section.stream[data-room="${ROOM}"]`);
+    await card.waitFor({ timeout: 15_000 });
+
+    // The record state: the setting flips on the card after the toggle, the live publish keeps its own.
+    const state = card.locator('.record-state[data-next]');
+    await state.waitFor({ timeout: 10_000 });
+    const before = await state.getAttribute('data-next');
+    const recording = await state.getAttribute('data-recording');
+    const toggle = before === 'true' ? 'record-off' : 'record-on';
+    const toggledAtMs = Date.now();
+    await card.locator(`button[data-action="${toggle}"]`).click();
+    const want = String(before !== 'true');
+    await page.waitForSelector(`section.stream[data-room="${ROOM}"] .record-state[data-next="${want}"]`, {
+      timeout: 10_000,
+    });
+    const recordMs = Date.now() - toggledAtMs;
+    console.log(`dashboard showed the record toggle ${recordMs} ms after the click`);
+    expect(recordMs).toBeLessThan(5000);
+    expect(await card.locator('.record-state').getAttribute('data-recording')).toBe(recording);
+    expect(await card.locator('.record-state').textContent()).toContain(
+      `next publish: record ${want === 'true' ? 'on' : 'off'}`,
+    );
+
+    // A moderator's timeout through chat's ModerationService, with a reason that looks like HTML.
+    const reason = '<img src=x onerror="document.title=1">spam';
+    const moderation = createClient(onair().moderation.v1.ModerationService, `${LOOPBACK}:${chat.port('grpcPort')}`);
+    const md = new Metadata();
+    md.set('authorization', `Bearer ${CHAT_TOKEN}`);
+    const actedAtMs = Date.now();
+    try {
+      await call((cb) =>
+        moderation.Moderate(
+          { room: ROOM, action: { timeout: { userId: 'u-1842', seconds: 600 } }, reason, actor: { name: 'Dana' } },
+          md,
+          cb,
+        ),
+      );
+    } finally {
+      moderation.close();
+    }
+    const row = page.locator(`#moderation tr[data-room="${ROOM}"][data-action="timeout"]`);
+    await row.waitFor({ timeout: 15_000 });
+    const moderationMs = Date.now() - actedAtMs;
+    console.log(
+      `dashboard showed the moderator's timeout ${moderationMs} ms after Moderate (poll ${MODERATION_POLL_MS} ms)`,
+    );
+    expect(moderationMs).toBeLessThan(MODERATION_POLL_MS + 5000);
+    const cells = await row.locator('td').allTextContents();
+    expect(cells.slice(1)).toEqual([ROOM, 'chat', 'timeout 600 s', 'Dana', 'u-1842', reason]);
+    expect(await page.locator('#moderation img').count()).toBe(0);
+    expect(await page.textContent('#moderation-summary')).toBe('1 recent');
+    expect(navigations).toBe(0);
+    await page.screenshot({ path: join(ARTEFACTS, 'dashboard-moderation.png'), fullPage: true });
+
     await publisher.stop();
     publisher = undefined;
     expect(problems.filter((p) => !/40[134] \(/.test(p))).toEqual([]);

@@ -27,6 +27,7 @@ const room = roomView({
   createdAtMs: Date.UTC(2025, 0, 2, 3, 4, 5),
   live: true,
   record: true,
+  recording: true,
 });
 
 describe('formatting', () => {

@@ -1,13 +1,16 @@
 // The ops dashboard's script: follows `GET /api/events` (Server-Sent Events: a `snapshot`, then a `status` event per
-// changed poll round and an `alerts` event per alert that fires or resolves) with an EventSource, reconnecting when the
-// stream fails, and renders services, live streams with sparklines, ingest health, thumbnails and alerts with DOM
-// calls only, and the admin actions (admin.ts). Bundled by esbuild into dist/public/.
+// changed poll round, an `alerts` event per alert that fires or resolves and a `moderation` event per batch of new
+// moderation actions) with an EventSource, reconnecting when the stream fails, and renders services, live streams with
+// sparklines, record state, ingest health, thumbnails, alerts and moderation actions with DOM calls only, and the admin
+// actions (admin.ts). Bundled by esbuild into dist/public/.
 import { setUpAdminToken } from './admin.js';
 import { fetchAlerts, renderAlerts } from './render-alerts.js';
+import { addModeration, resetModeration } from './render-moderation.js';
 import { renderServices } from './render-services.js';
 import { renderStreams } from './render-streams.js';
 import { SeriesStore } from './series-store.js';
-import type { Alerts, StatusReport, StatusSnapshot, StatusUpdate } from './status-types.js';
+import type { Alerts } from './alert-types.js';
+import type { DashboardSnapshot, ModerationActions, StatusReport, StatusUpdate } from '../src/status/status-types.js';
 import { Thumbnails } from './thumbnails.js';
 import { byId } from './dom.js';
 
@@ -53,10 +56,11 @@ function connect(): void {
     setConnected(true);
   });
   source.addEventListener('snapshot', (event: MessageEvent<string>) => {
-    const snapshot = JSON.parse(event.data) as StatusSnapshot;
+    const snapshot = JSON.parse(event.data) as DashboardSnapshot;
     series.reset(snapshot.history);
     series.follow(snapshot.report, false);
     render(snapshot.report);
+    resetModeration(snapshot.moderation);
     readAlerts();
   });
   source.addEventListener('status', (event: MessageEvent<string>) => {
@@ -66,6 +70,9 @@ function connect(): void {
   });
   source.addEventListener('alerts', (event: MessageEvent<string>) => {
     renderAlerts(JSON.parse(event.data) as Alerts);
+  });
+  source.addEventListener('moderation', (event: MessageEvent<string>) => {
+    addModeration((JSON.parse(event.data) as ModerationActions).actions);
   });
   source.addEventListener('error', () => {
     if (source.readyState !== EventSource.CLOSED) {

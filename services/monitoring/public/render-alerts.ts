@@ -1,6 +1,6 @@
 // The alerts panel, from `GET /api/alerts` when monitoring serves it; hidden when the route answers 404.
 import { byId, el, row } from './dom.js';
-import type { Alert, Alerts } from './status-types.js';
+import type { Alert, Alerts } from './alert-types.js';
 
 const labelsText = (labels: Record<string, string>): string =>
   Object.entries(labels)

@@ -1,6 +1,6 @@
 // The services table: every polled target's health, last answer, uptime and error.
 import { ago, byId, duration, el, row } from './dom.js';
-import type { ServiceStatus } from './status-types.js';
+import type { ServiceStatus } from '../src/status/status-types.js';
 
 function natsCell(nats: ServiceStatus['nats'], nowMs: number): HTMLSpanElement {
   if (nats === null) return el('span', 'muted', '—');

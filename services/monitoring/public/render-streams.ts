@@ -1,10 +1,10 @@
-// The live streams: per room the admin buttons, a thumbnail, tiles with sparklines (viewers, bit rate, danmaku/s,
+// The live streams: per room its record state, the admin buttons, a thumbnail, tiles with sparklines (viewers, bit rate, danmaku/s,
 // chat/s), the renditions with their bit rate and fps sparklines, and the ingest's health of the publish.
 import { adminControls } from './admin.js';
 import { byId, duration, el, num, row } from './dom.js';
 import type { SeriesStore } from './series-store.js';
 import { sparkline } from './sparkline.js';
-import type { IngestStatus, RoomHistory, StreamStatus } from './status-types.js';
+import type { IngestStatus, RecordState, RoomHistory, StreamReport } from '../src/status/status-types.js';
 import type { Thumbnails } from './thumbnails.js';
 
 function tile(label: string, value: string, spark?: SVGSVGElement): HTMLDivElement {
@@ -44,7 +44,7 @@ function ingestTable(ingest: IngestStatus): HTMLDivElement {
   return box;
 }
 
-function renditionsTable(s: StreamStatus, history: RoomHistory): HTMLTableElement {
+function renditionsTable(s: StreamReport, history: RoomHistory): HTMLTableElement {
   const table = el('table', 'renditions');
   const thead = el('thead');
   thead.append(row(['rendition', 'resolution', 'viewers', '', 'fps', '', 'bit rate', '', 'codecs']));
@@ -70,7 +70,21 @@ function renditionsTable(s: StreamStatus, history: RoomHistory): HTMLTableElemen
   return table;
 }
 
-function renderStream(s: StreamStatus, nowMs: number, series: SeriesStore, thumbnails: Thumbnails): HTMLElement {
+/** Whether the current publish is recorded and whether the next one will be; "record: unknown" until ingest answered. */
+function recordBadge(record: RecordState | null): HTMLSpanElement {
+  if (record === null) return el('span', 'muted record-state', 'record: unknown');
+  const now = record.recording ? 'recording this publish' : 'not recording this publish';
+  const box = el('span', 'record-state');
+  box.dataset.recording = String(record.recording);
+  box.dataset.next = String(record.next);
+  box.append(
+    el('span', `badge ${record.recording ? 'recording' : 'not_serving'}`, record.recording ? 'REC' : 'not recorded'),
+    el('span', 'muted', ` ${now}; next publish: record ${record.next ? 'on' : 'off'}`),
+  );
+  return box;
+}
+
+function renderStream(s: StreamReport, nowMs: number, series: SeriesStore, thumbnails: Thumbnails): HTMLElement {
   const card = el('section', 'card stream');
   card.dataset.room = s.room;
   const head = el('div', 'stream-head');
@@ -78,6 +92,7 @@ function renderStream(s: StreamStatus, nowMs: number, series: SeriesStore, thumb
     el('h3', '', s.room),
     el('span', 'badge serving', 'LIVE'),
     el('span', 'muted', `for ${duration(nowMs - s.publishStartedAtMs)}`),
+    recordBadge(s.record),
   );
   const history = series.room(s.room);
   const total = s.renditions.reduce((sum, r) => sum + r.bitrateKbps, 0);
@@ -100,7 +115,7 @@ function renderStream(s: StreamStatus, nowMs: number, series: SeriesStore, thumb
 
 /** Renders every live room into `#streams` and their count into `#streams-summary`. */
 export function renderStreams(
-  streams: readonly StreamStatus[],
+  streams: readonly StreamReport[],
   nowMs: number,
   series: SeriesStore,
   thumbnails: Thumbnails,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SeriesStore } from './series-store.js';
-import type { StatusReport, StreamStatus } from './status-types.js';
+import type { StatusReport, StreamReport } from '../src/status/status-types.js';
 
-const stream = (room: string, n: number, renditions = ['source']): StreamStatus => ({
+const stream = (room: string, n: number, renditions = ['source']): StreamReport => ({
   room,
   publishStartedAtMs: 0,
   renditions: renditions.map((name) => ({
@@ -14,7 +14,6 @@ const stream = (room: string, n: number, renditions = ['source']): StreamStatus 
     codecs: '',
     viewers: n,
   })),
-  ingest: null,
   viewers: n,
   danmakuPerSecond: n,
   chatPerSecond: n,
@@ -22,8 +21,11 @@ const stream = (room: string, n: number, renditions = ['source']): StreamStatus 
   chatSockets: 0,
   danmakuRateLimitedPerSecond: 0,
   thumbnailAtMs: null,
+  record: null,
+  ingest: null,
+  live: true,
 });
-const report = (...streams: StreamStatus[]): StatusReport => ({ generatedAtMs: 0, services: [], streams });
+const report = (...streams: StreamReport[]): StatusReport => ({ generatedAtMs: 0, services: [], streams });
 
 describe('SeriesStore', () => {
   it("starts from a snapshot's history and appends a sampled report, trimmed to the capacity", () => {

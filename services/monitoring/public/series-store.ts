@@ -1,6 +1,6 @@
 // The dashboard's copy of the sparkline history: filled from the `snapshot` event, then one point appended per
 // sampled `status` event, each series trimmed to the server's capacity.
-import type { RoomHistory, StatusReport, StatusSnapshot } from './status-types.js';
+import type { RoomHistory, StatusReport, StatusSnapshot } from '../src/status/status-types.js';
 
 /** Every live room's series, by room. */
 export class SeriesStore {

@@ -13,7 +13,7 @@ import {
   type TestService,
 } from '@onair/testing';
 import type { Alert, AlertsSnapshot } from './alerts/alert-tracker.js';
-import type { StatusReport } from './status/status-report.js';
+import type { StatusReport } from './status/status-types.js';
 
 // Real processes: nats-server, ingest, monitoring with a webhook, and ffmpeg publishing. The publisher is
 // SIGSTOPped: its connection stays open, so the publish stays live while no media arrives, like a frozen encoder;

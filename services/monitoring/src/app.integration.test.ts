@@ -6,7 +6,7 @@ import type { telemetry } from '@onair/proto';
 import { createGrpcServer, type GrpcServer } from '@onair/grpc-kit';
 import { createLogger, INSTANCE_ID } from '@onair/runtime';
 import { freePort, startMonitoring, waitFor, type TestService } from '@onair/testing';
-import type { StatusReport } from './status/status-report.js';
+import type { StatusReport } from './status/status-types.js';
 
 /** An open `GET /api/events` over node:http (its socket closes with `req.destroy()`), read as text. */
 async function openEvents(url: string): Promise<{
@@ -130,6 +130,7 @@ describe('monitoring service', () => {
         danmakuRateLimitedPerSecond: 0,
         ingest: null,
         thumbnailAtMs: null,
+        record: null,
       },
     ]);
   });

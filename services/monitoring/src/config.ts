@@ -10,7 +10,7 @@ export const configSpec = {
   httpPort: portField(
     'MONITORING_HTTP_PORT',
     3000,
-    'HTTP port: dashboard `/`, `/api/status`, `/api/alerts`, `/api/events`, `/metrics`, `/healthz`, admin actions `/api/admin/…`.',
+    'HTTP port: dashboard `/`, `/api/status`, `/api/alerts`, `/api/moderation`, `/api/events`, `/metrics`, `/healthz`, admin actions `/api/admin/…`.',
   ),
   grpcPort: portField('MONITORING_GRPC_PORT', 50055, 'gRPC port: grpc.health.v1.Health and Telemetry.GetStats.'),
   targets: field(
@@ -140,6 +140,39 @@ export const configSpec = {
         "that trusts monitoring's mTLS certificate).",
       '(unset)',
     ),
+  ),
+  chatServiceToken: secret(
+    field(
+      z.string(),
+      'MONITORING_CHAT_SERVICE_TOKEN',
+      '',
+      "Chat's CHAT_SERVICE_TOKEN, sent to every `chat` target of MONITORING_TARGETS when monitoring reads the live " +
+        "rooms' moderation actions (ModerationService.GetAuditLog). Unset: no token is sent (enough for a chat on " +
+        "loopback without a token, or one that trusts monitoring's mTLS certificate through CHAT_GRPC_TLS_TRUSTED).",
+      '(unset)',
+    ),
+  ),
+  danmakuServiceToken: secret(
+    field(
+      z.string(),
+      'MONITORING_DANMAKU_SERVICE_TOKEN',
+      '',
+      "Danmaku's DANMAKU_SERVICE_TOKEN, sent to every `danmaku` target as MONITORING_CHAT_SERVICE_TOKEN is to chat. " +
+        'Unset: no token is sent (loopback without a token, or DANMAKU_GRPC_TLS_TRUSTED naming monitoring).',
+      '(unset)',
+    ),
+  ),
+  moderationPollMs: field(
+    z.coerce.number().int().min(100).max(3_600_000),
+    'MONITORING_MODERATION_POLL_MS',
+    3000,
+    'How often the moderation actions of each live room are read from every chat and danmaku target, ms.',
+  ),
+  moderationHistory: field(
+    z.coerce.number().int().min(1).max(100_000),
+    'MONITORING_MODERATION_HISTORY',
+    200,
+    "Moderation actions kept (the dashboard's Moderation panel and `GET /api/moderation`) at most, the oldest dropped.",
   ),
   ...grpcTlsSpec('MONITORING_'),
   logLevel: logLevelField('MONITORING_LOG_LEVEL'),

@@ -16,7 +16,7 @@ import {
   type TestProcess,
   type TestService,
 } from '@onair/testing';
-import type { StatusReport } from './status/status-report.js';
+import type { StatusReport } from './status/status-types.js';
 
 // Real processes: nats-server, ingest (source rendition only), an origin relay, monitoring, and ffmpeg publishing.
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGrpcServer, readGrpcTls, type GrpcServer, type GrpcTls } from '@onair/grpc-kit';
 import { createLogger } from '@onair/runtime';
 import { startMonitoring, waitFor, type TestService } from '@onair/testing';
-import type { StatusReport } from './status/status-report.js';
+import type { StatusReport } from './status/status-types.js';
 
 // Integration: the monitoring service polls over mTLS (MONITORING_GRPC_TLS_*), with certificates made by
 // deploy/tls/make-dev-certs.sh, real grpc-kit servers standing in for the others.

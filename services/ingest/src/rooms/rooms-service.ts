@@ -1,4 +1,5 @@
 import type { ServerUnaryCall } from '@grpc/grpc-js';
+import type { LiveEntry } from '@onair/contracts';
 import type { rooms } from '@onair/proto';
 import { bearerCheck, unary } from '@onair/grpc-kit';
 import { OnairError, type Logger } from '@onair/runtime';
@@ -31,8 +32,10 @@ export interface RoomsServiceOptions {
   trusted?: ReadonlySet<string>;
 }
 
-function toRoom(record: RoomRecord, live: boolean): rooms.Room {
-  return { id: record.id, title: record.title, createdAtMs: record.createdAtMs, live, record: record.record };
+/** The Room message of `record`; `live` is its live entry, undefined when it is not live. */
+function toRoom(record: RoomRecord, live: LiveEntry | undefined): rooms.Room {
+  const { id, title, createdAtMs } = record;
+  return { id, title, createdAtMs, live: live !== undefined, record: record.record, recording: live?.record === true };
 }
 
 /**
@@ -78,28 +81,31 @@ export function roomsServiceHandlers(
     CreateRoom: admin('CreateRoom', async (req: rooms.CreateRoomRequest__Output): Promise<rooms.CreateRoomResponse> => {
       const { room, streamKey } = await store.create(req.id, req.title);
       svcLog.info({ room: room.id }, 'room created');
-      return { room: toRoom(room, false), streamKey };
+      return { room: toRoom(room, undefined), streamKey };
     }),
     ListRooms: admin('ListRooms', async (): Promise<rooms.ListRoomsResponse> => {
       const [all, liveRooms] = await Promise.all([store.list(), live.liveRooms()]);
-      return { rooms: all.map((r) => toRoom(r, liveRooms.has(r.id))) };
+      const entries = await Promise.all(
+        all.map((r) => (liveRooms.has(r.id) ? live.get(r.id) : Promise.resolve(undefined))),
+      );
+      return { rooms: all.map((r, i) => toRoom(r, entries[i])) };
     }),
     GetRoom: admin('GetRoom', async (req: rooms.GetRoomRequest__Output): Promise<rooms.GetRoomResponse> => {
       const room = await mustGet(req.id);
-      return { room: toRoom(room, (await live.get(room.id)) !== undefined) };
+      return { room: toRoom(room, await live.get(room.id)) };
     }),
     RotateStreamKey: admin(
       'RotateStreamKey',
       async (req: rooms.RotateStreamKeyRequest__Output): Promise<rooms.RotateStreamKeyResponse> => {
         const { room, streamKey } = await store.rotateStreamKey(req.id);
         svcLog.info({ room: room.id }, 'stream key rotated');
-        return { room: toRoom(room, (await live.get(room.id)) !== undefined), streamKey };
+        return { room: toRoom(room, await live.get(room.id)), streamKey };
       },
     ),
     UpdateRoom: admin('UpdateRoom', async (req: rooms.UpdateRoomRequest__Output): Promise<rooms.UpdateRoomResponse> => {
       const room = await store.update(req.id, { title: req.title, record: req.record });
       svcLog.info({ room: room.id, record: room.record, retitled: req.title !== undefined }, 'room updated');
-      return { room: toRoom(room, (await live.get(room.id)) !== undefined) };
+      return { room: toRoom(room, await live.get(room.id)) };
     }),
     DeleteRecording: admin(
       'DeleteRecording',

@@ -22,6 +22,7 @@ describe('RoomsService.UpdateRoom and the record setting over real gRPC and NATS
   let grpc: GrpcServer;
   let address: string;
   let store: RoomStore;
+  let live: LiveRegistry;
   let client: rooms.RoomsServiceClient;
   const auth = new Metadata();
   auth.set('authorization', `Bearer ${ADMIN_TOKEN}`);
@@ -38,7 +39,7 @@ describe('RoomsService.UpdateRoom and the record setting over real gRPC and NATS
   beforeAll(async () => {
     nats = await startNatsFixture();
     store = await RoomStore.open(nats.kvm, { log, recordNewRooms: true });
-    const live = await LiveRegistry.open(nats.kvm, { log });
+    live = await LiveRegistry.open(nats.kvm, { log });
     grpc = createGrpcServer({ log, service: 'ingest', roomStats: () => [] });
     grpc.addService(
       onair().rooms.v1.RoomsService.service,
@@ -74,6 +75,23 @@ describe('RoomsService.UpdateRoom and the record setting over real gRPC and NATS
     });
     const got = await call<rooms.GetRoomResponse__Output>((cb) => client.GetRoom({ id: 'upd' }, auth, cb));
     expect(got.room).toMatchObject({ title: 'Both', record: true, live: false });
+  });
+
+  it('tells whether the live publish is recorded (recording) apart from the setting for the next one (record)', async () => {
+    await call((cb) => client.CreateRoom({ id: 'rec', title: 'Rec' }, auth, cb));
+    const lease = await live.acquire('rec', undefined, log, false, true);
+    try {
+      await update({ id: 'rec', record: false });
+      const get = (): Promise<rooms.GetRoomResponse__Output> =>
+        call<rooms.GetRoomResponse__Output>((cb) => client.GetRoom({ id: 'rec' }, auth, cb));
+      expect((await get()).room).toMatchObject({ live: true, recording: true, record: false });
+      const list = await call<rooms.ListRoomsResponse__Output>((cb) => client.ListRooms({}, auth, cb));
+      expect(list.rooms.find((r) => r.id === 'rec')).toMatchObject({ live: true, recording: true, record: false });
+      await lease?.release();
+      expect((await get()).room).toMatchObject({ live: false, recording: false, record: false });
+    } finally {
+      await lease?.release();
+    }
   });
 
   it.each([

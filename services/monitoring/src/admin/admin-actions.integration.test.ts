@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIVE_BUCKET } from '@onair/contracts';
 import {
@@ -13,10 +15,12 @@ import {
   type TestProcess,
   type TestService,
 } from '@onair/testing';
+import type { RecordState, StatusReport } from '../status/status-types.js';
 
 // Built processes: two ingest replicas sharing one NATS (INGEST_ADMIN_TOKEN set), the relay as an origin following the
 // live registry, monitoring with the admin API acting through the second replica, and real ffmpeg publishers on the
-// first: an admin's end reaches the replica holding the publish over NATS.
+// first: an admin's end reaches the replica holding the publish over NATS. Monitoring polls both replicas, so the
+// room's record state shows in its status.
 
 const ROOM = 'studio';
 const OLD_KEY = `${ROOM}_${'c3'.repeat(16)}`;
@@ -50,6 +54,7 @@ describe('admin actions through monitoring, over two ingest replicas', () => {
   let adminUrl: string;
   let playlistUrl: string;
   const publishers: TestProcess[] = [];
+  const recordings = mkdtempSync(join(tmpdir(), 'onair-admin-recordings-'));
 
   const admin = async (
     action: string,
@@ -100,9 +105,12 @@ describe('admin actions through monitoring, over two ingest replicas', () => {
       RELAY_HTTP_PORT: '0',
       RELAY_GRPC_PORT: '0',
       RELAY_ENDED_LINGER_MS: '1000',
+      RELAY_RECORDINGS_DIR: recordings,
     });
     playlistUrl = `http://127.0.0.1:${relay.port('httpPort')}/hls/${ROOM}/source/index.m3u8`;
-    monitoring = await startMonitoring([`ingest=127.0.0.1:${ingestB.port('grpcPort')}`], {
+    // The first ingest target (B) takes the admin actions; A holds the publishes.
+    const ingests = [ingestB, ingestA].map((i) => `ingest=127.0.0.1:${i.port('grpcPort')}`);
+    monitoring = await startMonitoring(ingests, {
       MONITORING_ADMIN_TOKEN: ADMIN_TOKEN,
       MONITORING_INGEST_ADMIN_TOKEN: INGEST_TOKEN,
       MONITORING_LOG_LEVEL: 'debug',
@@ -116,6 +124,7 @@ describe('admin actions through monitoring, over two ingest replicas', () => {
     await relay?.stop();
     await Promise.all([ingestA?.stop(), ingestB?.stop()]);
     await nats?.stop();
+    rmSync(recordings, { recursive: true, force: true });
   });
 
   it.each(['end', 'rotate-key', 'record'])(
@@ -216,6 +225,34 @@ describe('admin actions through monitoring, over two ingest replicas', () => {
       { timeoutMs: 5_000, what: "the record action's audit line" },
     );
   });
+
+  it("shows the live publish's record state, and the next publish's setting as soon as it is toggled", async () => {
+    const recordOf = async (): Promise<RecordState | null | undefined> => {
+      const res = await fetch(`http://127.0.0.1:${monitoring.port('httpPort')}/api/status`);
+      return ((await res.json()) as StatusReport).streams.find((s) => s.room === ROOM)?.record;
+    };
+    const recordBecomes = (want: RecordState): Promise<unknown> =>
+      waitFor(async () => JSON.stringify(await recordOf()) === JSON.stringify(want), {
+        timeoutMs: 15_000,
+        what: `record state ${JSON.stringify(want)}`,
+      });
+    const key = (await admin('rotate-key')).json.streamKey as string;
+    expect((await admin('record', { body: { record: false } })).status).toBe(200);
+    publish(key);
+    await waitLive();
+    await recordBecomes({ recording: false, next: false });
+    expect((await admin('record', { body: { record: true } })).status).toBe(200);
+    // The toggle's answer updates monitoring's state at once: no wait for the next round.
+    expect(await recordOf()).toEqual({ recording: false, next: true });
+    expect((await admin('end')).status).toBe(200);
+
+    publish(key);
+    await waitLive();
+    await recordBecomes({ recording: true, next: true });
+    expect((await admin('record', { body: { record: false } })).status).toBe(200);
+    expect(await recordOf()).toEqual({ recording: true, next: false });
+    expect((await admin('end')).status).toBe(200);
+  }, 90_000);
 
   it('answers 404 for an unknown room and 400 for a room that is not a slug', async () => {
     const unknown = await fetch(`${adminUrl.replace(ROOM, 'no-such-room')}/end`, {

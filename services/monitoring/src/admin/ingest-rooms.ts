@@ -13,11 +13,16 @@ export interface AdminRoom {
   /** Unix epoch ms. */
   createdAtMs: number;
   live: boolean;
+  /** Whether the room's publishes are recorded, from its next publish on. */
   record: boolean;
+  /** Whether its live publish is recorded (false when not live). */
+  recording: boolean;
 }
 
-/** The RoomsService calls behind the admin actions. */
+/** The RoomsService calls behind the admin actions and the live rooms' record state. */
 export interface IngestRooms {
+  /** One room. */
+  getRoom(room: string): Promise<AdminRoom>;
   /** Ends the room's live publish at once; resolves to its publish id. */
   endPublish(room: string): Promise<string>;
   /** Replaces the room's stream key; resolves to the room and the new key (the only time it is seen). */
@@ -29,8 +34,8 @@ export interface IngestRooms {
 
 function adminRoom(room: rooms.Room__Output | null): AdminRoom {
   if (!room) throw new OnairError('INTERNAL', 'ingest answered without a room');
-  const { id, title, createdAtMs, live, record } = room;
-  return { id, title, createdAtMs, live, record };
+  const { id, title, createdAtMs, live, record, recording } = room;
+  return { id, title, createdAtMs, live, record, recording };
 }
 
 /**
@@ -66,6 +71,12 @@ export function createIngestRooms(address: string, token: string | undefined, tl
   };
   const options = (): { deadline: Date } => ({ deadline: deadlineIn(CALL_TIMEOUT_MS) });
   return {
+    getRoom: async (id) => {
+      const res = await translated(
+        call<rooms.GetRoomResponse__Output>((cb) => client.GetRoom({ id }, metadata(), options(), cb)),
+      );
+      return adminRoom(res.room);
+    },
     endPublish: async (id) => {
       const res = await translated(
         call<rooms.EndPublishResponse__Output>((cb) => client.EndPublish({ id }, metadata(), options(), cb)),

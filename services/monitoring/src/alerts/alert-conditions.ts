@@ -1,4 +1,4 @@
-import type { StatusReport } from '../status/status-report.js';
+import type { StatusReport } from '../status/status-types.js';
 import { TARGET_HEALTH } from '../poller/target-state.js';
 import { ALERT_RULES, type AlertRuleName, type AlertRules } from './alert-rules.js';
 

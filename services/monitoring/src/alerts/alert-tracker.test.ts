@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { StatusReport, ServiceStatus } from '../status/status-report.js';
-import type { StreamStatus } from '../status/aggregate-streams.js';
+import type { StatusReport, ServiceStatus } from '../status/status-types.js';
+import type { StreamStatus } from '../status/status-types.js';
 import { alertConditions } from './alert-conditions.js';
 import { DEFAULT_ALERT_RULES, type AlertRuleName, type AlertRules } from './alert-rules.js';
 import { AlertTracker, type Alert } from './alert-tracker.js';
@@ -49,7 +49,7 @@ function report(nowMs: number, bad?: Bad): StatusReport {
     ],
   };
   const { services, streams } = { ...healthy, ...bad?.(nowMs) };
-  return { generatedAtMs: nowMs, services, streams: streams.map((s) => ({ ...s, thumbnailAtMs: null })) };
+  return { generatedAtMs: nowMs, services, streams: streams.map((s) => ({ ...s, thumbnailAtMs: null, record: null })) };
 }
 
 const CASES: Array<{ rule: AlertRuleName; labels: Alert['labels']; bad: Bad }> = [

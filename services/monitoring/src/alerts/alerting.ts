@@ -1,5 +1,5 @@
 import type { Logger } from '@onair/runtime';
-import type { StatusReport } from '../status/status-report.js';
+import type { StatusReport } from '../status/status-types.js';
 import { alertConditions } from './alert-conditions.js';
 import type { AlertRules } from './alert-rules.js';
 import { AlertTracker, type AlertListener, type AlertsSnapshot } from './alert-tracker.js';

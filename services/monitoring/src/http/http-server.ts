@@ -4,7 +4,8 @@ import { closeHttp, createHttpApp, listenHttp, OnairError, replyError, type Logg
 import type { AlertsSnapshot } from '../alerts/alert-tracker.js';
 import { ROOM_ID_PATTERN } from '@onair/contracts';
 import type { StatusFeed } from '../status/status-feed.js';
-import type { StatusReport } from '../status/status-report.js';
+import type { ModerationLog } from '../moderation/moderation-log.js';
+import type { DashboardSnapshot, ModerationActions, StatusReport } from '../status/status-types.js';
 import type { Thumbnail } from '../thumbnails/thumbnailer.js';
 import { DASHBOARD_CSP, loadDashboardFiles } from './dashboard-page.js';
 import { formatSseEvent } from './sse.js';
@@ -32,6 +33,8 @@ export interface HttpServerOptions {
   report: () => StatusReport;
   /** The firing alerts and their history (called per request). */
   alerts: () => AlertsSnapshot;
+  /** The recent moderation actions of live rooms, and the new ones as they come. */
+  moderation: Pick<ModerationLog, 'recent' | 'subscribe'>;
   /** A live room's latest thumbnail; undefined when it has none. */
   thumbnail: (room: string) => Thumbnail | undefined;
   /** The admin API's token and ingest client (see registerAdminRoutes). */
@@ -55,9 +58,11 @@ export interface HttpServer {
 /**
  * Creates the HTTP server (RFC 9110): `GET /`, `/dashboard.css`, `/dashboard.js` the dashboard under a strict
  * Content-Security-Policy; `GET /api/status` the {@link StatusReport} as JSON; `GET /api/alerts` the
- * {@link AlertsSnapshot} as JSON; `GET /api/events` Server-Sent Events (WHATWG HTML §9.2): a `snapshot` event
- * (report + history) on connect, then a `status` event per changed poll round and an `alerts` event (the
- * {@link AlertsSnapshot}) whenever an alert fires or resolves, 503 UNAVAILABLE when `maxClients` streams are open;
+ * {@link AlertsSnapshot} as JSON; `GET /api/moderation` the recent {@link ModerationActions} as JSON;
+ * `GET /api/events` Server-Sent Events (WHATWG HTML §9.2): a `snapshot` event ({@link DashboardSnapshot}: report,
+ * history and recent moderation actions) on connect, then a `status` event per changed poll round, an `alerts` event
+ * (the {@link AlertsSnapshot}) whenever an alert fires or resolves and a `moderation` event ({@link ModerationActions},
+ * the new ones) whenever moderation actions are collected; 503 UNAVAILABLE when `maxClients` streams are open;
  * `GET /api/rooms/<room>/thumbnail.jpg` a live room's latest thumbnail (image/jpeg, cached 5 s; 404 when the room has
  * none or the id does not match ROOM_ID_PATTERN); `GET /metrics` Prometheus text; `GET /healthz` liveness; and the
  * admin actions under `POST /api/admin/rooms/<room>/…` (see registerAdminRoutes).
@@ -67,6 +72,7 @@ export function createHttpServer({
   registry,
   report,
   alerts,
+  moderation,
   onAlertChange,
   thumbnail,
   admin,
@@ -82,6 +88,11 @@ export function createHttpServer({
   const unsubscribeAlerts = onAlertChange(() =>
     hub.broadcast(formatSseEvent({ event: 'alerts', data: JSON.stringify(alerts()) })),
   );
+  const unsubscribeModeration = moderation.subscribe((added) =>
+    hub.broadcast(
+      formatSseEvent({ event: 'moderation', data: JSON.stringify({ actions: added } satisfies ModerationActions) }),
+    ),
+  );
   const app = createHttpApp({ log: httpLog, registry });
   for (const [path, file] of files) {
     app.get(path, (_req, reply) =>
@@ -95,6 +106,9 @@ export function createHttpServer({
   }
   app.get('/api/status', (_req, reply) => reply.header('cache-control', 'no-store').send(report()));
   app.get('/api/alerts', (_req, reply) => reply.header('cache-control', 'no-store').send(alerts()));
+  app.get('/api/moderation', (_req, reply) =>
+    reply.header('cache-control', 'no-store').send({ actions: moderation.recent() } satisfies ModerationActions),
+  );
   app.get('/api/events', (_req, reply) => {
     if (hub.full) {
       return replyError(
@@ -103,7 +117,8 @@ export function createHttpServer({
       );
     }
     reply.hijack();
-    const first = formatSseEvent({ event: 'snapshot', data: JSON.stringify(feed.snapshot()), retryMs: events.retryMs });
+    const snapshot: DashboardSnapshot = { ...feed.snapshot(), moderation: moderation.recent() };
+    const first = formatSseEvent({ event: 'snapshot', data: JSON.stringify(snapshot), retryMs: events.retryMs });
     hub.open(reply.raw, first);
     return reply;
   });
@@ -121,6 +136,7 @@ export function createHttpServer({
   app.addHook('preClose', (done) => {
     unsubscribe();
     unsubscribeAlerts();
+    unsubscribeModeration();
     hub.close();
     done();
   });

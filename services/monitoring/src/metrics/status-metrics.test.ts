@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
-import type { StatusReport } from '../status/status-report.js';
+import type { StatusReport } from '../status/status-types.js';
 import { registerStatusMetrics, STATUS_GAUGES } from './status-metrics.js';
 
 const live: StatusReport = {
@@ -78,6 +78,7 @@ const live: StatusReport = {
         lastMediaAtMs: 9_960,
       },
       thumbnailAtMs: null,
+      record: null,
     },
   ],
 };

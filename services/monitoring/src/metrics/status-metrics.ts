@@ -1,5 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
-import type { StatusReport } from '../status/status-report.js';
+import type { StatusReport } from '../status/status-types.js';
 
 type Labels = Record<string, string>;
 

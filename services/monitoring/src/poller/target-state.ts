@@ -1,6 +1,7 @@
 import type { telemetry } from '@onair/proto';
 import type { HealthStatus } from '@onair/grpc-kit';
 import { OnairError } from '@onair/runtime';
+import type { TargetHealth } from '../status/status-types.js';
 import type { Target } from './targets.js';
 
 /** A target's health as monitoring sees it. */
@@ -11,10 +12,9 @@ export const TARGET_HEALTH = {
   NOT_SERVING: 'NOT_SERVING',
   /** No answer within the deadline, or the connection failed. */
   UNREACHABLE: 'UNREACHABLE',
-} as const;
+} as const satisfies Record<TargetHealth, TargetHealth>;
 
-/** One of {@link TARGET_HEALTH}'s values. */
-export type TargetHealth = (typeof TARGET_HEALTH)[keyof typeof TARGET_HEALTH];
+export type { TargetHealth } from '../status/status-types.js';
 
 /** What monitoring knows of one target after its latest poll. */
 export interface TargetState {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createStatusFeed, type StatusUpdate } from './status-feed.js';
+import { createStatusFeed } from './status-feed.js';
 import { StatusHistory } from './status-history.js';
-import type { StatusReport } from './status-report.js';
+import type { StatusReport, StatusUpdate } from './status-types.js';
 
 describe('createStatusFeed', () => {
   afterEach(() => vi.useRealTimers());

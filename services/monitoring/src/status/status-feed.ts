@@ -1,18 +1,5 @@
-import type { HistorySnapshot, StatusHistory } from './status-history.js';
-import type { StatusReport } from './status-report.js';
-
-/** What the dashboard gets first: the current report and every series' history. */
-export interface StatusSnapshot {
-  report: StatusReport;
-  history: HistorySnapshot;
-}
-
-/** What the dashboard gets after a poll round changed the report. */
-export interface StatusUpdate {
-  report: StatusReport;
-  /** True when the history took a point from this report: the dashboard appends it to its sparklines. */
-  sampled: boolean;
-}
+import type { StatusHistory } from './status-history.js';
+import type { StatusReport, StatusSnapshot, StatusUpdate } from './status-types.js';
 
 /** Options of {@link createStatusFeed}. */
 export interface StatusFeedOptions {
@@ -29,6 +16,8 @@ export interface StatusFeed {
   polled(): void;
   /** The latest report and the whole history. */
   snapshot(): StatusSnapshot;
+  /** The latest report. */
+  report(): StatusReport;
   /** Calls `listener` with each update; returns the function that unsubscribes. */
   subscribe(listener: (update: StatusUpdate) => void): () => void;
   /** Cancels a pending rebuild. */
@@ -65,6 +54,7 @@ export function createStatusFeed({ build, history, coalesceMs = 25 }: StatusFeed
       timer ??= setTimeout(rebuild, coalesceMs);
     },
     snapshot: () => ({ report: latest, history: history.snapshot() }),
+    report: () => latest,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StatusHistory } from './status-history.js';
-import type { StatusReport, StreamReport } from './status-report.js';
+import type { StatusReport, StreamReport } from './status-types.js';
 
 function stream(room: string, n: number, renditions = ['source']): StreamReport {
   return {
@@ -24,6 +24,7 @@ function stream(room: string, n: number, renditions = ['source']): StreamReport 
     chatSockets: 0,
     danmakuRateLimitedPerSecond: 0,
     thumbnailAtMs: null,
+    record: null,
   };
 }
 

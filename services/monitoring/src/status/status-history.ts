@@ -1,35 +1,5 @@
 import { RingBuffer } from './ring-buffer.js';
-import type { StatusReport } from './status-report.js';
-
-/** One rendition's recent points, oldest first, one per history interval. */
-export interface RenditionHistory {
-  name: string;
-  /** Measured bit rate, kbit/s. */
-  bitrateKbps: number[];
-  /** Measured frames per second. */
-  fps: number[];
-  /** HLS viewers of the rendition. */
-  viewers: number[];
-}
-
-/** One live room's recent points, oldest first, one per history interval. */
-export interface RoomHistory {
-  room: string;
-  viewers: number[];
-  danmakuPerSecond: number[];
-  chatPerSecond: number[];
-  renditions: RenditionHistory[];
-}
-
-/** The history sent in the SSE `snapshot` event, so a new dashboard draws whole sparklines at once. */
-export interface HistorySnapshot {
-  /** Time between two points, ms. */
-  intervalMs: number;
-  /** Points kept per series at most (the window divided by the interval). */
-  capacity: number;
-  /** Every live room, sorted by id like the report's streams. */
-  rooms: RoomHistory[];
-}
+import type { HistorySnapshot, StatusReport } from './status-types.js';
 
 interface RenditionRings {
   bitrateKbps: RingBuffer;

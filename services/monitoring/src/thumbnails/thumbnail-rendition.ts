@@ -1,4 +1,4 @@
-import type { RenditionStatus } from '../status/aggregate-streams.js';
+import type { RenditionStatus } from '../status/status-types.js';
 
 /** A live room's publish and the rendition its thumbnails are decoded from. */
 export interface ThumbnailTarget {
