@@ -140,8 +140,12 @@ describe('the ops dashboard in Chromium, pushed over Server-Sent Events', () => 
     const thumbnail = card.locator('.thumbnail img');
     await thumbnail.waitFor({ state: 'visible', timeout: 20_000 });
     expect(await thumbnail.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(320);
-    const bitrate = card.locator('table.renditions tbody tr td').nth(4);
-    await expect.poll(() => bitrate.textContent(), { timeout: 15_000 }).not.toBe('0 kbit/s');
+    // Columns: rendition, resolution, viewers, its sparkline, fps, its sparkline, bit rate, ...
+    const cells = card.locator('table.renditions tbody tr').first().locator('td');
+    await expect.poll(() => cells.nth(6).textContent(), { timeout: 15_000 }).toMatch(/^[1-9][\d,]* kbit\/s$/);
+    // One HLS viewer of the source rendition, counted by the relay and summed by monitoring.
+    await fetch(stack.hls('source/index.m3u8'), { headers: { 'user-agent': 'dashboard-test-viewer' } });
+    await expect.poll(() => cells.nth(2).textContent(), { timeout: 10_000 }).toBe('1');
     await expect.poll(() => fewestPoints(page), { timeout: 10_000, interval: 250 }).toBeGreaterThanOrEqual(10);
     await page.screenshot({ path: join(ARTEFACTS, 'dashboard-live.png'), fullPage: true });
 
