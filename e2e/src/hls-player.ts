@@ -52,7 +52,7 @@ export interface PlayOptions {
 export const STARVED_AHEAD_S = 0.25;
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>onair e2e player</title>
-<video id="v" muted autoplay playsinline></video>
+<video id="v" muted playsinline></video>
 <script src="/hls.js"></script>
 <script>
   const q = new URLSearchParams(location.search);
@@ -89,6 +89,15 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>onair e2e player</titl
     r.levels = d.levels.map((l) => l.width + 'x' + l.height);
     const height = Number(q.get('height'));
     if (height) hls.currentLevel = d.levels.findIndex((l) => l.height === height);
+  });
+  // Played once hls.js has buffered its first fragment and moved the playhead to its start position. A video told to
+  // play before (autoplay, or play() on MANIFEST_PARSED) starts at that fragment's keyframe, where hls.js's gap
+  // controller puts it, and is then seeked forward to the start position, which can be within a few ms of the end
+  // of what is buffered: a stall at start-up with the next part listed but not yet fetched.
+  let started = false;
+  hls.on(Hls.Events.FRAG_BUFFERED, () => {
+    if (started || !hls.hasEnoughToStart) return;
+    started = true;
     void v.play();
   });
   setInterval(() => {
