@@ -24,8 +24,6 @@ export interface PlaybackReport {
    * (both cores busy), counted in `stalls` only.
    */
   starvations: number;
-  /** Seconds played (from the first `playing`) at each starvation. */
-  starvedAt: number[];
   /** Each stall: what reported it, the playhead (s) and the buffered ranges then. */
   stallLog: string[];
   /** The playhead at each stall, s. */
@@ -57,7 +55,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>onair e2e player</titl
 <script>
   const q = new URLSearchParams(location.search);
   const v = document.getElementById('v');
-  const r = (window.report = { levels: [], fatalErrors: [], stalls: 0, starvations: 0, starvedAt: [], stallLog: [], stallAt: [], edgeLatencies: [], clockLatencies: [], startedAt: null });
+  const r = (window.report = { levels: [], fatalErrors: [], stalls: 0, starvations: 0, stallLog: [], stallAt: [], edgeLatencies: [], clockLatencies: [], startedAt: null });
   const ranges = () => Array.from({ length: v.buffered.length }, (_, i) => v.buffered.start(i).toFixed(2) + '-' + v.buffered.end(i).toFixed(2)).join(' ');
   const ahead = () => {
     for (let i = 0; i < v.buffered.length; i++) {
@@ -67,10 +65,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>onair e2e player</titl
   };
   const stalled = (what) => {
     r.stalls++;
-    if (ahead() < ${STARVED_AHEAD_S}) {
-      r.starvations++;
-      r.starvedAt.push(v.currentTime - (r.startedAt ?? v.currentTime));
-    }
+    if (ahead() < ${STARVED_AHEAD_S}) r.starvations++;
     r.stallAt.push(v.currentTime);
     r.stallLog.push(what + ' at ' + v.currentTime.toFixed(2) + ' buffered ' + ranges());
   };
