@@ -24,8 +24,6 @@ export interface PlaybackReport {
    * (both cores busy), counted in `stalls` only.
    */
   starvations: number;
-  /** Seconds played (from the first `playing`) at each starvation. */
-  starvedAt: number[];
   /** Each stall: what reported it, the playhead (s) and the buffered ranges then. */
   stallLog: string[];
   /** The playhead at each stall, s. */
@@ -52,12 +50,12 @@ export interface PlayOptions {
 export const STARVED_AHEAD_S = 0.25;
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>onair e2e player</title>
-<video id="v" muted autoplay playsinline></video>
+<video id="v" muted playsinline></video>
 <script src="/hls.js"></script>
 <script>
   const q = new URLSearchParams(location.search);
   const v = document.getElementById('v');
-  const r = (window.report = { levels: [], fatalErrors: [], stalls: 0, starvations: 0, starvedAt: [], stallLog: [], stallAt: [], edgeLatencies: [], clockLatencies: [], startedAt: null });
+  const r = (window.report = { levels: [], fatalErrors: [], stalls: 0, starvations: 0, stallLog: [], stallAt: [], edgeLatencies: [], clockLatencies: [], startedAt: null });
   const ranges = () => Array.from({ length: v.buffered.length }, (_, i) => v.buffered.start(i).toFixed(2) + '-' + v.buffered.end(i).toFixed(2)).join(' ');
   const ahead = () => {
     for (let i = 0; i < v.buffered.length; i++) {
@@ -67,10 +65,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>onair e2e player</titl
   };
   const stalled = (what) => {
     r.stalls++;
-    if (ahead() < ${STARVED_AHEAD_S}) {
-      r.starvations++;
-      r.starvedAt.push(v.currentTime - (r.startedAt ?? v.currentTime));
-    }
+    if (ahead() < ${STARVED_AHEAD_S}) r.starvations++;
     r.stallAt.push(v.currentTime);
     r.stallLog.push(what + ' at ' + v.currentTime.toFixed(2) + ' buffered ' + ranges());
   };
@@ -89,6 +84,15 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>onair e2e player</titl
     r.levels = d.levels.map((l) => l.width + 'x' + l.height);
     const height = Number(q.get('height'));
     if (height) hls.currentLevel = d.levels.findIndex((l) => l.height === height);
+  });
+  // Played once hls.js has buffered its first fragment and moved the playhead to its start position. A video told to
+  // play before (autoplay, or play() on MANIFEST_PARSED) starts at that fragment's keyframe, where hls.js's gap
+  // controller puts it, and is then seeked forward to the start position, which can be within a few ms of the end
+  // of what is buffered: a stall at start-up with the next part listed but not yet fetched.
+  let started = false;
+  hls.on(Hls.Events.FRAG_BUFFERED, () => {
+    if (started || !hls.hasEnoughToStart) return;
+    started = true;
     void v.play();
   });
   setInterval(() => {

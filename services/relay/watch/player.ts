@@ -17,7 +17,8 @@ export interface Player {
  * Plays `src` (a master playlist) in the page's video with hls.js in low-latency mode (LL-HLS parts and blocking
  * playlist reloads), or natively where Media Source Extensions are missing (Safari on iOS). Shows the LIVE badge
  * while the playlist is live, the latency behind the live edge (hls.js `latency`, from PROGRAM-DATE-TIME and the
- * playlist's hold-back), and fills the quality selector with the renditions (plus auto, hls.js' ABR).
+ * playlist's hold-back), and fills the quality selector with the renditions (plus auto, hls.js' ABR). Playback starts
+ * once hls.js has buffered from its start position (`hasEnoughToStart`), so it never jumps forward at start-up.
  * @param say shows a line in the page's status.
  */
 export function startPlayer(src: string, say: (text: string) => void): Player {
@@ -26,6 +27,7 @@ export function startPlayer(src: string, say: (text: string) => void): Player {
   const latency = byId('latency', HTMLSpanElement);
   const quality = byId('quality', HTMLSelectElement);
   if (!Hls.isSupported()) {
+    video.autoplay = true;
     video.src = src;
     quality.disabled = true;
     return { video, playingDateMs: () => undefined };
@@ -52,6 +54,16 @@ export function startPlayer(src: string, say: (text: string) => void): Player {
     say(`stream unavailable (${data.details}), retrying`);
     badge.hidden = true;
     setTimeout(() => hls.loadSource(src), RETRY_MS);
+  });
+  // Played once hls.js has buffered its first fragment and put the playhead at its start position, not on `autoplay`:
+  // a video already told to play starts at that fragment's keyframe (hls.js's gap controller takes it there) and is
+  // then seeked forward to the start position, which can lie a few ms before the end of what is buffered, so the
+  // viewer sees a jump and a stall in the first seconds. A refused play() leaves the video's own controls.
+  let started = false;
+  hls.on(Hls.Events.FRAG_BUFFERED, () => {
+    if (started || !hls.hasEnoughToStart) return;
+    started = true;
+    video.play().catch(() => undefined);
   });
   quality.addEventListener('change', () => {
     hls.currentLevel = Number(quality.value);
