@@ -23,7 +23,8 @@ const CHROMIUM_ARGS = [
 const SAMPLE_MS = 500;
 
 /**
- * The player page: hls.js with `lowLatencyMode: true` and otherwise its defaults, muted autoplay. Query: `src` the
+ * The player page: hls.js with `lowLatencyMode: true` and otherwise its defaults, muted, played once hls.js has
+ * buffered its first fragment at its start position (as the e2e page and the watch page do). Query: `src` the
  * playlist, `height` (optional) the level to pin (`hls.currentLevel`), `catchUp` (optional) to let hls.js play
  * up to 1.5× fast to hold its target latency (`maxLiveSyncPlaybackRate`; its default, 1, never catches up). Every SAMPLE_MS once playing it samples
  * `hls.latency` (s behind the live edge) and, when the playlist carries EXT-X-PROGRAM-DATE-TIME, the latency by
@@ -31,7 +32,7 @@ const SAMPLE_MS = 500;
  * BUFFER_STALLED_ERRORs after playback started.
  */
 const PAGE = `<!doctype html><meta charset="utf-8"><title>onair ll-hls bench player</title>
-<video id="v" muted autoplay playsinline></video>
+<video id="v" muted playsinline></video>
 <script src="/hls.js"></script>
 <script>
   const query = new URLSearchParams(location.search);
@@ -46,6 +47,13 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>onair ll-hls bench pla
       if (level < 0) bench.absent = true;
       else hls.currentLevel = level;
     }
+  });
+  // Playing earlier (autoplay, or on MANIFEST_PARSED) starts at the first fragment's keyframe and is then seeked to
+  // hls.js's start position, which can leave almost nothing buffered: a stall that is the page's, not the server's.
+  let started = false;
+  hls.on(Hls.Events.FRAG_BUFFERED, () => {
+    if (started || !hls.hasEnoughToStart) return;
+    started = true;
     video.play().catch(() => undefined);
   });
   hls.on(Hls.Events.ERROR, (_e, data) => {
