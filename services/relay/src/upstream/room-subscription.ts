@@ -6,6 +6,14 @@ import { Backoff, type BackoffOptions } from './backoff.js';
 
 /** A call that lived this long was healthy: the next failure starts the backoff over, ms. */
 const HEALTHY_CALL_MS = 10_000;
+/**
+ * Re-subscribe delay after NOT_FOUND where something else says the room is live, ms: fixed, not backed off. The
+ * upstream answered, so it is not overloaded by the calls; the stream is about to start there (ingest writes the live
+ * entry when the publish is accepted, and starts the stream once every rendition has its first part, seconds later
+ * under load), and from then on every moment the call is late is media the upstream's window (one complete segment
+ * on ingest by default) may no longer hold: the start of the publish, lost to a recording. Well under a segment.
+ */
+const NOT_LIVE_RETRY_MS = 250;
 
 /** Options of {@link RoomSubscription}. */
 export interface RoomSubscriptionOptions {
@@ -18,7 +26,8 @@ export interface RoomSubscriptionOptions {
   onFinished: (subscription: RoomSubscription) => void;
   /**
    * Whether NOT_FOUND ends the room. false where something else says the room is live (the live registry, which
-   * names the ingest before its stream has started there): NOT_FOUND then re-subscribes with backoff. @default true
+   * names the ingest before its stream has started there): NOT_FOUND then re-subscribes every NOT_LIVE_RETRY_MS
+   * (250 ms), so the call opens within that of the stream's start. @default true
    */
   endWhenNotFound?: boolean;
   backoff?: BackoffOptions;
@@ -124,7 +133,7 @@ export class RoomSubscription {
   private settle(s: StatusObject): void {
     this.answeredOnce = true;
     if (s.code === status.NOT_FOUND) {
-      if (!this.endWhenNotFound) return this.resubscribe('not live upstream yet');
+      if (!this.endWhenNotFound) return this.resubscribe('not live upstream yet', NOT_LIVE_RETRY_MS);
       this.hub.end(this.room, 'not live upstream');
       return this.finish('not live upstream');
     }
