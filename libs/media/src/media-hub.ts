@@ -73,10 +73,14 @@ export class MediaHub {
     if (event.event === 'streamEnded') this.forget(stream);
   }
 
-  /** Opens a stream; a stream still open in the room ends with reason "replaced". */
-  start(info: StreamStarted): LiveStream {
+  /**
+   * Opens a stream; a stream still open in the room ends with reason "replaced".
+   * @param windowSize complete segments this stream keeps per rendition, when it needs more than the hub's (a
+   *   backlog written at once at its start, which no follower has seen yet).
+   */
+  start(info: StreamStarted, windowSize = this.windowSize): LiveStream {
     this.end(info.room, REPLACED_REASON);
-    const stream = new LiveStream(info, this.windowSize, this.keepRetired);
+    const stream = new LiveStream(info, Math.max(windowSize, this.windowSize), this.keepRetired);
     this.streams.set(info.room, stream);
     for (const cb of [...this.startedCallbacks]) cb(stream);
     return stream;

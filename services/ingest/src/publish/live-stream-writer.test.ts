@@ -112,4 +112,32 @@ describe('LiveStreamWriter', () => {
     writer.events('source', [part('source'), part('source')]);
     expect(rejected).toHaveLength(1);
   });
+
+  it('keeps every segment held before the start in the window, however small the hub keeps it', () => {
+    const hub = new MediaHub({ windowSize: 1, keepRetired: false });
+    const writer = new LiveStreamWriter({
+      hub,
+      publish,
+      ladder,
+      targetSegmentMs: 2000,
+      partTargetMs: 500,
+      log: createLogger({ service: 'test', level: 'silent' }),
+      onRejected: (err) => expect.fail(String(err)),
+    });
+    writer.init('source', Buffer.from('i1'), info);
+    writer.partSeen('source', { bytes: 1000, durationMs: 500, videoFrames: 12 });
+    // The source is three segments ahead when the transcode's first part comes.
+    for (let seq = 0; seq < 3; seq++) {
+      const p = part('source');
+      if (p.event === 'part') Object.assign(p.part, { segmentSequence: seq, partSequence: seq });
+      writer.events('source', [
+        p,
+        { event: 'segmentEnd', segmentEnd: { rendition: 'source', segmentSequence: seq, durationMs: 2000 } },
+      ]);
+    }
+    writer.init('480p', Buffer.from('i2'), info);
+    writer.partSeen('480p', { bytes: 1000, durationMs: 500, videoFrames: 12 });
+    const window = hub.get('demo')?.window('source');
+    expect([0, 1, 2].map((seq) => window?.segment(seq)?.durationMs)).toEqual([2000, 2000, 2000]);
+  });
 });

@@ -28,7 +28,10 @@ interface RenditionState {
 /**
  * Writes one publish into the MediaHub. Until every rendition has its init segment and first part it holds the
  * events; then it starts the live stream (StreamStarted with each rendition's codecs, size, frame rate and
- * bandwidth) and applies the held events, and from then on applies events as they come.
+ * bandwidth) and applies the held events, and from then on applies events as they come. The stream's window holds
+ * at least every segment held at the start (the source may be seconds ahead of a transcode that is slow to start),
+ * so a follower that subscribes when the stream starts, such as a recording relay, gets the publish from its first
+ * segment.
  */
 export class LiveStreamWriter {
   private readonly renditions = new Map<string, RenditionState>();
@@ -102,21 +105,27 @@ export class LiveStreamWriter {
     }
     const { room, publishId, startedAtMs } = this.o.publish;
     const renditions = ready.map(({ entry, init, first }) => describeRendition(entry, init.info, first, this.meta));
+    const heldSegments = Math.max(
+      ...ready.map(({ state }) => state.queued.filter((e) => e.event === 'segmentEnd').length),
+    );
     try {
-      this.o.hub.start({
-        room,
-        publishId,
-        startedAtMs,
-        renditions,
-        targetSegmentDurationMs: this.o.targetSegmentMs,
-        partTargetMs: this.o.partTargetMs,
-      });
+      this.o.hub.start(
+        {
+          room,
+          publishId,
+          startedAtMs,
+          renditions,
+          targetSegmentDurationMs: this.o.targetSegmentMs,
+          partTargetMs: this.o.partTargetMs,
+        },
+        heldSegments,
+      );
     } catch (err) {
       this.o.onRejected(err);
       return;
     }
     this.startedStream = true;
-    this.o.log.info({ renditions }, 'live stream started');
+    this.o.log.info({ renditions, heldSegments }, 'live stream started');
     for (const { entry, state, init } of ready) {
       this.apply({ event: 'initSegment', initSegment: { rendition: entry.name, data: init.data } });
       for (const e of state.queued) this.apply(e);
