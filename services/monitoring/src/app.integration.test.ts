@@ -121,7 +121,8 @@ describe('monitoring service', () => {
         room: 'demo',
         live: true,
         publishStartedAtMs: PUBLISH_STARTED_AT_MS,
-        renditions,
+        // The relays here report the room's viewers without renditions.
+        renditions: renditions.map((r) => ({ ...r, viewers: 0 })),
         viewers: 5,
         danmakuPerSecond: 2.5,
         chatPerSecond: 1.25,
