@@ -71,19 +71,25 @@ export class LiveLease implements PublishLease {
       grpcAddress: options.grpcAddress,
       record: options.record === true,
     };
-    try {
-      const revision = await options.kv.create(options.room, encodeLiveEntry(entry));
-      return new LiveLease(options, entry, revision);
-    } catch (err) {
-      const current = await options.kv.get(options.room);
-      if (current?.operation !== 'PUT') throw err;
-      if (!options.takeOver) return undefined;
-      const revision = await options.kv.put(options.room, encodeLiveEntry(entry));
-      options.log.warn(
-        { previous: decodeLiveEntry(current.string())?.publishId },
-        'room taken over from another publish',
-      );
-      return new LiveLease(options, entry, revision);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const revision = await options.kv.create(options.room, encodeLiveEntry(entry));
+        return new LiveLease(options, entry, revision);
+      } catch (err) {
+        const current = await options.kv.get(options.room);
+        // The holder let go between the create and the read (a delete marker): create again, a few times at most.
+        if (current?.operation !== 'PUT') {
+          if (attempt < 3) continue;
+          throw err;
+        }
+        if (!options.takeOver) return undefined;
+        const revision = await options.kv.put(options.room, encodeLiveEntry(entry));
+        options.log.warn(
+          { previous: decodeLiveEntry(current.string())?.publishId },
+          'room taken over from another publish',
+        );
+        return new LiveLease(options, entry, revision);
+      }
     }
   }
 
